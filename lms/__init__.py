@@ -1,0 +1,48 @@
+"""Lærevakt: microlearning, group learning and competence for shift-working health and care staff."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from lms.config import load_config
+
+
+def _template_folder() -> str:
+    """The repository's ``templates/``, or the copy packed into the wheel."""
+    packed = Path(__file__).parent / "templates"
+    return str(packed if packed.is_dir() else Path(__file__).parent.parent / "templates")
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the application. ``config`` overrides what the ``LMS_*`` environment gives."""
+    settings = load_config()
+    settings.update(config or {})
+    app = Flask(
+        __name__,
+        template_folder=_template_folder(),
+        instance_path=str(settings["INSTANCE_PATH"]),
+        instance_relative_config=False,
+    )
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+
+    from lms.core.setup import init_core
+
+    init_core(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.accounts.views import bp as accounts_bp
+    from lms.core.views import bp as core_bp
+    from lms.organisation.admin import bp as admin_bp
+    from lms.organisation.views import bp as organisation_bp
+
+    for blueprint in (core_bp, accounts_bp, organisation_bp, admin_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,119 @@
+"""Who may do what: every access rule of the platform lives here.
+
+A manager, facilitator or admin acts on the units where they hold that role and on every unit below
+them; staff act on themselves. Every view is wrapped in exactly one of the decorators below, which also
+marks it with ``access_rule``. ``create_app`` refuses to serve an endpoint without that mark, and a test
+walks the URL map, so a new route without an access rule cannot slip through.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+
+import sqlalchemy as sa
+from flask import abort, g
+from flask_login import current_user, login_required
+
+from lms.extensions import db
+from lms.organisation.models import Person, Role, RoleAssignment
+from lms.organisation.services import unit_ids_below
+
+LEADING_ROLES = frozenset({Role.MANAGER, Role.FACILITATOR, Role.ADMIN})
+"""Roles that act on a unit and the units below it."""
+
+
+def acted_on_unit_ids(person: Person, roles: Iterable[Role] = LEADING_ROLES) -> frozenset[int]:
+    """The units ``person`` acts on through any of ``roles`` (cached for the request)."""
+    roles = frozenset(roles)
+    cache = g.setdefault("acted_on_unit_ids", {})
+    key = (person.id, roles)
+    if key not in cache:
+        roots = db.session.scalars(
+            sa.select(RoleAssignment.unit_id).where(
+                RoleAssignment.person_id == person.id, RoleAssignment.role.in_(roles)
+            )
+        )
+        cache[key] = frozenset(unit_ids_below(roots))
+    return cache[key]
+
+
+def can_act_on_unit(person: Person, unit_id: int, roles: Iterable[Role] = LEADING_ROLES) -> bool:
+    return unit_id in acted_on_unit_ids(person, roles)
+
+
+def is_admin(person: Person) -> bool:
+    return bool(acted_on_unit_ids(person, {Role.ADMIN}))
+
+
+def can_act_on_person(actor: Person, person_id: int) -> bool:
+    """Staff act on themselves; leaders on anyone who holds a role in a unit they act on."""
+    if actor.id == person_id:
+        return True
+    units = acted_on_unit_ids(actor)
+    if not units:
+        return False
+    found = db.session.scalar(
+        sa.select(sa.literal(True))
+        .where(RoleAssignment.person_id == person_id, RoleAssignment.unit_id.in_(units))
+        .limit(1)
+    )
+    return bool(found)
+
+
+def _mark(view: Callable, rule: str) -> Callable:
+    view.access_rule = rule
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """Anyone, signed in or not."""
+    return _mark(view, "public")
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in person; the view shows only what is theirs."""
+    return _mark(login_required(view), "signed_in")
+
+
+def for_unit(*roles: Role, arg: str = "unit_id") -> Callable[[Callable], Callable]:
+    """Someone holding one of ``roles`` (default: a leading role) on the unit in ``arg`` or above."""
+    wanted = frozenset(roles) or LEADING_ROLES
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not can_act_on_unit(current_user, kwargs[arg], wanted):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return _mark(login_required(wrapper), f"unit:{arg}")
+
+    return decorate
+
+
+def for_person(arg: str = "person_id") -> Callable[[Callable], Callable]:
+    """The person in ``arg`` themselves, or a leader of one of their units."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not can_act_on_person(current_user, kwargs[arg]):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return _mark(login_required(wrapper), f"person:{arg}")
+
+    return decorate
+
+
+def admin_only(view: Callable) -> Callable:
+    """A person who holds the admin role on some unit; the view limits itself to those units."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return _mark(login_required(wrapper), "admin")

@@ -1,0 +1,125 @@
+"""Settings from ``LMS_*`` environment variables, with defaults that run anywhere.
+
+Every setting is listed in ``SETTINGS`` with its default and meaning; the README's table is made from
+the same names. ``load_config`` turns the environment into the dict that Flask's config is updated with.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("LMS_DATABASE_URL", None, "SQLAlchemy URL; default SQLite in the instance folder"),
+    Setting("LMS_BASE_URL", "http://127.0.0.1:5000", "public address, used in links and xAPI ids"),
+    Setting(
+        "LMS_SECRET_KEY",
+        None,
+        "session signing key; default generated once into the instance folder",
+    ),
+    Setting("LMS_INSTANCE_PATH", None, "folder for the SQLite file, secret key and mail log"),
+    Setting("LMS_DEFAULT_LOCALE", "nb", "interface language when a person has not chosen one (nb, en)"),
+    Setting("LMS_TIMEZONE", "Europe/Oslo", "time zone that times are shown in"),
+    Setting("LMS_SMTP_HOST", None, "SMTP server; unset: mail is appended to instance/mail.log"),
+    Setting("LMS_SMTP_PORT", "587", "SMTP port"),
+    Setting("LMS_SMTP_USER", None, "SMTP user name"),
+    Setting("LMS_SMTP_PASSWORD", None, "SMTP password"),
+    Setting("LMS_SMTP_STARTTLS", "true", "use STARTTLS on the SMTP connection"),
+    Setting("LMS_MAIL_FROM", "Lærevakt <noreply@localhost>", "sender address of outgoing mail"),
+    Setting("LMS_SIGNIN_LINK_MINUTES", "15", "how long an e-mailed sign-in link stays valid"),
+    Setting(
+        "LMS_SIGNIN_RATE_LIMIT",
+        "5 per minute",
+        "failed sign-ins allowed per address and per e-mail",
+    ),
+    Setting(
+        "LMS_RATELIMIT_STORAGE_URI",
+        "memory://",
+        "Flask-Limiter storage (redis://... for several processes)",
+    ),
+    Setting("LMS_SECURE_COOKIES", None, "mark cookies Secure; default: true when LMS_BASE_URL is https"),
+    Setting(
+        "LMS_SCHEDULER",
+        "false",
+        "run the scheduler's jobs in this process (`make run` turns it on)",
+    ),
+    Setting("LMS_LOG_LEVEL", "INFO", "logging level"),
+)
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in TRUE_WORDS
+
+
+def _read(env: Mapping[str, str], name: str) -> str | None:
+    default = next(s.default for s in SETTINGS if s.name == name)
+    value = env.get(name)
+    return value if value not in (None, "") else default
+
+
+def default_instance_path() -> Path:
+    return Path.cwd() / "instance"
+
+
+def persistent_secret_key(instance_path: Path) -> str:
+    """Return the secret key kept in the instance folder, creating it (mode 0600) the first time."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_config(env: Mapping[str, str] | None = None) -> dict:
+    """Build the Flask config from the environment (``os.environ`` unless given)."""
+    env = os.environ if env is None else env
+    instance_path = Path(_read(env, "LMS_INSTANCE_PATH") or default_instance_path()).resolve()
+    base_url = _read(env, "LMS_BASE_URL").rstrip("/")
+    database_url = _read(env, "LMS_DATABASE_URL") or f"sqlite:///{instance_path / 'lms.sqlite3'}"
+    secure_setting = _read(env, "LMS_SECURE_COOKIES")
+    secure = _flag(secure_setting) if secure_setting is not None else base_url.startswith("https:")
+    return {
+        "INSTANCE_PATH": instance_path,
+        "BASE_URL": base_url,
+        "SECRET_KEY": _read(env, "LMS_SECRET_KEY") or persistent_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BABEL_DEFAULT_LOCALE": _read(env, "LMS_DEFAULT_LOCALE"),
+        "BABEL_DEFAULT_TIMEZONE": _read(env, "LMS_TIMEZONE"),
+        "SMTP_HOST": _read(env, "LMS_SMTP_HOST"),
+        "SMTP_PORT": int(_read(env, "LMS_SMTP_PORT")),
+        "SMTP_USER": _read(env, "LMS_SMTP_USER"),
+        "SMTP_PASSWORD": _read(env, "LMS_SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _flag(_read(env, "LMS_SMTP_STARTTLS")),
+        "MAIL_FROM": _read(env, "LMS_MAIL_FROM"),
+        "SIGNIN_LINK_MINUTES": int(_read(env, "LMS_SIGNIN_LINK_MINUTES")),
+        "SIGNIN_RATE_LIMIT": _read(env, "LMS_SIGNIN_RATE_LIMIT"),
+        "RATELIMIT_STORAGE_URI": _read(env, "LMS_RATELIMIT_STORAGE_URI"),
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SCHEDULER_ENABLED": _flag(_read(env, "LMS_SCHEDULER")),
+        "LOG_LEVEL": _read(env, "LMS_LOG_LEVEL"),
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    }

@@ -1,0 +1,1 @@
+"""What every request shares: extensions, the transaction, security headers, language, errors."""

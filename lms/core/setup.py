@@ -1,0 +1,131 @@
+"""Binding the extensions and the request-wide rules to the application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, abort, current_app, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import event
+
+from lms import access
+from lms.accounts.services import load_signed_in_person
+from lms.core import errors
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
+LOCALES = ("nb", "en")
+_LANGUAGE_ALIASES = {"nb": "nb", "no": "nb", "nn": "nb", "en": "en"}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+def init_core(app: Flask) -> None:
+    db.init_app(app)
+    _tune_database(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+    app.before_request(_refuse_unguarded_endpoints)
+    app.after_request(_commit_or_roll_back)
+    app.after_request(_security_headers)
+    errors.register(app)
+    app.view_functions["static"].access_rule = "public"
+    app.jinja_env.globals.update(is_admin=access.is_admin, current_locale=_current_locale)
+
+    from lms.jobs import start_scheduler
+
+    if app.config["SCHEDULER_ENABLED"]:
+        start_scheduler(app)
+
+
+def _tune_database(app: Flask) -> None:
+    """SQLite: real transactions with savepoints, foreign keys, and WAL so jobs and requests mix."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = _l("Logg inn for å se denne siden.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_signed_in_person)
+
+
+def select_locale() -> str:
+    """The person's chosen language, else the ``lang`` cookie, else the browser's, else the default."""
+    chosen = getattr(current_user, "locale", None)
+    if chosen in LOCALES:
+        return chosen
+    cookie = request.cookies.get("lang")
+    if cookie in LOCALES:
+        return cookie
+    browser = request.accept_languages.best_match(list(_LANGUAGE_ALIASES))
+    return _LANGUAGE_ALIASES.get(browser, current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _current_locale() -> str:
+    return str(get_locale())
+
+
+def _refuse_unguarded_endpoints() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is not None and not getattr(view, "access_rule", None):
+        current_app.logger.error("endpoint %s has no access rule; refused", request.endpoint)
+        abort(403)
+
+
+def _commit_or_roll_back(response):
+    """One commit per request: services flush, this commits what a successful request changed."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response

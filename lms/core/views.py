@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from lms.access import acted_on_unit_ids, public, signed_in
+from lms.extensions import db
+from lms.organisation.services import units_in
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+@signed_in
+def home():
+    led_units = [u for u in units_in(acted_on_unit_ids(current_user)) if u.depth == 0]
+    return render_template("core/home.html", led_units=led_units)
+
+
+@bp.route("/healthz")
+@public
+def health():
+    db.session.execute(sa.select(1))
+    return {"status": "ok"}

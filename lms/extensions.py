@@ -1,0 +1,20 @@
+"""The Flask extensions: created here, bound to the app in ``create_app``."""
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from lms.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+babel = Babel()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+scheduler = BackgroundScheduler(timezone="UTC")

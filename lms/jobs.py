@@ -1,0 +1,41 @@
+"""The scheduler's jobs, declared in one place, and the runner that gives each its own transaction."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import Flask
+
+from lms.accounts.services import prune_sign_in_links
+from lms.extensions import db, scheduler
+
+JOBS: tuple[tuple[str, Callable[[], object], dict], ...] = (
+    ("prune-sign-in-links", prune_sign_in_links, {"trigger": "interval", "hours": 1}),
+)
+"""(id, function, trigger arguments). Each function changes the session; the runner commits."""
+
+
+def run_job(app: Flask, function: Callable[[], object]) -> None:
+    """Run ``function`` in an app context and commit once, or roll back if it fails."""
+    with app.app_context():
+        try:
+            function()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            app.logger.exception("job %s failed", function.__name__)
+
+
+def start_scheduler(app: Flask) -> None:
+    for job_id, function, trigger in JOBS:
+        scheduler.add_job(
+            functools.partial(run_job, app, function),
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            **trigger,
+        )
+    if not scheduler.running:
+        scheduler.start()

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import text_enum, utcnow
+from lms.extensions import db
+
+
+class UnitKind(enum.StrEnum):
+    MUNICIPALITY = "municipality"
+    SERVICE_AREA = "service_area"
+    UNIT = "unit"
+
+    @property
+    def label(self) -> str:
+        return str(UNIT_KIND_LABELS[self])
+
+
+UNIT_KIND_LABELS = {
+    UnitKind.MUNICIPALITY: _l("Kommune"),
+    UnitKind.SERVICE_AREA: _l("Tjenesteområde"),
+    UnitKind.UNIT: _l("Enhet"),
+}
+
+
+class Role(enum.StrEnum):
+    """A role held on a unit. Managers, facilitators and admins act on the unit and those below it."""
+
+    STAFF = "staff"
+    FACILITATOR = "facilitator"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.STAFF: _l("Ansatt"),
+    Role.FACILITATOR: _l("Veileder"),
+    Role.MANAGER: _l("Leder"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+JOB_TITLES = {
+    "helsefagarbeider": _l("Helsefagarbeider"),
+    "sykepleier": _l("Sykepleier"),
+    "spesialsykepleier": _l("Spesialsykepleier"),
+    "vernepleier": _l("Vernepleier"),
+    "assistent": _l("Assistent"),
+    "helsesekretaer": _l("Helsesekretær"),
+    "ergoterapeut": _l("Ergoterapeut"),
+    "fysioterapeut": _l("Fysioterapeut"),
+    "lege": _l("Lege"),
+    "laerling": _l("Lærling"),
+    "student": _l("Student"),
+    "vikar": _l("Vikar"),
+    "leder": _l("Leder"),
+}
+"""Job titles by code. The code is stored; the label is shown in the reader's language."""
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+    __table_args__ = (sa.UniqueConstraint("parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("units.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[UnitKind] = mapped_column(text_enum(UnitKind))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.id} {self.name!r}>"
+
+
+class Person(UserMixin, db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    """Opaque identity, used as the xAPI actor's account name. Never reused, never shown as a name."""
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    job_title: Mapped[str | None] = mapped_column(sa.String(40))
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    session_token: Mapped[str] = mapped_column(sa.String(64))
+    """Part of the sign-in cookie; replaced to sign the person out everywhere."""
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def job_title_label(self) -> str:
+        return str(JOB_TITLES.get(self.job_title, self.job_title or ""))
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id}>"
+
+
+class RoleAssignment(db.Model):
+    __tablename__ = "role_assignments"
+    __table_args__ = (sa.UniqueConstraint("person_id", "unit_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(text_enum(Role))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="roles")
+    unit: Mapped[Unit] = relationship()

@@ -1,0 +1,22 @@
+"""The documented extension points of Lærevakt.
+
+Plugins and feature packages connect to these blinker signals; the sender is always the Flask app.
+Receivers run inside the request or job that fired the signal, in its transaction: they may add to
+the session but must not commit.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+person_signed_in = _signals.signal(
+    "person-signed-in",
+    doc="""A person has signed in. Keyword arguments: ``person`` (the Person) and ``method``
+    (``"password"`` or ``"link"``).""",
+)
+
+people_imported = _signals.signal(
+    "people-imported",
+    doc="""A CSV import of people has been applied. Keyword arguments: ``created`` and ``updated``
+    (lists of Person) and ``actor`` (the admin who imported them).""",
+)
