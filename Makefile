@@ -1,0 +1,44 @@
+# Lærevakt: `make run` starts the platform with a demo organisation, `make test` runs every test.
+# Both set up a virtual environment in .venv first, so a fresh machine needs only Python 3.11.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: install run test lint format bench translations
+
+install: $(INSTALLED) $(CATALOGUES)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[postgres,serve,test]"
+	touch $@
+
+%.mo: %.po $(INSTALLED)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+run: install
+	$(BIN)/lms db upgrade
+	$(BIN)/lms demo --if-empty
+	LMS_SCHEDULER=true $(BIN)/lms run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
