@@ -185,11 +185,13 @@ def count_queries(app: Flask):
         def count(*_args):
             counter.n += 1
 
-        sa.event.listen(db.engine, "before_cursor_execute", count)
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", count)
         try:
             yield counter
         finally:
-            sa.event.remove(db.engine, "before_cursor_execute", count)
+            sa.event.remove(engine, "before_cursor_execute", count)
 
     return counting
 

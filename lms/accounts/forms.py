@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
@@ -22,7 +23,9 @@ class ConfirmForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Språk"), choices=[("nb", "Norsk bokmål"), ("en", "English")])
+    language = SelectField(
+        _l("Språk"), choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")]
+    )
     submit = SubmitField(_l("Bytt språk"))
 
 

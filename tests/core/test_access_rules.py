@@ -1,0 +1,145 @@
+"""Every route declares who may use it, and the rules hold for staff, managers and strangers."""
+
+import pytest
+
+from lms.access import can_act_on_person, can_act_on_unit
+from lms.extensions import db
+
+PUBLIC_ENDPOINTS = {
+    "static",
+    "core.health",
+    "accounts.sign_in",
+    "accounts.request_link",
+    "accounts.use_link",
+    "accounts.sign_out",
+    "accounts.set_language",
+}
+
+
+def sample_url(rule) -> str:
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        values[name] = 1 if type(converter).__name__ == "IntegerConverter" else "x"
+    return rule.build(values, append_unknown=False)[1]
+
+
+def test_every_endpoint_declares_an_access_rule(app):
+    unguarded = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if not getattr(app.view_functions[rule.endpoint], "access_rule", None)
+    ]
+    assert unguarded == []
+
+
+def test_only_the_known_endpoints_are_public(app):
+    public = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if app.view_functions[rule.endpoint].access_rule == "public"
+    }
+    assert public == PUBLIC_ENDPOINTS
+
+
+def test_every_non_public_page_sends_a_stranger_to_sign_in(app, client):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(sample_url(rule), method=method)
+        if method == "POST":
+            assert response.status_code in (302, 400), rule.rule
+        else:
+            assert response.status_code == 302, rule.rule
+            assert "/login" in response.headers["Location"], rule.rule
+
+
+def test_an_endpoint_without_a_rule_is_refused(app, client, org):
+    app.view_functions["core.home"].access_rule, saved = None, "signed_in"
+    try:
+        client.sign_in(org.nurse)
+        assert client.get("/").status_code == 403
+    finally:
+        app.view_functions["core.home"].access_rule = saved
+
+
+def test_staff_cannot_open_another_persons_page(client, org):
+    client.sign_in(org.nurse)
+    assert client.get(f"/people/{org.nurse.id}").status_code == 200
+    response = client.get(f"/people/{org.assistant.id}")
+    assert response.status_code == 403
+    assert "Ingen tilgang" in response.get_data(as_text=True)
+
+
+def test_staff_cannot_open_their_own_units_page(client, org):
+    client.sign_in(org.nurse)
+    assert client.get(f"/units/{org.ward.id}").status_code == 403
+
+
+def test_a_manager_opens_their_unit_and_sees_its_people(client, org):
+    client.sign_in(org.manager)
+    page = client.get(f"/units/{org.ward.id}").get_data(as_text=True)
+    assert "Sjøgløtt sykehjem, 2. etasje" in page
+    assert "Nils Sykepleier" in page
+    assert "Aisha Assistent" not in page
+
+
+def test_a_manager_gets_403_on_a_unit_that_is_not_theirs(client, org):
+    client.sign_in(org.manager)
+    assert client.get(f"/units/{org.zone.id}").status_code == 403
+    assert client.get(f"/units/{org.area.id}").status_code == 403
+    assert client.get(f"/people/{org.assistant.id}").status_code == 403
+
+
+def test_a_manager_sees_people_in_their_unit(client, org):
+    client.sign_in(org.manager)
+    page = client.get(f"/people/{org.nurse.id}").get_data(as_text=True)
+    assert "nils@testvik.no" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "unit", "expected"),
+    [
+        ("admin", "other_unit", True),
+        ("admin", "ward", True),
+        ("manager", "ward", True),
+        ("manager", "zone", False),
+        ("manager", "municipality", False),
+        ("facilitator", "zone", True),
+        ("facilitator", "ward", False),
+        ("nurse", "ward", False),
+    ],
+)
+def test_leaders_act_on_their_units_and_those_below(app, org, who, unit, expected):
+    with app.test_request_context():
+        person = db.session.merge(getattr(org, who))
+        assert can_act_on_unit(person, getattr(org, unit).id) is expected
+
+
+def test_a_unit_leader_acts_on_the_people_below_and_staff_only_on_themselves(app, org):
+    with app.test_request_context():
+        admin, manager, nurse = (db.session.merge(p) for p in (org.admin, org.manager, org.nurse))
+        assert can_act_on_person(admin, org.outsider.id)
+        assert can_act_on_person(manager, org.nurse.id)
+        assert not can_act_on_person(manager, org.outsider.id)
+        assert can_act_on_person(nurse, org.nurse.id)
+        assert not can_act_on_person(nurse, org.manager.id)
+
+
+def test_the_unit_page_runs_the_same_number_of_queries_for_more_people(app, client, org, count_queries):
+    from lms.organisation.models import Role
+    from tests.conftest import add_person
+
+    client.sign_in(org.manager)
+    with count_queries() as few:
+        assert client.get(f"/units/{org.ward.id}").status_code == 200
+    with app.app_context():
+        ward = db.session.merge(org.ward)
+        for n in range(25):
+            add_person(f"Person {n}", f"p{n}@testvik.no", ward, Role.STAFF, "assistent")
+        db.session.commit()
+    with count_queries() as many:
+        page = client.get(f"/units/{org.ward.id}").get_data(as_text=True)
+    assert "Person 24" in page
+    assert many.n == few.n
