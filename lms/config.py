@@ -117,6 +117,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "TRUSTED_PROXIES": int(_read(env, "LMS_TRUSTED_PROXIES")),
         "SCHEDULER_ENABLED": _flag(_read(env, "LMS_SCHEDULER")),
         "LOG_LEVEL": _read(env, "LMS_LOG_LEVEL"),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
