@@ -49,6 +49,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Flask-Limiter storage (redis://... for several processes)",
     ),
     Setting("LMS_SECURE_COOKIES", None, "mark cookies Secure; default: true when LMS_BASE_URL is https"),
+    Setting("LMS_TRUSTED_PROXIES", "0", "how many reverse proxies set X-Forwarded-For/-Proto in front"),
     Setting(
         "LMS_SCHEDULER",
         "false",
