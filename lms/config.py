@@ -58,6 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_LOG_LEVEL", "INFO", "logging level"),
 )
 
+_DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -66,7 +67,7 @@ def _flag(value: str | None) -> bool:
 
 
 def _read(env: Mapping[str, str], name: str) -> str | None:
-    default = next(s.default for s in SETTINGS if s.name == name)
+    default = _DEFAULTS[name]
     value = env.get(name)
     return value if value not in (None, "") else default
 
