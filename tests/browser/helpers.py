@@ -1,0 +1,32 @@
+"""What a person does in the browser, for the browser tests (fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page
+
+from tests.conftest import PASSWORD
+
+SIGN_IN_LINK = re.compile(r"https?://\S+/login/link/[\w-]+")
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Sign in from the login page as a person would: fill the labelled fields, press the button."""
+    page.goto("/login")
+    page.get_by_label("E-post", exact=True).fill(email)
+    page.get_by_label("Passord", exact=True).fill(password)
+    page.get_by_role("button", name="Logg inn", exact=True).click()
+    page.wait_for_load_state()
+
+
+def sign_out(page: Page) -> None:
+    """Press the footer's sign-out button."""
+    page.get_by_role("contentinfo").get_by_role("button", name="Logg ut", exact=True).click()
+    page.wait_for_load_state()
+
+
+def sign_in_link(mail_body: str) -> str:
+    found = SIGN_IN_LINK.search(mail_body)
+    assert found, f"no sign-in link in the mail:\n{mail_body}"
+    return found.group(0)
