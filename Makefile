@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run test lint format bench translations
+.PHONY: install chromium run test lint format bench translations
 
 install: $(INSTALLED) $(CATALOGUES)
 
@@ -25,7 +25,10 @@ run: install
 	$(BIN)/lms demo --if-empty
 	LMS_SCHEDULER=true $(BIN)/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:5000 --access-logfile - "lms:create_app()"
 
-test: install
+chromium:
+	scripts/ensure-chromium
+
+test: install chromium
 	$(BIN)/pytest
 
 lint: install
