@@ -46,11 +46,15 @@ def is_admin(person: Person) -> bool:
     return bool(acted_on_unit_ids(person, {Role.ADMIN}))
 
 
-def can_act_on_person(actor: Person, person_id: int) -> bool:
-    """Staff act on themselves; leaders on anyone who holds a role in a unit they act on."""
-    if actor.id == person_id:
+def can_act_on_person(actor: Person, person_id: int, roles: Iterable[Role] | None = None) -> bool:
+    """Staff act on themselves; leaders on anyone who holds a role in a unit they act on.
+
+    With ``roles``, only someone holding one of ``roles`` over a unit where the person holds a role
+    (being the person is not enough).
+    """
+    if roles is None and actor.id == person_id:
         return True
-    units = acted_on_unit_ids(actor)
+    units = acted_on_unit_ids(actor, LEADING_ROLES if roles is None else roles)
     if not units:
         return False
     found = db.session.scalar(
@@ -92,13 +96,19 @@ def for_unit(*roles: Role, arg: str = "unit_id") -> Callable[[Callable], Callabl
     return decorate
 
 
-def for_person(arg: str = "person_id") -> Callable[[Callable], Callable]:
-    """The person in ``arg`` themselves, or a leader of one of their units."""
+def for_person(
+    arg: str = "person_id", roles: Iterable[Role] | None = None
+) -> Callable[[Callable], Callable]:
+    """The person in ``arg`` themselves, or a leader of one of their units.
+
+    With ``roles`` (e.g. ``{Role.ADMIN}``), only someone holding one of them over a unit of the person.
+    """
+    wanted = None if roles is None else frozenset(roles)
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if not can_act_on_person(current_user, kwargs[arg]):
+            if not can_act_on_person(current_user, kwargs[arg], wanted):
                 abort(403)
             return view(*args, **kwargs)
 

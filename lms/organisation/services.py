@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from lms import signals
 from lms.accounts.services import new_session_token, normalise_email
 from lms.extensions import db
+from lms.organisation import importer
 from lms.organisation.models import Person, Role, RoleAssignment, Unit, UnitKind
 
 CHILD_KIND = {UnitKind.MUNICIPALITY: UnitKind.SERVICE_AREA, UnitKind.SERVICE_AREA: UnitKind.UNIT}
@@ -125,3 +129,143 @@ def people_in_units(unit_ids: Iterable[int]) -> list[Person]:
         .order_by(Person.name)
     )
     return list(db.session.scalars(query))
+
+
+# Admin pages and the CSV import -------------------------------------------------------------------
+
+
+def sibling_named(parent_id: int | None, name: str, *, exclude_id: int | None = None) -> Unit | None:
+    """A unit under ``parent_id`` (None: a top unit) called ``name``, ignoring case, other than
+    ``exclude_id``."""
+    wanted = name.strip().casefold()
+    query = sa.select(Unit).where(
+        Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id
+    )
+    for unit in db.session.scalars(query):
+        if unit.name.casefold() == wanted and unit.id != exclude_id:
+            return unit
+    return None
+
+
+def root_unit_ids(unit_ids: Iterable[int]) -> set[int]:
+    """Those of ``unit_ids`` that have no parent."""
+    query = sa.select(Unit.id).where(Unit.id.in_(list(unit_ids)), Unit.parent_id.is_(None))
+    return set(db.session.scalars(query))
+
+
+def search_people(
+    unit_ids: Iterable[int], *, search: str = "", page: int = 1, per_page: int = 50
+) -> tuple[list[Person], int]:
+    """One page of the people holding a role in these units, by name, matching ``search`` in name or
+    e-mail; with their roles and units loaded (a fixed number of queries). Also the total count."""
+    members = sa.select(RoleAssignment.person_id).where(RoleAssignment.unit_id.in_(list(unit_ids)))
+    where = [Person.id.in_(members)]
+    search = search.strip()
+    if search:
+        where.append(
+            sa.or_(
+                Person.name.icontains(search, autoescape=True),
+                Person.email.icontains(search, autoescape=True),
+            )
+        )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(*where)) or 0
+    query = (
+        sa.select(Person)
+        .where(*where)
+        .options(selectinload(Person.roles).selectinload(RoleAssignment.unit))
+        .order_by(Person.name, Person.id)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    )
+    return list(db.session.scalars(query)), total
+
+
+def import_unit_refs(unit_ids: Iterable[int]) -> list[importer.UnitRef]:
+    """The units with these ids, each with the names from its root down (for the CSV import)."""
+    rows = db.session.execute(sa.select(Unit.id, Unit.name, Unit.parent_id)).all()
+    by_id = {row.id: row for row in rows}
+
+    def path(unit_id: int) -> tuple[str, ...]:
+        names: list[str] = []
+        current = by_id.get(unit_id)
+        while current is not None:
+            names.insert(0, current.name)
+            current = by_id.get(current.parent_id)
+        return tuple(names)
+
+    return [importer.UnitRef(id=unit_id, path=path(unit_id)) for unit_id in unit_ids if unit_id in by_id]
+
+
+def import_person_refs(emails: Iterable[str], unit_ids: Iterable[int]) -> dict[str, importer.PersonRef]:
+    """The stored people with these (lower-case) e-mails, for the CSV import."""
+    unit_ids = set(unit_ids)
+    emails = sorted(set(emails))
+    found: dict[str, importer.PersonRef] = {}
+    for start in range(0, len(emails), 500):
+        query = (
+            sa.select(Person)
+            .where(Person.email.in_(emails[start : start + 500]))
+            .options(selectinload(Person.roles))
+        )
+        for person in db.session.scalars(query):
+            roles = frozenset((r.unit_id, r.role) for r in person.roles)
+            found[person.email] = importer.PersonRef(
+                id=person.id,
+                name=person.name,
+                phone=person.phone,
+                job_title=person.job_title,
+                roles=roles,
+                in_scope=any(unit_id in unit_ids for unit_id, _ in roles),
+            )
+    return found
+
+
+@dataclass
+class ImportResult:
+    created: list[Person]
+    updated: list[Person]
+    roles_granted: int
+    unchanged: int
+
+
+def import_people(data: bytes, unit_ids: Iterable[int], actor: Person) -> ImportResult | list:
+    """Import a CSV file of people into the units ``unit_ids`` (those ``actor`` administers).
+
+    All or nothing: if any line is bad, nothing changes and the problems (``importer.Problem``) are
+    returned. Otherwise every line is applied, ``signals.people_imported`` fires, and the result says
+    what changed.
+    """
+    unit_ids = set(unit_ids)
+    outcome = importer.prepare(
+        data, import_unit_refs(unit_ids), lambda emails: import_person_refs(emails, unit_ids)
+    )
+    if isinstance(outcome, list):
+        return outcome
+    result = apply_import_plan(outcome)
+    signals.people_imported.send(
+        current_app._get_current_object(), created=result.created, updated=result.updated, actor=actor
+    )
+    return result
+
+
+def apply_import_plan(plan: importer.Plan) -> ImportResult:
+    """Create and update the people of a checked plan and grant their roles; flush once at the end."""
+    result = ImportResult(created=[], updated=[], roles_granted=0, unchanged=plan.unchanged)
+    for item in plan.people:
+        if not item.changes_anything:
+            continue
+        if item.is_new:
+            person = create_person(
+                item.name, email=item.email, phone=item.phone, job_title=item.job_title
+            )
+            result.created.append(person)
+        else:
+            person = db.session.get(Person, item.existing_id)
+            for name, value in item.changes.items():
+                setattr(person, name, value)
+            result.updated.append(person)
+        for unit_id, role in item.new_roles:
+            db.session.add(RoleAssignment(person=person, unit_id=unit_id, role=role))
+            result.roles_granted += 1
+    db.session.flush()
+    return result
