@@ -278,7 +278,7 @@ def import_people():
         status = INVALID if form.errors else 200
         return render_template("organisation/admin/import.html", form=form, problems=[]), status
     data = form.file.data.stream.read(importer.MAX_BYTES + 1)
-    outcome = services.import_people(data, admin_unit_ids(), current_user)
+    outcome = services.import_people(data, admin_unit_ids(), current_user._get_current_object())
     if isinstance(outcome, list):
         page = render_template(
             "organisation/admin/import.html",
