@@ -44,9 +44,11 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts.views import bp as accounts_bp
+    from lms.content.views import bp as content_bp
     from lms.core.views import bp as core_bp
+    from lms.learning.views import bp as learning_bp
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
 
-    for blueprint in (core_bp, accounts_bp, organisation_bp, admin_bp):
+    for blueprint in (core_bp, accounts_bp, organisation_bp, admin_bp, content_bp, learning_bp):
         app.register_blueprint(blueprint)

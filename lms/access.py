@@ -127,3 +127,20 @@ def admin_only(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return _mark(login_required(wrapper), "admin")
+
+
+def for_owner(model: type, arg: str) -> Callable[[Callable], Callable]:
+    """The person a record belongs to (its ``person_id``); the record is passed to the view in
+    place of its id. Anyone else gets 404, so ids reveal nothing."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            record = db.session.get(model, kwargs.pop(arg))
+            if record is None or record.person_id != current_user.id:
+                abort(404)
+            return view(*args, record, **kwargs)
+
+        return _mark(login_required(wrapper), f"owner:{arg}")
+
+    return decorate

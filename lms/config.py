@@ -55,6 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
         "false",
         "run the scheduler's jobs in this process (`make run` turns it on)",
     ),
+    Setting(
+        "LMS_MODULE_PATHS",
+        None,
+        "extra folders of module packages, separated by ':' (modules/ is always read)",
+    ),
     Setting("LMS_LOG_LEVEL", "INFO", "logging level"),
 )
 
@@ -70,6 +75,14 @@ def _read(env: Mapping[str, str], name: str) -> str | None:
     default = _DEFAULTS[name]
     value = env.get(name)
     return value if value not in (None, "") else default
+
+
+SHIPPED_MODULES = Path(__file__).resolve().parent.parent / "modules"
+"""The content packages that come with Lærevakt (the repository's ``modules/``)."""
+
+
+def _paths(value: str | None) -> list[Path]:
+    return [Path(part) for part in (value or "").split(os.pathsep) if part.strip()]
 
 
 def default_instance_path() -> Path:
@@ -122,6 +135,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "TRUSTED_PROXIES": int(_read(env, "LMS_TRUSTED_PROXIES")),
         "SCHEDULER_ENABLED": _flag(_read(env, "LMS_SCHEDULER")),
         "LOG_LEVEL": _read(env, "LMS_LOG_LEVEL"),
+        "MODULE_PATHS": [SHIPPED_MODULES, *_paths(_read(env, "LMS_MODULE_PATHS"))],
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

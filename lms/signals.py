@@ -20,3 +20,20 @@ people_imported = _signals.signal(
     doc="""A CSV import of people has been applied. Keyword arguments: ``created`` and ``updated``
     (lists of Person) and ``actor`` (the admin who imported them).""",
 )
+
+attempt_started = _signals.signal(
+    "attempt-started",
+    doc="""A person has started a module. Keyword argument: ``attempt`` (the new Attempt).""",
+)
+
+card_answered = _signals.signal(
+    "card-answered",
+    doc="""A card has been answered for the first time. Keyword arguments: ``answer`` (the Answer,
+    graded) and ``card`` (the prepared Card).""",
+)
+
+attempt_completed = _signals.signal(
+    "attempt-completed",
+    doc="""A person has completed a module. Keyword arguments: ``attempt`` (with ``score`` and
+    ``passed`` set) and ``module`` (the parsed Module, with the evidence it gives).""",
+)

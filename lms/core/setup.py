@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, abort, current_app, request
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
 
 from lms import access
 from lms.accounts.services import load_signed_in_person
+from lms.content.localised import pick
 from lms.core import errors
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -49,6 +50,9 @@ def init_core(app: Flask) -> None:
     errors.register(app)
     app.view_functions["static"].access_rule = "public"
     app.jinja_env.globals.update(is_admin=access.is_admin, current_locale=_current_locale)
+    app.jinja_env.filters.update(
+        localise=_localise, format_date=format_date, format_datetime=format_datetime
+    )
 
     from lms.jobs import start_scheduler
 
@@ -101,6 +105,11 @@ def select_locale() -> str:
 
 def _current_locale() -> str:
     return str(get_locale())
+
+
+def _localise(text) -> str:
+    """A language map in the reader's language (Bokmål when that is missing)."""
+    return pick(text, _current_locale())
 
 
 def _refuse_unguarded_endpoints() -> None:

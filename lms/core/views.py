@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template
+from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.access import acted_on_unit_ids, public, signed_in
 from lms.extensions import db
+from lms.learning.services import overview
 from lms.organisation.services import units_in
 
 bp = Blueprint("core", __name__)
@@ -14,8 +16,14 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 @signed_in
 def home():
+    """ "Mine": what the person has in progress, has done and can start; leaders also see their units."""
     led_units = [u for u in units_in(acted_on_unit_ids(current_user)) if u.depth == 0]
-    return render_template("core/home.html", led_units=led_units)
+    return render_template(
+        "core/home.html",
+        mine=overview(current_user),
+        led_units=led_units,
+        locale=str(get_locale()),
+    )
 
 
 @bp.route("/healthz")

@@ -1,0 +1,63 @@
+"""Installed module versions on disk and in memory.
+
+Each installed version is copied, unchanged, to ``<instance>/modules/<module id>/<content hash>/``,
+so an attempt can always reopen the version it started. Parsed modules are kept in memory by
+content hash: a version's content never changes, so the cache never goes stale.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from flask import current_app
+
+from lms.content.package import Module, load_package
+from lms.plugins import card_types
+
+_parsed: dict[str, Module] = {}
+_lock = threading.Lock()
+
+
+def storage_root() -> Path:
+    return Path(current_app.config["INSTANCE_PATH"]) / "modules"
+
+
+def stored_folder(module_id: str, content_hash: str) -> Path:
+    return storage_root() / module_id / content_hash
+
+
+def media_url(module_id: str, content_hash: str, path: str) -> str:
+    return f"/media/{module_id}/{content_hash}/{path}"
+
+
+def parse(folder: Path) -> Module:
+    """Validate and parse the package in ``folder``; raises InvalidPackage."""
+    return load_package(folder, card_types(), media_url)
+
+
+def store(folder: Path, module: Module) -> Path:
+    """Copy a validated package into storage (atomically: a half-copied folder is never seen)."""
+    target = stored_folder(module.id, module.content_hash)
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=target.parent))
+    try:
+        shutil.copytree(folder, staging / "package")
+        (staging / "package").rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def load(module_id: str, content_hash: str) -> Module:
+    """The parsed module of an installed version, from memory after the first time."""
+    module = _parsed.get(content_hash)
+    if module is None:
+        with _lock:
+            module = _parsed.get(content_hash) or parse(stored_folder(module_id, content_hash))
+            _parsed[content_hash] = module
+    return module

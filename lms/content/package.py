@@ -1,0 +1,393 @@
+"""Reading and validating a module package: a folder with ``module.yaml``, Markdown and media.
+
+``load_package`` reads every file, reports every problem with its file and line, and returns a
+``Module`` only when there is none. It is pure apart from reading the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from lms.content.cards.base import Card, CardType
+from lms.content.localised import LANGUAGES, PRIMARY, Localised
+from lms.content.problems import InvalidPackage, Problems
+from lms.content.yaml_lines import LineList, LineMap, YamlError, load_yaml
+from lms.text import ALLOWED_TAGS, render_markdown
+
+MANIFEST = "module.yaml"
+MODULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+CARD_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
+
+MEDIA_TYPES = {
+    "image": {".png", ".jpg", ".jpeg", ".webp", ".gif"},
+    "video": {".mp4", ".webm"},
+    "captions": {".vtt"},
+}
+ALLOWED_SUFFIXES = {".yaml", ".yml", ".md"}.union(*MEDIA_TYPES.values())
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+_parser = MarkdownIt("commonmark").enable("table")
+_TAG = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
+_EVENT_ATTRIBUTE = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    competence: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Module:
+    """A parsed, valid module version; immutable, shared by every request that shows it."""
+
+    id: str
+    version: str
+    content_hash: str
+    title: Localised
+    summary: Localised
+    minutes: int
+    audience: tuple[str, ...]
+    group: bool
+    pass_mark: int
+    evidence: tuple[Evidence, ...]
+    cards: tuple[Card, ...]
+
+    @property
+    def scored_cards(self) -> tuple[Card, ...]:
+        return tuple(card for card in self.cards if card.data.get("scored"))
+
+    def card(self, card_id: str) -> Card | None:
+        return next((card for card in self.cards if card.id == card_id), None)
+
+    def manifest(self) -> dict[str, Any]:
+        """What lists and dashboards need without loading the cards."""
+        return {
+            "title": dict(self.title),
+            "summary": dict(self.summary),
+            "minutes": self.minutes,
+            "audience": list(self.audience),
+            "group": self.group,
+            "pass_mark": self.pass_mark,
+            "evidence": [{"competence": e.competence, "level": e.level} for e in self.evidence],
+            "cards": len(self.cards),
+        }
+
+
+def content_hash(root: Path) -> str:
+    """SHA-256 over every file's path and bytes: the identity of one version's content."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class PackageReader:
+    """What card types use to read their spec: localised text, Markdown, media, problem reports."""
+
+    def __init__(self, root: Path, problems: Problems, media_url: Callable[[str], str]):
+        self.root = root
+        self.problems = problems
+        self.media_url = media_url
+        self.file = MANIFEST
+
+    def problem(self, line: int, message: str, file: str | None = None) -> None:
+        self.problems.add(file or self.file, line, message)
+
+    def text(self, spec: LineMap, key: str, *, required: bool = True) -> dict[str, str] | None:
+        """A string (Bokmål) or a mapping of language to string."""
+        value = spec.get(key)
+        line = spec.line_of(key)
+        if value is None or value == "":
+            if required:
+                self.problem(line, f"«{key}» mangler")
+            return None
+        if isinstance(value, str):
+            return {PRIMARY: value.strip()}
+        if not isinstance(value, dict):
+            self.problem(line, f"«{key}» skal være en tekst eller et kart fra språk til tekst")
+            return None
+        return self._language_map(value, key, line)
+
+    def _language_map(self, value: dict, key: str, line: int) -> dict[str, str] | None:
+        unknown = [language for language in value if language not in LANGUAGES]
+        if unknown:
+            self.problem(line, f"«{key}» har ukjent språk {', '.join(map(str, unknown))}")
+        if not isinstance(value.get(PRIMARY), str) or not value[PRIMARY].strip():
+            self.problem(line, f"«{key}» mangler tekst på bokmål (nb)")
+            return None
+        return {lang: str(text).strip() for lang, text in value.items() if lang in LANGUAGES}
+
+    def markdown(self, spec: LineMap, key: str, *, required: bool = True) -> dict[str, Markup] | None:
+        """Markdown inline, or from ``*.md`` files in the package, per language, checked and rendered."""
+        sources = self.text(spec, key, required=required)
+        if sources is None:
+            return None
+        rendered = {}
+        for language, source in sources.items():
+            if source.endswith(".md") and "\n" not in source:
+                file_text = self._read_text(source, spec.line_of(key))
+                rendered[language] = self._render(file_text, source, 1) if file_text else Markup()
+            else:
+                rendered[language] = self._render(source, self.file, spec.line_of(key))
+        return rendered
+
+    def media(self, spec: LineMap, key: str, kind: str, *, required: bool = True) -> str | None:
+        """A media file of ``kind`` in the package; returns its URL."""
+        value = spec.get(key)
+        line = spec.line_of(key)
+        if not value:
+            if required:
+                self.problem(line, f"«{key}» mangler")
+            return None
+        path = self._inside(str(value), line)
+        if path is None:
+            return None
+        if path.suffix.lower() not in MEDIA_TYPES[kind]:
+            allowed = ", ".join(sorted(MEDIA_TYPES[kind]))
+            self.problem(line, f"«{value}» har feil filtype for {kind}; tillatt: {allowed}")
+            return None
+        return self.media_url(path.relative_to(self.root).as_posix())
+
+    def _inside(self, relative: str, line: int) -> Path | None:
+        pure = PurePosixPath(relative)
+        if pure.is_absolute() or ".." in pure.parts:
+            self.problem(line, f"«{relative}» peker ut av pakken")
+            return None
+        path = self.root / pure
+        if not path.is_file():
+            self.problem(line, f"filen «{relative}» finnes ikke i pakken")
+            return None
+        return path
+
+    def _read_text(self, relative: str, line: int) -> str | None:
+        path = self._inside(relative, line)
+        if path is None:
+            return None
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.problem(line, f"«{relative}» er ikke UTF-8-tekst")
+            return None
+
+    def _render(self, text: str, file: str, first_line: int) -> Markup:
+        self._check_html(text, file, first_line)
+        self._check_images(text, file, first_line)
+        return render_markdown(self._rewrite_image_sources(text))
+
+    def _check_html(self, text: str, file: str, first_line: int) -> None:
+        for number, line in enumerate(text.splitlines(), start=first_line):
+            for match in _TAG.finditer(line):
+                tag = match.group(1).lower()
+                if tag not in ALLOWED_TAGS:
+                    self.problem(number, f"HTML-taggen <{tag}> er ikke tillatt i Markdown", file)
+                elif _EVENT_ATTRIBUTE.search(match.group(2)):
+                    self.problem(number, f"<{tag}> har et on…-attributt (skript), ikke tillatt", file)
+
+    def _check_images(self, text: str, file: str, first_line: int) -> None:
+        for token in _parser.parse(text):
+            for child in token.children or ():
+                if child.type != "image":
+                    continue
+                line = first_line + (token.map[0] if token.map else 0)
+                if not child.content.strip():
+                    self.problem(line, f"bildet «{child.attrGet('src')}» mangler alt-tekst", file)
+                src = str(child.attrGet("src") or "")
+                if "://" not in src:
+                    path = self._inside(src, line) if src else None
+                    if path is not None and path.suffix.lower() not in MEDIA_TYPES["image"]:
+                        self.problem(line, f"«{src}» er ikke et bilde", file)
+
+    def _rewrite_image_sources(self, text: str) -> str:
+        def local_to_url(match: re.Match) -> str:
+            alt, src = match.group(1), match.group(2)
+            return match.group(0) if "://" in src else f"![{alt}]({self.media_url(src)})"
+
+        return re.sub(r"!\[([^\]]*)\]\(([^)\s]+)\)", local_to_url, text)
+
+
+def load_package(
+    root: Path, card_types: Mapping[str, CardType], media_url: Callable[[str, str, str], str]
+) -> Module:
+    """Read and validate the package in ``root``; raise InvalidPackage listing every problem.
+
+    ``media_url(module_id, content_hash, path)`` makes the URL a media file is served at.
+    """
+    problems = Problems()
+    _check_files(root, problems)
+    manifest = _read_manifest(root, problems)
+    if manifest is None:
+        raise InvalidPackage(problems)
+    digest = content_hash(root)
+    module_id = str(manifest.get("id", ""))
+    reader = PackageReader(root, problems, lambda path: media_url(module_id, digest, path))
+    module = _read_module(manifest, reader, card_types, digest)
+    if problems:
+        raise InvalidPackage(problems)
+    return module
+
+
+def _check_files(root: Path, problems: Problems) -> None:
+    if not root.is_dir():
+        problems.add(str(root), 0, "mappen finnes ikke")
+        return
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            problems.add(relative, 0, "symbolske lenker er ikke tillatt i en pakke")
+        elif path.is_file() and path.suffix.lower() not in ALLOWED_SUFFIXES:
+            problems.add(relative, 0, f"filtypen «{path.suffix or '(ingen)'}» er ikke tillatt")
+        elif path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+            problems.add(relative, 0, "filen er større enn 50 MB")
+
+
+def _read_manifest(root: Path, problems: Problems) -> LineMap | None:
+    path = root / MANIFEST
+    if not path.is_file():
+        problems.add(MANIFEST, 0, "pakken mangler module.yaml")
+        return None
+    try:
+        manifest = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlError as error:
+        problems.add(MANIFEST, error.line, f"ugyldig YAML: {error.message}")
+        return None
+    except UnicodeDecodeError:
+        problems.add(MANIFEST, 1, "module.yaml er ikke UTF-8-tekst")
+        return None
+    if not isinstance(manifest, LineMap):
+        problems.add(MANIFEST, 1, "module.yaml skal være et kart med id, version, title og cards")
+        return None
+    return manifest
+
+
+def _read_module(
+    manifest: LineMap, reader: PackageReader, card_types: Mapping[str, CardType], digest: str
+) -> Module | None:
+    module_id = _matching(manifest, "id", MODULE_ID, "små bokstaver, tall og bindestrek", reader)
+    version = _matching(manifest, "version", VERSION, "for eksempel 1.0.0", reader)
+    title = reader.text(manifest, "title")
+    summary = reader.text(manifest, "summary")
+    minutes = _integer(manifest, "minutes", 1, 30, reader)
+    pass_mark = _integer(manifest, "pass_mark", 0, 100, reader, default=80)
+    group = _boolean(manifest, "group", reader)
+    audience = _strings(manifest, "audience", reader)
+    evidence = _evidence(manifest, reader)
+    cards = _cards(manifest, reader, card_types)
+    if reader.problems:
+        return None
+    return Module(
+        id=module_id,
+        version=version,
+        content_hash=digest,
+        title=title,
+        summary=summary,
+        minutes=minutes,
+        audience=tuple(audience),
+        group=group,
+        pass_mark=pass_mark,
+        evidence=tuple(evidence),
+        cards=tuple(cards),
+    )
+
+
+def _matching(spec: LineMap, key: str, pattern: re.Pattern, hint: str, reader: PackageReader) -> str:
+    value = spec.get(key)
+    if value is None:
+        reader.problem(spec.line_of(key), f"«{key}» mangler")
+        return ""
+    if not pattern.match(str(value)):
+        reader.problem(spec.line_of(key), f"«{key}: {value}» er ugyldig ({hint})")
+    return str(value)
+
+
+def _integer(
+    spec: LineMap, key: str, low: int, high: int, reader: PackageReader, default: int | None = None
+) -> int:
+    value = spec.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        reader.problem(spec.line_of(key), f"«{key}» skal være et heltall fra {low} til {high}")
+        return low
+    return value
+
+
+def _boolean(spec: LineMap, key: str, reader: PackageReader) -> bool:
+    value = spec.get(key, False)
+    if not isinstance(value, bool):
+        reader.problem(spec.line_of(key), f"«{key}» skal være true eller false")
+        return False
+    return value
+
+
+def _strings(spec: LineMap, key: str, reader: PackageReader) -> list[str]:
+    value = spec.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        reader.problem(spec.line_of(key), f"«{key}» skal være en liste med tekster")
+        return []
+    return value
+
+
+def _evidence(spec: LineMap, reader: PackageReader) -> list[Evidence]:
+    entries = spec.get("evidence", [])
+    if not isinstance(entries, LineList):
+        reader.problem(spec.line_of("evidence"), "«evidence» skal være en liste")
+        return []
+    found = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, LineMap) or not entry.get("competence"):
+            reader.problem(entries.line_of(index), "hvert bevis trenger «competence» og «level»")
+            continue
+        level = _integer(entry, "level", 1, 10, reader)
+        found.append(Evidence(str(entry["competence"]), level))
+    return found
+
+
+def _cards(spec: LineMap, reader: PackageReader, card_types: Mapping[str, CardType]) -> list[Card]:
+    entries = spec.get("cards")
+    if not isinstance(entries, LineList) or not entries:
+        reader.problem(spec.line_of("cards"), "«cards» skal være en liste med minst ett kort")
+        return []
+    cards: list[Card] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        card = _card(entry, entries.line_of(index), index, reader, card_types, seen)
+        if card is not None:
+            cards.append(card)
+    return cards
+
+
+def _card(
+    entry: Any,
+    line: int,
+    index: int,
+    reader: PackageReader,
+    card_types: Mapping[str, CardType],
+    seen: set[str],
+) -> Card | None:
+    if not isinstance(entry, LineMap):
+        reader.problem(line, "et kort skal være et kart med id og type")
+        return None
+    card_id = str(entry.get("id", ""))
+    if not CARD_ID.match(card_id):
+        reader.problem(entry.line_of("id"), f"kortet har ugyldig id «{card_id}»")
+    elif card_id in seen:
+        reader.problem(entry.line_of("id"), f"kort-id «{card_id}» er brukt før")
+    seen.add(card_id)
+    type_name = str(entry.get("type", ""))
+    card_type = card_types.get(type_name)
+    if card_type is None:
+        known = ", ".join(sorted(card_types))
+        reader.problem(entry.line_of("type"), f"ukjent korttype «{type_name}» (kjente: {known})")
+        return None
+    data = card_type.prepare(entry, reader)
+    data["scored"] = card_type.scored
+    return Card(id=card_id, type=type_name, index=index, data=data)

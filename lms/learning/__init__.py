@@ -1,0 +1,1 @@
+"""Taking modules: attempts, answers, progress and completion."""

@@ -1,0 +1,177 @@
+"""Taking a module: start or resume, answer a card, move on, complete. Functions flush; the caller
+commits. Grading is done by the card's type, a pure function of the card and the response."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from lms import signals
+from lms.content import services as content
+from lms.content.cards.base import Card
+from lms.content.models import ModuleVersion
+from lms.content.package import Module
+from lms.db import utcnow
+from lms.extensions import db
+from lms.learning.models import Answer, Attempt
+from lms.organisation.models import Person
+from lms.plugins import card_types
+
+
+class NotAnswerable(ValueError):
+    """The card takes no response, or the attempt is already complete."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    score: float | None
+    passed: bool | None
+
+
+def open_attempt(person: Person, module_id: str) -> Attempt | None:
+    return db.session.scalar(
+        sa.select(Attempt)
+        .filter_by(person_id=person.id, module_id=module_id, completed_at=None)
+        .order_by(Attempt.started_at.desc())
+        .limit(1)
+    )
+
+
+def start_or_resume(person: Person, version: ModuleVersion) -> Attempt:
+    """The person's open attempt at this module (on whatever version it started), or a new one."""
+    attempt = open_attempt(person, version.module_id)
+    if attempt is not None:
+        return attempt
+    attempt = Attempt(person=person, module_id=version.module_id, version=version)
+    db.session.add(attempt)
+    db.session.flush()
+    signals.attempt_started.send(current_app._get_current_object(), attempt=attempt)
+    return attempt
+
+
+def module_of(attempt: Attempt) -> Module:
+    return content.load_version(attempt.version)
+
+
+def answer_for(attempt: Attempt, card: Card) -> Answer | None:
+    return next((answer for answer in attempt.answers if answer.card_id == card.id), None)
+
+
+def submit_answer(
+    attempt: Attempt,
+    card: Card,
+    response: Any,
+    *,
+    client_id: str | None = None,
+    answered_at: datetime | None = None,
+) -> tuple[Answer, bool]:
+    """Store and grade the response; returns the answer and whether it is new.
+
+    The first answer to a card counts: a response sent again (same ``client_id``) or a second
+    response to the same card returns the stored answer unchanged.
+    """
+    if attempt.completed or not card_types()[card.type].takes_response:
+        raise NotAnswerable(card.id)
+    client_id = _valid_client_id(client_id)
+    existing = db.session.scalar(sa.select(Answer).filter_by(client_id=client_id)) or answer_for(
+        attempt, card
+    )
+    if existing is not None:
+        return existing, False
+    grade = card_types()[card.type].grade(card, response)
+    answer = Answer(
+        attempt=attempt,
+        card_id=card.id,
+        client_id=client_id,
+        response=response,
+        score=grade.score,
+        answered_at=answered_at or utcnow(),
+    )
+    db.session.add(answer)
+    attempt.updated_at = utcnow()
+    db.session.flush()
+    signals.card_answered.send(current_app._get_current_object(), answer=answer, card=card)
+    return answer, True
+
+
+def move_to(attempt: Attempt, module: Module, index: int) -> None:
+    """Go to card ``index``; past the last card, the attempt is completed."""
+    if attempt.completed:
+        return
+    if index >= len(module.cards):
+        complete(attempt, module)
+        return
+    attempt.position = max(0, index)
+    attempt.updated_at = utcnow()
+    db.session.flush()
+
+
+def outcome(module: Module, answers: list[Answer]) -> Outcome:
+    """Score and pass/fail from the answers to the scored cards (pure)."""
+    scored_ids = {card.id for card in module.scored_cards}
+    if not scored_ids:
+        return Outcome(score=None, passed=None)
+    points = sum(a.score or 0.0 for a in answers if a.card_id in scored_ids)
+    score = points / len(scored_ids)
+    return Outcome(score=score, passed=score * 100 >= module.pass_mark)
+
+
+def missing_answers(attempt: Attempt, module: Module) -> list[Card]:
+    """Scored cards not yet answered: the attempt cannot be completed without them."""
+    answered = {answer.card_id for answer in attempt.answers}
+    return [card for card in module.scored_cards if card.id not in answered]
+
+
+def complete(attempt: Attempt, module: Module) -> Outcome:
+    if attempt.completed:
+        return Outcome(attempt.score, attempt.passed)
+    result = outcome(module, attempt.answers)
+    attempt.score, attempt.passed = result.score, result.passed
+    attempt.completed_at = attempt.updated_at = utcnow()
+    attempt.position = len(module.cards) - 1
+    db.session.flush()
+    signals.attempt_completed.send(current_app._get_current_object(), attempt=attempt, module=module)
+    return result
+
+
+def _valid_client_id(client_id: str | None) -> str:
+    if client_id:
+        try:
+            return str(uuid.UUID(client_id))
+        except ValueError:
+            pass
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a person's "Mine" page shows."""
+
+    in_progress: list[Attempt]
+    completed: list[Attempt]
+    available: list[ModuleVersion]
+
+
+def overview(person: Person) -> Overview:
+    """The person's open and completed attempts (latest per module) and the modules not yet begun."""
+    attempts = list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.person_id == person.id)
+            .options(sa.orm.joinedload(Attempt.version))
+            .order_by(Attempt.updated_at.desc())
+        ).unique()
+    )
+    latest: dict[str, Attempt] = {}
+    for attempt in attempts:
+        latest.setdefault(attempt.module_id, attempt)
+    open_ones = [a for a in latest.values() if not a.completed]
+    done = [a for a in latest.values() if a.completed]
+    begun = set(latest)
+    available = [v for v in content.published_versions() if v.module_id not in begun]
+    return Overview(in_progress=open_ones, completed=done, available=available)

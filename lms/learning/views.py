@@ -1,0 +1,152 @@
+"""The player: one card at a time, every answer saved, usable without JavaScript."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from lms.access import for_owner, signed_in
+from lms.content import services as content
+from lms.content.cards.base import ResponseError
+from lms.learning import services
+from lms.learning.models import Attempt
+from lms.plugins import card_types
+
+bp = Blueprint("learning", __name__)
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+@bp.route("/learn/<module_id>")
+@signed_in
+def module(module_id: str):
+    version = content.current_version(module_id) or abort(404)
+    return render_template(
+        "learning/module.html",
+        version=version,
+        module=content.load_version(version),
+        attempt=services.open_attempt(current_user, module_id),
+        locale=_locale(),
+    )
+
+
+@bp.route("/learn/<module_id>/start", methods=["POST"])
+@signed_in
+def start(module_id: str):
+    version = content.current_version(module_id) or abort(404)
+    attempt = services.start_or_resume(current_user, version)
+    return redirect(url_for("learning.card", attempt_id=attempt.id, index=attempt.position))
+
+
+@bp.route("/attempts/<int:attempt_id>/cards/<int:index>", methods=["GET", "POST"])
+@for_owner(Attempt, "attempt_id")
+def card(attempt: Attempt, index: int):
+    module = services.module_of(attempt)
+    if index >= len(module.cards):
+        abort(404)
+    card = module.cards[index]
+    error = None
+    if request.method == "POST" and not attempt.completed:
+        try:
+            return _take_response(attempt, module, card)
+        except ResponseError as problem:
+            error = str(problem)
+    answer = services.answer_for(attempt, card)
+    card_type = card_types()[card.type]
+    grade = card_type.grade(card, answer.response) if answer is not None else None
+    return render_template(
+        "learning/card.html",
+        attempt=attempt,
+        module=module,
+        card=card,
+        card_type=card_type,
+        answer=answer,
+        body=card_type.render(
+            card,
+            locale=_locale(),
+            response=answer.response if answer else None,
+            grade=grade,
+            error=error,
+        ),
+        error=error,
+        locale=_locale(),
+    ), (422 if error else 200)
+
+
+def _take_response(attempt: Attempt, module, card):
+    card_type = card_types()[card.type]
+    response = card_type.read_response(card, request.form)
+    services.submit_answer(attempt, card, response, client_id=request.form.get("client_id"))
+    if card_type.scored:
+        return redirect(url_for("learning.card", attempt_id=attempt.id, index=card.index))
+    return _go_on(attempt, module, card.index + 1)
+
+
+@bp.route("/attempts/<int:attempt_id>/cards/<int:index>/next", methods=["POST"])
+@for_owner(Attempt, "attempt_id")
+def next_card(attempt: Attempt, index: int):
+    module = services.module_of(attempt)
+    if index >= len(module.cards):
+        abort(404)
+    card = module.cards[index]
+    if card.data.get("scored") and services.answer_for(attempt, card) is None:
+        flash(_("Svar på spørsmålet før du går videre."), "error")
+        return redirect(url_for("learning.card", attempt_id=attempt.id, index=index))
+    return _go_on(attempt, module, index + 1)
+
+
+def _go_on(attempt: Attempt, module, index: int):
+    if index >= len(module.cards):
+        missing = services.missing_answers(attempt, module)
+        if missing:
+            flash(_("Noen spørsmål mangler svar. Svar på dem for å fullføre."), "error")
+            return redirect(url_for("learning.card", attempt_id=attempt.id, index=missing[0].index))
+    services.move_to(attempt, module, index)
+    if attempt.completed:
+        return redirect(url_for("learning.done", attempt_id=attempt.id))
+    return redirect(url_for("learning.card", attempt_id=attempt.id, index=index))
+
+
+@bp.route("/attempts/<int:attempt_id>/done")
+@for_owner(Attempt, "attempt_id")
+def done(attempt: Attempt):
+    if not attempt.completed:
+        return redirect(url_for("learning.card", attempt_id=attempt.id, index=attempt.position))
+    return render_template(
+        "learning/done.html", attempt=attempt, module=services.module_of(attempt), locale=_locale()
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@for_owner(Attempt, "attempt_id")
+def sync_answer(attempt: Attempt):
+    """Answers sent by the service worker after being given offline, as JSON."""
+    payload = request.get_json(silent=True) or {}
+    module = services.module_of(attempt)
+    card = module.card(str(payload.get("card_id", "")))
+    if card is None or not card_types()[card.type].takes_response:
+        return jsonify(error=_("Ukjent kort.")), 400
+    form = _form_from(payload.get("fields") or {})
+    try:
+        response = card_types()[card.type].read_response(card, form)
+    except ResponseError as problem:
+        return jsonify(error=str(problem)), 400
+    if attempt.completed:
+        return jsonify(stored=False, reason="completed"), 200
+    answer, created = services.submit_answer(
+        attempt, card, response, client_id=str(payload.get("client_id", ""))
+    )
+    return jsonify(stored=created, client_id=answer.client_id), 201 if created else 200
+
+
+def _form_from(fields: dict) -> MultiDict:
+    items = []
+    for name, value in fields.items():
+        values = value if isinstance(value, list) else [value]
+        items.extend((str(name), str(v)) for v in values)
+    return MultiDict(items)
