@@ -473,3 +473,11 @@ def test_a_role_of_another_person_cannot_be_removed_through_this_person(app, adm
     response = admin.submit(f"/admin/people/{org.nurse.id}/roles/{other}/remove")
     assert response.status_code == 404
     assert len(roles_of(app, org.assistant.id)) == 1
+
+
+def test_new_unit_under_preselects_the_parent_but_only_among_the_admins(client, org, area_admin):
+    client.sign_in(area_admin)
+    form = text(client.get(f"/admin/units/new?parent={org.ward.id}"))
+    assert re.search(rf'<option selected value="{org.ward.id}">\W*Sjøgløtt', form)
+    form = text(client.get(f"/admin/units/new?parent={org.other_unit.id}"))
+    assert "Bakken barnehage" not in form
