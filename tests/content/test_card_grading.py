@@ -106,8 +106,8 @@ class FakeAnswer:
 def test_the_outcome_is_the_share_of_scored_cards_right_against_the_pass_mark(module):
     scored = [card.id for card in module.scored_cards]
     assert scored == ["enkelt", "flere", "sant", "rekkefolge"]
-    three_of_four = [FakeAnswer(c, 1.0) for c in scored[:3]] + [FakeAnswer(scored[3], 0.0)]
-    result = outcome(module, three_of_four + [FakeAnswer("tanker", None)])
+    three_of_four = [*(FakeAnswer(c, 1.0) for c in scored[:3]), FakeAnswer(scored[3], 0.0)]
+    result = outcome(module, [*three_of_four, FakeAnswer("tanker", None)])
     assert result.score == 0.75
     assert result.passed is True, "75 % meets the module's pass mark of 75"
     assert outcome(module, three_of_four[:2]).passed is False
