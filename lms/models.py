@@ -1,8 +1,15 @@
 """Every model module, imported so that the metadata is complete for migrations and tests."""
 
 from lms.accounts import models as accounts_models
+from lms.assignments import models as assignments_models
 from lms.content import models as content_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
 
-__all__ = ["accounts_models", "content_models", "learning_models", "organisation_models"]
+__all__ = [
+    "accounts_models",
+    "assignments_models",
+    "content_models",
+    "learning_models",
+    "organisation_models",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -171,6 +172,20 @@ def _make_org() -> Org:
         assistant=add_person("Aisha Assistent", "aisha@testvik.no", zone, Role.STAFF, "assistent"),
         outsider=add_person("Ole Barnehage", "ole@testvik.no", other_unit, Role.STAFF),
     )
+
+
+FIXTURE_MODULE = Path(__file__).resolve().parent / "fixtures" / "modules" / "alle-korttyper"
+
+
+@pytest.fixture
+def fixture_module(app: Flask) -> str:
+    """The test package with every card type, installed and published; returns its module id."""
+    from lms.content.services import install
+
+    with app.app_context():
+        version, _ = install(FIXTURE_MODULE, "test", publish=True)
+        db.session.commit()
+        return version.module_id
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.access import acted_on_unit_ids, public, signed_in
+from lms.assignments.services import due_for
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.learning.services import overview
 from lms.organisation.services import units_in
@@ -18,9 +20,17 @@ bp = Blueprint("core", __name__)
 def home():
     """ "Mine": what the person has in progress, has done and can start; leaders also see their units."""
     led_units = [u for u in units_in(acted_on_unit_ids(current_user)) if u.depth == 0]
+    due = due_for(current_user)
+    due_ids = {item.module_id for item in due}
+    mine = overview(current_user)
     return render_template(
         "core/home.html",
-        mine=overview(current_user),
+        due=due,
+        started={a.module_id: a for a in mine.in_progress},
+        in_progress=[a for a in mine.in_progress if a.module_id not in due_ids],
+        available=[v for v in mine.available if v.module_id not in due_ids],
+        completed=mine.completed,
+        today=local_today(),
         led_units=led_units,
         locale=str(get_locale()),
     )
