@@ -3,37 +3,15 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, registry
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from xapi.db import UTCDateTime, utcnow
+from xapi.db import metadata as xapi_metadata
 
-
-class UTCDateTime(sa.types.TypeDecorator):
-    """A timezone-aware UTC timestamp, also on SQLite (which forgets the zone)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+__all__ = ["Base", "UTCDateTime", "text_enum", "utcnow"]
 
 
 def text_enum(enum_class: type[enum.Enum]) -> sa.Enum:
@@ -46,12 +24,11 @@ def text_enum(enum_class: type[enum.Enum]) -> sa.Enum:
     )
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class Base(DeclarativeBase):
+    """The models' base. Its metadata is the one the xAPI tables live on, so one set of migrations
+    and one ``create_all`` covers both."""
+
     registry = registry(
-        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        metadata=xapi_metadata,
         type_annotation_map={datetime: UTCDateTime},
     )
