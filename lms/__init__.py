@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.config import load_config
+from lms.tracking import receivers
 
 
 def _template_folder() -> str:
@@ -40,16 +41,26 @@ def create_app(config: Mapping | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _register_blueprints(app)
+    receivers.connect()
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts.views import bp as accounts_bp
+    from lms.content.admin import bp as content_admin_bp
     from lms.content.views import bp as content_bp
     from lms.core.views import bp as core_bp
     from lms.learning.views import bp as learning_bp
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
 
-    for blueprint in (core_bp, accounts_bp, organisation_bp, admin_bp, content_bp, learning_bp):
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        organisation_bp,
+        admin_bp,
+        content_bp,
+        content_admin_bp,
+        learning_bp,
+    ):
         app.register_blueprint(blueprint)

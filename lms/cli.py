@@ -11,12 +11,17 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from lms import create_app, demo
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.content.cli import modules
 from lms.extensions import db
+from lms.tracking.cli import xapi_group
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
 def main() -> None:
     """Lærevakt: microlearning and competence for shift-working health and care staff."""
+
+
+main.add_command(modules)
 
 
 def _check_password(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -59,3 +64,6 @@ def demo_command(if_empty: bool, password: str | None) -> None:
         summary, base_url=config["BASE_URL"], password=password, mail_log=mail_log
     )
     click.echo("\n".join(lines))
+
+
+main.add_command(xapi_group)

@@ -60,6 +60,11 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "extra folders of module packages, separated by ':' (modules/ is always read)",
     ),
+    Setting("LMS_LRS_ENDPOINT", None, "xAPI endpoint of the LRS; unset: the built-in LRS, in-process"),
+    Setting("LMS_LRS_KEY", None, "key (user name) for the LRS"),
+    Setting("LMS_LRS_SECRET", None, "secret (password) for the LRS"),
+    Setting("LMS_XAPI_DELIVERY_SECONDS", "5", "how often the delivery job sends the outbox"),
+    Setting("LMS_XAPI_KEEP_SENT_DAYS", "30", "how long delivered statements stay in the outbox"),
     Setting("LMS_LOG_LEVEL", "INFO", "logging level"),
 )
 
@@ -135,6 +140,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "TRUSTED_PROXIES": int(_read(env, "LMS_TRUSTED_PROXIES")),
         "SCHEDULER_ENABLED": _flag(_read(env, "LMS_SCHEDULER")),
         "LOG_LEVEL": _read(env, "LMS_LOG_LEVEL"),
+        "LRS_ENDPOINT": _read(env, "LMS_LRS_ENDPOINT"),
+        "LRS_KEY": _read(env, "LMS_LRS_KEY"),
+        "LRS_SECRET": _read(env, "LMS_LRS_SECRET"),
+        "XAPI_DELIVERY_SECONDS": float(_read(env, "LMS_XAPI_DELIVERY_SECONDS")),
+        "XAPI_KEEP_SENT_DAYS": float(_read(env, "LMS_XAPI_KEEP_SENT_DAYS")),
         "MODULE_PATHS": [SHIPPED_MODULES, *_paths(_read(env, "LMS_MODULE_PATHS"))],
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "WTF_CSRF_TIME_LIMIT": None,

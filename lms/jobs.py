@@ -9,11 +9,21 @@ from flask import Flask
 
 from lms.accounts.services import prune_sign_in_links
 from lms.extensions import db, scheduler
+from lms.tracking.services import deliver_outbox, prune_outbox
 
-JOBS: tuple[tuple[str, Callable[[], object], dict], ...] = (
-    ("prune-sign-in-links", prune_sign_in_links, {"trigger": "interval", "hours": 1}),
-)
-"""(id, function, trigger arguments). Each function changes the session; the runner commits."""
+
+def jobs(config: dict) -> list[tuple[str, Callable[[], object], dict]]:
+    """(id, function, trigger arguments) of every job. Each function changes the session and the
+    runner commits, except the xAPI delivery, which commits once per batch it sends."""
+    return [
+        ("prune-sign-in-links", prune_sign_in_links, {"trigger": "interval", "hours": 1}),
+        (
+            "deliver-xapi",
+            deliver_outbox,
+            {"trigger": "interval", "seconds": config["XAPI_DELIVERY_SECONDS"]},
+        ),
+        ("prune-xapi-outbox", prune_outbox, {"trigger": "cron", "hour": 3, "minute": 17}),
+    ]
 
 
 def run_job(app: Flask, function: Callable[[], object]) -> None:
@@ -28,7 +38,7 @@ def run_job(app: Flask, function: Callable[[], object]) -> None:
 
 
 def start_scheduler(app: Flask) -> None:
-    for job_id, function, trigger in JOBS:
+    for job_id, function, trigger in jobs(app.config):
         scheduler.add_job(
             functools.partial(run_job, app, function),
             id=job_id,

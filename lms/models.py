@@ -5,6 +5,7 @@ from lms.assignments import models as assignments_models
 from lms.content import models as content_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
+from xapi import outbox as xapi_outbox
 
 __all__ = [
     "accounts_models",

@@ -32,6 +32,12 @@ card_answered = _signals.signal(
     graded) and ``card`` (the prepared Card).""",
 )
 
+attempt_progressed = _signals.signal(
+    "attempt-progressed",
+    doc="""A person has moved on to a later card. Keyword arguments: ``attempt`` (``position`` is the
+    new card's index) and ``module`` (the parsed Module).""",
+)
+
 attempt_completed = _signals.signal(
     "attempt-completed",
     doc="""A person has completed a module. Keyword arguments: ``attempt`` (with ``score`` and

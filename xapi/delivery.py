@@ -14,6 +14,7 @@ import json
 import logging
 import random
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -57,16 +58,20 @@ def backoff(tries: int, settings: DeliverySettings, rng: Callable[[], float] = r
 
 
 def deliver(
-    session_factory: Callable[[], Session],
+    transaction: Callable[[], AbstractContextManager[Session]],
     lrs_for: Callable[[Session], LRS],
     settings: DeliverySettings | None = None,
     now: Callable[[], datetime] = utcnow,
 ) -> Report:
-    """Send due statements until none are left, delivery pauses, or ``max_batches`` is reached."""
+    """Send due statements until none are left, delivery pauses, or ``max_batches`` is reached.
+
+    ``transaction()`` gives a session in a new transaction and commits it at the end of the block;
+    ``lrs_for(session)`` the LRS to post to (the built-in one works in that session).
+    """
     settings = settings or DeliverySettings()
     report = Report()
     for _ in range(settings.max_batches):
-        with session_factory() as session, session.begin():
+        with transaction() as session:
             if _paused(session, now()):
                 report.paused = True
                 break

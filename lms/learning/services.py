@@ -106,9 +106,14 @@ def move_to(attempt: Attempt, module: Module, index: int) -> None:
     if index >= len(module.cards):
         complete(attempt, module)
         return
+    moved_on = index > attempt.position
     attempt.position = max(0, index)
     attempt.updated_at = utcnow()
     db.session.flush()
+    if moved_on:
+        signals.attempt_progressed.send(
+            current_app._get_current_object(), attempt=attempt, module=module
+        )
 
 
 def outcome(module: Module, answers: list[Answer]) -> Outcome:

@@ -1,0 +1,139 @@
+"""Statements for the learning events, recorded to the outbox in the event's own transaction.
+
+Each receiver listens to a signal of ``lms.signals`` that a learning service sends; a statement that
+breaks the xAPI rules raises, so the flow that built it fails (and its test with it).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from lms import signals
+from lms.content.cards.base import Card
+from lms.content.package import Module
+from lms.extensions import db
+from lms.learning.models import Answer, Attempt
+from lms.learning.services import module_of
+from lms.plugins import card_types
+from lms.tracking.profile import PROGRESS, Profile, iso_duration, plain_text, scaled_score
+from xapi.outbox import record
+
+CARD_TEXT_FIELDS = ("question", "prompt", "task", "body", "title")
+
+
+def connect() -> None:
+    signals.attempt_started.connect(module_initialized)
+    signals.card_answered.connect(card_answered)
+    signals.attempt_progressed.connect(module_progressed)
+    signals.attempt_completed.connect(module_completed)
+
+
+def profile() -> Profile:
+    return Profile(current_app.config["BASE_URL"])
+
+
+def _context(attempt: Attempt, module: Module, *, parent: bool) -> dict:
+    return profile().module_context(
+        registration=attempt.uuid,
+        module_id=module.id,
+        version=module.version,
+        content_hash=module.content_hash,
+        language=attempt.person.locale or "nb",
+        parent=parent,
+    )
+
+
+def _module_activity(module: Module) -> dict:
+    return profile().module_activity(module.id, module.title, module.summary)
+
+
+def module_initialized(_app: Flask, attempt: Attempt) -> None:
+    module = module_of(attempt)
+    statement = profile().statement(
+        attempt.person.uuid,
+        "initialized",
+        _module_activity(module),
+        at=attempt.started_at,
+        context=_context(attempt, module, parent=False),
+    )
+    record(db.session, statement)
+
+
+def card_answered(_app: Flask, answer: Answer, card: Card) -> None:
+    attempt = answer.attempt
+    module = module_of(attempt)
+    card_type = card_types()[card.type]
+    activity = profile().card_activity(
+        module.id,
+        card.id,
+        _card_name(card, module),
+        card_type.interaction(card),
+        card_type.interaction_type,
+    )
+    statement = profile().statement(
+        attempt.person.uuid,
+        "answered",
+        activity,
+        at=answer.answered_at,
+        context=_context(attempt, module, parent=True),
+        result=_answer_result(card, card_type, answer),
+    )
+    record(db.session, statement)
+
+
+def _card_name(card: Card, module: Module) -> dict[str, str]:
+    text = next((card.data[f] for f in CARD_TEXT_FIELDS if card.data.get(f)), None) or module.title
+    names = {language: plain_text(str(value), 250) for language, value in text.items()}
+    return {language: name for language, name in names.items() if name} or dict(module.title)
+
+
+def _answer_result(card: Card, card_type, answer: Answer) -> dict:
+    """A reflection is private: the statement says it was written, never what."""
+    result: dict = {"completion": True}
+    if card_type.interaction_type != "long-fill-in":
+        response = card_type.response_text(card, answer.response)
+        if response is not None:
+            result["response"] = response
+    if answer.score is not None:
+        result["success"] = answer.score >= 1.0
+        result["score"] = scaled_score(answer.score)
+    return result
+
+
+def module_progressed(_app: Flask, attempt: Attempt, module: Module) -> None:
+    progress = round(100 * attempt.position / len(module.cards))
+    statement = profile().statement(
+        attempt.person.uuid,
+        "progressed",
+        _module_activity(module),
+        at=attempt.updated_at,
+        context=_context(attempt, module, parent=False),
+        result={"extensions": {PROGRESS: progress}},
+    )
+    record(db.session, statement)
+
+
+def module_completed(_app: Flask, attempt: Attempt, module: Module) -> None:
+    result: dict = {
+        "completion": True,
+        "duration": iso_duration(attempt.completed_at - attempt.started_at),
+    }
+    if attempt.score is not None:
+        result["score"] = scaled_score(attempt.score)
+    activity, context = _module_activity(module), _context(attempt, module, parent=False)
+    person = attempt.person.uuid
+    record(
+        db.session,
+        profile().statement(
+            person, "completed", activity, at=attempt.completed_at, context=context, result=result
+        ),
+    )
+    if attempt.passed is not None:
+        verdict = "passed" if attempt.passed else "failed"
+        outcome = {**result, "success": attempt.passed}
+        record(
+            db.session,
+            profile().statement(
+                person, verdict, activity, at=attempt.completed_at, context=context, result=outcome
+            ),
+        )

@@ -1,0 +1,96 @@
+"""Delivering the outbox from the platform: which LRS, in which transaction, and the operations."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from lms.extensions import db
+from xapi import outbox
+from xapi.client import LRS, HttpLRS, PostResult
+from xapi.db import utcnow
+from xapi.delivery import DeliverySettings, Report, deliver
+
+PLATFORM_ACCOUNT = "laerevakt"
+
+
+class LocalLRS:
+    """The built-in LRS, reached in-process: statements are stored in the delivery's own
+    transaction, so marking them sent and storing them commit together."""
+
+    def __init__(self, session: Session, base_url: str):
+        self.session = session
+        self.authority = {
+            "objectType": "Agent",
+            "account": {"homePage": base_url, "name": PLATFORM_ACCOUNT},
+        }
+
+    def post_statements(self, statements: list[dict]) -> PostResult:
+        from xapi.lrs.store import StatementConflict, StatementRejected, store_statements
+
+        try:
+            with self.session.begin_nested():
+                ids = store_statements(self.session, statements, authority=self.authority, now=utcnow())
+        except StatementRejected as rejected:
+            return PostResult(status=400, error=str(rejected))
+        except StatementConflict as conflict:
+            return PostResult(status=409, error=str(conflict))
+        return PostResult(status=200, stored_ids=ids)
+
+    def statement_ids(self, since: datetime, until: datetime) -> set[str]:
+        from xapi.lrs.store import query_statements
+
+        ids: set[str] = set()
+        cursor = None
+        while True:
+            statements, cursor = query_statements(
+                self.session, since=since, until=until, limit=500, ascending=True, after=cursor
+            )
+            ids.update(statement["id"] for statement in statements)
+            if not cursor:
+                return ids
+
+
+@functools.cache
+def _http_lrs(endpoint: str, key: str, secret: str) -> HttpLRS:
+    return HttpLRS(endpoint, key, secret)
+
+
+def lrs_for(session: Session) -> LRS:
+    config = current_app.config
+    if config["LRS_ENDPOINT"]:
+        return _http_lrs(config["LRS_ENDPOINT"], config["LRS_KEY"] or "", config["LRS_SECRET"] or "")
+    return LocalLRS(session, config["BASE_URL"])
+
+
+@contextmanager
+def _transaction() -> Iterator[Session]:
+    """The delivery commits once per batch: what the LRS has must be marked sent at once."""
+    try:
+        yield db.session
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def deliver_outbox(settings: DeliverySettings | None = None) -> Report:
+    return deliver(_transaction, lrs_for, settings)
+
+
+def prune_outbox() -> int:
+    return outbox.prune_sent(db.session, timedelta(days=current_app.config["XAPI_KEEP_SENT_DAYS"]))
+
+
+def missing_from_lrs(since: datetime, until: datetime) -> list[str]:
+    """Statements marked sent in the period that the LRS does not have."""
+    sent = outbox.sent_ids_between(db.session, since, until)
+    if not sent:
+        return []
+    stored = lrs_for(db.session).statement_ids(since - timedelta(days=1), until + timedelta(days=1))
+    return sorted(set(sent) - stored)
