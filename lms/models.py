@@ -13,4 +13,5 @@ __all__ = [
     "content_models",
     "learning_models",
     "organisation_models",
+    "xapi_outbox",
 ]
