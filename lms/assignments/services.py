@@ -50,9 +50,11 @@ class DueItem:
 
 def assignments_for(person: Person) -> list[Assignment]:
     """Every assignment reaching ``person``: on them, or on a unit (or above one) they hold a role in."""
-    held = sa.select(RoleAssignment.unit_id, RoleAssignment.role).where(
-        RoleAssignment.person_id == person.id
-    ).subquery("held")
+    held = (
+        sa.select(RoleAssignment.unit_id, RoleAssignment.role)
+        .where(RoleAssignment.person_id == person.id)
+        .subquery("held")
+    )
     upward = (
         sa.select(Unit.id, Unit.parent_id, held.c.role)
         .join(held, held.c.unit_id == Unit.id)
