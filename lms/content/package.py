@@ -133,13 +133,17 @@ class PackageReader:
         sources = self.text(spec, key, required=required)
         if sources is None:
             return None
+        value = spec.get(key)
         rendered = {}
         for language, source in sources.items():
+            line = value.line_of(language) if isinstance(value, LineMap) else spec.line_of(key)
             if source.endswith(".md") and "\n" not in source:
-                file_text = self._read_text(source, spec.line_of(key))
+                file_text = self._read_text(source, line)
                 rendered[language] = self._render(file_text, source, 1) if file_text else Markup()
             else:
-                rendered[language] = self._render(source, self.file, spec.line_of(key))
+                # A multi-line value is a block scalar (``|`` or ``>``): its text starts a line below.
+                first_line = line + 1 if "\n" in source else line
+                rendered[language] = self._render(source, self.file, first_line)
         return rendered
 
     def media(self, spec: LineMap, key: str, kind: str, *, required: bool = True) -> str | None:
@@ -337,7 +341,9 @@ def _strings(spec: LineMap, key: str, reader: PackageReader) -> list[str]:
 
 
 def _evidence(spec: LineMap, reader: PackageReader) -> list[Evidence]:
-    entries = spec.get("evidence", [])
+    entries = spec.get("evidence")
+    if entries is None:
+        return []
     if not isinstance(entries, LineList):
         reader.problem(spec.line_of("evidence"), "«evidence» skal være en liste")
         return []

@@ -1,0 +1,211 @@
+"""Admin pages for modules: the installed modules and their versions, uploading a package as a zip
+(installed as a draft after validation, with a report naming every problem), and publishing a draft.
+
+Modules are shared by the whole installation, so any admin may manage them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SubmitField
+from wtforms.validators import ValidationError
+
+from lms.access import admin_only, is_admin
+from lms.content import services
+from lms.content.localised import Localised
+from lms.content.models import LearningModule, ModuleVersion, VersionStatus
+from lms.content.problems import InvalidPackage
+from lms.content.upload import display_name, install_zip
+from lms.core.errors import render_error
+from lms.extensions import db
+from lms.learning.models import Attempt
+
+bp = Blueprint("content_admin", __name__, url_prefix="/admin/modules")
+
+INVALID = 422
+"""A refused package: the request wrapper rolls back, and nothing was installed."""
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_LABEL = "20 MB"
+
+STATUS_LABELS = {
+    VersionStatus.DRAFT: _l("Utkast"),
+    VersionStatus.PUBLISHED: _l("Publisert"),
+    VersionStatus.RETIRED: _l("Erstattet"),
+}
+CARD_TYPE_LABELS = {
+    "text": _l("Tekst"),
+    "image": _l("Bilde"),
+    "video": _l("Video"),
+    "single_choice": _l("Enkeltvalg"),
+    "multiple_choice": _l("Flervalg"),
+    "true_false": _l("Sant eller usant"),
+    "ordering": _l("Rekkefølge"),
+    "reflection": _l("Refleksjon"),
+    "poll": _l("Avstemning"),
+    "likert": _l("Skala"),
+    "practice": _l("Prøv på vakt"),
+}
+"""Names of the built-in card types; a plugin's type is shown by its own name."""
+
+
+def _zip_only(_form, field) -> None:
+    if field.data and not (field.data.filename or "").lower().endswith(".zip"):
+        raise ValidationError(_l("Velg en zip-fil (.zip)."))
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        _l("Zip-fil med modulpakken"),
+        validators=[FileRequired(message=_l("Velg en fil.")), _zip_only],
+        render_kw={"accept": ".zip,application/zip"},
+        description=_l(
+            "Pakken valideres før noe installeres, og blir et utkast som du publiserer etterpå. "
+            "Høyst %(size)s.",
+            size=MAX_UPLOAD_LABEL,
+        ),
+    )
+    submit = SubmitField(_l("Last opp og valider"))
+
+
+@bp.url_value_preprocessor
+def _limit_upload_size(endpoint: str | None, _values) -> None:
+    """The upload's own size limit. URL value preprocessors run before ``before_request`` (where
+    the CSRF check reads the form), so the limit holds before the body is read."""
+    if endpoint == "content_admin.upload":
+        request.max_content_length = MAX_UPLOAD_BYTES
+
+
+@bp.errorhandler(413)
+def _too_large(_error):
+    """The body was refused before the view ran (so before ``admin_only``): only an admin sees the
+    module list again, with the message at the file field."""
+    message = _("Filen er for stor. En modulpakke kan være høyst %(size)s.", size=MAX_UPLOAD_LABEL)
+    if not (current_user.is_authenticated and is_admin(current_user)):
+        return render_error(413, message)
+    form = UploadForm(formdata=None)
+    form.file.errors = [message]
+    return _render_index(form), 413
+
+
+# The list -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleRow:
+    id: str
+    title: Localised
+    current: ModuleVersion | None
+    versions: list[ModuleVersion] = field(default_factory=list)
+
+
+def modules_overview() -> tuple[list[ModuleRow], dict[int, int]]:
+    """Every module with its versions, newest first, and the number of attempts per version:
+    two queries, however many modules and versions there are."""
+    rows = db.session.execute(
+        sa.select(ModuleVersion, LearningModule.current_version_id)
+        .join(LearningModule, LearningModule.id == ModuleVersion.module_id)
+        .order_by(ModuleVersion.module_id, ModuleVersion.created_at.desc(), ModuleVersion.id.desc())
+    )
+    modules: dict[str, ModuleRow] = {}
+    for version, current_id in rows:
+        row = modules.setdefault(version.module_id, ModuleRow(version.module_id, version.titles, None))
+        row.versions.append(version)
+        if version.id == current_id:
+            row.current = version
+            row.title = version.titles
+    attempts = dict(
+        db.session.execute(
+            sa.select(Attempt.version_id, sa.func.count()).group_by(Attempt.version_id)
+        ).all()
+    )
+    return sorted(modules.values(), key=lambda m: (m.title.get("nb") or m.id).casefold()), attempts
+
+
+def _render_index(form: UploadForm):
+    modules, attempts = modules_overview()
+    return render_template(
+        "content/admin/index.html",
+        form=form,
+        modules=modules,
+        attempts=attempts,
+        status_labels=STATUS_LABELS,
+    )
+
+
+@bp.route("/")
+@admin_only
+def index():
+    return _render_index(UploadForm())
+
+
+# Upload ---------------------------------------------------------------------------------------------
+
+
+@bp.route("/upload", methods=["POST"])
+@admin_only
+def upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _render_index(form), INVALID
+    file = form.file.data
+    try:
+        uploaded = install_zip(file.stream, file.filename)
+    except InvalidPackage as invalid:
+        page = render_template(
+            "content/admin/report.html",
+            filename=display_name(file.filename),
+            problems=invalid.problems,
+            max_upload=MAX_UPLOAD_LABEL,
+        )
+        return page, INVALID
+    version = uploaded.version
+    if uploaded.created:
+        flash(_("Pakken er validert og installert som utkast."), "success")
+    else:
+        flash(_("Denne pakken var installert fra før. Ingenting er endret."), "info")
+    return redirect(url_for("content_admin.version", version_id=version.id))
+
+
+# One version ----------------------------------------------------------------------------------------
+
+
+@bp.route("/versions/<int:version_id>")
+@admin_only
+def version(version_id: int):
+    version = db.get_or_404(ModuleVersion, version_id)
+    module = services.load_version(version)
+    attempts = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Attempt).where(Attempt.version_id == version.id)
+    )
+    return render_template(
+        "content/admin/version.html",
+        version=version,
+        module=module,
+        attempts=attempts,
+        status_labels=STATUS_LABELS,
+        type_labels=CARD_TYPE_LABELS,
+    )
+
+
+@bp.route("/versions/<int:version_id>/publish", methods=["POST"])
+@admin_only
+def publish(version_id: int):
+    """Publish a draft (the CSRF check guards every POST): new attempts start on it, attempts
+    under way stay on the version they started."""
+    version = db.get_or_404(ModuleVersion, version_id)
+    title = version.title(str(get_locale()))
+    if version.status is not VersionStatus.DRAFT:
+        flash(_("Bare et utkast kan publiseres."), "error")
+        return redirect(url_for("content_admin.version", version_id=version.id))
+    services.publish_version(version)
+    flash(_("%(title)s %(version)s er publisert.", title=title, version=version.version), "success")
+    return redirect(url_for("content_admin.index"))
