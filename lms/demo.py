@@ -19,6 +19,8 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from lms.accounts.services import set_password
+from lms.core.time import local_today
+from lms.demo_history import DemoUnits, add_learning_history
 from lms.extensions import db
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_person, create_unit, grant_role
@@ -185,7 +187,22 @@ def build_demo(password: str) -> DemoSummary:
     """
     units = _add_units()
     people = _add_people(units, password)
+    demo_units = DemoUnits(
+        area=units[SERVICE_AREA],
+        home_nursing=tuple(units[name] for name in HOME_NURSING),
+        nursing_home=tuple(units[name] for name in NURSING_HOME),
+    )
+    add_learning_history(demo_units, _staff(people), local_today())
     return DemoSummary(units=tuple(units), people=tuple(people))
+
+
+def _staff(people: list[DemoPerson]) -> list[Person]:
+    """The people who hold only the staff role, in the order they were made."""
+    staff_only = [p.email for p in people if p.leading_role == Role.STAFF.value]
+    by_email = {
+        p.email: p for p in db.session.scalars(sa.select(Person).where(Person.email.in_(staff_only)))
+    }
+    return [by_email[email] for email in staff_only]
 
 
 def _add_units() -> dict[str, Unit]:

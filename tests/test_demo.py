@@ -157,6 +157,7 @@ def _build_and_undo() -> list[tuple]:
     )
     made = [tuple(row) for row in people]
     nested.rollback()
+    db.session.expunge_all()
     return made
 
 
@@ -233,3 +234,28 @@ def test_demo_help(app):
     result = app.test_cli_runner().invoke(main, args=["demo", "--help"])
     assert result.exit_code == 0
     assert "--if-empty" in result.output and "--password" in result.output
+
+
+def test_the_demo_has_learning_history_made_through_the_player(app, built, client):
+    from lms.assignments.models import Assignment
+    from lms.learning.models import Attempt
+    from xapi.outbox import outbox
+
+    with app.app_context():
+        attempts = db.session.scalars(sa.select(Attempt)).all()
+        completed = [a for a in attempts if a.completed]
+        assert len(completed) >= 10
+        assert any(not a.completed and a.position > 0 for a in attempts), "some are in progress"
+        assert any(a.passed is False for a in completed), "someone did not pass"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) >= 5
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(outbox)) > len(attempts)
+
+    client.sign_in(person_in_app(app, "ingrid.haugen@fjordvik.example"), DEMO_PASSWORD)
+    mine = client.get("/").get_data(as_text=True)
+    assert "Trygg innlogging" in mine
+    assert "Frist" in mine
+
+
+def person_in_app(app: Flask, email: str) -> Person:
+    with app.app_context():
+        return person(email)
