@@ -255,3 +255,61 @@ def test_validate_installs_nothing(app):
     assert _validate(app, MODULES).exit_code == 0
     with app.app_context():
         assert versions_of("alle-korttyper") == []
+
+
+# Lines inside YAML values -----------------------------------------------------------------------
+
+
+def _write(folder: Path, manifest: str) -> Path:
+    folder.mkdir()
+    (folder / "module.yaml").write_text(manifest, encoding="utf-8")
+    return folder
+
+
+HEAD = "id: linjer\nversion: 1.0.0\ntitle: Linjer\nsummary: S\nminutes: 2\ncards:\n"
+
+
+def test_markdown_in_a_block_scalar_names_its_own_line(tmp_path):
+    manifest = HEAD + (
+        "  - id: intro\n"  # 7
+        "    type: text\n"  # 8
+        "    body: |\n"  # 9
+        "      Første linje.\n"  # 10
+        "      <script>alert(1)</script>\n"  # 11
+        "      ![](https://example.org/bilde.png)\n"  # 12
+    )
+    with pytest.raises(InvalidPackage) as raised:
+        library.parse(_write(tmp_path / "blokk", manifest))
+    assert [(p.file, p.line) for p in raised.value.problems] == [
+        ("module.yaml", 11),
+        ("module.yaml", 12),
+    ]
+
+
+def test_markdown_per_language_names_the_language_line(tmp_path):
+    manifest = HEAD + (
+        "  - id: intro\n"  # 7
+        "    type: text\n"  # 8
+        "    body:\n"  # 9
+        "      nb: Hei.\n"  # 10
+        "      en: Hello <iframe src=x>\n"  # 11
+    )
+    with pytest.raises(InvalidPackage) as raised:
+        library.parse(_write(tmp_path / "spraak", manifest))
+    assert [(p.file, p.line) for p in raised.value.problems] == [("module.yaml", 11)]
+    assert "<iframe>" in raised.value.problems[0].message
+
+
+def test_evidence_may_be_left_out(tmp_path):
+    manifest = HEAD + "  - id: intro\n    type: text\n    body: Hei.\n"
+    module = library.parse(_write(tmp_path / "uten-bevis", manifest))
+    assert module.evidence == ()
+
+
+def test_evidence_that_is_not_a_list_is_refused(tmp_path):
+    manifest = HEAD.replace("cards:\n", "evidence: DHK-2.1\ncards:\n") + (
+        "  - id: intro\n    type: text\n    body: Hei.\n"
+    )
+    with pytest.raises(InvalidPackage) as raised:
+        library.parse(_write(tmp_path / "feil-bevis", manifest))
+    assert [(p.file, p.line) for p in raised.value.problems] == [("module.yaml", 6)]
