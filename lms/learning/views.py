@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,11 +24,14 @@ from werkzeug.datastructures import MultiDict
 from lms.access import for_owner, signed_in
 from lms.content import services as content
 from lms.content.cards.base import ResponseError
+from lms.db import utcnow
 from lms.learning import services
 from lms.learning.models import Attempt
 from lms.plugins import card_types
 
 bp = Blueprint("learning", __name__)
+
+STATIC_JS = Path(__file__).resolve().parent.parent / "static" / "js"
 
 
 def _locale() -> str:
@@ -139,9 +155,43 @@ def sync_answer(attempt: Attempt):
     if attempt.completed:
         return jsonify(stored=False, reason="completed"), 200
     answer, created = services.submit_answer(
-        attempt, card, response, client_id=str(payload.get("client_id", ""))
+        attempt,
+        card,
+        response,
+        client_id=str(payload.get("client_id", "")),
+        answered_at=_answered_at(payload.get("answered_at"), attempt),
     )
     return jsonify(stored=created, client_id=answer.client_id), 201 if created else 200
+
+
+def _answered_at(value, attempt: Attempt) -> datetime | None:
+    """When the phone says the answer was given: kept if it falls between the attempt's start and
+    now (a phone's clock may be wrong), otherwise the time it arrived."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    started = attempt.started_at
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    if not started <= moment <= utcnow():
+        return None
+    return moment
+
+
+@bp.route("/sw.js")
+@signed_in
+def service_worker():
+    """The player's service worker, served from the root so its scope covers /learn/ and
+    /attempts/. Never cached by HTTP, so a new version reaches phones on their next visit."""
+    response = send_from_directory(STATIC_JS, "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
 
 
 def _form_from(fields: dict) -> MultiDict:

@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from lms import create_app
+from lms.content import services as content_services
 from lms.extensions import db, limiter
 from lms.organisation.models import Person, Unit
 from tests.conftest import PASSWORD, _make_org, app_config
@@ -47,6 +48,7 @@ PHONE = {
     "has_touch": True,
 }
 TIMEOUT_MS = 10_000
+TEST_MODULE = Path(__file__).resolve().parent.parent / "fixtures" / "modules" / "alle-korttyper"
 MAIL_SEPARATOR = "\n" + "=" * 72 + "\n"
 
 
@@ -124,6 +126,7 @@ def live_server(tmp_path_factory, fast_password_hashing) -> Iterator[LiveServer]
     with app.app_context():
         db.create_all()
         made = _make_org()
+        content_services.install(TEST_MODULE, "test", publish=True)
         db.session.commit()
         org = SimpleNamespace(**{f.name: _detached(getattr(made, f.name)) for f in fields(made)})
         db.session.remove()

@@ -1,0 +1,135 @@
+/* Lærevakt's service worker: keeps a started module on the phone so a learner can go on without
+   signal (a basement, a lift, a rural road).
+
+   - Card pages (/attempts/<id>/cards/<n>) are fetched from the network first and kept; without
+     network, the kept copy is served. player.js fills the cache with every card of an attempt, and
+     the module's media, when the attempt starts.
+   - Media files (/media/...) never change under their URL: served from the cache when there.
+   - The player's own assets (/static/...): network first, the kept copy without network.
+   - Everything else passes through untouched.
+
+   Answers given offline are not handled here: player.js queues them in IndexedDB and sends them
+   from the page, which holds the CSRF token. The page cache ("lv-pages") is emptied on sign-out. */
+
+"use strict";
+
+const VERSION = "1";
+const ASSETS = "lv-assets-" + VERSION;
+const PAGES = "lv-pages";
+const BASE = new URL("./", self.location).pathname;
+const ASSET_URLS = ["static/css/app.css", "static/js/player.js", "static/favicon.svg"].map(
+  (path) => BASE + path
+);
+const CARD_PAGE = new RegExp("^" + BASE + "attempts/\\d+/cards/\\d+$");
+const NETWORK_WAIT_MS = 6000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches
+      .open(ASSETS)
+      .then((cache) =>
+        Promise.all(ASSET_URLS.map((url) => cache.add(new Request(url, { cache: "reload" })).catch(() => null)))
+      )
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((name) => name.startsWith("lv-assets-") && name !== ASSETS)
+            .map((name) => caches.delete(name))
+        )
+      )
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  const path = url.pathname;
+  if (CARD_PAGE.test(path)) {
+    event.respondWith(networkFirst(request, PAGES));
+  } else if (path.startsWith(BASE + "media/")) {
+    event.respondWith(cacheFirst(request, PAGES));
+  } else if (path.startsWith(BASE + "static/")) {
+    event.respondWith(networkFirst(request, ASSETS));
+  } else if (
+    request.mode === "navigate" &&
+    (path.startsWith(BASE + "attempts/") || path.startsWith(BASE + "learn/"))
+  ) {
+    event.respondWith(fetch(request).catch(() => offlinePage()));
+  }
+});
+
+function keepable(response) {
+  return response && response.ok && !response.redirected && response.type === "basic";
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      }
+    );
+  });
+}
+
+async function networkFirst(request, cacheName) {
+  const cache = await caches.open(cacheName);
+  try {
+    const response = await withTimeout(fetch(request), NETWORK_WAIT_MS);
+    if (keepable(response)) {
+      await cache.put(request.url, response.clone());
+    }
+    return response;
+  } catch (error) {
+    const kept = await cache.match(request.url, { ignoreVary: true, ignoreSearch: false });
+    return kept || offlinePage(request);
+  }
+}
+
+async function cacheFirst(request, cacheName) {
+  const cache = await caches.open(cacheName);
+  const kept = await cache.match(request.url, { ignoreVary: true });
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (keepable(response)) {
+    await cache.put(request.url, response.clone());
+  }
+  return response;
+}
+
+function offlinePage(request) {
+  if (request && request.mode !== "navigate") {
+    return Response.error();
+  }
+  const body =
+    '<!doctype html><html lang="nb"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+    "<title>Uten nett – Lærevakt</title>" +
+    '<link rel="stylesheet" href="' + BASE + 'static/css/app.css"></head>' +
+    '<body><main id="main" tabindex="-1"><div class="narrow">' +
+    "<h1>Du er uten nett</h1>" +
+    "<p>Denne siden er ikke lagret på telefonen. Prøv igjen når du har nett.</p>" +
+    '<p><a class="button button-wide" href="' + BASE + '">Til Mine</a></p>' +
+    "</div></main></body></html>";
+  return new Response(body, {
+    status: 503,
+    headers: { "Content-Type": "text/html; charset=utf-8" },
+  });
+}

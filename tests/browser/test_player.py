@@ -1,0 +1,238 @@
+"""Taking a module on a phone: every card type through to the completion screen, picking up on another
+device, and a stretch without network where answers wait on the phone and arrive once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import BrowserContext, Page, expect
+
+from lms.extensions import db
+from lms.learning.models import Answer, Attempt
+from tests.browser.axe import assert_accessible
+from tests.browser.helpers import sign_in
+
+pytestmark = pytest.mark.browser
+
+MODULE = "Alle korttyper"
+QUEUED = "Svaret er lagret på telefonen og sendes når du har nett igjen"
+
+
+def progress(page: Page, n: int) -> None:
+    expect(page.locator(".player-progress-text")).to_have_text(f"Kort {n} av 10")
+
+
+def press(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def start_module(page: Page) -> int:
+    page.goto("/")
+    page.get_by_role("link", name=re.compile(MODULE)).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(MODULE)
+    page.get_by_role("button", name=re.compile("^(Start|Fortsett der du slapp)$")).click()
+    progress(page, 1)
+    return int(re.search(r"/attempts/(\d+)/", page.url).group(1))
+
+
+def answer_card(page: Page, index: int) -> None:
+    """Give the right answer (or a reflection, a vote...) on card ``index`` and press its button."""
+    if index == 2:
+        page.get_by_label("Logger ut eller låser skjermen").check()
+    elif index == 3:
+        page.get_by_label("blå-kaffe-trapp-fjord").check()
+        page.get_by_label("Tre tilfeldige ord med bindestrek").check()
+    elif index == 4:
+        page.get_by_label("Usant").check()
+    elif index == 5:
+        for place, label in enumerate(
+            ["Oppdage hendelsen", "Sikre pasienten", "Melde i avvikssystemet"], start=1
+        ):
+            page.get_by_label(label).select_option(str(place))
+    elif index == 6:
+        page.get_by_label("Dine tanker").fill("Da jeg gikk fra medisinrommet i en fart.")
+    elif index == 7:
+        page.get_by_label("Hver vakt").check()
+    elif index == 8:
+        page.get_by_label("4", exact=True).check()
+    elif index == 9:
+        expect(page.get_by_label("Ja, jeg prøver")).to_be_checked()
+    press(page, "Svar" if 2 <= index <= 5 else "Lagre og gå videre")
+
+
+def attempt_state(live_server, attempt_id: int) -> tuple[bool, list[str]]:
+    with live_server.app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        card_ids = list(
+            db.session.scalars(sa.select(Answer.card_id).where(Answer.attempt_id == attempt_id))
+        )
+        completed = attempt.completed
+        db.session.remove()
+    return completed, sorted(card_ids)
+
+
+ANSWERED = sorted(["enkelt", "flere", "sant", "rekkefolge", "tanker", "mening", "trygghet", "prov"])
+
+
+def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page, live_server):
+    sign_in(page, live_server.org.nurse.email)
+    page.get_by_role("link", name=re.compile(MODULE)).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(MODULE)
+    expect(page.get_by_text("10 kort")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path="/tmp/player-module.png", full_page=True)
+
+    press(page, "Start")
+    progress(page, 1)
+    page.evaluate("window.stillTheSamePage = true")
+    expect(page.get_by_role("heading", name="Velkommen")).to_be_visible()
+    press(page, "Neste")
+    progress(page, 2)
+    expect(page).to_have_url(re.compile(r"/cards/1$"))
+    expect(page.get_by_role("img", name="Et lite blått kvadrat")).to_be_visible()
+    press(page, "Neste")
+
+    progress(page, 3)
+    expect(page.locator(".question")).to_be_focused()
+    page.screenshot(path="/tmp/player-question.png", full_page=True)
+    assert_accessible(page)
+    answer_card(page, 2)
+    feedback = page.locator(".feedback")
+    expect(feedback).to_contain_text("Riktig!")
+    expect(feedback).to_be_focused()
+    expect(page.get_by_text("riktig svar")).to_be_visible()
+    page.screenshot(path="/tmp/player-feedback.png", full_page=True)
+    assert_accessible(page)
+    expect(page.locator("[data-player-announcer]")).to_have_text(re.compile("Kort 3 av 10. Riktig!"))
+
+    page.go_back()
+    progress(page, 2)
+    page.go_forward()
+    progress(page, 3)
+    expect(page.locator(".feedback")).to_contain_text("Riktig!")
+    press(page, "Neste")
+
+    for index in range(3, 10):
+        progress(page, index + 1)
+        answer_card(page, index)
+        if 3 <= index <= 5:
+            expect(page.locator(".feedback")).to_contain_text("Riktig!")
+            press(page, "Neste")
+
+    expect(page).to_have_url(re.compile(r"/attempts/\d+/done$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Du har fullført «{MODULE}»")
+    expect(page.get_by_text("Du fikk 100 % riktig.")).to_be_visible()
+    expect(page.get_by_text("Bestått!")).to_be_visible()
+    assert page.evaluate("window.stillTheSamePage") is True  # every step was swapped in
+    page.screenshot(path="/tmp/player-done.png", full_page=True)
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Tilbake til Mine").click()
+    done = page.get_by_role("region", name="Fullført")
+    expect(done.get_by_role("link", name=re.compile(MODULE))).to_contain_text("bestått")
+    page.screenshot(path="/tmp/player-mine.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_another_device_continues_on_the_same_card(
+    make_context: Callable[..., BrowserContext], live_server
+):
+    assistant = live_server.org.assistant
+    phone = make_context().new_page()
+    sign_in(phone, assistant.email)
+    start_module(phone)
+    press(phone, "Neste")
+    press(phone, "Neste")
+    answer_card(phone, 2)
+    expect(phone.locator(".feedback")).to_contain_text("Riktig!")
+    press(phone, "Neste")
+    progress(phone, 4)
+    phone.context.close()
+
+    ward_pc = make_context().new_page()
+    sign_in(ward_pc, assistant.email)
+    started = ward_pc.get_by_role("region", name="Påbegynt")
+    expect(started).to_contain_text("Kort 4 av 10")
+    assert_accessible(ward_pc)
+    started.get_by_role("link", name=re.compile(MODULE)).click()
+    expect(ward_pc.get_by_text("Du er på kort 4 av 10.")).to_be_visible()
+    press(ward_pc, "Fortsett der du slapp")
+
+    progress(ward_pc, 4)
+    expect(ward_pc.get_by_text("Hvilke passord er sterke?")).to_be_visible()
+
+
+def test_answers_given_without_network_arrive_once_when_it_returns(page: Page, live_server):
+    sign_in(page, live_server.org.outsider.email)
+    attempt_id = start_module(page)
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", str(attempt_id))
+    press(page, "Neste")
+    progress(page, 2)
+
+    reached_server: list[str] = []
+    app = live_server.app
+    serve = app.wsgi_app
+
+    def recording(environ, start_response):
+        reached_server.append(f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']}")
+        return serve(environ, start_response)
+
+    app.wsgi_app = recording
+    try:
+        page.context.set_offline(True)
+        press(page, "Neste")
+        progress(page, 3)
+        for index in range(2, 10):
+            progress(page, index + 1)
+            answer_card(page, index)
+            expect(page.locator("[data-player-status]")).to_contain_text(QUEUED)
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Du er ferdig med «{MODULE}»")
+        page.screenshot(path="/tmp/player-offline-done.png", full_page=True)
+        assert_accessible(page)
+        # every card came from the phone's cache, and no answer reached the server
+        assert [r for r in reached_server if not r.startswith("GET /static/")] == []
+        assert attempt_state(live_server, attempt_id) == (False, [])
+        queued = page.evaluate(
+            """() => new Promise(resolve => {
+                const open = indexedDB.open("laerevakt");
+                open.onsuccess = () => {
+                    const all = open.result.transaction("answers").objectStore("answers").getAll();
+                    all.onsuccess = () => resolve(all.result);
+                };
+            })"""
+        )
+        assert sorted(entry["card_id"] for entry in queued) == ANSWERED
+    finally:
+        app.wsgi_app = serve
+
+    page.context.set_offline(False)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Du har fullført «{MODULE}»")
+    expect(page.get_by_text("Du fikk 100 % riktig.")).to_be_visible()
+    assert attempt_state(live_server, attempt_id) == (True, ANSWERED)
+
+    page.reload()
+    page.reload()
+    page.evaluate("window.laerevakt.sync()")
+    page.evaluate("window.laerevakt.sync()")
+    resent = page.evaluate(
+        """async entries => {
+            const token = document.querySelector('input[name="csrf_token"]').value;
+            const results = [];
+            for (const entry of entries) {
+                const response = await fetch(entry.sync_url, {
+                    method: "POST", credentials: "same-origin",
+                    headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+                    body: JSON.stringify(entry),
+                });
+                results.push([response.status, (await response.json()).stored]);
+            }
+            return results;
+        }""",
+        queued,
+    )
+    assert resent == [[200, False]] * len(ANSWERED)
+    assert attempt_state(live_server, attempt_id) == (True, ANSWERED)

@@ -1,0 +1,352 @@
+"""Taking a module through the player's pages, as a phone without JavaScript would: every card type,
+right and wrong answers, resuming on another device, answers sent again by the service worker, and
+who may see an attempt."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from lms.content import services as content
+from lms.extensions import db
+from lms.learning import services as learning
+from lms.learning.models import Answer, Attempt
+from lms.organisation.models import Person
+from tests.conftest import CSRF_INPUT
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "modules" / "alle-korttyper"
+MODULE = "alle-korttyper"
+CARDS = 10
+
+RIGHT = {
+    2: {"response": "b"},
+    3: {"response": ["b", "c"]},
+    4: {"response": "false"},
+    5: {"position-oppdag": "1", "position-sikre": "2", "position-melde": "3"},
+    6: {"text": "Sist fredag, på vaktrommet."},
+    7: {"response": "daglig"},
+    8: {"response": "4"},
+    9: {"commit": "yes"},
+}
+WRONG = {
+    **RIGHT,
+    4: {"response": "true"},
+    5: {"position-oppdag": "3", "position-sikre": "2", "position-melde": "1"},
+}
+
+
+@pytest.fixture
+def module(app):
+    with app.app_context():
+        version, _ = content.install(FIXTURE, "test", publish=True)
+        db.session.commit()
+        return version.module_id
+
+
+def install_copy(app, tmp_path: Path, module_id: str) -> None:
+    folder = tmp_path / module_id
+    shutil.copytree(FIXTURE, folder)
+    manifest = folder / "module.yaml"
+    text = manifest.read_text(encoding="utf-8").replace(f"id: {MODULE}", f"id: {module_id}", 1)
+    text = text.replace("nb: Alle korttyper", f"nb: Kopi {module_id}", 1)
+    manifest.write_text(text, encoding="utf-8")
+    with app.app_context():
+        content.install(folder, "test", publish=True)
+        db.session.commit()
+
+
+def start(client, module_id: str = MODULE) -> int:
+    response = client.submit(f"/learn/{module_id}/start")
+    assert response.status_code == 302
+    found = re.search(r"/attempts/(\d+)/cards/(\d+)$", response.headers["Location"])
+    assert found, response.headers["Location"]
+    return int(found.group(1))
+
+
+def token_from(page: str) -> str:
+    return CSRF_INPUT.search(page).group(1)
+
+
+def answer(client, attempt_id: int, index: int, fields: dict):
+    return client.submit(f"/attempts/{attempt_id}/cards/{index}", fields)
+
+
+def go_on(client, attempt_id: int, index: int):
+    return client.submit(f"/attempts/{attempt_id}/cards/{index}/next")
+
+
+def take_module(client, attempt_id: int, answers: dict[int, dict], upto: int = CARDS):
+    """Answer or pass each card from the first up to (not including) ``upto``, as the buttons do."""
+    response = None
+    for index in range(upto):
+        if index in answers:
+            response = answer(client, attempt_id, index, answers[index])
+            assert response.status_code == 302, (index, response.get_data(as_text=True)[:500])
+            if response.headers["Location"].endswith(f"/cards/{index}"):
+                page = client.get(response.headers["Location"]).get_data(as_text=True)
+                assert "Riktig!" in page or "Ikke helt." in page
+                response = go_on(client, attempt_id, index)
+        else:
+            response = go_on(client, attempt_id, index)
+        assert response.status_code == 302
+    return response
+
+
+def attempt_row(app, attempt_id: int) -> Attempt:
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        db.session.expunge(attempt)
+        return attempt
+
+
+def answers_of(app, attempt_id: int) -> list[tuple[str, str]]:
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Answer.card_id, Answer.client_id).where(Answer.attempt_id == attempt_id)
+        )
+        return [tuple(row) for row in rows]
+
+
+def test_every_card_answered_right_passes_with_full_score(client, org, module, app):
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    first = client.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True)
+    assert "Kort 1 av 10" in first
+    assert 'name="client_id"' not in first  # the intro card takes no answer
+
+    last = take_module(client, attempt_id, RIGHT)
+
+    assert last.headers["Location"].endswith(f"/attempts/{attempt_id}/done")
+    page = client.get(last.headers["Location"]).get_data(as_text=True)
+    assert "Du har fullført «Alle korttyper»" in page
+    assert "Du fikk 100 % riktig." in page
+    assert "Bestått!" in page
+    assert "TEST-1" in page
+    attempt = attempt_row(app, attempt_id)
+    assert attempt.completed and attempt.passed and attempt.score == 1.0
+    assert len(answers_of(app, attempt_id)) == len(RIGHT)
+
+
+def test_wrong_answers_show_the_score_and_do_not_pass(client, org, module, app):
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    feedback = answer(client, attempt_id, 4, WRONG[4])
+    page = client.get(feedback.headers["Location"]).get_data(as_text=True)
+    assert "Ikke helt." in page
+    assert "Riktig!" not in page
+
+    last = take_module(client, attempt_id, WRONG)
+
+    page = client.get(last.headers["Location"]).get_data(as_text=True)
+    assert "Du fikk 50 % riktig." in page
+    assert "Grensen for bestått er 75 %" in page
+    assert "Bestått!" not in page
+    assert "TEST-1" not in page  # no evidence without a pass
+    attempt = attempt_row(app, attempt_id)
+    assert attempt.completed and attempt.passed is False and attempt.score == 0.5
+
+
+def test_another_device_continues_on_the_card_where_the_person_stopped(make_client, org, module):
+    phone = make_client()
+    phone.sign_in(org.nurse)
+    attempt_id = start(phone)
+    take_module(phone, attempt_id, RIGHT, upto=3)  # now on card 4 (index 3)
+
+    ward_pc = make_client()
+    ward_pc.sign_in(org.nurse)
+    mine = ward_pc.get("/").get_data(as_text=True)
+    assert "Kort 4 av 10" in mine
+    page = ward_pc.get(f"/learn/{MODULE}").get_data(as_text=True)
+    assert "Fortsett der du slapp" in page
+    assert "Du er på kort 4 av 10." in page
+
+    response = ward_pc.submit(f"/learn/{MODULE}/start")
+
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/cards/3")
+    card = ward_pc.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kort 4 av 10" in card
+    assert "Hvilke passord er sterke?" in card
+
+
+def test_an_answer_sent_again_with_the_same_client_id_is_stored_once(client, org, module, app):
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    with app.app_context():
+        db.session.get(Attempt, attempt_id).started_at = datetime.now(UTC) - timedelta(hours=1)
+        db.session.commit()
+    page = client.get(f"/attempts/{attempt_id}/cards/2").get_data(as_text=True)
+    headers = {"X-CSRFToken": token_from(page)}
+    client_id = str(uuid.uuid4())
+    given = (datetime.now(UTC) - timedelta(minutes=30)).isoformat()
+    payload = {
+        "card_id": "enkelt",
+        "fields": {"response": "b"},
+        "client_id": client_id,
+        "answered_at": given,
+    }
+
+    first = client.post(f"/attempts/{attempt_id}/answers", json=payload, headers=headers)
+    again = client.post(f"/attempts/{attempt_id}/answers", json=payload, headers=headers)
+    other_id = client.post(
+        f"/attempts/{attempt_id}/answers",
+        json={**payload, "client_id": str(uuid.uuid4()), "fields": {"response": "a"}},
+        headers=headers,
+    )
+
+    assert first.status_code == 201 and first.get_json() == {"stored": True, "client_id": client_id}
+    assert again.status_code == 200 and again.get_json()["stored"] is False
+    assert other_id.status_code == 200 and other_id.get_json()["stored"] is False
+    assert answers_of(app, attempt_id) == [("enkelt", client_id)]
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Answer).filter_by(client_id=client_id))
+        assert stored.score == 1.0
+        assert abs(stored.answered_at - datetime.fromisoformat(given)) < timedelta(seconds=1)
+    card = client.get(f"/attempts/{attempt_id}/cards/2").get_data(as_text=True)
+    assert "Riktig!" in card
+
+
+def test_the_json_answers_need_the_csrf_token(client, org, module, app):
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    payload = {"card_id": "enkelt", "fields": {"response": "b"}, "client_id": str(uuid.uuid4())}
+
+    response = client.post(f"/attempts/{attempt_id}/answers", json=payload)
+
+    assert response.status_code == 400
+    assert answers_of(app, attempt_id) == []
+
+
+def test_another_person_cannot_open_the_attempt(make_client, org, module):
+    nurse = make_client()
+    nurse.sign_in(org.nurse)
+    attempt_id = start(nurse)
+    assistant = make_client()
+    assistant.sign_in(org.assistant)
+
+    assert assistant.get(f"/attempts/{attempt_id}/cards/0").status_code == 404
+    assert assistant.get(f"/attempts/{attempt_id}/done").status_code == 404
+    assert assistant.submit(f"/attempts/{attempt_id}/cards/0/next").status_code == 404
+
+
+def test_a_scored_card_cannot_be_skipped_with_next(client, org, module, app):
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    take_module(client, attempt_id, RIGHT, upto=2)
+
+    response = go_on(client, attempt_id, 2)
+
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/cards/2")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Svar på spørsmålet før du går videre." in page
+    assert attempt_row(app, attempt_id).position == 2
+    assert go_on(client, attempt_id, 9).headers["Location"].endswith(f"/cards/{2}")
+    assert not attempt_row(app, attempt_id).completed
+
+
+def test_a_manager_never_sees_a_reflection(make_client, org, module, app):
+    nurse = make_client()
+    nurse.sign_in(org.nurse)
+    attempt_id = start(nurse)
+    take_module(nurse, attempt_id, RIGHT)
+    reflection = RIGHT[6]["text"]
+    assert reflection in nurse.get(f"/attempts/{attempt_id}/cards/6").get_data(as_text=True)
+
+    manager = make_client()
+    manager.sign_in(org.manager)  # leads the nurse's ward
+
+    for url in (f"/attempts/{attempt_id}/cards/6", f"/attempts/{attempt_id}/done"):
+        response = manager.get(url)
+        assert response.status_code == 404, url
+        assert reflection not in response.get_data(as_text=True)
+    page = manager.get("/").get_data(as_text=True)
+    token = token_from(page)
+    sent = manager.post(
+        f"/attempts/{attempt_id}/answers",
+        json={"card_id": "tanker", "fields": {"text": "x"}, "client_id": str(uuid.uuid4())},
+        headers={"X-CSRFToken": token},
+    )
+    assert sent.status_code == 404
+    unit = manager.get(f"/units/{org.ward.id}").get_data(as_text=True)
+    assert reflection not in unit
+
+
+def make_attempts(app, person: Person, module_ids: list[str]) -> None:
+    """One completed and one open attempt per pair of modules, straight through the services."""
+    with app.app_context():
+        person = db.session.get(Person, person.id)
+        for n, module_id in enumerate(module_ids):
+            version = content.current_version(module_id)
+            attempt = learning.start_or_resume(person, version)
+            if n % 2 == 0:
+                learning.complete(attempt, learning.module_of(attempt))
+        db.session.commit()
+
+
+def test_mine_lists_started_completed_and_available_modules(client, org, module, app, tmp_path):
+    install_copy(app, tmp_path, "kopi-a")
+    install_copy(app, tmp_path, "kopi-b")
+    make_attempts(app, org.nurse, ["kopi-a", MODULE])
+    client.sign_in(org.nurse)
+
+    page = client.get("/").get_data(as_text=True)
+
+    started = page.split('id="progress-heading"')[1].split("</section>")[0]
+    available = page.split('id="available-heading"')[1].split("</section>")[0]
+    completed = page.split('id="done-heading"')[1].split("</section>")[0]
+    assert "Alle korttyper" in started and "Kort 1 av 10" in started
+    assert "Kopi kopi-b" in available and "Alle korttyper" not in available
+    assert "Kopi kopi-a" in completed and "ikke bestått" in completed
+
+
+def test_mine_runs_as_many_queries_for_many_attempts_as_for_one(
+    client, org, module, app, tmp_path, count_queries
+):
+    ids = [f"kopi-{n}" for n in range(6)]
+    for module_id in ids:
+        install_copy(app, tmp_path, module_id)
+    client.sign_in(org.nurse)
+    make_attempts(app, org.nurse, [MODULE])
+    client.get("/")
+    with count_queries() as few:
+        assert client.get("/").status_code == 200
+
+    make_attempts(app, org.nurse, ids)
+    with count_queries() as many:
+        page = client.get("/").get_data(as_text=True)
+
+    assert page.count("card-link-done") == 4
+    assert many.n == few.n
+
+
+def test_the_service_worker_is_served_from_the_root_to_signed_in_people(client, org):
+    assert client.get("/sw.js").status_code == 302
+    client.sign_in(org.nurse)
+
+    response = client.get("/sw.js")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert 'addEventListener("fetch"' in response.get_data(as_text=True)
+
+
+def test_card_page_carries_what_the_script_needs_and_no_inline_script(client, org, module):
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+
+    page = client.get(f"/attempts/{attempt_id}/cards/2").get_data(as_text=True)
+
+    assert f'data-attempt="{attempt_id}"' in page
+    assert 'data-card="enkelt"' in page
+    assert f'data-card-url="/attempts/{attempt_id}/cards/"' in page
+    assert 'name="client_id" value=""' in page
+    assert "Svaret er lagret på telefonen og sendes når du har nett igjen." in page
+    assert re.search(r'<script src="/static/js/player\.js" defer', page)
+    assert "<script>" not in page and "style=" not in page
