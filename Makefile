@@ -22,6 +22,7 @@ $(INSTALLED): pyproject.toml
 
 run: install
 	$(BIN)/lms db upgrade
+	$(BIN)/lms modules sync
 	$(BIN)/lms demo --if-empty
 	LMS_SCHEDULER=true $(BIN)/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:5000 --access-logfile - "lms:create_app()"
 
