@@ -47,16 +47,22 @@ def _module_activity(module: Module) -> dict:
     return profile().module_activity(module.id, module.title, module.summary)
 
 
-def module_initialized(_app: Flask, attempt: Attempt) -> None:
-    module = module_of(attempt)
+def _record_about_module(
+    attempt: Attempt, module: Module, verb: str, *, at, result: dict | None = None
+) -> None:
     statement = profile().statement(
         attempt.person.uuid,
-        "initialized",
+        verb,
         _module_activity(module),
-        at=attempt.started_at,
+        at=at,
         context=_context(attempt, module, parent=False),
+        result=result,
     )
     record(db.session, statement)
+
+
+def module_initialized(_app: Flask, attempt: Attempt) -> None:
+    _record_about_module(attempt, module_of(attempt), "initialized", at=attempt.started_at)
 
 
 def card_answered(_app: Flask, answer: Answer, card: Card) -> None:
@@ -102,15 +108,8 @@ def _answer_result(card: Card, card_type, answer: Answer) -> dict:
 
 def module_progressed(_app: Flask, attempt: Attempt, module: Module) -> None:
     progress = round(100 * attempt.position / len(module.cards))
-    statement = profile().statement(
-        attempt.person.uuid,
-        "progressed",
-        _module_activity(module),
-        at=attempt.updated_at,
-        context=_context(attempt, module, parent=False),
-        result={"extensions": {PROGRESS: progress}},
-    )
-    record(db.session, statement)
+    result = {"extensions": {PROGRESS: progress}}
+    _record_about_module(attempt, module, "progressed", at=attempt.updated_at, result=result)
 
 
 def module_completed(_app: Flask, attempt: Attempt, module: Module) -> None:
@@ -120,20 +119,8 @@ def module_completed(_app: Flask, attempt: Attempt, module: Module) -> None:
     }
     if attempt.score is not None:
         result["score"] = scaled_score(attempt.score)
-    activity, context = _module_activity(module), _context(attempt, module, parent=False)
-    person = attempt.person.uuid
-    record(
-        db.session,
-        profile().statement(
-            person, "completed", activity, at=attempt.completed_at, context=context, result=result
-        ),
-    )
+    _record_about_module(attempt, module, "completed", at=attempt.completed_at, result=result)
     if attempt.passed is not None:
         verdict = "passed" if attempt.passed else "failed"
         outcome = {**result, "success": attempt.passed}
-        record(
-            db.session,
-            profile().statement(
-                person, verdict, activity, at=attempt.completed_at, context=context, result=outcome
-            ),
-        )
+        _record_about_module(attempt, module, verdict, at=attempt.completed_at, result=outcome)
