@@ -51,6 +51,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.content.views import bp as content_bp
     from lms.core.views import bp as core_bp
     from lms.learning.views import bp as learning_bp
+    from lms.lrs import admin_bp as lrs_admin_bp
+    from lms.lrs import api_bp as lrs_api_bp
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
 
@@ -62,5 +64,7 @@ def _register_blueprints(app: Flask) -> None:
         content_bp,
         content_admin_bp,
         learning_bp,
+        lrs_api_bp,
+        lrs_admin_bp,
     ):
         app.register_blueprint(blueprint)

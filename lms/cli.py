@@ -13,6 +13,7 @@ from lms import create_app, demo
 from lms.accounts.services import MIN_PASSWORD_LENGTH
 from lms.content.cli import modules
 from lms.extensions import db
+from lms.lrs import lrs_group
 from lms.tracking.cli import xapi_group
 
 
@@ -67,3 +68,4 @@ def demo_command(if_empty: bool, password: str | None) -> None:
 
 
 main.add_command(xapi_group)
+main.add_command(lrs_group)

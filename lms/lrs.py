@@ -1,0 +1,155 @@
+"""The built-in LRS in Lærevakt: its xAPI interface under ``/xapi`` (``xapi.lrs.api``), the admin
+page for its keys (``/admin/lrs``) and the ``lms lrs`` commands.
+
+The xAPI views are public at the web-session level: xAPI clients carry no session cookie and no CSRF
+token, and the LRS checks their HTTP Basic credentials itself (``xapi.lrs.credentials``), answering
+401 without them.
+
+Keys read and write every person's learning records, so only an admin of a top-level unit (the
+municipality) manages them.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from lms.access import acted_on_unit_ids, admin_only, public
+from lms.extensions import csrf, db
+from lms.organisation.forms import ConfirmForm
+from lms.organisation.models import Role
+from lms.organisation.services import root_unit_ids
+from xapi.lrs import credentials, store
+from xapi.lrs.api import create_blueprint
+
+INVALID = 422
+
+
+def _home_page() -> str:
+    return current_app.config["BASE_URL"]
+
+
+api_bp = csrf.exempt(create_blueprint(lambda: db.session, home_page=_home_page, view_decorator=public))
+"""``/xapi/about`` and ``/xapi/statements``; endpoint ``<LMS_BASE_URL>/xapi``."""
+
+
+# Admin page ---------------------------------------------------------------------------------------
+
+admin_bp = Blueprint("lrs_admin", __name__, url_prefix="/admin/lrs")
+
+
+class NewKeyForm(FlaskForm):
+    name = StringField(
+        _l("Navn"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("Hvem eller hva nøkkelen er til, for eksempel «Rapportverktøy»."),
+    )
+    submit = SubmitField(_l("Lag nøkkel"))
+
+
+def _require_top_admin() -> None:
+    if not root_unit_ids(acted_on_unit_ids(current_user, {Role.ADMIN})):
+        abort(403)
+
+
+def _render(form: NewKeyForm, created: tuple[str, str, str] | None = None, status: int = 200):
+    response = current_app.make_response(
+        (
+            render_template(
+                "lrs/admin.html",
+                form=form,
+                keys=credentials.list_keys(db.session),
+                created=created,
+                endpoint=f"{_home_page()}/xapi",
+                statement_count=store.statement_count(db.session),
+            ),
+            status,
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@admin_bp.route("/", methods=["GET", "POST"])
+@admin_only
+def index():
+    _require_top_admin()
+    form = NewKeyForm()
+    if not form.validate_on_submit():
+        return _render(form, status=INVALID if form.errors else 200)
+    key, secret = credentials.create_key(db.session, form.name.data)
+    return _render(NewKeyForm(formdata=None), created=(form.name.data, key, secret))
+
+
+@admin_bp.route("/<key>/revoke", methods=["POST"])
+@admin_only
+def revoke(key: str):
+    _require_top_admin()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if credentials.revoke(db.session, key):
+        flash(_("Nøkkelen %(key)s er trukket tilbake.", key=key), "success")
+    else:
+        flash(_("Fant ingen aktiv nøkkel %(key)s.", key=key), "error")
+    return redirect(url_for("lrs_admin.index"))
+
+
+# Commands -----------------------------------------------------------------------------------------
+
+
+@click.group("lrs")
+def lrs_group() -> None:
+    """The built-in LRS: the keys its clients use."""
+
+
+@lrs_group.command("create-key")
+@click.argument("name")
+@with_appcontext
+def create_key_command(name: str) -> None:
+    """Make a key for NAME; prints KEY:SECRET (the secret is shown only this once)."""
+    try:
+        key, secret = credentials.create_key(db.session, name)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="NAME") from None
+    db.session.commit()
+    click.echo(f"{key}:{secret}")
+    click.echo(
+        f"Endpoint {_home_page()}/xapi; HTTP Basic with the key as user and the secret as "
+        "password. The secret is shown only this once.",
+        err=True,
+    )
+
+
+@lrs_group.command("keys")
+@with_appcontext
+def keys_command() -> None:
+    """List the keys: key, state, created, last used, name."""
+    for found in credentials.list_keys(db.session):
+        state = f"revoked {_when(found.revoked_at)}" if found.revoked_at else "active"
+        click.echo(
+            f"{found.key}  {state}  created {_when(found.created_at)}  "
+            f"last used {_when(found.last_used_at)}  {found.name}"
+        )
+
+
+@lrs_group.command("revoke")
+@click.argument("key")
+@with_appcontext
+def revoke_command(key: str) -> None:
+    """Revoke KEY: clients using it are refused from now on."""
+    if not credentials.revoke(db.session, key):
+        raise click.ClickException(f"no active key {key}")
+    db.session.commit()
+    click.echo(f"revoked {key}")
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"

@@ -1,0 +1,155 @@
+"""The keys clients of the built-in LRS authenticate with (HTTP Basic: key as user, secret as
+password).
+
+A key is public (it names the credential in lists and logs); its secret is random, shown once when
+made, and kept only as a salted scrypt hash. Checking a secret costs one scrypt; a key that checked
+out is remembered in this process (as a keyed digest of the secret, never the secret) so a client
+sending many requests does not pay that each time. Revoking takes effect at once: the row is read on
+every check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from xapi.db import UTCDateTime, metadata, utcnow
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+LAST_USED_EVERY = timedelta(minutes=1)
+"""``last_used_at`` is written at most this often per key, so reads stay reads."""
+CACHE_SIZE = 256
+
+credentials = sa.Table(
+    "xapi_lrs_credential",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("key", sa.String(40), nullable=False, unique=True),
+    sa.Column("secret_hash", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_used_at", UTCDateTime),
+    sa.Column("revoked_at", UTCDateTime),
+)
+
+
+@dataclass(frozen=True)
+class Credential:
+    name: str
+    key: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def hash_secret(secret: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        secret.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
+    )
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def secret_matches(secret: str, stored_hash: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored_hash.split("$")
+        if scheme != "scrypt":
+            return False
+        found = hashlib.scrypt(
+            secret.encode("utf-8"),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(digest) // 2,
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(found.hex(), digest)
+
+
+def create_key(session: Session, name: str, now: datetime | None = None) -> tuple[str, str]:
+    """A new key for ``name``; returns ``(key, secret)``. The secret is not kept: show it now."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValueError("a key needs a name of 1 to 100 characters")
+    key = secrets.token_hex(12)
+    secret = secrets.token_urlsafe(32)
+    session.execute(
+        credentials.insert().values(
+            name=name, key=key, secret_hash=hash_secret(secret), created_at=now or utcnow()
+        )
+    )
+    return key, secret
+
+
+def list_keys(session: Session) -> list[Credential]:
+    """Every key, active ones first, newest first."""
+    c = credentials.c
+    query = sa.select(c.name, c.key, c.created_at, c.last_used_at, c.revoked_at).order_by(
+        c.revoked_at.is_not(None), c.created_at.desc(), c.id.desc()
+    )
+    return [Credential(*row) for row in session.execute(query)]
+
+
+def revoke(session: Session, key: str, now: datetime | None = None) -> bool:
+    """Revoke ``key``; False when there is no such active key."""
+    result = session.execute(
+        credentials.update()
+        .where(credentials.c.key == key, credentials.c.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+    )
+    return bool(result.rowcount)
+
+
+_checked: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_pepper = secrets.token_bytes(32)
+_lock = threading.Lock()
+
+
+def check(session: Session, key: str, secret: str, now: datetime | None = None) -> Credential | None:
+    """The active credential ``key`` when ``secret`` is its secret, else None."""
+    if not key or not secret or len(key) > 40 or len(secret) > 200:
+        return None
+    c = credentials.c
+    row = session.execute(
+        sa.select(c.id, c.name, c.key, c.secret_hash, c.created_at, c.last_used_at, c.revoked_at).where(
+            c.key == key
+        )
+    ).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    if not _matches_remembered(row.key, row.secret_hash, secret):
+        return None
+    now = now or utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
+        session.execute(credentials.update().where(c.id == row.id).values(last_used_at=now))
+    return Credential(row.name, row.key, row.created_at, now, None)
+
+
+def _matches_remembered(key: str, stored_hash: str, secret: str) -> bool:
+    remembered = (key, stored_hash)
+    token = hmac.digest(_pepper, secret.encode("utf-8"), "sha256")
+    with _lock:
+        known = _checked.get(remembered)
+    if known is not None:
+        return hmac.compare_digest(known, token)
+    if not secret_matches(secret, stored_hash):
+        return False
+    with _lock:
+        _checked[remembered] = token
+        while len(_checked) > CACHE_SIZE:
+            _checked.popitem(last=False)
+    return True
