@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.lrs import api_bp as lrs_api_bp
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
+    from lms.tracking.views import bp as tracking_bp
 
     for blueprint in (
         core_bp,
@@ -66,5 +67,6 @@ def _register_blueprints(app: Flask) -> None:
         learning_bp,
         lrs_api_bp,
         lrs_admin_bp,
+        tracking_bp,
     ):
         app.register_blueprint(blueprint)

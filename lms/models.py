@@ -6,6 +6,7 @@ from lms.content import models as content_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
 from xapi import outbox as xapi_outbox
+from xapi.lrs import store as xapi_lrs_store
 
 __all__ = [
     "accounts_models",
@@ -13,5 +14,6 @@ __all__ = [
     "content_models",
     "learning_models",
     "organisation_models",
+    "xapi_lrs_store",
     "xapi_outbox",
 ]

@@ -15,6 +15,7 @@ from xapi import outbox
 from xapi.client import LRS, HttpLRS, PostResult
 from xapi.db import utcnow
 from xapi.delivery import DeliverySettings, Report, deliver
+from xapi.lrs.store import StatementConflict, StatementRejected, query_statements, store_statements
 
 PLATFORM_ACCOUNT = "laerevakt"
 
@@ -31,8 +32,6 @@ class LocalLRS:
         }
 
     def post_statements(self, statements: list[dict]) -> PostResult:
-        from xapi.lrs.store import StatementConflict, StatementRejected, store_statements
-
         try:
             with self.session.begin_nested():
                 ids = store_statements(self.session, statements, authority=self.authority, now=utcnow())
@@ -43,8 +42,6 @@ class LocalLRS:
         return PostResult(status=200, stored_ids=ids)
 
     def statement_ids(self, since: datetime, until: datetime) -> set[str]:
-        from xapi.lrs.store import query_statements
-
         ids: set[str] = set()
         cursor = None
         while True:
