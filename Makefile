@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install chromium run test lint format bench translations
+.PHONY: install chromium ralph run test lint format bench translations
 
 install: $(INSTALLED) $(CATALOGUES)
 
@@ -29,7 +29,10 @@ run: install
 chromium:
 	scripts/ensure-chromium
 
-test: install chromium
+ralph:
+	scripts/ensure-ralph
+
+test: install chromium ralph
 	$(BIN)/pytest
 
 lint: install
