@@ -4,8 +4,11 @@ One ``deliver`` call takes due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, s
 once never take the same row), posts them in batches and records the outcome, in one transaction per
 batch: if the worker dies mid-batch, nothing is marked and the rows are sent again, which the LRS
 recognises by statement id. Errors and time-outs back off exponentially with jitter; ``Retry-After``
-is honoured; a rejected batch is split until the bad statement is found, and only that one goes to
-the dead-letter list with the LRS's reason; 401/403 pause delivery and raise an alert.
+and a backoff both hold back every post to the LRS, not just the batch that met them; a rejected batch
+is split until the bad statement is found, and only that one goes to the dead-letter list with the
+LRS's reason; 401/403 pause delivery and raise an alert. A statement the LRS already has with the
+same content is accepted again (2xx), since our ids are made once per event; 409 means the LRS has
+*different* content under that id, a real conflict, which goes to the dead letters.
 """
 
 from __future__ import annotations
@@ -27,8 +30,6 @@ from xapi.outbox import DEAD, PENDING, SENT, delivery_state, outbox
 
 log = logging.getLogger("xapi.delivery")
 
-ALREADY_STORED = 409
-"""The LRS has a statement with this id: it is delivered (our ids are made once, per event)."""
 AUTH_FAILED = {401, 403}
 TRY_LATER = {429, 503}
 
@@ -119,16 +120,12 @@ def _send(
         _pause(session, at, settings, f"LRS refused our credentials ({result.status}): {result.error}")
         report.paused = True
         return False
-    if result.status in (400, ALREADY_STORED) and len(rows) > 1:
+    if refused(result.status) and len(rows) > 1:
         middle = len(rows) // 2
         return _send(session, lrs, rows[:middle], settings, at, report) and _send(
             session, lrs, rows[middle:], settings, at, report
         )
-    if result.status == ALREADY_STORED:
-        _mark_sent(session, rows, at)
-        report.sent += 1
-        return True
-    if result.status == 400:
+    if refused(result.status):
         _mark_dead(session, rows, result)
         report.dead += 1
         return True
@@ -136,6 +133,12 @@ def _send(
     report.retried += len(rows)
     report.errors.append(f"{result.status}: {result.error}")
     return False
+
+
+def refused(status: int) -> bool:
+    """A client error about the statements themselves (400, 409 conflict, 413, 422, ...): sending the
+    same again cannot succeed. 401/403 are about us, 408/429 about timing: those are retried."""
+    return 400 <= status < 500 and status not in AUTH_FAILED | TRY_LATER | {408}
 
 
 def _mark_sent(session: Session, rows: list[sa.Row], at: datetime) -> None:
@@ -157,29 +160,36 @@ def _mark_dead(session: Session, rows: list[sa.Row], result: PostResult) -> None
 
 
 def _retry_later(
-    session: Session, rows: list[sa.Row], result: PostResult, settings: DeliverySettings, at: datetime
+    session: Session,
+    rows: list[sa.Row],
+    result: PostResult,
+    settings: DeliverySettings,
+    at: datetime,
 ) -> None:
-    """Every row of the batch waits: ``Retry-After`` when the LRS gave one, else its own backoff."""
-    for row in rows:
-        wait = result.retry_after if result.retry_after is not None else backoff(row.tries, settings)
-        session.execute(
-            outbox.update()
-            .where(outbox.c.id == row.id)
-            .values(
-                due_at=at + timedelta(seconds=wait),
-                tries=row.tries + 1,
-                last_error=f"{result.status}: {result.error}",
-            )
+    """The LRS is down or busy: wait before posting anything at all, for ``Retry-After`` when it gave
+    one, else for a backoff that grows with how often this batch has failed."""
+    tries = max(row.tries for row in rows)
+    wait = result.retry_after if result.retry_after is not None else backoff(tries, settings)
+    resume_at = at + timedelta(seconds=wait)
+    session.execute(
+        outbox.update()
+        .where(outbox.c.id.in_([row.id for row in rows]))
+        .values(
+            due_at=resume_at, tries=outbox.c.tries + 1, last_error=f"{result.status}: {result.error}"
         )
+    )
+    _set_state(session, at, paused_until=resume_at, alert=None)
 
 
 def _pause(session: Session, at: datetime, settings: DeliverySettings, alert: str) -> None:
     log.error("xAPI delivery paused: %s", alert)
-    values = {
-        "paused_until": at + timedelta(seconds=settings.auth_pause),
-        "alert": alert,
-        "updated_at": at,
-    }
+    _set_state(session, at, paused_until=at + timedelta(seconds=settings.auth_pause), alert=alert)
+
+
+def _set_state(
+    session: Session, at: datetime, *, paused_until: datetime | None, alert: str | None
+) -> None:
+    values = {"paused_until": paused_until, "alert": alert, "updated_at": at}
     if session.execute(delivery_state.update().values(**values)).rowcount == 0:
         session.execute(delivery_state.insert().values(**values))
 

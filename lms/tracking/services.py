@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -53,9 +53,15 @@ class LocalLRS:
                 return ids
 
 
-@functools.cache
+_clients = threading.local()
+
+
 def _http_lrs(endpoint: str, key: str, secret: str) -> HttpLRS:
-    return HttpLRS(endpoint, key, secret)
+    """One client per thread (a requests.Session is not safe to share), kept for its connections."""
+    wanted = (endpoint, key, secret)
+    if getattr(_clients, "settings", None) != wanted:
+        _clients.settings, _clients.lrs = wanted, HttpLRS(endpoint, key, secret)
+    return _clients.lrs
 
 
 def lrs_for(session: Session) -> LRS:

@@ -130,20 +130,43 @@ def test_refused_credentials_pause_delivery_and_raise_an_alert(in_app):
     assert run(lrs, at=T0 + timedelta(seconds=61)).sent == 3
 
 
-def test_already_stored_counts_as_delivered(in_app):
+def test_a_conflicting_id_goes_to_the_dead_letters_with_the_lrs_reason(in_app):
     ids = fill(4)
-    lrs = FakeLRS(script=[PostResult(status=409, error="conflict")])
-    lrs.stored[ids[0]] = statement(0)
+    lrs = FakeLRS()
 
     def post(statements):
-        if [s["id"] for s in statements] == [ids[0]]:
-            return PostResult(status=409, error="already stored")
+        if ids[0] in [s["id"] for s in statements]:
+            return PostResult(status=409, error="a different statement has this id")
         return FakeLRS.post_statements(lrs, statements)
 
     lrs.post_statements = post
     report = run(lrs)
-    assert report.sent == 4
-    assert state().dead == 0
+    assert (report.sent, report.dead) == (3, 1)
+    (dead,) = outbox.dead_letters(db.session)
+    assert (dead.statement_id, dead.last_error) == (ids[0], "409: a different statement has this id")
+
+
+def test_any_refusal_about_the_statements_is_split_out_not_retried_forever(in_app):
+    ids = fill(8)
+    lrs = FakeLRS()
+
+    def post(statements):
+        if ids[5] in [s["id"] for s in statements]:
+            return PostResult(status=422, error="object.id Field required")
+        return FakeLRS.post_statements(lrs, statements)
+
+    lrs.post_statements = post
+    assert (run(lrs).sent, state().dead, state().pending) == (7, 1, 0)
+
+
+def test_a_wait_asked_for_by_the_lrs_holds_back_every_batch(in_app):
+    fill(30)
+    lrs = FakeLRS(script=[PostResult(status=429, error="slow down", retry_after=120)])
+    run(lrs, batch_size=10)
+    for seconds in (1, 60, 119):
+        assert run(lrs, at=T0 + timedelta(seconds=seconds), batch_size=10).sent == 0
+    assert len(lrs.posts) == 1, "no other batch was posted while the LRS asked us to wait"
+    assert run(lrs, at=T0 + timedelta(seconds=121), batch_size=10).sent == 30
 
 
 def test_no_answer_at_all_is_retried(in_app):

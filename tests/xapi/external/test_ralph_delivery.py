@@ -209,11 +209,6 @@ def test_server_errors_back_off_and_retry_after_holds_the_batch_back(lrs, proxy,
     assert ralph.id_counts() == exactly_once(ids)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="delivery honours Retry-After only for the batch that got it: the next batch is posted "
-    "at once (xapi/delivery.py _retry_later); the LRS asked for no requests at all",
-)
 def test_retry_after_holds_back_every_post_not_just_the_batch_that_got_it(lrs, proxy, ralph):
     fill(lrs, 300, at=T0)
     proxy.script = [Answer(429, "Too Many Requests", {"Retry-After": "120"})]
@@ -246,11 +241,6 @@ def test_a_refused_statement_goes_to_the_dead_letters_and_the_rest_of_its_batch_
     assert ralph.id_counts() == exactly_once(set(ids) - {bad})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ralph refuses with 422, which delivery treats as 'try later' (only 400 is a refusal): "
-    "the refused statement is retried forever and holds back the 99 others of its batch",
-)
 def test_a_statement_ralph_really_refuses_goes_to_the_dead_letters(lrs, ralph):
     ids = fill(lrs, 99, at=T0)
     # Valid xAPI 1.0.3 (our validator passes it), but Ralph 5.1.0 wants an id on every object.
