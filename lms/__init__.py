@@ -56,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
     from lms.tracking.views import bp as tracking_bp
+    from lms.workshops.views import bp as workshops_bp
 
     for blueprint in (
         core_bp,
@@ -68,5 +69,6 @@ def _register_blueprints(app: Flask) -> None:
         lrs_api_bp,
         lrs_admin_bp,
         tracking_bp,
+        workshops_bp,
     ):
         app.register_blueprint(blueprint)

@@ -12,6 +12,7 @@ from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.learning import services as learning
 from lms.organisation.models import Person, Role, Unit
+from lms.workshops.demo import add_workshop_history
 
 REFLECTION = "Jeg tar med meg at jeg skal si fra tidligere når noe er uklart."
 
@@ -55,6 +56,7 @@ def add_learning_history(units: DemoUnits, staff: list[Person], today: date) -> 
         for person in staff[plan.offset :: plan.step]:
             _take(person, version, plan)
             made += 1
+    add_workshop_history(units.nursing_home[-1], staff, today)
     return made
 
 

@@ -5,6 +5,8 @@ instance folder, where a developer can read them."""
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -17,8 +19,20 @@ from lms.extensions import db
 _QUEUE_KEY = "lms.outgoing_mail"
 
 
-def queue_mail(to: str, subject: str, body: str) -> None:
-    """Queue a plain-text message to be sent when the current transaction commits."""
+@dataclass(frozen=True)
+class Attachment:
+    """A file to attach: ``content`` as bytes, ``mimetype`` such as ``text/calendar``, and extra
+    Content-Type parameters (an iCalendar invitation has ``method=REQUEST``)."""
+
+    filename: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def queue_mail(to: str, subject: str, body: str, attachments: Iterable[Attachment] = ()) -> None:
+    """Queue a plain-text message, with any attachments, to be sent when the current transaction
+    commits."""
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
@@ -26,6 +40,15 @@ def queue_mail(to: str, subject: str, body: str) -> None:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="laerevakt")
     message.set_content(body)
+    for attachment in attachments:
+        maintype, _, subtype = attachment.mimetype.partition("/")
+        message.add_attachment(
+            attachment.content,
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename,
+            params=attachment.params,
+        )
     db.session().info.setdefault(_QUEUE_KEY, []).append(message)
 
 

@@ -5,6 +5,7 @@ from lms.assignments import models as assignments_models
 from lms.content import models as content_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
+from lms.workshops import models as workshops_models
 from xapi import outbox as xapi_outbox
 from xapi.lrs import store as xapi_lrs_store
 
@@ -14,6 +15,7 @@ __all__ = [
     "content_models",
     "learning_models",
     "organisation_models",
+    "workshops_models",
     "xapi_lrs_store",
     "xapi_outbox",
 ]

@@ -43,3 +43,32 @@ attempt_completed = _signals.signal(
     doc="""A person has completed a module. Keyword arguments: ``attempt`` (with ``score`` and
     ``passed`` set) and ``module`` (the parsed Module, with the evidence it gives).""",
 )
+
+
+workshop_attended = _signals.signal(
+    "workshop-attended",
+    doc="""A person has been marked present at a workshop session: they checked in themselves or the
+    facilitator ticked them in. Keyword arguments: ``attendance`` (the WorkshopAttendance, whose
+    ``statement_id`` is the id to give its statement), ``session`` and ``series``.""",
+)
+
+workshop_attendance_withdrawn = _signals.signal(
+    "workshop-attendance-withdrawn",
+    doc="""A facilitator has un-ticked a person marked present by mistake; the attendance row is about
+    to be deleted. Keyword arguments: ``attendance`` (still holding ``statement_id`` and ``person``),
+    ``session``, ``series`` and ``actor`` (the facilitator).""",
+)
+
+workshop_series_completed = _signals.signal(
+    "workshop-series-completed",
+    doc="""A person has attended the required share of a workshop series; fires once per person and
+    series. Keyword arguments: ``participant`` (the WorkshopParticipant, with ``completed_at`` and
+    ``completion_statement_id`` set) and ``series``.""",
+)
+
+workshop_completion_withdrawn = _signals.signal(
+    "workshop-completion-withdrawn",
+    doc="""A recorded series completion no longer holds because attendance that counted toward it was
+    withdrawn. Keyword arguments: ``participant`` (``completed_at`` already cleared), ``series`` and
+    ``statement_id`` (of the completion statement to void).""",
+)

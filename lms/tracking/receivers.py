@@ -15,6 +15,7 @@ from lms.extensions import db
 from lms.learning.models import Answer, Attempt
 from lms.learning.services import module_of
 from lms.plugins import card_types
+from lms.tracking import workshops
 from lms.tracking.profile import PROGRESS, Profile, iso_duration, plain_text, scaled_score
 from xapi.outbox import record
 
@@ -26,6 +27,7 @@ def connect() -> None:
     signals.card_answered.connect(card_answered)
     signals.attempt_progressed.connect(module_progressed)
     signals.attempt_completed.connect(module_completed)
+    workshops.connect()
 
 
 def profile() -> Profile:

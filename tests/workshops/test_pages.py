@@ -1,0 +1,285 @@
+"""Who may do what on the workshop pages: self check-in in its window, only the facilitator ticks
+others in, notes are sanitised, evaluations are anonymous; and the lists' query counts stay flat."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lms.db import utcnow
+from lms.extensions import db
+from lms.organisation.models import Role
+from lms.workshops import services
+from tests.conftest import add_person
+from tests.workshops.conftest import make_series, outbox_statements, verb
+
+
+@pytest.fixture
+def live(app, org):
+    """A series whose first session started ten minutes ago; the next is in two weeks."""
+    now = utcnow().replace(microsecond=0)
+    with app.test_request_context():
+        return make_series(
+            org, starts=[now - timedelta(minutes=10), now + timedelta(weeks=2)], extra_staff=3
+        )
+
+
+def check_in_url(app, group, index=0) -> str:
+    with app.app_context():
+        session = group.session(index)
+        return f"/workshops/sessions/{session.id}/check-in/{session.check_in_token}"
+
+
+def attendance_url(group, index=0) -> str:
+    return f"/workshops/units/{group.unit_id}/sessions/{group.session_ids[index]}/attendance"
+
+
+def test_a_participant_checks_themselves_in_by_the_qr_link(app, org, client, live):
+    client.sign_in(org.assistant)
+    url = check_in_url(app, live)
+    page = client.get(url)
+    assert "Sjekk meg inn" in page.get_data(as_text=True)
+    response = client.submit(url)
+    assert response.status_code == 302
+    with app.app_context():
+        assert services.has_attended(live.session(0), org.assistant)
+        (statement,) = outbox_statements()
+    assert verb(statement) == "attended"
+    assert statement["actor"]["account"]["name"] == org.assistant.uuid
+    mine = client.get("/workshops/").get_data(as_text=True)
+    assert "Evaluer samlingen" in mine
+
+
+def test_self_check_in_outside_the_window_is_refused_with_a_clear_message(app, org, client, live):
+    client.sign_in(org.assistant)
+    url = check_in_url(app, live, index=1)
+    page = client.get(url).get_data(as_text=True)
+    assert "Innsjekkingen har ikke åpnet ennå" in page
+    response = client.submit(url)
+    assert response.status_code == 422
+    assert "Innsjekkingen har ikke åpnet ennå. Den åpner" in response.get_data(as_text=True)
+    with app.app_context():
+        assert not services.has_attended(live.session(1), org.assistant)
+
+
+def test_self_check_in_after_the_end_is_refused(app, org, live):
+    with app.test_request_context():
+        session = live.session(0)
+        person = db.session.merge(org.assistant)
+        with pytest.raises(services.WorkshopError, match="Samlingen er over"):
+            services.self_check_in(session, person, now=session.ends_at + timedelta(minutes=1))
+
+
+def test_a_wrong_check_in_token_is_not_found(app, org, client, live):
+    client.sign_in(org.assistant)
+    response = client.get(f"/workshops/sessions/{live.session_ids[0]}/check-in/wrong")
+    assert response.status_code == 404
+
+
+def test_someone_outside_the_unit_cannot_check_in(app, org, client, live):
+    client.sign_in(org.nurse)
+    response = client.submit(check_in_url(app, live))
+    assert response.status_code == 422
+    assert "Denne serien er for ansatte i" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["assistant", "nurse", "manager", "outsider"])
+def test_only_the_facilitator_can_tick_others_in(app, org, make_client, live, who):
+    client = make_client()
+    client.sign_in(getattr(org, who))
+    other = live.people[1]
+    response = client.submit(attendance_url(live), {"present": [str(other.id)]})
+    assert response.status_code == 403
+    assert client.get(attendance_url(live)).status_code == 403
+    with app.app_context():
+        assert not services.has_attended(live.session(0), other)
+        assert outbox_statements() == []
+
+
+def test_the_facilitator_ticks_people_in(app, org, client, live):
+    client.sign_in(org.facilitator)
+    page = client.get(attendance_url(live)).get_data(as_text=True)
+    assert 'type="checkbox" name="present"' in page
+    response = client.submit(attendance_url(live), {"present": [str(p.id) for p in live.people[:2]]})
+    assert response.status_code == 302
+    with app.app_context():
+        assert [services.has_attended(live.session(0), p) for p in live.people] == [
+            True,
+            True,
+            False,
+            False,
+        ]
+
+
+def test_notes_are_sanitised(app, org, client, live):
+    client.sign_in(org.facilitator)
+    url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/notes"
+    response = client.submit(
+        url,
+        {
+            "notes": "Vi snakket om **innlogging**.<script>alert('x')</script>",
+            "actions": "- Låse skjermen <img src=x onerror=alert(1)>\n- [lenke](javascript:alert(1))",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "<script>alert" not in page  # the form shows the source escaped
+    rendered = page[page.index("Slik er de lagret") :]
+    assert "<strong>innlogging</strong>" in rendered
+    assert "<script" not in rendered
+    assert "onerror" not in rendered
+    assert 'href="javascript:' not in rendered
+    agenda = client.get(
+        f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}/agenda"
+    ).get_data(as_text=True)
+    assert "Låse skjermen" in agenda
+    assert "onerror" not in agenda and "<script>alert" not in agenda
+
+
+def evaluate(client, session_id, usefulness, takeaway, improve=""):
+    return client.submit(
+        f"/workshops/sessions/{session_id}/evaluation",
+        {"usefulness": str(usefulness), "takeaway": takeaway, "improve": improve},
+    )
+
+
+def test_the_evaluation_is_anonymous_to_the_facilitator(app, org, make_client, live):
+    facilitator = make_client()
+    facilitator.sign_in(org.facilitator)
+    people = live.people[:3]
+    facilitator.submit(attendance_url(live), {"present": [str(p.id) for p in people]})
+    url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/evaluations"
+    answers = [(5, "Zebra-tips om passord", "Mer tid"), (4, "Alfa: lås skjermen", ""), (2, "", "")]
+    for number, (person, answer) in enumerate(zip(people, answers, strict=True)):
+        page = facilitator.get(url).get_data(as_text=True)
+        if number < services.MIN_EVALUATIONS_SHOWN:
+            assert "Svarene vises når minst" in page
+        client = make_client()
+        client.sign_in(person)
+        assert evaluate(client, live.session_ids[0], *answer).status_code == 302
+        assert evaluate(client, live.session_ids[0], 1, "igjen").status_code == 302  # refused
+    page = facilitator.get(url).get_data(as_text=True)
+    assert "Snitt 3.7 av 5" in page or "Snitt 3,7 av 5" in page
+    assert page.index("Alfa: lås skjermen") < page.index("Zebra-tips om passord")
+    for person in people:
+        assert person.name not in page
+    with app.app_context():
+        assert services.evaluation_summary(live.session(0)).answers == 3
+
+
+def test_only_those_who_attended_can_evaluate(app, org, client, live):
+    client.sign_in(org.assistant)
+    assert evaluate(client, live.session_ids[0], 4, "Hei").status_code == 404
+
+
+def test_the_slot_finder_says_rosters_are_not_connected(app, org, client, live):
+    client.sign_in(org.facilitator)
+    page = client.get(f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}/slots").get_data(
+        as_text=True
+    )
+    assert "Vaktplaner er ikke koblet til ennå" in page
+
+
+def test_the_door_page_shows_a_server_made_qr_code(app, org, client, live):
+    client.sign_in(org.facilitator)
+    door = client.get(f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/door")
+    assert door.status_code == 200
+    assert check_in_url(app, live) in door.get_data(as_text=True)
+    svg = client.get(f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/qr.svg")
+    assert svg.mimetype == "image/svg+xml"
+    assert b"<svg" in svg.data
+
+
+def test_staff_sign_up_themselves_and_the_waiting_list_moves_up(app, org, make_client):
+    now = utcnow()
+    with app.test_request_context():
+        group = make_series(org, starts=[now + timedelta(days=3)], extra_staff=0, capacity=2)
+        newcomer = add_person("Ny Ansatt", "ny@testvik.no", db.session.merge(org.zone), Role.STAFF)
+        late = add_person("Sen Ansatt", "sen@testvik.no", db.session.merge(org.zone), Role.STAFF)
+        db.session.commit()
+    first, second = make_client(), make_client()
+    first.sign_in(newcomer)
+    second.sign_in(late)
+    assert first.submit(f"/workshops/series/{group.series_id}/sign-up").status_code == 302
+    assert second.submit(f"/workshops/series/{group.series_id}/sign-up").status_code == 302
+    with app.app_context():
+        assert services.participant_of(group.series(), late.id).status.value == "waiting"
+    first.submit(f"/workshops/series/{group.series_id}/leave")
+    with app.app_context():
+        assert services.participant_of(group.series(), late.id).status.value == "signed_up"
+
+
+def test_the_overview_shows_who_has_not_been_reached(app, org, client, live):
+    with app.test_request_context():
+        add_person("Ikke Nådd", "ikke@testvik.no", db.session.merge(org.zone), Role.STAFF)
+        db.session.commit()
+    client.sign_in(org.facilitator)
+    page = client.get(f"/workshops/units/{org.zone.id}/").get_data(as_text=True)
+    reached_section = page[page.index("Ikke nådd ennå") :]
+    assert "Ikke Nådd" in reached_section
+    assert org.assistant.name not in reached_section
+
+
+def test_invitations_are_all_or_nothing(app, org, client):
+    now = utcnow()
+    with app.test_request_context():
+        group = make_series(org, starts=[now + timedelta(days=3)], extra_staff=0, capacity=2)
+        for n in range(3):
+            add_person(f"Flere {n}", f"flere{n}@testvik.no", db.session.merge(org.zone), Role.STAFF)
+        db.session.commit()
+    client.sign_in(org.facilitator)
+    response = client.submit(
+        f"/workshops/units/{org.zone.id}/series/{group.series_id}/invite",
+        {"invite-unit": str(org.zone.id), "invite-role": "staff"},
+    )
+    assert response.status_code == 422
+    assert "Ingen er invitert" in response.get_data(as_text=True)
+    with app.app_context():
+        assert services.seats_taken(group.series()) == 1
+
+
+def test_query_counts_do_not_grow_with_participants(app, org, make_client, count_queries):
+    now = utcnow()
+    with app.test_request_context():
+        group = make_series(
+            org,
+            starts=[now - timedelta(minutes=5), now + timedelta(days=14)],
+            extra_staff=1,
+            capacity=20,
+        )
+        services.set_attendance(
+            group.session(0), [p.id for p in group.people], db.session.merge(org.facilitator)
+        )
+        db.session.commit()
+    leader, person = make_client(), make_client()
+    leader.sign_in(org.facilitator)
+    person.sign_in(org.assistant)
+    pages = {
+        "attendance": (leader, attendance_url(group)),
+        "manage": (leader, f"/workshops/units/{org.zone.id}/series/{group.series_id}"),
+        "mine": (person, "/workshops/"),
+    }
+
+    def measure() -> dict[str, int]:
+        counts = {}
+        for name, (client, url) in pages.items():
+            with count_queries() as counted:
+                assert client.get(url).status_code == 200
+            counts[name] = counted.n
+        return counts
+
+    measure()
+    small = measure()
+    with app.test_request_context():
+        zone = db.session.merge(org.zone)
+        more = [add_person(f"Flere {n}", f"mange{n}@testvik.no", zone, Role.STAFF) for n in range(8)]
+        series = group.series()
+        services.invite(series, more, db.session.merge(org.facilitator))
+        services.set_attendance(
+            group.session(0),
+            [p.id for p in group.people + more],
+            db.session.merge(org.facilitator),
+        )
+        db.session.commit()
+    assert measure() == small
