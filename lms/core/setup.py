@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -93,6 +93,8 @@ def _init_login(app: Flask) -> None:
 
 def select_locale() -> str:
     """The person's chosen language, else the ``lang`` cookie, else the browser's, else the default."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = getattr(current_user, "locale", None)
     if chosen in LOCALES:
         return chosen
