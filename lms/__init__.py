@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.config import load_config
+from lms.competence import receivers as competence_receivers
 from lms.tracking import receivers
 
 
@@ -42,11 +43,13 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     _register_blueprints(app)
     receivers.connect()
+    competence_receivers.connect()
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts.views import bp as accounts_bp
+    from lms.competence.views import bp as competence_bp
     from lms.content.admin import bp as content_admin_bp
     from lms.content.views import bp as content_bp
     from lms.core.views import bp as core_bp
@@ -55,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.lrs import api_bp as lrs_api_bp
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
+    from lms.reports.views import bp as reports_bp
     from lms.tracking.views import bp as tracking_bp
     from lms.workshops.views import bp as workshops_bp
 
@@ -69,6 +73,8 @@ def _register_blueprints(app: Flask) -> None:
         lrs_api_bp,
         lrs_admin_bp,
         tracking_bp,
+        competence_bp,
+        reports_bp,
         workshops_bp,
     ):
         app.register_blueprint(blueprint)

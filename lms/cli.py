@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from lms import create_app, demo
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.competence.cli import competence_group
 from lms.content.cli import modules
 from lms.extensions import db
 from lms.lrs import lrs_group
@@ -69,3 +70,4 @@ def demo_command(if_empty: bool, password: str | None) -> None:
 
 main.add_command(xapi_group)
 main.add_command(lrs_group)
+main.add_command(competence_group)

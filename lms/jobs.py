@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from lms.accounts.services import prune_sign_in_links
+from lms.competence.services import refresh_expiring
 from lms.extensions import db, scheduler
 from lms.tracking.services import deliver_outbox, prune_outbox
 
@@ -23,6 +24,7 @@ def jobs(config: dict) -> list[tuple[str, Callable[[], object], dict]]:
             {"trigger": "interval", "seconds": config["XAPI_DELIVERY_SECONDS"]},
         ),
         ("prune-xapi-outbox", prune_outbox, {"trigger": "cron", "hour": 3, "minute": 17}),
+        ("competence-expiry", refresh_expiring, {"trigger": "cron", "hour": 2, "minute": 41}),
     ]
 
 

@@ -2,6 +2,7 @@
 
 from lms.accounts import models as accounts_models
 from lms.assignments import models as assignments_models
+from lms.competence import models as competence_models
 from lms.content import models as content_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
@@ -12,6 +13,7 @@ from xapi.lrs import store as xapi_lrs_store
 __all__ = [
     "accounts_models",
     "assignments_models",
+    "competence_models",
     "content_models",
     "learning_models",
     "organisation_models",

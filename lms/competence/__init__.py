@@ -1,0 +1,1 @@
+"""Competence: frameworks, evidence, requirements and the profile computed from them."""

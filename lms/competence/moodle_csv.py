@@ -1,0 +1,308 @@
+"""Moodle's competency-framework CSV (admin/tool/lpimportcsv): reading with every problem named by
+line, and writing. Pure: bytes in, a framework or problems out; nothing here touches the database.
+
+The file has one header line, one line for the framework (``Is framework`` = 1, with the scale) and
+one line per competence, parents before children. Moodle reads the first 14 columns by position and
+ignores the rest, so Lærevakt adds three of its own after them: the English short name and
+description, and the external mappings (URIs separated by spaces: DigComp 2.2, ESCO).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+MOODLE_COLUMNS = (
+    "Parent ID number",
+    "ID number",
+    "Short name",
+    "Description",
+    "Description format",
+    "Scale values",
+    "Scale configuration",
+    "Rule type (optional)",
+    "Rule outcome (optional)",
+    "Rule config (optional)",
+    "Cross-referenced competency ID numbers",
+    "Exported ID (optional)",
+    "Is framework",
+    "Taxonomy",
+)
+EXTRA_COLUMNS = ("Short name (en)", "Description (en)", "Mappings")
+COLUMNS = MOODLE_COLUMNS + EXTRA_COLUMNS
+PLAIN_TEXT = "2"
+"""Moodle's FORMAT_PLAIN."""
+MAX_BYTES = 2 * 1024 * 1024
+MAX_CODE = 100
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"linje {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass
+class ScaleSpec:
+    levels: list[tuple[str, bool]]
+    """(name, proficient) from level 1 up."""
+
+
+@dataclass
+class CompetenceSpec:
+    code: str
+    parent_code: str
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    mappings: list[str]
+    line: int = 0
+
+
+@dataclass
+class FrameworkSpec:
+    idnumber: str
+    shortname: str
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    scale: ScaleSpec
+    taxonomy: str = ""
+    competences: list[CompetenceSpec] = field(default_factory=list)
+    line: int = 0
+
+    def comparable(self) -> dict:
+        """Everything but line numbers, for comparing two frameworks."""
+        return {
+            "idnumber": self.idnumber,
+            "shortname": self.shortname,
+            "titles": self.titles,
+            "descriptions": self.descriptions,
+            "scale": self.scale.levels,
+            "taxonomy": self.taxonomy,
+            "competences": [
+                (c.code, c.parent_code, c.titles, c.descriptions, c.mappings) for c in self.competences
+            ],
+        }
+
+
+def _texts(nb: str, en: str) -> dict[str, str]:
+    texts = {"nb": nb.strip()}
+    if en.strip():
+        texts["en"] = en.strip()
+    return texts
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse(data: bytes) -> FrameworkSpec | list[Problem]:
+    """The framework in ``data``, or every problem found (each with its line)."""
+    if len(data) > MAX_BYTES:
+        return [Problem(0, f"filen er større enn {MAX_BYTES // 1024 // 1024} MB")]
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    problems: list[Problem] = []
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return [Problem(1, "filen er tom eller ikke en CSV-fil")]
+    header = [h.strip() for h in header]
+    if tuple(header[: len(MOODLE_COLUMNS)]) != MOODLE_COLUMNS:
+        return [
+            Problem(
+                1,
+                "overskriftslinjen er ikke Moodles format for kompetanserammeverk; første kolonner skal "
+                "være: " + ", ".join(MOODLE_COLUMNS),
+            )
+        ]
+    extras = {name: header.index(name) for name in EXTRA_COLUMNS if name in header}
+    framework: FrameworkSpec | None = None
+    competences: list[CompetenceSpec] = []
+    seen: dict[str, int] = {}
+    line = 1
+    try:
+        rows = list(_rows(reader))
+    except csv.Error as error:
+        return [Problem(reader.line_num, f"kan ikke leses som CSV ({error})")]
+    for line, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = row + [""] * (len(COLUMNS) - len(row))
+
+        def extra(name: str, cells=cells) -> str:
+            index = extras.get(name)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        parent, code, shortname, description, fmt = (c.strip() for c in cells[:5])
+        scale_values, scale_config, is_framework = cells[5], cells[6], cells[12].strip()
+        if is_framework not in ("0", "1", ""):
+            problems.append(Problem(line, f"«Is framework» skal være 0 eller 1, ikke «{is_framework}»"))
+            continue
+        if fmt and not fmt.isdigit():
+            problems.append(Problem(line, f"«Description format» skal være et tall, ikke «{fmt}»"))
+        if not code:
+            problems.append(Problem(line, "«ID number» mangler"))
+            continue
+        if len(code) > MAX_CODE:
+            problems.append(Problem(line, f"«ID number» er lengre enn {MAX_CODE} tegn"))
+        if not shortname:
+            problems.append(Problem(line, "«Short name» mangler"))
+        elif len(shortname) > MAX_NAME:
+            problems.append(Problem(line, f"«Short name» er lengre enn {MAX_NAME} tegn"))
+        if is_framework == "1":
+            if framework is not None:
+                problems.append(Problem(line, "filen har mer enn én rammeverkslinje (Is framework = 1)"))
+                continue
+            scale = _scale(scale_values, scale_config, line, problems)
+            framework = FrameworkSpec(
+                idnumber=code,
+                shortname=shortname,
+                titles=_texts(shortname, extra("Short name (en)")),
+                descriptions=_texts(description, extra("Description (en)")),
+                scale=scale or ScaleSpec([]),
+                taxonomy=cells[13].strip(),
+                line=line,
+            )
+            continue
+        if code in seen:
+            problems.append(Problem(line, f"«{code}» står også på linje {seen[code]}"))
+            continue
+        seen[code] = line
+        mappings = extra("Mappings").split()
+        for uri in mappings:
+            if not uri.startswith(("http://", "https://")):
+                problems.append(Problem(line, f"koblingen «{uri}» er ikke en http(s)-adresse"))
+        competences.append(
+            CompetenceSpec(
+                code=code,
+                parent_code=parent,
+                titles=_texts(shortname, extra("Short name (en)")),
+                descriptions=_texts(description, extra("Description (en)")),
+                mappings=mappings,
+                line=line,
+            )
+        )
+    if framework is None:
+        problems.append(Problem(line, "filen har ingen rammeverkslinje (Is framework = 1)"))
+    for competence in competences:
+        if competence.parent_code and competence.parent_code not in seen:
+            problems.append(
+                Problem(
+                    competence.line,
+                    f"overordnet kompetanse «{competence.parent_code}» finnes ikke i filen",
+                )
+            )
+        elif competence.parent_code and seen[competence.parent_code] > competence.line:
+            problems.append(
+                Problem(
+                    competence.line,
+                    f"overordnet kompetanse «{competence.parent_code}» må stå før denne linjen",
+                )
+            )
+    if problems:
+        return sorted(problems, key=lambda p: p.line)
+    framework.competences = competences
+    return framework
+
+
+def _rows(reader):
+    """(first line of the record, cells) for every record after the header."""
+    start = reader.line_num + 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+def _scale(values: str, config: str, line: int, problems: list[Problem]) -> ScaleSpec | None:
+    names = [v.strip() for v in values.split(",") if v.strip()]
+    if len(names) < 2:
+        problems.append(Problem(line, "«Scale values» skal ha minst to nivåer, skilt med komma"))
+        return None
+    try:
+        parsed = json.loads(config)
+        entries = parsed[1:]
+        proficient = {int(e["id"]) for e in entries if int(e.get("proficient", 0))}
+    except (ValueError, TypeError, KeyError, IndexError):
+        problems.append(
+            Problem(
+                line, '«Scale configuration» er ikke Moodles JSON ([{"scaleid": ...}, {"id": 1, ...}])'
+            )
+        )
+        return None
+    if not proficient:
+        problems.append(Problem(line, "«Scale configuration» merker ingen nivåer som kompetente"))
+    if any(i < 1 or i > len(names) for i in proficient):
+        problems.append(Problem(line, "«Scale configuration» viser til et nivå som ikke finnes"))
+    return ScaleSpec([(name, index in proficient) for index, name in enumerate(names, start=1)])
+
+
+def scale_configuration(scale: ScaleSpec) -> str:
+    entries: list[dict] = [{"scaleid": "0"}]
+    first_proficient = next((i for i, (_n, p) in enumerate(scale.levels, 1) if p), 1)
+    for index, (_name, proficient) in enumerate(scale.levels, start=1):
+        entries.append(
+            {"id": index, "scaledefault": int(index == first_proficient), "proficient": int(proficient)}
+        )
+    return json.dumps(entries, separators=(",", ":"))
+
+
+def write(framework: FrameworkSpec) -> bytes:
+    """The framework as Moodle's CSV, UTF-8, parents before children."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerow(
+        [
+            "",
+            framework.idnumber,
+            framework.shortname,
+            framework.descriptions.get("nb", ""),
+            PLAIN_TEXT,
+            ",".join(name for name, _p in framework.scale.levels),
+            scale_configuration(framework.scale),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "1",
+            framework.taxonomy,
+            framework.titles.get("en", ""),
+            framework.descriptions.get("en", ""),
+            "",
+        ]
+    )
+    for c in framework.competences:
+        writer.writerow(
+            [
+                c.parent_code,
+                c.code,
+                c.titles.get("nb", ""),
+                c.descriptions.get("nb", ""),
+                PLAIN_TEXT,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                c.code,
+                "0",
+                "",
+                c.titles.get("en", ""),
+                c.descriptions.get("en", ""),
+                " ".join(c.mappings),
+            ]
+        )
+    return out.getvalue().encode("utf-8")

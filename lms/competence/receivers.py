@@ -1,0 +1,43 @@
+"""Completions become evidence: a module passed (or completed, when nothing in it is scored) and a
+workshop series completed. Receivers run in the event's transaction and only flush."""
+
+from __future__ import annotations
+
+from lms import signals
+from lms.competence import services
+from lms.competence.models import EvidenceKind
+
+
+def connect() -> None:
+    signals.attempt_completed.connect(module_completed)
+    series_completed = getattr(signals, "workshop_series_completed", None)
+    if series_completed is not None:
+        series_completed.connect(workshop_series_completed)
+
+
+def module_completed(_sender, *, attempt, module, **_kwargs) -> None:
+    if attempt.passed is False:
+        return
+    services.record_declared(
+        attempt.person_id,
+        [(e.competence, e.level) for e in module.evidence],
+        EvidenceKind.MODULE,
+        source=f"module:{module.id}",
+        achieved_at=attempt.completed_at,
+    )
+
+
+def workshop_series_completed(_sender, *, participant, series, **_kwargs) -> None:
+    """A series gives the evidence of the modules linked to it (a series declares none of its own)."""
+    declared: dict[str, int] = {}
+    for link in series.module_links:
+        version = link.module.current_version
+        for item in version.manifest.get("evidence", []) if version else []:
+            declared[item["competence"]] = max(declared.get(item["competence"], 0), item["level"])
+    services.record_declared(
+        participant.person_id,
+        declared.items(),
+        EvidenceKind.WORKSHOP,
+        source=f"workshop:{series.id}",
+        achieved_at=participant.completed_at,
+    )

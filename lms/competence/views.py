@@ -1,0 +1,96 @@
+"""Staff's "Min kompetanse" (evidence trail, requirement status, self-assessment) and the admin pages
+for frameworks (Moodle CSV import and export)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.access import admin_only, signed_in
+from lms.competence import services
+from lms.competence.models import Competence, EvidenceKind, Framework, State
+from lms.extensions import db
+
+bp = Blueprint("competence", __name__)
+
+INVALID = 422
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+@bp.app_context_processor
+def _titles():
+    def competence_titles(codes) -> dict:
+        """Titles of the competences with these codes, by code (for "Dette teller mot")."""
+        return {code: c.titles for code, c in services.competences_by_code(codes).items()}
+
+    return {"competence_titles": competence_titles}
+
+
+@bp.route("/competence/me")
+@signed_in
+def mine():
+    profile, requirements = services.profile_of(current_user)
+    by_id = {r.id: r for r in requirements}
+    trail = services.evidence_trail(current_user)
+    return render_template(
+        "competence/mine.html",
+        states=[(by_id[s.requirement_id], s) for s in profile.requirements],
+        levels=profile.levels,
+        trail=trail,
+        competences=services.competence_choices(),
+        State=State,
+        EvidenceKind=EvidenceKind,
+    )
+
+
+@bp.route("/competence/me/self-assessment", methods=["POST"])
+@signed_in
+def self_assessment():
+    competence = db.session.get(Competence, request.form.get("competence", type=int) or 0)
+    level = request.form.get("level", type=int)
+    top = len(competence.framework.scale.levels) if competence else 0
+    if competence is None or level is None or not 1 <= level <= top:
+        flash(_("Velg en kompetanse og et nivå."), "error")
+        return redirect(url_for("competence.mine"))
+    services.self_assess(current_user, competence, level)
+    flash(_("Egenvurderingen er lagret. Den er veiledende og oppfyller ingen krav."), "success")
+    return redirect(url_for("competence.mine"))
+
+
+@bp.route("/admin/competence", methods=["GET", "POST"])
+@admin_only
+def frameworks():
+    problems = []
+    status = 200
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.read(MAX_UPLOAD + 1) if upload else b""
+        if not data:
+            problems = [_("Velg en CSV-fil.")]
+        else:
+            result = services.import_framework(data)
+            if isinstance(result, list):
+                problems = [str(p) for p in result]
+            else:
+                flash(_("Rammeverket «%(name)s» er importert.", name=result.shortname), "success")
+                return redirect(url_for("competence.frameworks"))
+        status = INVALID
+        db.session.rollback()
+    return (
+        render_template(
+            "competence/frameworks.html", frameworks=services.frameworks(), problems=problems
+        ),
+        status,
+    )
+
+
+@bp.route("/admin/competence/<int:framework_id>.csv")
+@admin_only
+def export(framework_id: int):
+    framework = db.get_or_404(Framework, framework_id)
+    return Response(
+        services.export_framework(framework),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{framework.idnumber}.csv"'},
+    )

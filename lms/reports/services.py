@@ -1,0 +1,279 @@
+"""What a manager's pages show, aggregated in SQL over the units in scope: completion per
+assignment, completions per week, the competence matrix and the audit list. Each function runs a
+fixed number of queries, whatever the number of people. Nothing here reads answers, reflections,
+scores, attempt counts or sign-in times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from lms.assignments.models import Assignment
+from lms.competence.models import Competence, Framework, Requirement, RequirementStatus, Scale, State
+from lms.content.models import LearningModule
+from lms.extensions import db
+from lms.learning.models import Attempt
+from lms.organisation.models import Person, RoleAssignment, Unit
+
+
+def members(unit_ids: Iterable[int]):
+    """A subquery of the ids of everyone holding a role in these units."""
+    return sa.select(RoleAssignment.person_id).where(RoleAssignment.unit_id.in_(list(unit_ids)))
+
+
+# Completion per assignment ------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentCompletion:
+    assignment: Assignment
+    done: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.in_progress + self.not_started
+
+    @property
+    def share_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletion]:
+    """Each assignment reaching people in these units: how many of them are done, in progress, not
+    started, and (not done after the due date) overdue."""
+    scope = list(unit_ids)
+    tree = (
+        sa.select(Assignment.id.label("assignment_id"), Assignment.unit_id.label("unit_id"))
+        .where(Assignment.unit_id.is_not(None))
+        .cte("assignment_units", recursive=True)
+    )
+    tree = tree.union_all(
+        sa.select(tree.c.assignment_id, Unit.id).where(Unit.parent_id == tree.c.unit_id)
+    )
+    via_unit = (
+        sa.select(Assignment.id.label("aid"), RoleAssignment.person_id.label("pid"))
+        .join(tree, tree.c.assignment_id == Assignment.id)
+        .join(
+            RoleAssignment,
+            sa.and_(
+                RoleAssignment.unit_id == tree.c.unit_id,
+                sa.or_(Assignment.role.is_(None), RoleAssignment.role == Assignment.role),
+            ),
+        )
+        .where(RoleAssignment.unit_id.in_(scope))
+    )
+    direct = sa.select(Assignment.id, Assignment.person_id).where(
+        Assignment.person_id.in_(members(scope))
+    )
+    targets = sa.union(via_unit, direct).subquery("targets")
+    module_id = sa.select(Assignment.module_id).where(Assignment.id == targets.c.aid).scalar_subquery()
+    same = (Attempt.person_id == targets.c.pid, Attempt.module_id == module_id)
+    done = sa.exists().where(
+        *same,
+        Attempt.completed_at.is_not(None),
+        sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
+    )
+    started = sa.exists().where(*same)
+    status = sa.case((done, 2), (started, 1), else_=0).label("status")
+    inner = sa.select(targets.c.aid, status).subquery("statuses")
+    counts = db.session.execute(
+        sa.select(inner.c.aid, inner.c.status, sa.func.count()).group_by(inner.c.aid, inner.c.status)
+    ).all()
+    ids = {row[0] for row in counts}
+    assignments = db.session.scalars(
+        sa.select(Assignment)
+        .where(Assignment.id.in_(ids))
+        .options(
+            selectinload(Assignment.module).selectinload(LearningModule.current_version),
+            selectinload(Assignment.unit),
+            selectinload(Assignment.person),
+        )
+    )
+    result = {a.id: AssignmentCompletion(a) for a in assignments}
+    for aid, state, n in counts:
+        item = result[aid]
+        if state == 2:
+            item.done += n
+        elif state == 1:
+            item.in_progress += n
+        else:
+            item.not_started += n
+    for item in result.values():
+        if item.assignment.due_on < today:
+            item.overdue = item.in_progress + item.not_started
+    return sorted(result.values(), key=lambda i: (i.assignment.due_on, i.assignment.id))
+
+
+# Completions per week -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Week:
+    starts_on: date
+    completions: int
+
+
+def _week_index(column, start: datetime):
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        seconds = sa.func.extract("epoch", column - sa.literal(start, sa.DateTime(timezone=True)))
+        return sa.cast(sa.func.floor(seconds / 604800), sa.Integer)
+    days = sa.func.julianday(column) - sa.func.julianday(start.strftime("%Y-%m-%d %H:%M:%S"))
+    return sa.cast(days / 7, sa.Integer)
+
+
+def weekly_completions(unit_ids: Iterable[int], today: date, weeks: int = 12) -> list[Week]:
+    """Modules completed (passed, or completed when unscored) by people in these units, per week
+    (Monday to Sunday) for the last ``weeks`` weeks, oldest first."""
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    index = _week_index(Attempt.completed_at, start).label("week")
+    rows = db.session.execute(
+        sa.select(index, sa.func.count())
+        .where(
+            Attempt.person_id.in_(members(unit_ids)),
+            Attempt.completed_at >= start,
+            sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
+        )
+        .group_by(index)
+    ).all()
+    counts = {int(week): n for week, n in rows}
+    return [Week(first + timedelta(weeks=i), counts.get(i, 0)) for i in range(weeks)]
+
+
+# The competence matrix ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    state: State
+    mandatory: bool
+    level: int | None
+    required: int
+    since: datetime | None
+    valid_until: datetime | None
+
+
+@dataclass
+class Column:
+    competence: Competence
+    counts: dict[State, int] = field(default_factory=lambda: dict.fromkeys(State, 0))
+
+
+@dataclass
+class MatrixRow:
+    person: Person
+    cells: dict[int, Cell]
+
+    def worst(self) -> State | None:
+        return max((c.state for c in self.cells.values()), default=None)
+
+
+@dataclass
+class Matrix:
+    columns: list[Column]
+    rows: list[MatrixRow]
+
+    def cell(self, row: MatrixRow, column: Column) -> Cell | None:
+        return row.cells.get(column.competence.id)
+
+
+def matrix(
+    unit_ids: Iterable[int],
+    *,
+    search: str = "",
+    job_title: str | None = None,
+    competence_id: int | None = None,
+    state: State | None = None,
+) -> Matrix:
+    """People in these units × the competences required of them: each cell the worst state of the
+    requirements on that competence (mandatory before recommended), with level and required level.
+    Three queries, whatever the number of people."""
+    where = [Person.id.in_(members(unit_ids)), Person.active.is_(True)]
+    if search.strip():
+        where.append(Person.name.icontains(search.strip(), autoescape=True))
+    if job_title:
+        where.append(Person.job_title == job_title)
+    people = list(db.session.scalars(sa.select(Person).where(*where).order_by(Person.name, Person.id)))
+    severity = sa.func.max(
+        RequirementStatus.state + sa.case((Requirement.mandatory.is_(True), 4), else_=0)
+    )
+    cell_query = (
+        sa.select(
+            RequirementStatus.person_id,
+            RequirementStatus.competence_id,
+            severity,
+            sa.func.max(RequirementStatus.level),
+            sa.func.max(Requirement.min_level),
+            sa.func.min(RequirementStatus.since),
+            sa.func.min(RequirementStatus.valid_until),
+        )
+        .join(Requirement, Requirement.id == RequirementStatus.requirement_id)
+        .join(Person, Person.id == RequirementStatus.person_id)
+        .where(*where)
+        .group_by(RequirementStatus.person_id, RequirementStatus.competence_id)
+    )
+    if competence_id is not None:
+        cell_query = cell_query.where(RequirementStatus.competence_id == competence_id)
+    cells: dict[int, dict[int, Cell]] = {}
+    competence_ids: set[int] = set()
+    for pid, cid, sev, level, required, since, until in db.session.execute(cell_query):
+        cells.setdefault(pid, {})[cid] = Cell(State(sev % 4), sev >= 4, level, required, since, until)
+        competence_ids.add(cid)
+    competences = db.session.scalars(
+        sa.select(Competence)
+        .join(Framework)
+        .where(Competence.id.in_(competence_ids))
+        .options(
+            selectinload(Competence.framework).selectinload(Framework.scale).selectinload(Scale.levels)
+        )
+        .order_by(Framework.idnumber, Competence.position)
+    )
+    columns = [Column(c) for c in competences]
+    rows = [MatrixRow(p, cells.get(p.id, {})) for p in people]
+    if state is not None:
+        rows = [r for r in rows if any(c.state == state for c in r.cells.values())]
+    if competence_id is not None:
+        rows = [r for r in rows if r.cells]
+    for row in rows:
+        for column in columns:
+            cell = row.cells.get(column.competence.id)
+            if cell is not None:
+                column.counts[cell.state] += 1
+    return Matrix(columns, rows)
+
+
+# The audit list -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    person: Person
+    cell: Cell
+
+
+def audit(unit_ids: Iterable[int], competence: Competence) -> list[AuditLine]:
+    """Who must have ``competence`` (or should, when only recommended), whether they have it, since
+    when and until when."""
+    found = matrix(unit_ids, competence_id=competence.id)
+    return [AuditLine(r.person, r.cells[competence.id]) for r in found.rows]
+
+
+def requirements_in_scope(unit_ids: Iterable[int]) -> list[Requirement]:
+    """Requirements set on these units."""
+    return list(
+        db.session.scalars(
+            sa.select(Requirement)
+            .where(Requirement.unit_id.in_(list(unit_ids)))
+            .options(selectinload(Requirement.competence), selectinload(Requirement.unit))
+            .order_by(Requirement.unit_id, Requirement.id)
+        )
+    )

@@ -1,0 +1,149 @@
+"""The shipped frameworks, Moodle CSV export and import (all or nothing, naming the line)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import sqlalchemy as sa
+import yaml
+
+from lms.competence import moodle_csv, services
+from lms.competence.models import Competence, Framework
+from lms.extensions import db
+
+MODULES = Path(__file__).resolve().parents[2] / "modules"
+DHK = services.SHIPPED / "digital-helsekompetanse.csv"
+
+
+def _module_codes() -> set[str]:
+    codes = set()
+    for manifest in MODULES.glob("*/module.yaml"):
+        for item in yaml.safe_load(manifest.read_text(encoding="utf-8")).get("evidence", []):
+            codes.add(item["competence"])
+    return codes
+
+
+def test_the_shipped_frameworks_hold_every_code_the_modules_give_evidence_for(app):
+    with app.app_context():
+        services.load_shipped()
+        codes = set(db.session.scalars(sa.select(Competence.code)))
+        dhk = db.session.scalar(sa.select(Framework).filter_by(idnumber="DHK"))
+        top = [c for c in dhk.competences if c.parent_id is None]
+
+        assert _module_codes() <= codes
+        assert {"DHK-1", "DHK-7", "GRN-1", "SOFT-1", "SOFT-2"} <= codes
+        assert dhk.titles["nb"] == "Digital helsekompetanse i kommunale helse- og omsorgstjenester"
+        assert [c.code for c in top] == [f"DHK-{n}" for n in range(1, 8)]
+        assert all(c.mappings and "digcomp" in c.mappings[0] for c in top)
+        assert [(lv.value, lv.proficient) for lv in dhk.scale.levels] == [
+            (1, False),
+            (2, True),
+            (3, True),
+        ]
+
+
+def test_loading_the_shipped_frameworks_twice_changes_nothing(app):
+    with app.app_context():
+        services.load_shipped()
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(Competence))
+        services.load_shipped()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Competence)) == count
+
+
+def test_the_shipped_framework_exported_to_csv_imports_back_identical(app):
+    with app.app_context():
+        services.load_shipped()
+        framework = db.session.scalar(sa.select(Framework).filter_by(idnumber="DHK"))
+        exported = services.export_framework(framework)
+        assert exported == DHK.read_bytes()
+        before = services.framework_spec(framework).comparable()
+
+        db.session.delete(framework)
+        db.session.flush()
+        imported = services.import_framework(exported)
+
+        assert not isinstance(imported, list)
+        assert imported.id != framework.id
+        assert services.framework_spec(imported).comparable() == before
+        assert services.export_framework(imported) == exported
+
+
+def _broken(data: bytes, line: int, replacement: str) -> bytes:
+    lines = data.decode("utf-8").split("\n")
+    lines[line - 1] = replacement
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_a_broken_file_imports_nothing_and_names_the_line(app):
+    data = _broken(DHK.read_bytes(), 5, "DHK-1,DHK-1.2,,,2,,,,,,,DHK-1.2,0,,,,")
+    data = _broken(data, 10, "NOPE,DHK-3.1,Noe,,2,,,,,,,DHK-3.1,0,,,,")
+    with app.app_context():
+        result = services.import_framework(data)
+        assert isinstance(result, list)
+        assert [(p.line, p.message) for p in result] == [
+            (5, "«Short name» mangler"),
+            (10, "overordnet kompetanse «NOPE» finnes ikke i filen"),
+        ]
+        assert str(result[0]) == "linje 5: «Short name» mangler"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Framework)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Competence)) == 0
+
+
+def test_a_file_without_moodles_header_is_refused_on_line_1():
+    problems = moodle_csv.parse(b"code;title\nA;B\n")
+    assert problems == [problems[0]] and problems[0].line == 1
+
+
+def test_bad_scale_configuration_and_duplicate_codes_are_named():
+    spec = moodle_csv.parse(DHK.read_bytes())
+    data = moodle_csv.write(spec).decode().replace('"proficient"":1', '"proficient"":0')
+    data += ",DHK-1,Igjen,,2,,,,,,,DHK-1,0,,,,\n"
+    problems = moodle_csv.parse(data.encode())
+    messages = {(p.line, p.message) for p in problems}
+    assert (2, "«Scale configuration» merker ingen nivåer som kompetente") in messages
+    assert any(line == len(spec.competences) + 3 and "står også på linje 3" in m for line, m in messages)
+
+
+def test_a_code_held_by_another_framework_is_refused_with_its_line(app):
+    with app.app_context():
+        services.load_shipped()
+        other = DHK.read_bytes().replace(b",DHK,", b",ANNET,", 1)
+        result = services.import_framework(other)
+        assert isinstance(result, list)
+        assert result[0].line == 3
+        assert "«DHK-1» brukes allerede i rammeverket «DHK»" in result[0].message
+
+
+def test_admin_uploads_a_framework_and_a_broken_one_is_refused_on_the_page(app, org, client):
+    client.sign_in(org.admin)
+    broken = _broken(DHK.read_bytes(), 4, ",DHK-1.1,Logge inn,,x,,,,,,,DHK-1.1,0,,,,")
+    response = client.submit(
+        "/admin/competence",
+        {"file": (io.BytesIO(broken), "dhk.csv")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "linje 4: «Description format» skal være et tall, ikke «x»" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Framework)) == 0
+
+    response = client.submit(
+        "/admin/competence",
+        {"file": (io.BytesIO(DHK.read_bytes()), "dhk.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Digital helsekompetanse i kommunale helse- og omsorgstjenester" in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        framework = db.session.scalar(sa.select(Framework).filter_by(idnumber="DHK"))
+    exported = client.get(f"/admin/competence/{framework.id}.csv")
+    assert exported.data == DHK.read_bytes()
+
+
+def test_only_admins_import_frameworks(org, client):
+    client.sign_in(org.manager)
+    assert client.get("/admin/competence").status_code == 403
