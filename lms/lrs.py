@@ -11,6 +11,8 @@ municipality) manages them.
 
 from __future__ import annotations
 
+import os
+
 import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.cli import with_appcontext
@@ -36,8 +38,22 @@ def _home_page() -> str:
     return current_app.config["BASE_URL"]
 
 
-api_bp = csrf.exempt(create_blueprint(lambda: db.session, home_page=_home_page, view_decorator=public))
-"""``/xapi/about`` and ``/xapi/statements``; endpoint ``<LMS_BASE_URL>/xapi``."""
+def _unversioned_reply() -> str:
+    """The version header of answers to requests that name no version: "2.0.0", or what
+    ``LMS_LRS_UNVERSIONED_REPLY`` says ("1.0.3" for a deployment whose clients are all 1.0.x)."""
+    return os.environ.get("LMS_LRS_UNVERSIONED_REPLY", "2.0.0")
+
+
+api_bp = csrf.exempt(
+    create_blueprint(
+        lambda: db.session,
+        home_page=_home_page,
+        view_decorator=public,
+        unversioned_reply=_unversioned_reply,
+    )
+)
+"""The xAPI resources under ``/xapi`` (about, statements, activities/state, activities/profile,
+agents/profile, activities, agents); endpoint ``<LMS_BASE_URL>/xapi``."""
 
 
 # Admin page ---------------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,8}(-[a-zA-Z0-9]{1,8})*$")
 VERSION = re.compile(r"^1\.0(\.\d+)?$|^2\.0(\.\d+)?$")
 DURATION = re.compile(
-    r"^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
-    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
+    r"^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?"
+    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$|^P\d+(\.\d+)?W$"
 )
+"""ISO 8601 durations; weeks (``P4W``) stand alone, as ISO 8601 has them."""
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
 
 INTERACTION_TYPES = {
@@ -65,16 +66,26 @@ def validate(statement: Any) -> None:
         raise InvalidStatement(found)
 
 
-def problems(statement: Any) -> list[str]:
-    """Every way ``statement`` breaks the xAPI data rules; an empty list when it keeps them."""
+def agent_problems(agent: Any, path: str = "agent") -> list[str]:
+    """Every way ``agent`` is not a valid Agent or Group (as the ``agent`` parameter of the LRS's
+    resources takes it)."""
     check = _Checker()
+    check.agent_or_group(agent, path)
+    return check.found
+
+
+def problems(statement: Any, version: str = "1.0") -> list[str]:
+    """Every way ``statement`` breaks the xAPI data rules; an empty list when it keeps them.
+    ``version`` "2.0" also allows what xAPI 2.0 adds (``contextAgents``, ``contextGroups``)."""
+    check = _Checker(version)
     check.statement(statement, "statement", sub=False)
     return check.found
 
 
 class _Checker:
-    def __init__(self) -> None:
+    def __init__(self, version: str = "1.0") -> None:
         self.found: list[str] = []
+        self.v2 = version.startswith("2")
 
     def fail(self, path: str, message: str) -> None:
         self.found.append(f"{path}: {message}")
@@ -128,6 +139,9 @@ class _Checker:
             return
         if not TIMESTAMP.match(value):
             self.fail(path, "must be an ISO 8601 timestamp with a time zone")
+            return
+        if value.endswith(("-00:00", "-0000", "-00")):
+            self.fail(path, "must not use the offset -00:00 (RFC 3339: unknown local offset)")
             return
         try:
             datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -185,12 +199,22 @@ class _Checker:
             if key in value:
                 self.timestamp(value[key], f"{path}.{key}")
         if "authority" in value:
-            self.agent_or_group(value["authority"], f"{path}.authority")
+            self.authority(value["authority"], f"{path}.authority")
         if "version" in value:
             self.matches(value["version"], f"{path}.version", VERSION, "1.0.x or 2.0.x")
         if "attachments" in value:
             self.each(value["attachments"], f"{path}.attachments", self.attachment)
         self.voiding(value, path)
+
+    def authority(self, value: Any, path: str) -> None:
+        """An Agent, or (OAuth: the application and the user) an anonymous Group of two Agents."""
+        self.agent_or_group(value, path)
+        if isinstance(value, dict) and value.get("objectType") == "Group":
+            if any(key in value for key in self.IFIS):
+                self.fail(path, "an authority Group must be anonymous")
+            members = value.get("member")
+            if not isinstance(members, list) or len(members) != 2:
+                self.fail(f"{path}.member", "an authority Group has exactly two Agents")
 
     def voiding(self, value: dict, path: str) -> None:
         verb = value.get("verb")
@@ -309,7 +333,7 @@ class _Checker:
             if lists or "correctResponsesPattern" in value:
                 self.fail(f"{path}.interactionType", "is required with interaction properties")
             return
-        if kind not in INTERACTION_TYPES:
+        if not isinstance(kind, str) or kind not in INTERACTION_TYPES:
             self.fail(f"{path}.interactionType", f"unknown interaction type {kind!r}")
             return
         for key in sorted(lists - COMPONENT_LISTS.get(kind, set())):
@@ -373,8 +397,14 @@ class _Checker:
             "registration", "instructor", "team", "contextActivities", "revision", "platform",
             "language", "statement", "extensions",
         }  # fmt: skip
+        if self.v2:
+            allowed |= {"contextAgents", "contextGroups"}
         if not self.mapping(value, path, allowed):
             return
+        if "contextAgents" in value:
+            self.each(value["contextAgents"], f"{path}.contextAgents", self.context_agent)
+        if "contextGroups" in value:
+            self.each(value["contextGroups"], f"{path}.contextGroups", self.context_group)
         if "registration" in value:
             self.uuid(value["registration"], f"{path}.registration")
         if "instructor" in value:
@@ -406,6 +436,34 @@ class _Checker:
                 self.fail(f"{path}.statement.objectType", "must be StatementRef")
         if "extensions" in value:
             self.extensions(value["extensions"], f"{path}.extensions")
+
+    def context_agent(self, value: Any, path: str) -> None:
+        """xAPI 2.0: ``{"objectType": "contextAgent", "agent": Agent, "relevantTypes": [IRI]}``."""
+        if self.mapping(value, path, {"objectType", "agent", "relevantTypes"}, ("objectType", "agent")):
+            if value.get("objectType") != "contextAgent":
+                self.fail(f"{path}.objectType", "must be contextAgent")
+            if "agent" in value:
+                self.agent(value["agent"], f"{path}.agent")
+            self.relevant_types(value, path)
+
+    def context_group(self, value: Any, path: str) -> None:
+        """xAPI 2.0: ``{"objectType": "contextGroup", "group": Group, "relevantTypes": [IRI]}``."""
+        if self.mapping(value, path, {"objectType", "group", "relevantTypes"}, ("objectType", "group")):
+            if value.get("objectType") != "contextGroup":
+                self.fail(f"{path}.objectType", "must be contextGroup")
+            group = value.get("group")
+            if not isinstance(group, dict) or group.get("objectType") != "Group":
+                self.fail(f"{path}.group", "must be a Group")
+            else:
+                self.group(group, f"{path}.group")
+            self.relevant_types(value, path)
+
+    def relevant_types(self, value: dict, path: str) -> None:
+        if "relevantTypes" in value:
+            types = value["relevantTypes"]
+            if isinstance(types, list) and not types:
+                self.fail(f"{path}.relevantTypes", "must not be empty")
+            self.each(types, f"{path}.relevantTypes", self.iri)
 
     def context_activities(self, value: Any, path: str) -> None:
         if not self.mapping(value, path, {"parent", "grouping", "category", "other"}):

@@ -18,6 +18,11 @@ PUBLIC_ENDPOINTS = {
     # HTTP Basic credentials (401), see tests/xapi/lrs/test_api.py.
     "xapi_lrs.about",
     "xapi_lrs.statements",
+    "xapi_lrs.state",
+    "xapi_lrs.activity_profile",
+    "xapi_lrs.agent_profile",
+    "xapi_lrs.activities",
+    "xapi_lrs.agents",
 }
 
 

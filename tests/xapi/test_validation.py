@@ -94,3 +94,46 @@ def test_validate_raises_with_every_problem():
     with pytest.raises(InvalidStatement) as raised:
         validate(statement)
     assert len(raised.value.problems) == 2
+
+
+@pytest.mark.parametrize("duration", ["P4W", "PT1.5S", "P1Y2M3DT4H5M6S"])
+def test_durations_iso_8601_allows(duration):
+    assert problems(changed("result.duration", duration)) == []
+
+
+@pytest.mark.parametrize("duration", ["P4W1D", "P", "PT", "1H"])
+def test_durations_iso_8601_refuses(duration):
+    assert problems(changed("result.duration", duration)) != []
+
+
+@pytest.mark.parametrize("offset", ["-00:00", "-0000"])
+def test_a_negative_zero_offset_is_not_a_timestamp(offset):
+    assert problems(changed("timestamp", "2026-01-01T10:00:00" + offset)) != []
+
+
+def test_an_interaction_type_that_is_not_a_string_is_a_problem_not_a_crash():
+    statement = changed("object.definition", {"interactionType": {"not": "a string"}})
+    assert any("interactionType" in p for p in problems(statement))
+
+
+def test_an_authority_group_is_an_anonymous_pair_of_agents():
+    agent = {"objectType": "Agent", "mbox": "mailto:a@example.com"}
+    pair = {"objectType": "Group", "member": [agent, {**agent, "mbox": "mailto:b@example.com"}]}
+    assert problems(changed("authority", pair)) == []
+    assert problems(changed("authority", {**pair, "member": [agent]})) != []
+    assert problems(changed("authority", {**pair, "mbox": "mailto:g@example.com"})) != []
+
+
+def test_context_agents_and_groups_are_2_0_only():
+    agent = {"objectType": "Agent", "mbox": "mailto:a@example.com"}
+    context_agents = [{"objectType": "contextAgent", "agent": agent, "relevantTypes": ["http://x.y/z"]}]
+    statement = changed("context.contextAgents", context_agents)
+    assert problems(statement, "2.0") == []
+    assert problems(statement) != []
+    broken = changed(
+        "context.contextAgents", [{"objectType": "contextAgent", "agent": agent, "relevantTypes": []}]
+    )
+    assert problems(broken, "2.0") != []
+    group = {"objectType": "Group", "member": [agent]}
+    statement = changed("context.contextGroups", [{"objectType": "contextGroup", "group": group}])
+    assert problems(statement, "2.0") == []

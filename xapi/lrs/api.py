@@ -1,13 +1,17 @@
-"""The xAPI HTTP interface of the built-in LRS: a Flask blueprint (``create_blueprint``) serving the
-About and Statement resources under ``/xapi``.
+"""The xAPI HTTP interface of the built-in LRS: a Flask blueprint (``create_blueprint``) serving, under
+``/xapi``, the About, Statement, State, Activity Profile, Agent Profile, Activities and Agents
+resources.
 
 It depends on nothing of the application around it: it is given a function returning the SQLAlchemy
 session, the public address (the ``homePage`` of the authority it writes), and optionally how to
-check credentials and how to mark its views. It runs its own transaction: a statement answered with
+check credentials and how to mark its views. It runs its own transaction: a request answered with
 200 or 204 is committed.
 
 Every request but ``GET /xapi/about`` needs ``X-Experience-API-Version`` (1.0.x or 2.0.x) and HTTP
-Basic credentials; every answer carries the version header. Errors are JSON with a ``message``.
+Basic credentials; every answer carries the version header (2.0.0 to a 2.0 client, else 1.0.3), and
+the version decides the few rules that differ: a 1.0 client may use the alternate request syntax
+(``POST ?method=PUT`` with a form body) and may overwrite State documents without an ETag. Errors
+are JSON with a ``message``, with the status codes the specification names.
 """
 
 from __future__ import annotations
@@ -16,16 +20,19 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request, url_for
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_options_header
 
 from xapi.db import utcnow
-from xapi.lrs import credentials, store
-from xapi.validation import IRI, UUID, VERSION
+from xapi.lrs import attachments, credentials, documents, store
+from xapi.validation import IRI, UUID, VERSION, agent_problems
 
 MAX_BODY = 10 * 1024 * 1024
 SUPPORTED_VERSIONS = ["1.0.3", "2.0.0"]
@@ -38,6 +45,11 @@ FILTERS = (
 GET_PARAMS = {"statementId", "voidedStatementId", "more", *FILTERS}
 SINGLE_PARAMS = {"statementId", "voidedStatementId", "format", "attachments"}
 FORMATS = ("exact", "ids", "canonical")
+ALTERNATE_HEADERS = {
+    "authorization", "x-experience-api-version", "content-type", "content-length", "if-match",
+    "if-none-match",
+}  # fmt: skip
+METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE"]
 
 
 class ApiError(Exception):
@@ -46,6 +58,26 @@ class ApiError(Exception):
         self.message = message
         self.headers = dict(headers or {})
         super().__init__(message)
+
+
+@dataclass
+class XRequest:
+    """The request as xAPI sees it: with the alternate request syntax the method, headers,
+    parameters and body come from the query string and the form."""
+
+    method: str
+    args: MultiDict
+    headers: Headers
+    body: bytes
+    alternate: bool = False
+
+    @property
+    def mimetype(self) -> str:
+        return parse_options_header(self.headers.get("Content-Type", ""))[0].lower()
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("Content-Type", "")
 
 
 def _key_name(session: Session, key: str, secret: str) -> str | None:
@@ -63,8 +95,14 @@ def create_blueprint(
     now: Callable[[], datetime] = utcnow,
     name: str = "xapi_lrs",
     url_prefix: str = "/xapi",
+    unversioned_reply: Callable[[], str] = lambda: "2.0.0",
 ) -> Blueprint:
     """The LRS blueprint.
+
+    ``unversioned_reply()`` is the version header of answers to requests without a supported
+    ``X-Experience-API-Version`` (About, and the 400 refusals): the newest version this LRS speaks
+    unless the host says otherwise. xAPI 1.0.3 asks for "1.0.3" there and xAPI 2.0 for "2.0.0",
+    so an LRS speaking both must pick one.
 
     ``session()`` gives the session to work in; ``home_page()`` the address the authority's account
     lives at; ``authenticate(session, key, secret)`` the name of the client, or None to refuse (by
@@ -80,13 +118,23 @@ def create_blueprint(
         if request.content_length is not None and request.content_length > max_body:
             raise ApiError(413, f"the request is larger than {max_body} bytes")
         if request.endpoint == f"{name}.about":
+            if request.method not in ("GET", "HEAD"):
+                raise ApiError(405, "the About resource only answers GET")
             return None
+        g.xreq = _read_request()
+        g.xapi_version = g.xreq.headers.get(VERSION_HEADER, "").strip()
         if not g.xapi_version:
             raise ApiError(400, f"the {VERSION_HEADER} header is required")
         if not VERSION.match(g.xapi_version):
             raise ApiError(400, f"{VERSION_HEADER} {g.xapi_version!r} is not supported (1.0.x, 2.0.x)")
-        auth = request.authorization
+        if g.xreq.alternate and _is_2_0():
+            raise ApiError(400, "xAPI 2.0 has no alternate request syntax (method parameter)")
         client = None
+        auth = request.authorization
+        if g.xreq.alternate and "Authorization" in g.xreq.headers:
+            from werkzeug.datastructures import Authorization
+
+            auth = Authorization.from_header(g.xreq.headers["Authorization"])
         if auth is not None and auth.type == "basic" and auth.username and auth.password:
             client = authenticate(session(), auth.username, auth.password)
         if client is None:
@@ -99,7 +147,13 @@ def create_blueprint(
     @bp.after_request
     def _version_header(response: Response) -> Response:
         asked = getattr(g, "xapi_version", "")
-        response.headers[VERSION_HEADER] = "2.0.0" if asked.startswith("2.0") else "1.0.3"
+        if asked and VERSION.match(asked):
+            reply = "2.0.0" if _is_2_0() else "1.0.3"
+        else:
+            reply = unversioned_reply()
+        response.headers[VERSION_HEADER] = reply
+        if request.endpoint == f"{name}.statements" and CONSISTENT_THROUGH not in response.headers:
+            response.headers[CONSISTENT_THROUGH] = _iso(now())
         return response
 
     @bp.errorhandler(ApiError)
@@ -113,14 +167,19 @@ def create_blueprint(
         return _error(error.code or 500, error.description or error.name)
 
     def about():
-        return _json({"version": SUPPORTED_VERSIONS})
+        return _json({"version": SUPPORTED_VERSIONS, "extensions": {}})
+
+    # Statements ---------------------------------------------------------------------------------
 
     def statements():
-        if request.method == "POST":
+        method = g.xreq.method
+        if method == "POST":
             return _post()
-        if request.method == "PUT":
+        if method == "PUT":
             return _put()
-        return _get()
+        if method in ("GET", "HEAD"):
+            return _get()
+        raise ApiError(405, f"the Statement resource does not answer {method}")
 
     def _authority() -> dict:
         return {
@@ -128,64 +187,91 @@ def create_blueprint(
             "account": {"homePage": home_page(), "name": g.xapi_client},
         }
 
-    def _store(batch: list[dict]) -> list[str]:
+    def _store(batch: list[dict], data: dict[str, tuple[str, bytes]]) -> list[str]:
         db = session()
         try:
-            ids = store.store_statements(db, batch, authority=_authority(), now=now())
-        except store.StatementRejected as error:
+            attachments.check_batch(batch, data)
+            ids = store.store_statements(
+                db,
+                batch,
+                authority=_authority(),
+                now=now(),
+                version="2.0.0" if _is_2_0() else store.DEFAULT_VERSION,
+            )
+        except (store.StatementRejected, attachments.AttachmentError) as error:
             raise ApiError(400, str(error)) from None
         except store.StatementConflict as error:
             raise ApiError(409, str(error)) from None
+        store.save_attachments(db, data)
         db.commit()
         return ids
 
     def _post():
         _only_params(set())
-        body = _json_body()
+        body, data = _statement_body()
         batch = body if isinstance(body, list) else [body]
-        _refuse_attachment_data(batch)
-        return _json(_store(batch))
+        return _json(_store(batch, data))
 
     def _put():
         _only_params({"statementId"})
-        statement_id = request.args.get("statementId", "")
+        statement_id = g.xreq.args.get("statementId", "")
         if not UUID.match(statement_id):
             raise ApiError(400, "PUT needs the statementId parameter (a UUID)")
-        body = _json_body()
+        body, data = _statement_body()
         if not isinstance(body, dict):
             raise ApiError(400, "PUT takes one statement (a JSON object)")
         if "id" in body and str(body["id"]).lower() != statement_id.lower():
             raise ApiError(400, "the statement's id differs from the statementId parameter")
         body = {**body, "id": statement_id}
-        _refuse_attachment_data([body])
-        _store([body])
+        _store([body], data)
         return Response(status=204)
 
     def _get():
-        args = request.args
+        args = g.xreq.args
         unknown = sorted(set(args) - GET_PARAMS)
         if unknown:
             raise ApiError(400, f"unknown parameter(s): {', '.join(unknown)}")
         for key in args:
             if len(args.getlist(key)) > 1:
                 raise ApiError(400, f"the parameter {key} is given more than once")
+        consistent = _iso(now())
         if "statementId" in args or "voidedStatementId" in args:
-            return _get_one(args)
+            return _get_one(args, consistent)
         after = None
         params: Mapping[str, str] = args
         if "more" in args:
             if len(args) > 1:
                 raise ApiError(400, "more takes no other parameters")
             params, after = _read_more(args["more"])
-        found, cursor = store.query_statements(session(), **_filters(params), after=after)
-        if params.get("format") == "ids":
-            found = [_ids_format(statement) for statement in found]
+        filters = _filters(params)
+        try:
+            found, cursor = store.query_statements(session(), **filters, after=after)
+        except ValueError as error:
+            raise ApiError(400, str(error)) from None
+        found = [_formatted(statement, params) for statement in found]
         more = url_for(f"{name}.statements", more=_make_more(params, cursor)) if cursor else ""
-        response = _json({"statements": found, "more": more})
-        response.headers[CONSISTENT_THROUGH] = _iso(now())
+        response = _statements_response({"statements": found, "more": more}, found, params)
+        response.headers[CONSISTENT_THROUGH] = consistent
         return response
 
-    def _get_one(args: Mapping[str, str]):
+    def _statements_response(body: Any, found: list[dict], params: Mapping[str, str]) -> Response:
+        if not _boolean(params, "attachments"):
+            return _json(body)
+        wanted = [
+            str(item.get("sha2", "")).lower()
+            for statement in found
+            for item in attachments.declared(statement)
+        ]
+        data = store.get_attachments(session(), wanted)
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload, boundary = attachments.build_multipart(
+            content, [(sha2, kind, blob) for sha2, (kind, blob) in data.items()]
+        )
+        return current_app.response_class(
+            payload, status=200, content_type=f'multipart/mixed; boundary="{boundary}"'
+        )
+
+    def _get_one(args: Mapping[str, str], consistent: str):
         if "statementId" in args and "voidedStatementId" in args:
             raise ApiError(400, "give statementId or voidedStatementId, not both")
         others = sorted(set(args) - SINGLE_PARAMS)
@@ -200,59 +286,304 @@ def create_blueprint(
         found = store.get_statement(session(), statement_id, voided=voided)
         if found is None:
             raise ApiError(404, f"no {'voided ' if voided else ''}statement {statement_id}")
-        if args.get("format") == "ids":
-            found = _ids_format(found)
-        response = _json(found)
-        response.headers[CONSISTENT_THROUGH] = _iso(now())
+        found = _formatted(found, args)
+        response = _statements_response(found, [found], args)
+        response.headers[CONSISTENT_THROUGH] = consistent
         stored = _parse_time(found["stored"], "stored")
-        response.headers["Last-Modified"] = stored.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        response.headers["Last-Modified"] = _http_date(stored)
         return response
 
-    for rule, view, methods in (
-        ("/about", about, ["GET"]),
-        ("/statements", statements, ["GET", "POST", "PUT"]),
+    # Documents ----------------------------------------------------------------------------------
+
+    def state():
+        return _document_resource(documents.STATE)
+
+    def activity_profile():
+        return _document_resource(documents.ACTIVITY_PROFILE)
+
+    def agent_profile():
+        return _document_resource(documents.AGENT_PROFILE)
+
+    def _document_resource(kind: str):
+        method = g.xreq.method
+        args = g.xreq.args
+        id_param = "stateId" if kind == documents.STATE else "profileId"
+        allowed = {id_param, "since"}
+        if kind in (documents.STATE, documents.ACTIVITY_PROFILE):
+            allowed.add("activityId")
+        if kind in (documents.STATE, documents.AGENT_PROFILE):
+            allowed.add("agent")
+        if kind == documents.STATE:
+            allowed.add("registration")
+        unknown = sorted(set(args) - allowed)
+        if unknown:
+            raise ApiError(400, f"unknown parameter(s): {', '.join(unknown)}")
+        for key in args:
+            if len(args.getlist(key)) > 1:
+                raise ApiError(400, f"the parameter {key} is given more than once")
+        place = documents.Place(
+            kind,
+            activity_key=store.iri_key(_required_iri(args, "activityId"))
+            if "activityId" in allowed
+            else "",
+            agent_key=_agent_param(args) if "agent" in allowed else "",
+            registration=_registration(args) if kind == documents.STATE else "",
+        )
+        document_id = args.get(id_param)
+        if document_id is not None and not document_id:
+            raise ApiError(400, f"{id_param} must not be empty")
+        if "since" in args and (method not in ("GET", "HEAD") or document_id is not None):
+            raise ApiError(400, "since is only for listing ids (GET without " + id_param + ")")
+        db = session()
+        if method in ("GET", "HEAD"):
+            if document_id is None:
+                since = _parse_time(args["since"], "since") if "since" in args else None
+                response = _json(documents.ids(db, place, since))
+                latest = documents.last_updated(db, place, since)
+                if latest is not None:
+                    response.headers["Last-Modified"] = _http_date(latest)
+                return response
+            found = documents.get(db, place, document_id)
+            if found is None:
+                raise ApiError(404, f"no document {document_id}")
+            response = current_app.response_class(found.content, status=200)
+            response.headers["Content-Type"] = found.content_type
+            response.headers["ETag"] = f'"{found.etag}"'
+            response.headers["Last-Modified"] = _http_date(found.updated)
+            return response
+        if method == "DELETE":
+            if document_id is None:
+                if kind != documents.STATE:
+                    raise ApiError(400, f"DELETE needs {id_param}")
+                documents.delete(db, place)
+            else:
+                existing = documents.get(db, place, document_id)
+                _preconditions(existing, require=False)
+                if existing is not None:
+                    documents.delete(db, place, document_id)
+            db.commit()
+            return Response(status=204)
+        if method not in ("PUT", "POST"):
+            raise ApiError(405, f"a document resource does not answer {method}")
+        if document_id is None:
+            raise ApiError(400, f"{method} needs {id_param}")
+        content = g.xreq.body
+        content_type = g.xreq.content_type or "application/octet-stream"
+        if documents.is_json(content_type):
+            try:
+                json.loads(content)
+            except (ValueError, UnicodeDecodeError):
+                raise ApiError(400, "the document is not valid JSON") from None
+        existing = documents.get(db, place, document_id)
+        strict = kind != documents.STATE or _is_2_0()
+        _preconditions(existing, require=method == "PUT" and strict)
+        try:
+            if method == "PUT":
+                etag = documents.put(db, place, document_id, content, content_type, now())
+            else:
+                etag = documents.merge(db, place, document_id, content, content_type, now(), existing)
+        except documents.NotJsonDocument as error:
+            raise ApiError(400, str(error)) from None
+        db.commit()
+        return Response(status=204, headers={"ETag": f'"{etag}"'})
+
+    def _preconditions(existing: documents.Document | None, *, require: bool) -> None:
+        """If-Match and If-None-Match (RFC 7232); with ``require``, one of them must be given when
+        the document exists (409 otherwise)."""
+        headers = g.xreq.headers
+        if_match = headers.get("If-Match")
+        if_none_match = headers.get("If-None-Match")
+        if if_match is not None:
+            tags = _etags(if_match)
+            if existing is None or ("*" not in tags and existing.etag not in tags):
+                raise ApiError(412, "If-Match does not match the document's ETag")
+        if if_none_match is not None:
+            tags = _etags(if_none_match)
+            if existing is not None and ("*" in tags or existing.etag in tags):
+                raise ApiError(412, "If-None-Match: the document exists")
+        if require and if_match is None and if_none_match is None:
+            if existing is not None:
+                raise ApiError(
+                    409,
+                    "the document exists: send If-Match with its ETag to replace it "
+                    "(or If-None-Match: * to create it only if it does not exist)",
+                )
+            if not _is_2_0():
+                raise ApiError(
+                    400,
+                    "xAPI 1.0.3: PUT of a profile needs If-Match or If-None-Match "
+                    "(If-None-Match: * to create it)",
+                )
+
+    # Activities and agents ----------------------------------------------------------------------
+
+    def activities():
+        if g.xreq.method not in ("GET", "HEAD"):
+            raise ApiError(405, "the Activities resource only answers GET")
+        args = g.xreq.args
+        unknown = sorted(set(args) - {"activityId"})
+        if unknown:
+            raise ApiError(400, f"unknown parameter(s): {', '.join(unknown)}")
+        activity_id = _required_iri(args, "activityId")
+        found = store.get_activity(session(), activity_id)
+        if found is None:
+            found = {"objectType": "Activity", "id": activity_id}
+        return _json(found)
+
+    def agents():
+        if g.xreq.method not in ("GET", "HEAD"):
+            raise ApiError(405, "the Agents resource only answers GET")
+        args = g.xreq.args
+        unknown = sorted(set(args) - {"agent"})
+        if unknown:
+            raise ApiError(400, f"unknown parameter(s): {', '.join(unknown)}")
+        agent = _agent_object(args)
+        person: dict[str, Any] = {"objectType": "Person"}
+        if isinstance(agent.get("name"), str):
+            person["name"] = [agent["name"]]
+        for key in ("mbox", "mbox_sha1sum", "openid", "account"):
+            if key in agent:
+                person[key] = [agent[key]]
+        return _json(person)
+
+    for rule, view in (
+        ("/about", about),
+        ("/statements", statements),
+        ("/activities/state", state),
+        ("/activities/profile", activity_profile),
+        ("/agents/profile", agent_profile),
+        ("/activities", activities),
+        ("/agents", agents),
     ):
-        bp.add_url_rule(rule, view.__name__, view_decorator(view), methods=methods)
+        bp.add_url_rule(rule, view.__name__, view_decorator(view), methods=METHODS)
     return bp
+
+
+def _is_2_0() -> bool:
+    return getattr(g, "xapi_version", "").startswith("2.0")
 
 
 # Requests ---------------------------------------------------------------------------------------
 
 
+def _read_request() -> XRequest:
+    """The request, unwrapped from the alternate request syntax when it uses it."""
+    if "method" not in request.args:
+        return XRequest(request.method, request.args, request.headers, request.get_data(cache=True))
+    if request.method != "POST":
+        raise ApiError(400, "the alternate request syntax is a POST")
+    if set(request.args) != {"method"}:
+        raise ApiError(400, "with the alternate request syntax, method is the only query parameter")
+    method = request.args["method"].upper()
+    if method not in ("GET", "HEAD", "PUT", "POST", "DELETE"):
+        raise ApiError(400, f"method {method!r} is not an HTTP method xAPI uses")
+    if request.mimetype != "application/x-www-form-urlencoded":
+        raise ApiError(400, "the alternate request syntax sends application/x-www-form-urlencoded")
+    headers = Headers(request.headers)
+    args = MultiDict()
+    content = b""
+    for key, value in request.form.items(multi=True):
+        if key.lower() in ALTERNATE_HEADERS:
+            headers[key] = value
+        elif key == "content":
+            content = value.encode("utf-8")
+        else:
+            args.add(key, value)
+    if "content" not in request.form:
+        headers.pop("Content-Type", None)
+        if method in ("PUT", "POST"):
+            raise ApiError(400, "the alternate request syntax sends the body as the form's content")
+    elif "Content-Type" not in {key.title() for key in request.form}:
+        headers["Content-Type"] = "application/json"
+    return XRequest(method, args, headers, content, alternate=True)
+
+
 def _only_params(allowed: set[str]) -> None:
-    unknown = sorted(set(request.args) - allowed)
+    unknown = sorted(set(g.xreq.args) - allowed)
     if unknown:
-        raise ApiError(400, f"unknown parameter(s) for {request.method}: {', '.join(unknown)}")
+        raise ApiError(400, f"unknown parameter(s) for {g.xreq.method}: {', '.join(unknown)}")
 
 
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def _json_body() -> Any:
-    if request.mimetype == "multipart/mixed":
-        raise ApiError(400, "statements with attachment data (multipart/mixed) are not accepted yet")
-    if request.mimetype != "application/json":
-        raise ApiError(400, "the body must be application/json")
-    data = request.get_data(cache=False)
+def _loads(data: bytes) -> Any:
     try:
         return json.loads(data, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, f"the body is not valid JSON: {error}") from None
 
 
-def _refuse_attachment_data(batch: list[Any]) -> None:
-    for index, statement in enumerate(batch):
-        attachments = statement.get("attachments") if isinstance(statement, dict) else None
-        if not isinstance(attachments, list):
-            continue
-        for number, attachment in enumerate(attachments):
-            if isinstance(attachment, dict) and "fileUrl" not in attachment:
-                raise ApiError(
-                    400,
-                    f"statement {index}: attachment {number} has no fileUrl and its data was not "
-                    "sent (this LRS does not take attachment data yet)",
-                )
+def _statement_body() -> tuple[Any, dict[str, tuple[str, bytes]]]:
+    """The statement(s) sent, and attachment data by SHA-2 (multipart/mixed)."""
+    xreq = g.xreq
+    if xreq.mimetype == "multipart/mixed":
+        boundary = parse_options_header(xreq.content_type)[1].get("boundary", "")
+        try:
+            parts = attachments.parse_multipart(xreq.body, boundary)
+            first, rest = parts[0], parts[1:]
+            if parse_options_header(first.content_type)[0].lower() != "application/json":
+                raise attachments.AttachmentError("the first part must be application/json")
+            data = attachments.hash_parts(rest)
+        except attachments.AttachmentError as error:
+            raise ApiError(400, str(error)) from None
+        return _loads(first.content), data
+    if xreq.mimetype != "application/json":
+        raise ApiError(400, "the body must be application/json (or multipart/mixed)")
+    return _loads(xreq.body), {}
+
+
+def _required(params: Mapping[str, str], key: str) -> str:
+    value = params.get(key)
+    if value is None:
+        raise ApiError(400, f"the {key} parameter is required")
+    return value
+
+
+def _required_iri(params: Mapping[str, str], key: str) -> str:
+    value = _required(params, key)
+    if not IRI.match(value):
+        raise ApiError(400, f"{key} must be an IRI")
+    return value
+
+
+def _agent_object(params: Mapping[str, str], key: str = "agent") -> dict:
+    text = _required(params, key)
+    try:
+        agent = json.loads(text)
+    except ValueError:
+        raise ApiError(400, f"{key} must be a JSON Agent") from None
+    found = agent_problems(agent, key)
+    if found:
+        raise ApiError(400, "; ".join(found))
+    return agent
+
+
+def _agent_param(params: Mapping[str, str]) -> str:
+    key = store.agent_key(_agent_object(params))
+    if key is None:
+        raise ApiError(400, "agent must be an Agent or an identified Group")
+    return key
+
+
+def _registration(params: Mapping[str, str]) -> str:
+    value = params.get("registration")
+    if value is None:
+        return ""
+    if not UUID.match(value):
+        raise ApiError(400, "registration must be a UUID")
+    return value.lower()
+
+
+def _etags(value: str) -> set[str]:
+    tags = set()
+    for item in value.split(","):
+        item = item.strip()
+        if item.startswith("W/"):
+            item = item[2:]
+        tags.add(item.strip('"'))
+    return tags
 
 
 def _boolean(params: Mapping[str, str], key: str) -> bool:
@@ -295,10 +626,7 @@ def _filters(params: Mapping[str, str]) -> dict[str, Any]:
     _format(params)
     _boolean(params, "attachments")
     if "agent" in params:
-        try:
-            agent = json.loads(params["agent"])
-        except ValueError:
-            raise ApiError(400, "agent must be a JSON Agent or Group") from None
+        agent = _agent_object(params)
         if store.agent_key(agent) is None:
             raise ApiError(400, "agent must be an Agent or an identified Group")
         filters["agent"] = agent
@@ -337,6 +665,66 @@ def _read_more(token: str) -> tuple[dict[str, str], str]:
 
 
 # Responses ----------------------------------------------------------------------------------------
+
+
+def _http_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
+def _formatted(statement: dict, params: Mapping[str, str]) -> dict:
+    kind = _format(params)
+    if kind == "ids":
+        return _ids_format(statement)
+    if kind == "canonical":
+        return _canonical_format(statement, _accepted_languages())
+    return statement
+
+
+def _accepted_languages() -> list[str]:
+    header = g.xreq.headers.get("Accept-Language", "")
+    ranked = []
+    for number, item in enumerate(header.split(",")):
+        tag, _, quality = item.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        if tag.strip():
+            ranked.append((-weight, number, tag.strip().lower()))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+LANGUAGE_MAP_KEYS = {"display", "name", "description"}
+
+
+def _pick_language(value: dict, languages: list[str]) -> dict:
+    if not value:
+        return value
+    lowered = {tag.lower(): tag for tag in value}
+    for wanted in languages:
+        if wanted == "*":
+            break
+        if wanted in lowered:
+            return {lowered[wanted]: value[lowered[wanted]]}
+        for tag in value:
+            if tag.lower().split("-")[0] == wanted.split("-")[0]:
+                return {tag: value[tag]}
+    first = next(iter(value))
+    return {first: value[first]}
+
+
+def _canonical_format(value: Any, languages: list[str], parent: str = "") -> Any:
+    """The ``canonical`` format: every language map reduced to the one language the client
+    prefers (Accept-Language), or the first there is."""
+    if isinstance(value, list):
+        return [_canonical_format(item, languages, parent) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if parent in LANGUAGE_MAP_KEYS and all(isinstance(text, str) for text in value.values()):
+        return _pick_language(value, languages)
+    if parent == "extensions":
+        return value
+    return {key: _canonical_format(item, languages, key) for key, item in value.items()}
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -382,7 +770,7 @@ def _ids_format(statement: dict) -> dict:
     if isinstance(target, dict):
         kind = target.get("objectType", "Activity")
         if kind == "Activity":
-            result["object"] = {"objectType": "Activity", "id": target["id"]}
+            result["object"] = {"id": target["id"]}
         elif kind in ("Agent", "Group"):
             result["object"] = _ids_agent(target)
         elif kind == "SubStatement":
@@ -394,7 +782,7 @@ def _ids_format(statement: dict) -> dict:
                 context[key] = _ids_agent(context[key])
         if isinstance(context.get("contextActivities"), dict):
             context["contextActivities"] = {
-                kind: [{"objectType": "Activity", "id": activity["id"]} for activity in activities]
+                kind: [{"id": activity["id"]} for activity in activities]
                 for kind, activities in context["contextActivities"].items()
             }
         result["context"] = context

@@ -48,6 +48,7 @@ statements = sa.Table(
     sa.Column("registration", sa.String(36)),
     sa.Column("voided", sa.Boolean, nullable=False, default=False),
     sa.Column("voids", sa.String(36), index=True),
+    sa.Column("ref_target", sa.String(36), index=True),
     sa.Column("content_hash", sa.String(64), nullable=False),
     sa.Column("statement", sa.Text, nullable=False),
     sa.Index(None, "stored", "id"),
@@ -58,7 +59,9 @@ statements = sa.Table(
 )
 """One row per stored statement. ``statement`` is the JSON as returned (with ``stored``,
 ``authority``, ``version`` and ``timestamp`` filled in); ``content_hash`` identifies what was submitted,
-normalised, to recognise a re-send; ``voids`` is the target of a voiding statement."""
+normalised, to recognise a re-send; ``voids`` is the target of a voiding statement, ``ref_target``
+that of any statement whose object is a StatementRef (queries return those beside the statements
+they target)."""
 
 statement_agents = sa.Table(
     "xapi_lrs_statement_agent",
@@ -91,6 +94,25 @@ statement_activities = sa.Table(
 )
 """Every activity a statement mentions: its object, its context activities, and those of a
 SubStatement object (the ``related_activities`` filter)."""
+
+
+activities = sa.Table(
+    "xapi_lrs_activity",
+    metadata,
+    sa.Column("activity_key", sa.String(64), primary_key=True),
+    sa.Column("activity", sa.Text, nullable=False),
+)
+"""The Activities resource: every activity a statement mentions, with the union of the definitions
+sent for it (language maps merged, later values winning)."""
+
+attachments = sa.Table(
+    "xapi_lrs_attachment",
+    metadata,
+    sa.Column("sha2", sa.String(128), primary_key=True),
+    sa.Column("content_type", sa.String(255), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+"""Attachment data sent with statements (multipart/mixed), once per SHA-2 digest."""
 
 
 class StatementRejected(ValueError):
@@ -285,39 +307,51 @@ class _Prepared:
 
 
 def store_statements(
-    session: Session, statements_in: list[dict], *, authority: dict, now: datetime
+    session: Session,
+    statements_in: list[dict],
+    *,
+    authority: dict,
+    now: datetime,
+    version: str = DEFAULT_VERSION,
 ) -> list[str]:
     """Store a batch: all of it or (raising) none. Returns the statement ids in order.
 
     Raises ``StatementRejected`` when a statement breaks the data rules or an id is used twice in
     the batch with different content, ``StatementConflict`` when an id is already stored with
     different content. A statement already stored with the same content is not stored again.
+    ``version`` is what a statement without one is stored with; "2.0.0" also applies the rules of
+    xAPI 2.0 (its context properties; an id used twice in a batch is refused even with the same
+    content).
     """
     if not isinstance(statements_in, list):
         raise StatementRejected("expected a statement or an array of statements")
-    ids, batch = _prepare(statements_in)
+    ids, batch = _prepare(statements_in, version)
     try:
         with session.begin_nested():
-            _insert(session, batch, authority, _to_millisecond(now))
+            _insert(session, batch, authority, _to_millisecond(now), version)
     except IntegrityError:
         # Somebody stored one of these ids since we looked: look again (now it is a re-send or a
         # conflict, which _insert tells apart).
         with session.begin_nested():
-            _insert(session, batch, authority, _to_millisecond(now))
+            _insert(session, batch, authority, _to_millisecond(now), version)
     return ids
 
 
-def _prepare(statements_in: list[Any]) -> tuple[list[str], dict[str, _Prepared]]:
+def _prepare(statements_in: list[Any], version: str) -> tuple[list[str], dict[str, _Prepared]]:
     ids: list[str] = []
     batch: dict[str, _Prepared] = {}
     for index, submitted in enumerate(statements_in):
-        found = problems(submitted)
+        found = problems(submitted, version)
         if found:
             raise StatementRejected(f"statement {index} is not valid: " + "; ".join(found))
         statement = _normalise(submitted)
         statement.setdefault("id", str(uuid.uuid4()))
         content_hash = _content_hash(statement)
         earlier = batch.get(statement["id"])
+        if earlier is not None and version.startswith("2"):
+            raise StatementRejected(
+                f"statement {index}: id {statement['id']} is used twice in this batch"
+            )
         if earlier is not None and earlier.content_hash != content_hash:
             raise StatementRejected(
                 f"statement {index}: id {statement['id']} is used twice in this batch with "
@@ -333,7 +367,9 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _insert(session: Session, batch: dict[str, _Prepared], authority: dict, now: datetime) -> None:
+def _insert(
+    session: Session, batch: dict[str, _Prepared], authority: dict, now: datetime, version: str
+) -> None:
     for chunk in _chunks(list(batch)):
         query = sa.select(statements.c.statement_id, statements.c.content_hash).where(
             statements.c.statement_id.in_(chunk)
@@ -350,7 +386,7 @@ def _insert(session: Session, batch: dict[str, _Prepared], authority: dict, now:
         statement = dict(prepared.statement)
         statement["stored"] = stored
         statement["authority"] = authority
-        statement.setdefault("version", DEFAULT_VERSION)
+        statement.setdefault("version", version)
         statement.setdefault("timestamp", stored)
         rows.append(_row(statement, prepared.content_hash, now))
         related.append((_related_agents(statement), _related_activities(statement)))
@@ -366,6 +402,120 @@ def _insert(session: Session, batch: dict[str, _Prepared], authority: dict, now:
     if activity_rows:
         session.execute(statement_activities.insert(), activity_rows)
     _apply_voiding(session, rows)
+    _remember_activities(session, [prepared.statement for prepared in batch.values()])
+
+
+def _activities_in(statement: dict) -> Iterator[dict]:
+    target = statement.get("object")
+    for part in (statement, target if _is_substatement(target) else {}):
+        if _is_activity(part.get("object")):
+            yield part["object"]
+        context_activities = (part.get("context") or {}).get("contextActivities") or {}
+        for found in context_activities.values():
+            yield from found
+
+
+def _merge_activity(old: dict, new: dict) -> dict:
+    merged = {"objectType": "Activity", "id": old["id"]}
+    definition = dict(old.get("definition") or {})
+    for key, value in (new.get("definition") or {}).items():
+        if key in LANGUAGE_MAPS | {"extensions"} and isinstance(definition.get(key), dict):
+            definition[key] = {**definition[key], **value}
+        else:
+            definition[key] = value
+    if definition:
+        merged["definition"] = definition
+    return merged
+
+
+def _remember_activities(session: Session, stored: list[dict]) -> None:
+    """Keep the Activities resource current: add new activities, merge new definitions in."""
+    seen: dict[str, dict] = {}
+    for statement in stored:
+        for activity in _activities_in(statement):
+            key = iri_key(activity["id"])
+            base = seen.get(key) or {"objectType": "Activity", "id": activity["id"]}
+            seen[key] = _merge_activity(base, activity) if "definition" in activity else base
+    if not seen:
+        return
+    known: dict[str, str] = {}
+    for chunk in _chunks(list(seen)):
+        query = sa.select(activities.c.activity_key, activities.c.activity).where(
+            activities.c.activity_key.in_(chunk)
+        )
+        known.update({key: text for key, text in session.execute(query)})
+    new_rows, changed = [], []
+    for key, activity in seen.items():
+        if key not in known:
+            new_rows.append({"activity_key": key, "activity": _dumps(activity)})
+            continue
+        if "definition" not in activity:
+            continue
+        old = json.loads(known[key])
+        merged = _merge_activity(old, activity)
+        if merged != old:
+            changed.append({"key": key, "activity": _dumps(merged)})
+    if new_rows:
+        try:
+            with session.begin_nested():
+                session.execute(activities.insert(), new_rows)
+        except IntegrityError:
+            # Another writer added some of them meanwhile: add one by one, skipping those.
+            for row in new_rows:
+                try:
+                    with session.begin_nested():
+                        session.execute(activities.insert(), [row])
+                except IntegrityError:
+                    pass
+    if changed:
+        session.execute(
+            activities.update()
+            .where(activities.c.activity_key == sa.bindparam("key"))
+            .values(activity=sa.bindparam("activity")),
+            changed,
+        )
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def get_activity(session: Session, activity_id: str) -> dict | None:
+    """The Activities resource: the activity with every definition the LRS has seen for it."""
+    text = session.scalar(
+        sa.select(activities.c.activity).where(activities.c.activity_key == iri_key(activity_id))
+    )
+    return None if text is None else json.loads(text)
+
+
+def save_attachments(session: Session, parts: dict[str, tuple[str, bytes]]) -> None:
+    """Keep attachment data (``sha2 -> (content type, bytes)``) not kept yet."""
+    if not parts:
+        return
+    have = set()
+    for chunk in _chunks(list(parts)):
+        have |= set(session.scalars(sa.select(attachments.c.sha2).where(attachments.c.sha2.in_(chunk))))
+    for sha2, (content_type, content) in parts.items():
+        if sha2 in have:
+            continue
+        try:
+            with session.begin_nested():
+                session.execute(
+                    attachments.insert().values(sha2=sha2, content_type=content_type, content=content)
+                )
+        except IntegrityError:
+            pass
+
+
+def get_attachments(session: Session, sha2s: list[str]) -> dict[str, tuple[str, bytes]]:
+    found: dict[str, tuple[str, bytes]] = {}
+    for chunk in _chunks(sorted(set(sha2s))):
+        query = sa.select(attachments.c.sha2, attachments.c.content_type, attachments.c.content).where(
+            attachments.c.sha2.in_(chunk)
+        )
+        for sha2, content_type, content in session.execute(query):
+            found[sha2] = (content_type, content)
+    return found
 
 
 def _row(statement: dict, content_hash: str, now: datetime) -> dict:
@@ -380,6 +530,7 @@ def _row(statement: dict, content_hash: str, now: datetime) -> dict:
         "registration": _lower((statement.get("context") or {}).get("registration")),
         "voided": False,
         "voids": _lower(target["id"]) if verb_id == VOIDED else None,
+        "ref_target": _lower(target["id"]) if target.get("objectType") == "StatementRef" else None,
         "content_hash": content_hash,
         "statement": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
     }
@@ -438,12 +589,64 @@ def query_statements(
     ``ascending``), at most ``limit`` (at most and by default ``MAX_LIMIT``; 0 means that too).
     Returns them and a cursor for the next page (``after``), or None when there is none.
 
-    ``since`` is exclusive and ``until`` inclusive. Raises ValueError for an agent without an
+    ``since`` is exclusive and ``until`` inclusive. With any of the filters agent, verb, activity
+    and registration, statements whose object is a StatementRef to a matching statement (voided or
+    not) are returned too, as the specification asks. Raises ValueError for an agent without an
     identifier or a cursor this function did not make.
     """
     limit = MAX_LIMIT if limit <= 0 else min(limit, MAX_LIMIT)
+    target = statements.alias("target")
+    own = _filters(statements, agent, verb, activity, registration, related_activities, related_agents)
     c = statements.c
-    query = sa.select(c.id, c.stored, c.statement).where(c.voided.is_(False))
+    window = [c.voided.is_(False)]
+    if since is not None:
+        window.append(c.stored > since)
+    if until is not None:
+        window.append(c.stored <= until)
+    if after is not None:
+        stored, pk = parse_cursor(after)
+        if ascending:
+            window.append(sa.or_(c.stored > stored, sa.and_(c.stored == stored, c.id > pk)))
+        else:
+            window.append(sa.or_(c.stored < stored, sa.and_(c.stored == stored, c.id < pk)))
+    order = (c.stored.asc(), c.id.asc()) if ascending else (c.stored.desc(), c.id.desc())
+    columns = (c.id, c.stored, c.statement)
+    rows = list(
+        session.execute(sa.select(*columns).where(*window, *own).order_by(*order).limit(limit + 1))
+    )
+    if own:
+        # Statements referring to a matching one: a short list (StatementRef objects are rare),
+        # merged into the page in order.
+        theirs = _filters(
+            target, agent, verb, activity, registration, related_activities, related_agents
+        )
+        referring = (
+            sa.select(*columns)
+            .join(target, target.c.statement_id == c.ref_target)
+            .where(c.ref_target.is_not(None), *window, *theirs)
+            .order_by(*order)
+            .limit(limit + 1)
+        )
+        have = {row.id for row in rows}
+        extra = [row for row in session.execute(referring) if row.id not in have]
+        if extra:
+            rows = sorted(rows + extra, key=lambda row: (row.stored, row.id), reverse=not ascending)
+    page, rest = rows[:limit], rows[limit:]
+    cursor = make_cursor(page[-1].stored, page[-1].id) if rest else None
+    return [json.loads(row.statement) for row in page], cursor
+
+
+def _filters(
+    table: sa.Table | sa.Alias,
+    agent: dict | None,
+    verb: str | None,
+    activity: str | None,
+    registration: str | None,
+    related_activities: bool,
+    related_agents: bool,
+) -> list:
+    c = table.c
+    found: list = []
     if agent is not None:
         key = agent_key(agent)
         if key is None:
@@ -451,34 +654,20 @@ def query_statements(
         matches = sa.select(statement_agents.c.statement_pk).where(statement_agents.c.agent_key == key)
         if not related_agents:
             matches = matches.where(statement_agents.c.direct.is_(True))
-        query = query.where(c.id.in_(matches))
+        found.append(c.id.in_(matches))
     if verb is not None:
-        query = query.where(c.verb_key == iri_key(verb))
+        found.append(c.verb_key == iri_key(verb))
     if activity is not None:
         if related_activities:
             related = sa.select(statement_activities.c.statement_pk).where(
                 statement_activities.c.activity_key == iri_key(activity)
             )
-            query = query.where(c.id.in_(related))
+            found.append(c.id.in_(related))
         else:
-            query = query.where(c.activity_key == iri_key(activity))
+            found.append(c.activity_key == iri_key(activity))
     if registration is not None:
-        query = query.where(c.registration == registration.lower())
-    if since is not None:
-        query = query.where(c.stored > since)
-    if until is not None:
-        query = query.where(c.stored <= until)
-    if after is not None:
-        stored, pk = parse_cursor(after)
-        if ascending:
-            query = query.where(sa.or_(c.stored > stored, sa.and_(c.stored == stored, c.id > pk)))
-        else:
-            query = query.where(sa.or_(c.stored < stored, sa.and_(c.stored == stored, c.id < pk)))
-    order = (c.stored.asc(), c.id.asc()) if ascending else (c.stored.desc(), c.id.desc())
-    rows = session.execute(query.order_by(*order).limit(limit + 1)).all()
-    page, rest = rows[:limit], rows[limit:]
-    cursor = make_cursor(page[-1].stored, page[-1].id) if rest else None
-    return [json.loads(row.statement) for row in page], cursor
+        found.append(c.registration == registration.lower())
+    return found
 
 
 def make_cursor(stored: datetime, pk: int) -> str:

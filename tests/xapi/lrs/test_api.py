@@ -27,8 +27,8 @@ def ids(response) -> list[str]:
 def test_about_needs_neither_version_nor_credentials(client):
     response = client.get("/xapi/about")
     assert response.status_code == 200
-    assert response.get_json() == {"version": ["1.0.3", "2.0.0"]}
-    assert response.headers["X-Experience-API-Version"] == "1.0.3"
+    assert response.get_json() == {"version": ["1.0.3", "2.0.0"], "extensions": {}}
+    assert response.headers["X-Experience-API-Version"] == "2.0.0"
 
 
 def test_a_request_without_the_version_header_is_refused(client, lrs_key):
@@ -36,7 +36,7 @@ def test_a_request_without_the_version_header_is_refused(client, lrs_key):
     assert response.status_code == 400
     assert response.mimetype == "application/json"
     assert "X-Experience-API-Version" in response.get_json()["message"]
-    assert response.headers["X-Experience-API-Version"] == "1.0.3"
+    assert response.headers["X-Experience-API-Version"] == "2.0.0"
     unknown = client.get(
         "/xapi/statements", auth=lrs_key.auth, headers={"X-Experience-API-Version": "0.95"}
     )
@@ -51,6 +51,13 @@ def test_wrong_or_missing_credentials_get_401(app, client, lrs_key):
         assert response.headers["WWW-Authenticate"].startswith("Basic")
         assert response.mimetype == "application/json"
     assert stored_count(app) == 0
+
+
+def test_a_deployment_may_answer_unversioned_requests_as_1_0_3(client, lrs_key, monkeypatch):
+    monkeypatch.setenv("LMS_LRS_UNVERSIONED_REPLY", "1.0.3")
+    response = client.get("/xapi/statements", auth=lrs_key.auth)
+    assert response.status_code == 400
+    assert response.headers["X-Experience-API-Version"] == "1.0.3"
 
 
 def test_a_2_0_client_gets_2_0_0_back(client, lrs_key):
@@ -68,7 +75,15 @@ def test_a_body_over_the_limit_gets_413(xapi):
 
 def test_the_lrs_needs_no_csrf_token_and_is_public_only_at_the_session_level(app):
     rules = {rule.endpoint: rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/xapi")}
-    assert set(rules) == {"xapi_lrs.about", "xapi_lrs.statements"}
+    assert set(rules) == {
+        "xapi_lrs.about",
+        "xapi_lrs.statements",
+        "xapi_lrs.state",
+        "xapi_lrs.activity_profile",
+        "xapi_lrs.agent_profile",
+        "xapi_lrs.activities",
+        "xapi_lrs.agents",
+    }
     assert all(app.view_functions[endpoint].access_rule == "public" for endpoint in rules)
 
 
@@ -376,7 +391,7 @@ def test_ids_format_keeps_only_identifiers(xapi):
     sent["object"]["definition"] = {"name": {"en": "A module"}}
     xapi.post(sent)
     found = xapi.get(statementId=sent["id"], format="ids").get_json()
-    assert found["object"] == {"objectType": "Activity", "id": sent["object"]["id"]}
+    assert found["object"] == {"id": sent["object"]["id"]}
     assert found["actor"] == {"objectType": "Agent", "mbox": "mailto:nils@example.com"}
     assert found["verb"] == {"id": COMPLETED}
 
