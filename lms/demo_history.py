@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from lms.assignments.services import assign_to_unit
+from lms.competence.demo import add_competence_history
 from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.learning import services as learning
@@ -47,6 +48,7 @@ class DemoUnits:
 def add_learning_history(units: DemoUnits, staff: list[Person], today: date) -> int:
     """Install the shipped modules, assign some, and let staff take them; returns attempts made."""
     content.sync()
+    add_competence_history(units, staff, today)
     _assign(units, today)
     made = 0
     for plan in PLANS:

@@ -388,7 +388,8 @@ def applicable_query(
         .distinct()
     )
     if person_ids is not None:
-        query = query.where(RoleAssignment.person_id.in_(list(person_ids)))
+        ids = person_ids if isinstance(person_ids, sa.Select) else list(person_ids)
+        query = query.where(RoleAssignment.person_id.in_(ids))
     if requirement_ids is not None:
         query = query.where(tree.c.requirement_id.in_(list(requirement_ids)))
     return query
@@ -476,7 +477,7 @@ def refresh(person_ids: Iterable[int] | None = None, *, now: datetime | None = N
                     }
                 )
         if rows:
-            db.session.execute(sa.insert(RequirementStatus), rows)
+            db.session.execute(sa.insert(RequirementStatus.__table__), rows)
         written += len(rows)
     db.session.flush()
     return written

@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from lms.competence.models import State
@@ -42,15 +43,19 @@ def to_csv(rows: list[list]) -> bytes:
 
 
 def to_xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
+    """A workbook with one sheet per (name, rows); the first row is a bold header, frozen."""
+    book = Workbook(write_only=True)
     for name, rows in sheets:
         sheet = book.create_sheet(name[:31])
-        for row in rows:
-            sheet.append(row)
-        for cell in sheet[1]:
+        sheet.freeze_panes = "B2"
+        header = []
+        for value in rows[0]:
+            cell = WriteOnlyCell(sheet, value=value)
             cell.font = Font(bold=True)
-        sheet.freeze_panes = "C2" if name and len(rows[0]) > 2 else "B2"
+            header.append(cell)
+        sheet.append(header)
+        for row in rows[1:]:
+            sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.assignments.models import Assignment
 from lms.competence.models import Competence, Framework, Requirement, RequirementStatus, Scale, State
+from lms.competence.services import applicable_query
 from lms.content.models import LearningModule
 from lms.extensions import db
 from lms.learning.models import Attempt
@@ -186,6 +187,81 @@ class Matrix:
         return row.cells.get(column.competence.id)
 
 
+def _cells(unit_ids: Iterable[int], where: list, competence_id: int | None = None):
+    """The cell query: (person_id, competence_id, severity, level, required, since, valid_until)
+    for everyone matching ``where``, one row per person and competence. Severity is the state, plus
+    4 when a mandatory requirement is behind it, so the worst mandatory state wins."""
+    pairs = applicable_query(members(unit_ids)).subquery("pairs")
+    status = RequirementStatus
+    severity = sa.func.max(
+        sa.func.coalesce(status.state, int(State.MISSING))
+        + sa.case((Requirement.mandatory.is_(True), 4), else_=0)
+    ).label("severity")
+    query = (
+        sa.select(
+            pairs.c.person_id,
+            Requirement.competence_id,
+            severity,
+            sa.func.max(status.level).label("level"),
+            sa.func.max(Requirement.min_level).label("required"),
+            sa.func.min(status.since).label("since"),
+            sa.func.min(status.valid_until).label("valid_until"),
+        )
+        .select_from(pairs)
+        .join(Requirement, Requirement.id == pairs.c.requirement_id)
+        .join(Person, Person.id == pairs.c.person_id)
+        .outerjoin(
+            status,
+            sa.and_(
+                status.person_id == pairs.c.person_id, status.requirement_id == pairs.c.requirement_id
+            ),
+        )
+        .where(*where)
+        .group_by(pairs.c.person_id, Requirement.competence_id)
+    )
+    if competence_id is not None:
+        query = query.where(Requirement.competence_id == competence_id)
+    return query
+
+
+def _people_filter(unit_ids: Iterable[int], search: str = "", job_title: str | None = None) -> list:
+    where = [Person.id.in_(members(unit_ids)), Person.active.is_(True)]
+    if search.strip():
+        where.append(Person.name.icontains(search.strip(), autoescape=True))
+    if job_title:
+        where.append(Person.job_title == job_title)
+    return where
+
+
+def _competences(ids: Iterable[int]) -> list[Competence]:
+    return list(
+        db.session.scalars(
+            sa.select(Competence)
+            .join(Framework)
+            .where(Competence.id.in_(list(ids)))
+            .options(
+                selectinload(Competence.framework)
+                .selectinload(Framework.scale)
+                .selectinload(Scale.levels)
+            )
+            .order_by(Framework.idnumber, Competence.position)
+        )
+    )
+
+
+def summary(unit_ids: Iterable[int]) -> list[Column]:
+    """Per competence required in these units, how many people are in each state; counted in SQL."""
+    cells = _cells(unit_ids, _people_filter(unit_ids)).subquery("cells")
+    state = (cells.c.severity % 4).label("state")
+    rows = db.session.execute(
+        sa.select(cells.c.competence_id, state, sa.func.count()).group_by(cells.c.competence_id, state)
+    ).all()
+    columns = {c.id: Column(c) for c in _competences({row[0] for row in rows})}
+    for competence_id, value, n in rows:
+        columns[competence_id].counts[State(int(value))] += n
+    return list(columns.values())
+
+
 def matrix(
     unit_ids: Iterable[int],
     *,
@@ -196,48 +272,20 @@ def matrix(
 ) -> Matrix:
     """People in these units × the competences required of them: each cell the worst state of the
     requirements on that competence (mandatory before recommended), with level and required level.
-    Three queries, whatever the number of people."""
-    where = [Person.id.in_(members(unit_ids)), Person.active.is_(True)]
-    if search.strip():
-        where.append(Person.name.icontains(search.strip(), autoescape=True))
-    if job_title:
-        where.append(Person.job_title == job_title)
+    Which requirements apply is worked out in the query (roles as they are now); their state comes
+    from the stored status, and a requirement not yet computed for someone counts as missing.
+    A fixed number of queries, whatever the number of people."""
+    where = _people_filter(unit_ids, search, job_title)
     people = list(db.session.scalars(sa.select(Person).where(*where).order_by(Person.name, Person.id)))
-    severity = sa.func.max(
-        RequirementStatus.state + sa.case((Requirement.mandatory.is_(True), 4), else_=0)
-    )
-    cell_query = (
-        sa.select(
-            RequirementStatus.person_id,
-            RequirementStatus.competence_id,
-            severity,
-            sa.func.max(RequirementStatus.level),
-            sa.func.max(Requirement.min_level),
-            sa.func.min(RequirementStatus.since),
-            sa.func.min(RequirementStatus.valid_until),
-        )
-        .join(Requirement, Requirement.id == RequirementStatus.requirement_id)
-        .join(Person, Person.id == RequirementStatus.person_id)
-        .where(*where)
-        .group_by(RequirementStatus.person_id, RequirementStatus.competence_id)
-    )
-    if competence_id is not None:
-        cell_query = cell_query.where(RequirementStatus.competence_id == competence_id)
     cells: dict[int, dict[int, Cell]] = {}
     competence_ids: set[int] = set()
-    for pid, cid, sev, level, required, since, until in db.session.execute(cell_query):
-        cells.setdefault(pid, {})[cid] = Cell(State(sev % 4), sev >= 4, level, required, since, until)
+    states = list(State)
+    for pid, cid, sev, level, required, since, until in db.session.execute(
+        _cells(unit_ids, where, competence_id)
+    ):
+        cells.setdefault(pid, {})[cid] = Cell(states[sev % 4], sev >= 4, level, required, since, until)
         competence_ids.add(cid)
-    competences = db.session.scalars(
-        sa.select(Competence)
-        .join(Framework)
-        .where(Competence.id.in_(competence_ids))
-        .options(
-            selectinload(Competence.framework).selectinload(Framework.scale).selectinload(Scale.levels)
-        )
-        .order_by(Framework.idnumber, Competence.position)
-    )
-    columns = [Column(c) for c in competences]
+    columns = [Column(c) for c in _competences(competence_ids)]
     rows = [MatrixRow(p, cells.get(p.id, {})) for p in people]
     if state is not None:
         rows = [r for r in rows if any(c.state == state for c in r.cells.values())]

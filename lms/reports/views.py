@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from lms.access import acted_on_unit_ids, for_person, for_unit, signed_in
 from lms.competence import services as competence
@@ -78,7 +79,6 @@ def unit(unit_id: int):
         title=_("Fullførte moduler per uke"),
         desc=_("Søyler for de siste %(n)s ukene; tallene står i tabellen ved siden av.", n=len(weeks)),
     )
-    m = services.matrix(scope)
     return render_template(
         "reports/unit.html",
         unit=unit,
@@ -86,7 +86,7 @@ def unit(unit_id: int):
         completion=services.completion(scope, today),
         weeks=weeks,
         chart=chart,
-        matrix=m,
+        columns=services.summary(scope),
         State=State,
     )
 
@@ -113,6 +113,56 @@ def _cell_text(cell) -> str:
     )
 
 
+CELL_MARKS = {State.MET: "✓", State.RENEWAL_DUE: "!", State.EXPIRED: "✗", State.MISSING: "–"}
+
+
+def _cell_html(cell) -> Markup:
+    if cell is None:
+        return Markup('<span class="muted">{}</span>').format(_("ikke krav"))
+    detail = _("nivå %(level)s/%(required)s", level=cell.level or 0, required=cell.required)
+    if cell.valid_until and cell.state in (State.MET, State.RENEWAL_DUE):
+        detail += " · " + _("til %(date)s", date=format_date(cell.valid_until))
+    if not cell.mandatory:
+        detail += " · " + _("anbefalt")
+    return Markup(
+        '<span class="cell cell-{}"><span class="cell-mark" aria-hidden="true">{}</span> {}'
+        '<span class="cell-level">{}</span></span>'
+    ).format(cell.state.name.lower(), CELL_MARKS[cell.state], cell.state.label, detail)
+
+
+def _rows_html(m: services.Matrix) -> list[Markup]:
+    """The matrix's body rows, rendered once per distinct cell (a 1,000 × 50 matrix has few)."""
+    cache: dict = {}
+    link = url_for("reports.person", person_id=0)[: -len("0")]
+    rows = []
+    for row in m.rows:
+        parts = [
+            Markup(
+                '<tr><th scope="row"><a href="{}{}">{}</a><span class="muted"> {}</span></th>'
+            ).format(link, row.person.id, row.person.name, row.person.job_title_label)
+        ]
+        for column in m.columns:
+            cell = row.cells.get(column.competence.id)
+            key = (
+                None
+                if cell is None
+                else (
+                    cell.state,
+                    cell.mandatory,
+                    cell.level,
+                    cell.required,
+                    cell.valid_until.date() if cell.valid_until else None,
+                )
+            )
+            html = cache.get(key)
+            if html is None:
+                html = cache[key] = Markup("<td>{}</td>").format(_cell_html(cell))
+            parts.append(html)
+        parts.append(Markup("</tr>"))
+        rows.append(Markup("").join(parts))
+    return rows
+
+
 @bp.route("/units/<int:unit_id>/matrix")
 @for_unit(*REPORT_ROLES)
 def matrix(unit_id: int):
@@ -126,10 +176,12 @@ def matrix(unit_id: int):
         matrix=m,
         filters=filters,
         view=request.args.get("view", "table"),
-        all_competences=services.matrix(scope).columns,
+        all_competences=services.summary(scope),
+        rows_html=_rows_html(m),
         job_titles=JOB_TITLES,
         State=State,
         cell_text=_cell_text,
+        cell_html=_cell_html,
         args={k: v for k, v in request.args.items() if k != "view"},
     )
 
@@ -197,7 +249,7 @@ def _audit_rows(lines) -> list[list]:
 @for_unit(*REPORT_ROLES)
 def audit(unit_id: int):
     unit, scope = _scope(unit_id)
-    columns = services.matrix(scope).columns
+    columns = services.summary(scope)
     chosen = db.session.get(Competence, request.args.get("competence", type=int) or 0)
     if chosen is None and columns:
         chosen = columns[0].competence

@@ -100,14 +100,14 @@ def test_the_nightly_refresh_shows_evidence_running_out(app, org, requirements):
         assert reports.audit({org.ward.id}, security)[1].cell.state is State.EXPIRED
 
 
-def test_a_new_member_is_covered_by_the_next_refresh(app, org, requirements):
+def test_a_new_member_is_missing_the_requirements_at_once(app, org, requirements):
     with app.app_context():
         newcomer = _staff(db.session.get(Unit, org.ward.id), 1)[0]
         m = reports.matrix({org.ward.id})
-        assert not next(r for r in m.rows if r.person.id == newcomer.id).cells
-        competence.refresh_expiring()
-        m = reports.matrix({org.ward.id})
         row = next(r for r in m.rows if r.person.id == newcomer.id)
+        assert {c.state for c in row.cells.values()} == {State.MISSING}
+        assert competence.refresh_expiring() > 0
+        row = next(r for r in reports.matrix({org.ward.id}).rows if r.person.id == newcomer.id)
         assert {c.state for c in row.cells.values()} == {State.MISSING}
 
 
