@@ -53,11 +53,14 @@ def _register_blueprints(app: Flask) -> None:
     from lms.content.admin import bp as content_admin_bp
     from lms.content.views import bp as content_bp
     from lms.core.views import bp as core_bp
+    from lms.groups.views import bp as groups_bp
     from lms.learning.views import bp as learning_bp
     from lms.lrs import admin_bp as lrs_admin_bp
     from lms.lrs import api_bp as lrs_api_bp
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
+    from lms.reminders.views import bp as reminders_bp
+    from lms.shifts.views import bp as shifts_bp
     from lms.reports.views import bp as reports_bp
     from lms.tracking.views import bp as tracking_bp
     from lms.workshops.views import bp as workshops_bp
@@ -70,9 +73,12 @@ def _register_blueprints(app: Flask) -> None:
         content_bp,
         content_admin_bp,
         learning_bp,
+        groups_bp,
         lrs_api_bp,
         lrs_admin_bp,
         tracking_bp,
+        shifts_bp,
+        reminders_bp,
         competence_bp,
         reports_bp,
         workshops_bp,

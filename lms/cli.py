@@ -15,6 +15,7 @@ from lms.competence.cli import competence_group
 from lms.content.cli import modules
 from lms.extensions import db
 from lms.lrs import lrs_group
+from lms.reminders.cli import scheduler_group
 from lms.tracking.cli import xapi_group
 
 
@@ -70,4 +71,5 @@ def demo_command(if_empty: bool, password: str | None) -> None:
 
 main.add_command(xapi_group)
 main.add_command(lrs_group)
+main.add_command(scheduler_group)
 main.add_command(competence_group)

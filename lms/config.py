@@ -66,6 +66,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_XAPI_DELIVERY_SECONDS", "5", "how often the delivery job sends the outbox"),
     Setting("LMS_XAPI_KEEP_SENT_DAYS", "30", "how long delivered statements stay in the outbox"),
     Setting("LMS_LOG_LEVEL", "INFO", "logging level"),
+    Setting("LMS_REMINDER_WEEKLY_CAP", "2", "reminders per person per week, every kind"),
+    Setting("LMS_REMINDER_TICK_MINUTES", "5", "how often the scheduler plans and sends reminders"),
+    Setting(
+        "LMS_SMS_GATEWAY",
+        "log",
+        "SMS gateway: `log` (writes instance/sms.log) or `package.module:factory`",
+    ),
+    Setting("LMS_PUSH_CONTACT", "mailto:noreply@localhost", "contact sent with web push (VAPID sub)"),
 )
 
 _DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
@@ -140,6 +148,10 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "TRUSTED_PROXIES": int(_read(env, "LMS_TRUSTED_PROXIES")),
         "SCHEDULER_ENABLED": _flag(_read(env, "LMS_SCHEDULER")),
         "LOG_LEVEL": _read(env, "LMS_LOG_LEVEL"),
+        "REMINDER_WEEKLY_CAP": int(_read(env, "LMS_REMINDER_WEEKLY_CAP")),
+        "REMINDER_TICK_MINUTES": float(_read(env, "LMS_REMINDER_TICK_MINUTES")),
+        "SMS_GATEWAY": _read(env, "LMS_SMS_GATEWAY"),
+        "PUSH_CONTACT": _read(env, "LMS_PUSH_CONTACT"),
         "LRS_ENDPOINT": _read(env, "LMS_LRS_ENDPOINT"),
         "LRS_KEY": _read(env, "LMS_LRS_KEY"),
         "LRS_SECRET": _read(env, "LMS_LRS_SECRET"),

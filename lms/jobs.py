@@ -10,12 +10,16 @@ from flask import Flask
 from lms.accounts.services import prune_sign_in_links
 from lms.competence.services import refresh_expiring
 from lms.extensions import db, scheduler
+from lms.reminders.leader import leadership
+from lms.reminders.services import tick as send_reminders
+from lms.shifts.services import sync_due_feeds
 from lms.tracking.services import deliver_outbox, prune_outbox
 
 
 def jobs(config: dict) -> list[tuple[str, Callable[[], object], dict]]:
     """(id, function, trigger arguments) of every job. Each function changes the session and the
-    runner commits, except the xAPI delivery, which commits once per batch it sends."""
+    runner commits, except the xAPI delivery, which commits once per batch it sends, and the
+    reminders, which commit once per reminder they claim and send."""
     return [
         ("prune-sign-in-links", prune_sign_in_links, {"trigger": "interval", "hours": 1}),
         (
@@ -25,11 +29,20 @@ def jobs(config: dict) -> list[tuple[str, Callable[[], object], dict]]:
         ),
         ("prune-xapi-outbox", prune_outbox, {"trigger": "cron", "hour": 3, "minute": 17}),
         ("competence-expiry", refresh_expiring, {"trigger": "cron", "hour": 2, "minute": 41}),
+        (
+            "send-reminders",
+            send_reminders,
+            {"trigger": "interval", "minutes": config.get("REMINDER_TICK_MINUTES", 5)},
+        ),
+        ("sync-shift-feeds", sync_due_feeds, {"trigger": "interval", "minutes": 10}),
     ]
 
 
 def run_job(app: Flask, function: Callable[[], object]) -> None:
-    """Run ``function`` in an app context and commit once, or roll back if it fails."""
+    """Run ``function`` in an app context and commit once, or roll back if it fails. Only the
+    process elected by the database lock runs jobs (``lms.reminders.leader``); others skip them."""
+    if not leadership(app).holds():
+        return
     with app.app_context():
         try:
             function()

@@ -4,8 +4,11 @@ from lms.accounts import models as accounts_models
 from lms.assignments import models as assignments_models
 from lms.competence import models as competence_models
 from lms.content import models as content_models
+from lms.groups import models as groups_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
+from lms.reminders import models as reminders_models
+from lms.shifts import models as shifts_models
 from lms.workshops import models as workshops_models
 from xapi import outbox as xapi_outbox
 from xapi.lrs import store as xapi_lrs_store
@@ -15,8 +18,11 @@ __all__ = [
     "assignments_models",
     "competence_models",
     "content_models",
+    "groups_models",
     "learning_models",
     "organisation_models",
+    "reminders_models",
+    "shifts_models",
     "workshops_models",
     "xapi_lrs_store",
     "xapi_outbox",

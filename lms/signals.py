@@ -72,3 +72,31 @@ workshop_completion_withdrawn = _signals.signal(
     withdrawn. Keyword arguments: ``participant`` (``completed_at`` already cleared), ``series`` and
     ``statement_id`` (of the completion statement to void).""",
 )
+
+group_run_started = _signals.signal(
+    "group-run-started",
+    doc="""A facilitator has started a group run of a module. Keyword argument: ``run`` (the new
+    GroupRun, with its join code; no participants yet).""",
+)
+
+group_joined = _signals.signal(
+    "group-joined",
+    doc="""A person has joined a group run, on their phone or ticked in by the facilitator, or has
+    come back after leaving. Keyword arguments: ``participant`` (the GroupParticipant, with its
+    ``run`` and its ``attempt``) and ``ticked_in_by`` (the facilitator who ticked them in, or None
+    when they joined themselves).""",
+)
+
+group_left = _signals.signal(
+    "group-left",
+    doc="""A participant has left a group run before it closed: they pressed "Forlat økten", the
+    facilitator took them off the list, or their phone had been silent too long when the run closed.
+    Keyword argument: ``participant`` (``left_at`` and ``left_how`` set; their attempt stays open).""",
+)
+
+group_run_closed = _signals.signal(
+    "group-run-closed",
+    doc="""A facilitator has closed a group run; fired after every present participant's attempt
+    has been completed (each through ``attempt_completed``). Keyword arguments: ``run`` and
+    ``completed`` (the participants who got the completion).""",
+)

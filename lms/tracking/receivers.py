@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.learning.models import Answer, Attempt
 from lms.learning.services import module_of
 from lms.plugins import card_types
-from lms.tracking import workshops
+from lms.tracking import groups, workshops
 from lms.tracking.profile import PROGRESS, Profile, iso_duration, plain_text, scaled_score
 from xapi.outbox import record
 
@@ -28,6 +28,7 @@ def connect() -> None:
     signals.attempt_progressed.connect(module_progressed)
     signals.attempt_completed.connect(module_completed)
     workshops.connect()
+    groups.connect()
 
 
 def profile() -> Profile:
@@ -35,7 +36,7 @@ def profile() -> Profile:
 
 
 def _context(attempt: Attempt, module: Module, *, parent: bool) -> dict:
-    return profile().module_context(
+    context = profile().module_context(
         registration=attempt.uuid,
         module_id=module.id,
         version=module.version,
@@ -43,6 +44,7 @@ def _context(attempt: Attempt, module: Module, *, parent: bool) -> dict:
         language=attempt.person.locale or "nb",
         parent=parent,
     )
+    return groups.decorate(context, attempt)
 
 
 def _module_activity(module: Module) -> dict:

@@ -133,3 +133,40 @@ function offlinePage(request) {
     headers: { "Content-Type": "text/html; charset=utf-8" },
   });
 }
+
+/* ---------- BEGIN push section (reminders; owned by lms/reminders, edit only between these marks) ----------
+   A reminder sent by web push arrives as JSON {title, body, url}; it is shown as a notification, and
+   a tap opens (or focuses) the reminder's link on this site. */
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { title: event.data ? event.data.text() : "" };
+  }
+  const title = data.title || "Lærevakt";
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: data.body || "",
+      data: { url: data.url || BASE },
+      icon: BASE + "static/favicon.svg",
+      lang: "nb",
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || BASE, self.location);
+  if (target.origin !== self.location.origin) return;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      for (const client of windows) {
+        if (client.url === target.href && "focus" in client) return client.focus();
+      }
+      return self.clients.openWindow(target.href);
+    })
+  );
+});
+/* ---------- END push section ---------- */

@@ -1,0 +1,457 @@
+"""Group runs on the shared screen (the facilitator's laptop on a projector) and on the phones.
+
+How the phones follow the screen: short polling. Each phone asks ``/groups/me/<id>/state`` every
+0.8 s (``group.js``), so a card change reaches it within a second. The answer is a few bytes of JSON
+with an ETag, so an unchanged state costs two small indexed reads and a 304. When the run's
+``revision`` changes, the phone fetches the new card (a fragment of its page) and swaps it in.
+Polling needs nothing but ordinary requests, so it works with gunicorn's threaded workers, behind
+any proxy and without another server; a held-open stream per phone (server-sent events) would tie
+up one worker thread per participant. ``bench/group_run.py`` measures how many phones one run
+serves within a second.
+
+Who may do what: the run's facilitator (or a leader of the run's unit) paces it, ticks people in and
+closes it; a participant acts only on their own participation (``for_owner``, so another person's
+id gives 404); anybody signed in may join by code.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import random
+import time
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import OperationalError
+
+from lms.access import acted_on_unit_ids, can_act_on_person, can_act_on_unit, for_owner, signed_in
+from lms.content.cards.base import ResponseError
+from lms.db import utcnow
+from lms.extensions import db, limiter
+from lms.groups import qr, services
+from lms.groups.models import GroupParticipant, GroupRun, LeftHow
+from lms.groups.tally import MIN_ANSWERS_SHOWN
+from lms.organisation.models import Person, Unit
+from lms.organisation.services import units_in
+from lms.plugins import card_types
+
+bp = Blueprint("groups", __name__)
+
+WRONG_CODE = 404
+EXPIRED_CODE = 410
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _join_limit() -> str:
+    return current_app.config["SIGNIN_RATE_LIMIT"]
+
+
+def _joiner() -> str:
+    return f"join:{current_user.get_id()}"
+
+
+def _wrong_code(response) -> bool:
+    return response.status_code in (WRONG_CODE, EXPIRED_CODE)
+
+
+def _retry_when_busy(view):
+    """Run the view again (at most twice) when SQLite refuses a write because another request wrote
+    since this one began reading: a whole group answering at once must not see errors. PostgreSQL
+    never refuses these writes."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        for attempt in range(3):
+            try:
+                return view(*args, **kwargs)
+            except OperationalError as error:
+                if attempt == 2 or "locked" not in str(error.orig):
+                    raise
+                db.session.rollback()
+                time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def _led_run(run_id: int) -> GroupRun:
+    """The run, if the signed-in person leads it: its facilitator, or a leader of its unit."""
+    run = db.session.get(GroupRun, run_id) or abort(404)
+    if run.facilitator_id != current_user.id and not (
+        run.unit_id is not None and can_act_on_unit(current_user, run.unit_id)
+    ):
+        abort(403)
+    return run
+
+
+def _require_leader() -> frozenset[int]:
+    units = acted_on_unit_ids(current_user)
+    if not units:
+        abort(403)
+    return units
+
+
+# The facilitator's overview -----------------------------------------------------------------------
+
+
+@bp.route("/groups")
+@signed_in
+def index():
+    """Start a run; the person's open runs and recently closed ones. Leaders only."""
+    units = _require_leader()
+    open_runs, closed, counts = services.runs_led_by(current_user)
+    return render_template(
+        "groups/index.html",
+        modules=services.group_modules(),
+        units=units_in(units),
+        open_runs=open_runs,
+        closed_runs=closed,
+        counts=counts,
+        locale=_locale(),
+    )
+
+
+@bp.route("/groups/runs", methods=["POST"])
+@signed_in
+def start():
+    units = _require_leader()
+    version = next(
+        (v for v in services.group_modules() if v.module_id == request.form.get("module_id")), None
+    )
+    unit_field = request.form.get("unit_id", "")
+    unit = None
+    if unit_field.isdigit():
+        if int(unit_field) not in units:
+            abort(403)
+        unit = db.session.get(Unit, int(unit_field))
+    if version is None or (unit_field and unit_field != "adhoc" and unit is None):
+        flash(_("Velg en modul og en gruppe."), "error")
+        return redirect(url_for("groups.index"))
+    run = services.start_run(current_user, version, unit)
+    return redirect(url_for("groups.screen", run_id=run.id))
+
+
+# The shared screen --------------------------------------------------------------------------------
+
+
+def _screen_context(run: GroupRun) -> dict:
+    module = services.module_of(run)
+    card = module.cards[run.position]
+    card_type = card_types()[card.type]
+    return {
+        "run": run,
+        "module": module,
+        "card": card,
+        "card_type": card_type,
+        "room": services.room(run, card),
+        "tally": services.tally_of(run, card) if services.answerable(card) else None,
+        "answerable": services.answerable(card),
+        "min_shown": MIN_ANSWERS_SHOWN,
+        "locale": _locale(),
+    }
+
+
+@bp.route("/groups/runs/<int:run_id>")
+@signed_in
+def screen(run_id: int):
+    run = _led_run(run_id)
+    context = _screen_context(run)
+    card, card_type = context["card"], context["card_type"]
+    join_url = url_for("groups.join_code", code=run.code, _external=True)
+    projected = None
+    if not card_type.takes_response:
+        projected = card_type.render(card, locale=_locale(), response=None, grade=None, error=None)
+    return render_template(
+        "groups/screen.html",
+        projected=projected,
+        join_url=join_url,
+        join_address=url_for("groups.join", _external=True),
+        qr=qr.svg_data_uri(join_url) if run.is_open else None,
+        **context,
+    )
+
+
+@bp.route("/groups/runs/<int:run_id>/live")
+@signed_in
+def live(run_id: int):
+    """The screen's changing part (who is here, the group's answers), for the screen to poll."""
+    run = _led_run(run_id)
+    html = render_template("groups/_live.html", **_screen_context(run))
+    response = make_response(html)
+    response.set_etag(hashlib.sha256(html.encode()).hexdigest()[:32])
+    response.headers["Cache-Control"] = "no-cache, private"
+    response.headers["X-Group-Revision"] = str(run.revision)
+    return response.make_conditional(request)
+
+
+@bp.route("/groups/runs/<int:run_id>/move", methods=["POST"])
+@signed_in
+def move(run_id: int):
+    run = _led_run(run_id)
+    target = request.form.get("to", "")
+    if run.is_open and target.lstrip("-").isdigit():
+        services.move(run, int(target))
+    return redirect(url_for("groups.screen", run_id=run.id))
+
+
+@bp.route("/groups/runs/<int:run_id>/close", methods=["GET", "POST"])
+@signed_in
+def close(run_id: int):
+    run = _led_run(run_id)
+    if not run.is_open:
+        return redirect(url_for("groups.screen", run_id=run.id))
+    if request.method == "POST":
+        closed = services.close(run)
+        flash(_("Økten er avsluttet. %(n)s fikk fullføringen.", n=len(closed.completed)), "success")
+        return redirect(url_for("groups.screen", run_id=run.id))
+    people = services.participants(run)
+    gone_after = timedelta(minutes=services.gone_minutes())
+    now = utcnow()
+    silent = [
+        p
+        for p in people
+        if p.present and p.last_seen_at is not None and now - p.last_seen_at > gone_after
+    ]
+    return render_template(
+        "groups/close.html",
+        run=run,
+        module=services.module_of(run),
+        present=[p for p in people if p.present and p not in silent],
+        silent=silent,
+        gone_minutes=services.gone_minutes(),
+        locale=_locale(),
+    )
+
+
+# The facilitator's list: ticking people in --------------------------------------------------------
+
+
+@bp.route("/groups/runs/<int:run_id>/people", methods=["GET", "POST"])
+@signed_in
+def people(run_id: int):
+    run = _led_run(run_id)
+    if request.method == "POST":
+        person_field = request.form.get("person_id", "")
+        if not person_field.isdigit() or not can_act_on_person(current_user, int(person_field)):
+            abort(403)
+        person = db.session.get(Person, int(person_field)) or abort(404)
+        try:
+            services.join(run, person, ticked_in_by=current_user)
+            flash(_("%(name)s er krysset inn.", name=person.name), "success")
+        except services.RunClosed:
+            flash(_("Økten er avsluttet."), "error")
+        return redirect(url_for("groups.people", run_id=run.id, q=request.form.get("q") or None))
+    search = (request.args.get("q") or "").strip()
+    return render_template(
+        "groups/people.html",
+        run=run,
+        module=services.module_of(run),
+        participants=services.participants(run),
+        candidates=services.people_to_tick_in(run, acted_on_unit_ids(current_user), search)
+        if run.is_open
+        else [],
+        search=search,
+        locale=_locale(),
+    )
+
+
+@bp.route("/groups/runs/<int:run_id>/people/<int:participant_id>/remove", methods=["POST"])
+@signed_in
+def remove(run_id: int, participant_id: int):
+    run = _led_run(run_id)
+    participant = db.session.get(GroupParticipant, participant_id)
+    if participant is None or participant.run_id != run.id:
+        abort(404)
+    services.leave(participant, LeftHow.FACILITATOR)
+    flash(_("%(name)s er tatt ut av økten.", name=participant.person.name), "info")
+    return redirect(url_for("groups.people", run_id=run.id))
+
+
+# Joining ------------------------------------------------------------------------------------------
+
+
+def _code_problem(problem: str, code: str):
+    if problem == "expired":
+        message = _(
+            "Koden %(code)s er utløpt: økten er avsluttet, eller den startet for mer enn "
+            "%(hours)s timer siden. Spør den som leder økten om en ny kode.",
+            code=code,
+            hours=services.CODE_HOURS,
+        )
+        status = EXPIRED_CODE
+    else:
+        message = _(
+            "Fant ingen gruppeøkt med koden %(code)s. Sjekk koden på skjermen og prøv igjen.",
+            code=code or "–",
+        )
+        status = WRONG_CODE
+    return render_template("groups/join.html", error=message, code=code), status
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@signed_in
+@limiter.limit(_join_limit, methods=["POST"], deduct_when=_wrong_code, key_func=_joiner)
+@_retry_when_busy
+def join():
+    if request.method == "GET":
+        return render_template("groups/join.html", error=None, code="")
+    code = qr.normalise(request.form.get("code"))
+    found = services.find_by_code(code)
+    if found.problem:
+        return _code_problem(found.problem, code)
+    return _join_run(found.run)
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@signed_in
+@limiter.limit(_join_limit, deduct_when=_wrong_code, key_func=_joiner)
+@_retry_when_busy
+def join_code(code: str):
+    """Where the QR code leads: after signing in, one press on "Bli med"."""
+    code = qr.normalise(code)
+    found = services.find_by_code(code)
+    if found.problem:
+        return _code_problem(found.problem, code)
+    run = found.run
+    participant = services.participant_of(run, current_user)
+    if request.method == "POST":
+        return _join_run(run)
+    if participant is not None and participant.present:
+        return redirect(url_for("groups.participant", participant_id=participant.id))
+    return render_template(
+        "groups/join_confirm.html", run=run, module=services.module_of(run), code=code
+    )
+
+
+def _join_run(run: GroupRun):
+    participant = services.join(run, current_user)
+    return redirect(url_for("groups.participant", participant_id=participant.id))
+
+
+# The phone ----------------------------------------------------------------------------------------
+
+
+def _phone_context(participant: GroupParticipant, error: str | None = None) -> dict:
+    run = participant.run
+    module = services.module_of(run)
+    card = module.cards[run.position]
+    card_type = card_types()[card.type]
+    answer = None
+    body = None
+    if run.is_open and participant.present:
+        if services.answerable(card):
+            answer = services.answer_to(participant, card)
+            grade = card_type.grade(card, answer.response) if answer is not None else None
+            body = card_type.render(
+                card,
+                locale=_locale(),
+                response=answer.response if answer else None,
+                grade=grade,
+                error=error,
+            )
+        elif not card_type.takes_response:
+            body = card_type.render(card, locale=_locale(), response=None, grade=None, error=None)
+    return {
+        "participant": participant,
+        "run": run,
+        "module": module,
+        "card": card,
+        "card_type": card_type,
+        "answerable": services.answerable(card),
+        "answer": answer,
+        "body": body,
+        "error": error,
+        "status": _status(participant),
+        "locale": _locale(),
+    }
+
+
+def _status(participant: GroupParticipant) -> str:
+    if not participant.run.is_open:
+        return "closed"
+    return "open" if participant.present else "left"
+
+
+@bp.route("/groups/me/<int:participant_id>")
+@for_owner(GroupParticipant, "participant_id")
+def participant(participant: GroupParticipant):
+    services.seen(participant)
+    context = _phone_context(participant)
+    if request.args.get("fragment"):
+        return render_template("groups/_phone_card.html", **context)
+    return render_template("groups/participant.html", **context)
+
+
+@bp.route("/groups/me/<int:participant_id>/state")
+@for_owner(GroupParticipant, "participant_id")
+def state(participant: GroupParticipant):
+    """What the phone polls: the run's revision, card and status. Cheap, and 304 when unchanged."""
+    services.seen(participant)
+    run = participant.run
+    status = _status(participant)
+    response = jsonify(revision=run.revision, position=run.position, status=status)
+    response.set_etag(f"{run.id}.{run.revision}.{status}")
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response.make_conditional(request)
+
+
+@bp.route("/groups/me/<int:participant_id>/answer", methods=["POST"])
+@for_owner(GroupParticipant, "participant_id")
+@_retry_when_busy
+def answer(participant: GroupParticipant):
+    run = participant.run
+    module = services.module_of(run)
+    card = module.card(request.form.get("card_id", "")) or abort(400)
+    back = redirect(url_for("groups.participant", participant_id=participant.id))
+    try:
+        response = card_types()[card.type].read_response(card, request.form)
+    except ResponseError as problem:
+        if card.index != run.position:
+            return back
+        return render_template(
+            "groups/participant.html", **_phone_context(participant, error=str(problem))
+        ), 422
+    try:
+        services.answer(participant, card, response, client_id=request.form.get("client_id"))
+    except services.RunClosed:
+        flash(_("Økten er avsluttet, så svaret ble ikke lagret."), "error")
+    except services.NotPresent:
+        flash(_("Du har forlatt økten, så svaret ble ikke lagret."), "error")
+    except services.NotAnswerableHere:
+        flash(_("Gruppen er ikke på dette kortet ennå."), "error")
+    return back
+
+
+@bp.route("/groups/me/<int:participant_id>/leave", methods=["POST"])
+@for_owner(GroupParticipant, "participant_id")
+@_retry_when_busy
+def leave(participant: GroupParticipant):
+    services.leave(participant, LeftHow.SELF)
+    return redirect(url_for("groups.participant", participant_id=participant.id))
+
+
+@bp.route("/groups/me/<int:participant_id>/rejoin", methods=["POST"])
+@for_owner(GroupParticipant, "participant_id")
+@_retry_when_busy
+def rejoin(participant: GroupParticipant):
+    if participant.run.is_open:
+        services.join(participant.run, current_user)
+    return redirect(url_for("groups.participant", participant_id=participant.id))

@@ -1,0 +1,1 @@
+"""Reminders: the pure planner, and the services, channels and scheduler around it."""

@@ -1,0 +1,125 @@
+"""The ways a reminder reaches a person besides the in-app list: e-mail, web push and SMS.
+
+- E-mail goes through ``lms.mail.queue_mail`` (sent when the sending transaction commits).
+- Web push uses pywebpush with VAPID keys made once and kept in the instance folder
+  (``vapid_private.pem``, mode 0600); the service worker shows the notification.
+- SMS goes through a gateway: ``LMS_SMS_GATEWAY`` is ``log`` (the default, which appends to
+  ``instance/sms.log``) or ``package.module:factory`` for a real one; a factory is called with the
+  app's config and returns an object with ``send(phone, text)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app
+
+VAPID_FILE = "vapid_private.pem"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A reminder as the channels send it: short, in the person's language, with a direct link."""
+
+    subject: str
+    body: str
+    url: str
+
+
+class SmsGateway(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class LoggingSmsGateway:
+    """Writes each message to a file instead of sending it (development, tests, demo)."""
+
+    def __init__(self, config) -> None:
+        self.path = Path(config["INSTANCE_PATH"]) / "sms.log"
+
+    def send(self, phone: str, text: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"to": phone, "text": text}, ensure_ascii=False) + "\n")
+
+
+def sms_gateway() -> SmsGateway:
+    name = current_app.config.get("SMS_GATEWAY") or "log"
+    if name == "log":
+        return LoggingSmsGateway(current_app.config)
+    module_name, _, attribute = name.partition(":")
+    factory = getattr(importlib.import_module(module_name), attribute)
+    return factory(current_app.config)
+
+
+def sms_text(message: Message) -> str:
+    return f"{message.subject} {message.url}"[:300]
+
+
+# Web push ----------------------------------------------------------------------------------------
+
+
+def vapid_private_key_path(instance_path: Path) -> Path:
+    """The VAPID key file, made the first time it is asked for (mode 0600)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    path = Path(instance_path) / VAPID_FILE
+    if path.exists():
+        return path
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path  # another process made it first
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    return path
+
+
+def vapid_public_key(instance_path: Path) -> str:
+    """The application server key for ``pushManager.subscribe`` (base64url, uncompressed point)."""
+    from cryptography.hazmat.primitives import serialization
+
+    pem = vapid_private_key_path(instance_path).read_bytes()
+    key = serialization.load_pem_private_key(pem, password=None)
+    raw = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+class PushGone(Exception):
+    """The browser said the subscription no longer exists (404/410): forget it."""
+
+
+def send_push(subscription: dict, message: Message) -> None:
+    """Send one web push; raises ``PushGone`` for a dead subscription, other errors as they come."""
+    from pywebpush import WebPushException, webpush
+
+    config = current_app.config
+    payload = json.dumps({"title": message.subject, "body": message.body, "url": message.url})
+    try:
+        webpush(
+            subscription_info=subscription,
+            data=payload,
+            vapid_private_key=str(vapid_private_key_path(config["INSTANCE_PATH"])),
+            vapid_claims={"sub": config.get("PUSH_CONTACT") or "mailto:noreply@localhost"},
+            timeout=10,
+        )
+    except WebPushException as error:
+        status = getattr(error.response, "status_code", None)
+        if status in (404, 410):
+            raise PushGone() from error
+        raise

@@ -1,0 +1,534 @@
+"""Feeding the planner and acting on what it returns: claiming, sending, snoozing, digests.
+
+``tick(now)`` is the scheduler's reminder job. For everyone with something open it plans with the
+pure planner, and each reminder whose time has come is
+
+1. **claimed**: inserted into ``reminders`` with insert-or-nothing on its unique ``key`` and
+   committed. Only the process whose insert made the row goes on; any other (a second scheduler, a
+   restart running the same minute again) finds the key taken and does nothing. The row is the in-app
+   notification, so that channel is exactly-once by construction;
+2. **sent** on the person's other channels (e-mail queued for the commit, web push, SMS), then marked
+   ``sent_at`` with the channels used, and committed.
+
+A crash between 1 and 2 leaves a claimed row without ``sent_at``. It is never sent again: we cannot
+know whether the mail server or push service got it, and a reminder twice is worse than one shown
+only in the app. ``interrupted()`` lists such rows (``lms scheduler status`` prints them).
+
+The tick commits after each claim and each send (like the xAPI delivery, which commits per batch);
+``run_job``'s final commit then has nothing left to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.assignments.models import Assignment
+from lms.assignments.services import assignments_for
+from lms.content.localised import pick
+from lms.db import utcnow
+from lms.extensions import db
+from lms.learning.models import Attempt
+from lms.mail import queue_mail
+from lms.organisation.models import Person, Role, RoleAssignment
+from lms.organisation.services import unit_ids_below
+from lms.reminders import channels, planner
+from lms.reminders.models import PushSubscription, Reminder, ReminderPreference, UnitReminderPolicy
+from lms.shifts.services import shifts_between
+
+log = logging.getLogger(__name__)
+
+HORIZON = timedelta(days=21)
+LOOK_BACK = timedelta(days=56)
+INTERRUPTED_AFTER = timedelta(minutes=10)
+DIGEST_HOUR = 7
+"""The managers' weekly digest goes out on Monday from this local hour."""
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+# What the planner is fed -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """An open item with what a message about it needs."""
+
+    item: planner.Item
+    kind: str
+    titles: dict
+    minutes: int
+    path: str
+
+
+def open_items(person: Person) -> list[OpenItem]:
+    """The person's assigned modules not yet completed (the earliest due date per module)."""
+    completed = set(
+        db.session.scalars(
+            sa.select(Attempt.module_id).where(
+                Attempt.person_id == person.id,
+                Attempt.completed_at.is_not(None),
+                sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
+            )
+        )
+    )
+    earliest: dict[str, Assignment] = {}
+    for assignment in assignments_for(person):
+        if assignment.module_id in completed or assignment.module.current_version is None:
+            continue
+        known = earliest.get(assignment.module_id)
+        if known is None or assignment.due_on < known.due_on:
+            earliest[assignment.module_id] = assignment
+    items = []
+    for module_id, assignment in earliest.items():
+        manifest = assignment.module.current_version.manifest
+        ref = f"a:{person.id}:{module_id}:{assignment.due_on.isoformat()}"
+        items.append(
+            OpenItem(
+                item=planner.Item(ref=ref, opens=assignment.created_at, due=assignment.due_on),
+                kind="assignment",
+                titles=manifest["title"],
+                minutes=int(manifest.get("minutes", 5)),
+                path=f"/learn/{module_id}",
+            )
+        )
+    return items
+
+
+def preferences_of(person_id: int) -> ReminderPreference:
+    found = db.session.get(ReminderPreference, person_id)
+    if found is None:
+        found = ReminderPreference(
+            person_id=person_id, email=True, push=False, sms=False, night_ok=False
+        )
+        defaults = planner.Preferences()
+        found.quiet_start, found.quiet_end = defaults.quiet_start, defaults.quiet_end
+    return found
+
+
+def planner_preferences(stored: ReminderPreference) -> planner.Preferences:
+    return planner.Preferences(
+        zone=zone(),
+        quiet_start=stored.quiet_start,
+        quiet_end=stored.quiet_end,
+        night_ok=bool(stored.night_ok),
+    )
+
+
+def policy_for(person_id: int) -> planner.Policy:
+    """The policy of the first of the person's units that has one (else the defaults, with the
+    installation's weekly cap)."""
+    cap = int(current_app.config.get("REMINDER_WEEKLY_CAP", 2))
+    row = db.session.scalar(
+        sa.select(UnitReminderPolicy)
+        .join(RoleAssignment, RoleAssignment.unit_id == UnitReminderPolicy.unit_id)
+        .where(RoleAssignment.person_id == person_id)
+        .order_by(RoleAssignment.id)
+        .limit(1)
+    )
+    if row is None:
+        return planner.Policy(weekly_cap=cap)
+    return policy_from_row(row)
+
+
+def policy_from_row(row: UnitReminderPolicy) -> planner.Policy:
+    windows = dict(planner.DEFAULT_WINDOWS)
+    for kind, (offset, length) in (row.windows or {}).items():
+        windows[planner.ShiftKind(kind)] = planner.Window(
+            timedelta(minutes=offset), timedelta(minutes=length)
+        )
+    return planner.Policy(windows=windows, weekly_cap=row.weekly_cap)
+
+
+def set_policy(unit_id: int, windows: dict[str, tuple[int, int]], weekly_cap: int) -> UnitReminderPolicy:
+    row = db.session.get(UnitReminderPolicy, unit_id) or UnitReminderPolicy(unit_id=unit_id)
+    row.windows = {kind: [int(o), int(length)] for kind, (o, length) in windows.items()}
+    row.weekly_cap = weekly_cap
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def sent_of(person_ids: Iterable[int], since: datetime) -> dict[int, list[planner.Sent]]:
+    found: dict[int, list[planner.Sent]] = {}
+    rows = db.session.execute(
+        sa.select(Reminder.person_id, Reminder.key, Reminder.claimed_at, Reminder.counts_to_cap).where(
+            Reminder.person_id.in_(list(person_ids)), Reminder.claimed_at >= since
+        )
+    )
+    for person_id, key, at, counts in rows:
+        found.setdefault(person_id, []).append(planner.Sent(key, at, counts))
+    return found
+
+
+@dataclass
+class PersonPlan:
+    person: Person
+    items: list[OpenItem]
+    reminders: list[planner.Reminder]
+
+    def item(self, ref: str) -> OpenItem:
+        return next(i for i in self.items if i.item.ref == ref)
+
+
+def plan_for(people: Sequence[Person], now: datetime, horizon: timedelta = HORIZON) -> list[PersonPlan]:
+    """Each person's planned reminders from ``now``."""
+    with_items = [(p, open_items(p)) for p in people]
+    with_items = [(p, items) for p, items in with_items if items]
+    ids = [p.id for p, _ in with_items]
+    shifts = shifts_between(ids, now - timedelta(days=3), now + horizon)
+    sent = sent_of(ids, now - LOOK_BACK)
+    plans = []
+    for person, items in with_items:
+        reminders = planner.plan(
+            now,
+            shifts.get(person.id, []),
+            planner_preferences(preferences_of(person.id)),
+            policy_for(person.id),
+            [i.item for i in items],
+            sent.get(person.id, []),
+            horizon=horizon,
+        )
+        plans.append(PersonPlan(person, items, reminders))
+    return plans
+
+
+def people_to_plan() -> list[Person]:
+    return list(
+        db.session.scalars(
+            sa.select(Person)
+            .where(Person.active.is_(True), sa.exists().where(RoleAssignment.person_id == Person.id))
+            .order_by(Person.id)
+        )
+    )
+
+
+# Claiming and sending ----------------------------------------------------------------------------
+
+
+@dataclass
+class TickReport:
+    sent: list[str] = field(default_factory=list)
+    taken: int = 0
+    """Reminders whose key another process (or an earlier run) had already claimed."""
+
+
+def _process_name() -> str:
+    found = current_app.extensions.get("lms.leadership")
+    return found.me if found is not None else ""
+
+
+def claim(
+    key: str,
+    person_id: int,
+    kind: str,
+    stage: str,
+    message: channels.Message,
+    now: datetime,
+    *,
+    counts_to_cap: bool = True,
+) -> int | None:
+    """Insert the reminder unless its key exists; the new row's id, or None if it was taken."""
+    values = dict(
+        key=key,
+        person_id=person_id,
+        kind=kind,
+        stage=stage,
+        subject=message.subject[:300],
+        body=message.body,
+        url=message.url[:500],
+        counts_to_cap=counts_to_cap,
+        claimed_at=now,
+        claimed_by=_process_name(),
+        channels="in_app",
+        snooze_count=0,
+    )
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Reminder.__table__)
+    statement = insert.values(**values).on_conflict_do_nothing(index_elements=["key"])
+    return db.session.execute(statement.returning(Reminder.__table__.c.id)).scalar()
+
+
+def deliver(reminder: Reminder, person: Person, now: datetime) -> list[str]:
+    """Send ``reminder`` on the person's chosen channels; returns the channels used. Failures of one
+    channel are logged and do not stop the others."""
+    prefs = preferences_of(person.id)
+    message = channels.Message(reminder.subject, reminder.body, reminder.url)
+    used = ["in_app"]
+    if prefs.email and person.email:
+        queue_mail(person.email, message.subject, f"{message.body}\n\n{message.url}\n")
+        used.append("email")
+    if prefs.push:
+        subscriptions = db.session.scalars(
+            sa.select(PushSubscription).where(PushSubscription.person_id == person.id)
+        ).all()
+        for subscription in subscriptions:
+            info = {
+                "endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            }
+            try:
+                channels.send_push(info, message)
+                if "push" not in used:
+                    used.append("push")
+            except channels.PushGone:
+                db.session.delete(subscription)
+            except Exception:
+                log.exception("web push to person %s failed", person.id)
+    if prefs.sms and person.phone:
+        try:
+            channels.sms_gateway().send(person.phone, channels.sms_text(message))
+            used.append("sms")
+        except Exception:
+            log.exception("SMS to person %s failed", person.id)
+    reminder.sent_at = now
+    reminder.channels = ",".join(used)
+    return used
+
+
+def _claim_and_send(
+    person: Person,
+    key: str,
+    kind: str,
+    stage: str,
+    message: channels.Message,
+    now: datetime,
+    report: TickReport,
+    *,
+    counts_to_cap: bool = True,
+) -> None:
+    try:
+        reminder_id = claim(key, person.id, kind, stage, message, now, counts_to_cap=counts_to_cap)
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        reminder_id = None
+    if reminder_id is None:
+        report.taken += 1
+        return
+    reminder = db.session.get(Reminder, reminder_id)
+    deliver(reminder, person, now)
+    db.session.commit()
+    report.sent.append(key)
+
+
+def message_for(person: Person, item: OpenItem, stage: planner.Stage) -> channels.Message:
+    base = current_app.config["BASE_URL"]
+    locale = person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        title = pick(item.titles, locale)
+        due = item.item.due
+        when = format_date(due, format="d. MMMM") if due else ""
+        subjects = {
+            planner.Stage.OPENS: _("Ny oppgave: %(title)s", title=title),
+            planner.Stage.WEEK: _("%(title)s: frist %(date)s", title=title, date=when),
+            planner.Stage.DAY: _("%(title)s: frist i morgen", title=title),
+            planner.Stage.OVERDUE: _("%(title)s: fristen har gått ut", title=title),
+        }
+        body = _(
+            "Det tar omtrent %(minutes)s minutter. Passer det ikke nå, kan du utsette påminnelsen "
+            "til neste passende tidspunkt i Lærevakt.",
+            minutes=item.minutes,
+        )
+        return channels.Message(str(subjects[stage]), str(body), base + item.path)
+
+
+def tick(now: datetime | None = None, people: Sequence[Person] | None = None) -> TickReport:
+    """The reminder job: send what is due at ``now``, snoozed reminders whose time has come, and the
+    managers' digest on Monday mornings. Commits per reminder."""
+    now = now or utcnow()
+    report = TickReport()
+    for person_plan in plan_for(people if people is not None else people_to_plan(), now):
+        for reminder in person_plan.reminders:
+            if reminder.send_at > now:
+                break
+            item = person_plan.item(reminder.item)
+            message = message_for(person_plan.person, item, reminder.stage)
+            _claim_and_send(
+                person_plan.person, reminder.key, item.kind, reminder.stage.value, message, now, report
+            )
+    resend_snoozed(now, report)
+    send_digests(now, report)
+    return report
+
+
+# Snoozing ----------------------------------------------------------------------------------------
+
+
+def snooze(reminder: Reminder, now: datetime | None = None) -> datetime | None:
+    """Put the reminder off to the person's next suitable time (after at least an hour); returns
+    that time, or None when there is none in the next four weeks."""
+    now = now or utcnow()
+    shifts = shifts_between([reminder.person_id], now - timedelta(days=3), now + timedelta(days=28))
+    at = planner.next_suitable_time(
+        now + timedelta(hours=1),
+        shifts.get(reminder.person_id, []),
+        planner_preferences(preferences_of(reminder.person_id)),
+        policy_for(reminder.person_id),
+        required=reminder.kind == "assignment",
+    )
+    reminder.snoozed_until = at
+    reminder.read_at = now
+    db.session.flush()
+    return at
+
+
+def resend_snoozed(now: datetime, report: TickReport) -> None:
+    """Send again each snoozed reminder whose time has come. The update from the stored
+    ``snoozed_until`` to nothing is the claim: only one process's update finds it."""
+    due = db.session.execute(
+        sa.select(Reminder.id, Reminder.snoozed_until).where(
+            Reminder.snoozed_until.is_not(None), Reminder.snoozed_until <= now
+        )
+    ).all()
+    for reminder_id, until in due:
+        claimed = db.session.execute(
+            sa.update(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.snoozed_until == until)
+            .values(snoozed_until=None, snooze_count=Reminder.snooze_count + 1, read_at=None)
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            report.taken += 1
+            continue
+        reminder = db.session.get(Reminder, reminder_id)
+        deliver(reminder, db.session.get(Person, reminder.person_id), now)
+        db.session.commit()
+        report.sent.append(f"{reminder.key}:snooze{reminder.snooze_count}")
+
+
+# The managers' weekly digest ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    person_name: str
+    title: str
+    due_on: date
+
+
+def digest_lines(manager: Person, today: date) -> list[DigestLine]:
+    """Assigned modules overdue or due within a week for people in the manager's units."""
+    roots = db.session.scalars(
+        sa.select(RoleAssignment.unit_id).where(
+            RoleAssignment.person_id == manager.id, RoleAssignment.role == Role.MANAGER
+        )
+    )
+    units = unit_ids_below(roots)
+    if not units:
+        return []
+    people = db.session.scalars(
+        sa.select(Person)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(
+            RoleAssignment.unit_id.in_(units),
+            RoleAssignment.role == Role.STAFF,
+            Person.active.is_(True),
+        )
+        .distinct()
+        .order_by(Person.name)
+    ).all()
+    lines = []
+    locale = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    for person in people:
+        for item in open_items(person):
+            due = item.item.due
+            if due is not None and due <= today + timedelta(days=7):
+                lines.append(DigestLine(person.name, pick(item.titles, locale), due))
+    return sorted(lines, key=lambda line: (line.due_on, line.person_name))
+
+
+def send_digests(now: datetime, report: TickReport) -> None:
+    """On Monday from 07:00 local time, once per manager per week (key ``digest:<id>:<week>``)."""
+    local = now.astimezone(zone())
+    if local.weekday() != 0 or local.hour < DIGEST_HOUR:
+        return
+    today = local.date()
+    managers = db.session.scalars(
+        sa.select(Person)
+        .where(
+            Person.active.is_(True),
+            sa.exists().where(
+                RoleAssignment.person_id == Person.id, RoleAssignment.role == Role.MANAGER
+            ),
+        )
+        .order_by(Person.id)
+    ).all()
+    week = today.isocalendar()
+    for manager in managers:
+        key = f"digest:{manager.id}:{week.year}-W{week.week:02d}"
+        if db.session.scalar(sa.select(Reminder.id).where(Reminder.key == key)) is not None:
+            continue
+        lines = digest_lines(manager, today)
+        if not lines:
+            continue
+        message = digest_message(manager, lines, today)
+        _claim_and_send(manager, key, "digest", "weekly", message, now, report, counts_to_cap=False)
+
+
+def digest_message(manager: Person, lines: Sequence[DigestLine], today: date) -> channels.Message:
+    locale = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        overdue = [line for line in lines if line.due_on < today]
+        subject = _(
+            "Ukeoversikt: %(overdue)s forfalt, %(soon)s med frist denne uken",
+            overdue=len(overdue),
+            soon=len(lines) - len(overdue),
+        )
+        rows = [
+            f"- {line.person_name}: {line.title} ({format_date(line.due_on, format='d. MMMM')})"
+            for line in lines
+        ]
+        body = "\n".join(rows)
+    return channels.Message(str(subject), body, current_app.config["BASE_URL"] + "/")
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+def inbox(person: Person, limit: int = 50) -> list[Reminder]:
+    """The person's in-app reminders, newest first (snoozed ones hidden until they come back)."""
+    return list(
+        db.session.scalars(
+            sa.select(Reminder)
+            .where(Reminder.person_id == person.id, Reminder.snoozed_until.is_(None))
+            .order_by(Reminder.claimed_at.desc(), Reminder.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def upcoming(person: Person, now: datetime | None = None) -> list[tuple[planner.Reminder, OpenItem]]:
+    """What the planner would send the person next (for their page)."""
+    now = now or utcnow()
+    plans = plan_for([person], now)
+    if not plans:
+        return []
+    return [(r, plans[0].item(r.item)) for r in plans[0].reminders]
+
+
+def interrupted(now: datetime | None = None) -> list[Reminder]:
+    """Claimed but never marked sent, for longer than ``INTERRUPTED_AFTER``."""
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            sa.select(Reminder).where(
+                Reminder.sent_at.is_(None), Reminder.claimed_at < now - INTERRUPTED_AFTER
+            )
+        )
+    )
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)

@@ -1,0 +1,1 @@
+"""Shifts: working time from rosters (CSV, iCalendar feeds, by hand), in UTC."""

@@ -1,0 +1,327 @@
+"""Shifts in and out: entered by hand, imported from CSV, synced from iCalendar feeds, and read back
+for the planner and the workshop slot finder. Functions flush; the caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import requests
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from lms.db import utcnow
+from lms.extensions import db
+from lms.organisation.models import Person, RoleAssignment
+from lms.organisation.services import unit_ids_below
+from lms.reminders import planner
+from lms.reminders.planner import ShiftKind
+from lms.shifts import importer
+from lms.shifts.importer import Problem, ShiftRow
+from lms.shifts.models import Shift, ShiftCode, ShiftFeed, ShiftSource
+
+FEED_TIMEOUT = 15
+SYNC_EVERY = timedelta(hours=1)
+"""How often a feed is fetched again (the ``sync-shift-feeds`` job runs every few minutes)."""
+
+
+class ShiftError(ValueError):
+    """Bad input, with problems that name each place."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+# Codes -----------------------------------------------------------------------------------------
+
+
+def codes_for(unit_ids: Iterable[int]) -> dict[str, ShiftKind]:
+    """The shift codes of the units (upper case), the nearest unit's first."""
+    rows = db.session.execute(
+        sa.select(ShiftCode.code, ShiftCode.kind).where(ShiftCode.unit_id.in_(list(unit_ids)))
+    )
+    return {code.upper(): kind for code, kind in rows}
+
+
+def set_code(unit_id: int, code: str, kind: ShiftKind, label: str = "") -> ShiftCode:
+    found = db.session.scalar(
+        sa.select(ShiftCode).where(ShiftCode.unit_id == unit_id, ShiftCode.code == code.upper())
+    )
+    if found is None:
+        found = ShiftCode(unit_id=unit_id, code=code.upper())
+        db.session.add(found)
+    found.kind, found.label = kind, label
+    db.session.flush()
+    return found
+
+
+def unit_ids_of(person_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(RoleAssignment.unit_id).where(RoleAssignment.person_id == person_id).distinct()
+        )
+    )
+
+
+# Entering by hand --------------------------------------------------------------------------------
+
+
+def add_shift(person: Person, day: date, start: time, end: time, code: str | None = None) -> Shift:
+    """A shift given in local times; refused if the time does not exist or it overlaps another."""
+    times = importer.shift_times(day, start, end, zone())
+    if times is None:
+        raise ShiftError([Problem(_("Klokkeslettet finnes ikke den dagen (sommertid)."))])
+    starts, ends = times
+    if ends - starts > timedelta(hours=importer.MAX_HOURS):
+        raise ShiftError([Problem(_("Vakten er lengre enn %(hours)s timer.", hours=importer.MAX_HOURS))])
+    clash = db.session.scalar(
+        sa.select(Shift.id).where(
+            Shift.person_id == person.id, Shift.starts_at < ends, Shift.ends_at > starts
+        )
+    )
+    if clash is not None:
+        raise ShiftError([Problem(_("Vakten overlapper en vakt du allerede har."))])
+    codes = codes_for(unit_ids_of(person.id))
+    kind = (codes.get(code.upper()) if code else None) or planner.shift_kind(starts, ends, zone())
+    shift = Shift(
+        person_id=person.id,
+        starts_at=starts,
+        ends_at=ends,
+        kind=kind,
+        code=code.upper() if code else None,
+        source=ShiftSource.MANUAL,
+    )
+    db.session.add(shift)
+    db.session.flush()
+    return shift
+
+
+def delete_shift(shift: Shift) -> None:
+    db.session.delete(shift)
+    db.session.flush()
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    replaced: int
+    people: int
+
+
+def people_in_units(unit_ids: Iterable[int]) -> dict[str, int]:
+    """Lower-case e-mail -> id of everyone holding a role in the units."""
+    rows = db.session.execute(
+        sa.select(Person.email, Person.id)
+        .join(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(RoleAssignment.unit_id.in_(list(unit_ids)), Person.email.is_not(None))
+        .distinct()
+    )
+    return {email.lower(): person_id for email, person_id in rows}
+
+
+def import_csv(unit_id: int, data: bytes) -> ImportResult:
+    """Import a roster for the people of ``unit_id`` (and the units below it): every line checked
+    first; if any is bad, nothing changes and ``ShiftError`` names each bad line. For each person in
+    the file, their shifts starting on the days the file covers for them are replaced."""
+    units = unit_ids_below([unit_id])
+    found = importer.read_csv(data, people_in_units(units), codes_for(units), zone())
+    if found and isinstance(found[0], Problem):
+        raise ShiftError(found)
+    return _replace(found, ShiftSource.CSV)
+
+
+def _replace(rows: Sequence[ShiftRow], source: ShiftSource, feed_id: int | None = None) -> ImportResult:
+    spans: dict[int, tuple[datetime, datetime]] = {}
+    for row in rows:
+        first, last = spans.get(row.person_id, (row.start, row.start))
+        spans[row.person_id] = (min(first, row.start), max(last, row.start))
+    replaced = 0
+    local = zone()
+    for person_id, (first, last) in spans.items():
+        start_day = first.astimezone(local).date()
+        end_day = last.astimezone(local).date() + timedelta(days=1)
+        result = db.session.execute(
+            sa.delete(Shift).where(
+                Shift.person_id == person_id,
+                Shift.starts_at >= importer.local_moment(start_day, time(0), local),
+                Shift.starts_at < importer.local_moment(end_day, time(0), local),
+            )
+        )
+        replaced += result.rowcount or 0
+    db.session.add_all(
+        Shift(
+            person_id=row.person_id,
+            starts_at=row.start,
+            ends_at=row.end,
+            kind=row.kind,
+            code=row.code,
+            source=source,
+            feed_id=feed_id,
+        )
+        for row in rows
+    )
+    db.session.flush()
+    return ImportResult(added=len(rows), replaced=replaced, people=len(spans))
+
+
+# iCalendar feeds ---------------------------------------------------------------------------------
+
+
+def add_feed(url: str, *, person: Person | None = None, unit_id: int | None = None) -> ShiftFeed:
+    if not url.startswith(("https://", "http://", "webcal://")):
+        raise ShiftError([Problem(_("Adressen må begynne med https://, http:// eller webcal://."))])
+    feed = ShiftFeed(url=url, person_id=person and person.id, unit_id=unit_id)
+    db.session.add(feed)
+    db.session.flush()
+    return feed
+
+
+def fetch_feed(url: str) -> bytes:
+    url = "https://" + url.removeprefix("webcal://") if url.startswith("webcal://") else url
+    response = requests.get(url, timeout=FEED_TIMEOUT, stream=True)
+    response.raise_for_status()
+    data = response.raw.read(importer.MAX_BYTES + 1, decode_content=True)
+    return data
+
+
+def sync_feed(
+    feed: ShiftFeed, now: datetime | None = None, fetch: Callable[[str], bytes] = fetch_feed
+) -> ImportResult | None:
+    """Fetch the feed and replace its shifts, all or nothing. On failure the shifts stay as they were
+    and ``last_error`` says why (without the URL). Returns the result, or None on failure."""
+    now = now or utcnow()
+    feed.last_synced_at = now
+    try:
+        data = fetch(feed.url)
+    except (requests.RequestException, OSError) as error:
+        feed.last_error = _("Kunne ikke hente kalenderen (%(kind)s).", kind=type(error).__name__)
+        db.session.flush()
+        return None
+    if feed.person_id is not None:
+        units = unit_ids_of(feed.person_id)
+        person_id = feed.person_id
+
+        def person_for(_emails: list[str]) -> int | None:
+            return person_id
+    else:
+        units = unit_ids_below([feed.unit_id])
+        people = people_in_units(units)
+
+        def person_for(emails: list[str]) -> int | None:
+            return next((people[e] for e in emails if e in people), None)
+
+    found = importer.read_ics(data, person_for, codes_for(units), zone())
+    if found and isinstance(found[0], Problem):
+        feed.last_error = "; ".join(str(p) for p in found[:5])
+        db.session.flush()
+        return None
+    rows = _without_clashes(found, feed.id)
+    db.session.execute(sa.delete(Shift).where(Shift.feed_id == feed.id))
+    db.session.add_all(
+        Shift(
+            person_id=row.person_id,
+            starts_at=row.start,
+            ends_at=row.end,
+            kind=row.kind,
+            code=row.code,
+            source=ShiftSource.ICS,
+            feed_id=feed.id,
+        )
+        for row in rows
+    )
+    feed.last_error = None
+    db.session.flush()
+    return ImportResult(added=len(rows), replaced=0, people=len({r.person_id for r in rows}))
+
+
+def _without_clashes(rows: Sequence[ShiftRow], feed_id: int) -> list[ShiftRow]:
+    """The feed's rows less those overlapping a shift from elsewhere or an earlier row."""
+    kept: list[ShiftRow] = []
+    if not rows:
+        return kept
+    first = min(r.start for r in rows)
+    last = max(r.end for r in rows)
+    others: dict[int, list[tuple[datetime, datetime]]] = {}
+    for person_id, start, end in db.session.execute(
+        sa.select(Shift.person_id, Shift.starts_at, Shift.ends_at).where(
+            Shift.person_id.in_({r.person_id for r in rows}),
+            sa.or_(Shift.feed_id.is_(None), Shift.feed_id != feed_id),
+            Shift.starts_at < last,
+            Shift.ends_at > first,
+        )
+    ):
+        others.setdefault(person_id, []).append((start, end))
+    for row in sorted(rows, key=lambda r: r.start):
+        taken = others.setdefault(row.person_id, [])
+        if any(row.start < end and start < row.end for start, end in taken):
+            continue
+        taken.append((row.start, row.end))
+        kept.append(row)
+    return kept
+
+
+def sync_due_feeds(now: datetime | None = None) -> int:
+    """Sync every feed not synced within ``SYNC_EVERY``; returns how many were tried."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        sa.select(ShiftFeed).where(
+            sa.or_(ShiftFeed.last_synced_at.is_(None), ShiftFeed.last_synced_at < now - SYNC_EVERY)
+        )
+    ).all()
+    for feed in due:
+        sync_feed(feed, now)
+    return len(due)
+
+
+# Reading back ------------------------------------------------------------------------------------
+
+
+def shifts_between(
+    person_ids: Iterable[int], start: datetime, end: datetime
+) -> dict[int, list[planner.Shift]]:
+    """Each person's shifts overlapping [start, end), as the planner's values, in one query."""
+    found: dict[int, list[planner.Shift]] = {}
+    rows = db.session.execute(
+        sa.select(Shift.person_id, Shift.starts_at, Shift.ends_at, Shift.kind)
+        .where(Shift.person_id.in_(list(person_ids)), Shift.starts_at < end, Shift.ends_at > start)
+        .order_by(Shift.person_id, Shift.starts_at)
+    )
+    for person_id, starts, ends, kind in rows:
+        found.setdefault(person_id, []).append(planner.Shift(starts, ends, kind))
+    return found
+
+
+def shifts_of(person: Person, start: datetime, end: datetime) -> list[Shift]:
+    return list(
+        db.session.scalars(
+            sa.select(Shift)
+            .where(Shift.person_id == person.id, Shift.starts_at < end, Shift.ends_at > start)
+            .order_by(Shift.starts_at)
+        )
+    )
+
+
+def busy_intervals(
+    person_ids: Sequence[int], start: datetime, end: datetime
+) -> Mapping[int, list[tuple[datetime, datetime]]]:
+    """For the workshop slot finder: each person's shifts and the rest after them (after a run of
+    nights until 14:00, quick-return gaps) that overlap [start, end)."""
+    shifts = shifts_between(person_ids, start - timedelta(days=2), end + timedelta(days=2))
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    policy = planner.Policy()
+    for person_id, theirs in shifts.items():
+        intervals = [(s.start, s.end) for s in theirs]
+        intervals += planner.rest_periods(theirs, policy, zone())
+        busy[person_id] = sorted(i for i in intervals if i[0] < end and i[1] > start)
+    return busy

@@ -1,0 +1,97 @@
+"""Property-based: for any rota, preferences, policy, items and history, no planned reminder falls in
+a forbidden period, required learning stays in paid time, and the weekly cap holds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lms.reminders import planner
+from lms.reminders.planner import Item, Policy, Preferences, Sent, Shift, ShiftKind, Window
+from tests.reminders.rotas import OSLO, broken_rules, in_learning_window, local
+
+BASES = [date(2026, 3, 23), date(2026, 10, 19), date(2026, 6, 1), date(2026, 12, 21)]
+"""Mondays of weeks with the spring change, the autumn change, summer and Christmas."""
+
+
+@st.composite
+def shifts(draw, base: date) -> list[Shift]:
+    made: list[Shift] = []
+    cursor = local(base - timedelta(days=2), time(0))
+    for _ in range(draw(st.integers(0, 24))):
+        cursor += timedelta(minutes=draw(st.integers(0, 60 * 60)))
+        local_start = cursor.astimezone(OSLO)
+        start = local(local_start.date(), time(local_start.hour, draw(st.sampled_from([0, 30]))))
+        if made and start < made[-1].end:
+            start = made[-1].end
+        end = start + timedelta(minutes=draw(st.integers(3 * 60, 13 * 60)))
+        made.append(Shift(start, end, planner.shift_kind(start, end, OSLO)))
+        cursor = end
+    return made
+
+
+@st.composite
+def scenarios(draw):
+    base = draw(st.sampled_from(BASES))
+    rota = draw(shifts(base))
+    quiet_start = time(draw(st.integers(19, 23)), draw(st.sampled_from([0, 30])))
+    quiet_end = time(draw(st.integers(5, 9)), draw(st.sampled_from([0, 30])))
+    prefs = Preferences(quiet_start=quiet_start, quiet_end=quiet_end, night_ok=draw(st.booleans()))
+    windows = {
+        kind: Window(
+            timedelta(minutes=draw(st.integers(0, 10 * 60))),
+            timedelta(minutes=draw(st.integers(15, 180))),
+        )
+        for kind in ShiftKind
+    }
+    policy = Policy(windows=windows, weekly_cap=draw(st.integers(1, 4)))
+    now = local(base, time(0)) + timedelta(minutes=draw(st.integers(0, 7 * 24 * 60)))
+    items = []
+    for n in range(draw(st.integers(1, 6))):
+        due = base + timedelta(days=draw(st.integers(-10, 30)))
+        opens = now - timedelta(days=draw(st.integers(0, 20)))
+        items.append(Item(f"a:1:m{n}:{due}", opens=opens, due=due, required=draw(st.booleans())))
+    sent = []
+    for n in range(draw(st.integers(0, 4))):
+        at = now - timedelta(hours=draw(st.integers(1, 24 * 10)))
+        sent.append(Sent(f"x:{n}", at, counts=draw(st.booleans())))
+    return now, rota, prefs, policy, items, sent
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_no_reminder_in_a_forbidden_period_and_the_cap_holds(scenario):
+    now, rota, prefs, policy, items, sent = scenario
+    planned = planner.plan(now, rota, prefs, policy, items, sent, horizon=timedelta(weeks=3))
+
+    assert broken_rules(planned, rota, prefs, policy, now=now, required=False, sent=sent) == []
+    required = {item.ref for item in items if item.required}
+    for reminder in planned:
+        if reminder.item in required and rota:
+            assert in_learning_window(reminder.send_at, rota, policy), reminder
+    weeks = Counter(planner.week_of(r.send_at, OSLO) for r in planned)
+    counted = Counter(planner.week_of(s.at, OSLO) for s in sent if s.counts)
+    for week, count in weeks.items():
+        assert count + counted[week] <= policy.weekly_cap
+    assert len({r.key for r in planned}) == len(planned), "each key at most once"
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenarios())
+def test_snoozing_never_lands_in_a_forbidden_period(scenario):
+    now, rota, prefs, policy, _items, _sent = scenario
+    found = planner.next_suitable_time(now, rota, prefs, policy, required=True)
+    if found is not None:
+        reminder = planner.Reminder("k", "i", planner.Stage.OPENS, found)
+        assert broken_rules([reminder], rota, prefs, policy, now=now, required=False) == []
+
+
+def test_the_strategy_reaches_dst_weeks():
+    assert any(
+        datetime.combine(base, time(12), tzinfo=OSLO).utcoffset()
+        != datetime.combine(base + timedelta(days=7), time(12), tzinfo=OSLO).utcoffset()
+        for base in BASES
+    )
