@@ -1,7 +1,7 @@
 """group runs
 
 Revision ID: ea7f37e75073
-Revises: 55c51e658404
+Revises: 55c51e658404, 7e5a1c2b9d40 (also joins the two heads those left)
 Create Date: 2026-11-23 18:52:54.195796
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ea7f37e75073'
-down_revision = '55c51e658404'
+down_revision = ('55c51e658404', '7e5a1c2b9d40')
 branch_labels = None
 depends_on = None
 
