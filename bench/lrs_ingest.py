@@ -113,6 +113,20 @@ class Statements:
         return statement
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by gunicorn (its master and workers): unlike the wall-clock rate,
+    barely moved by other work on the machine. Linux only; 0.0 elsewhere."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for process in [str(pid), *children]:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    except OSError:
+        return 0.0
+    return total
+
+
 def lms(instance: Path, env: dict, *args: str) -> str:
     done = subprocess.run(
         [str(Path(sys.executable).with_name("lms")), *args],
@@ -171,7 +185,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        run(options, f"http://127.0.0.1:{port}/xapi", key, secret)
+        run(options, f"http://127.0.0.1:{port}/xapi", key, secret, server.pid)
     finally:
         server.terminate()
         try:
@@ -180,7 +194,7 @@ def main() -> None:
             server.kill()
 
 
-def run(options, endpoint: str, key: str, secret: str) -> None:
+def run(options, endpoint: str, key: str, secret: str, pid: int) -> None:
     http = requests.Session()
     http.auth = (key, secret)
     http.headers["X-Experience-API-Version"] = "1.0.3"
@@ -194,11 +208,15 @@ def run(options, endpoint: str, key: str, secret: str) -> None:
         http.get(f"{endpoint}/statements", params={"limit": 1}, timeout=60)
     database = options.database_url.split("://")[0] if options.database_url else "sqlite"
     print(f"database: {database}; {options.statements} statements in batches of {options.batch}")
-    print(f"{'stored':>9}  {'statements/s':>12}  {'p50 batch ms':>12}  {'p95 batch ms':>12}")
+    print(
+        f"{'stored':>9}  {'statements/s':>12}  {'p50 batch ms':>12}  {'p95 batch ms':>12}  "
+        f"{'server CPU ms/batch':>19}"
+    )
     made = Statements()
     since_mark = None
     window_started, window_count, window_latencies = time.perf_counter(), 0, []
-    rates = []
+    window_cpu = server_cpu(pid)
+    rates, cpus = [], []
     for sent in range(0, options.statements, options.batch):
         batch = [made.next() for _ in range(min(options.batch, options.statements - sent))]
         started = time.perf_counter()
@@ -216,10 +234,20 @@ def run(options, endpoint: str, key: str, secret: str) -> None:
             rates.append(rate)
             latencies = sorted(window_latencies)
             p95 = latencies[int(len(latencies) * 0.95) - 1] if len(latencies) > 1 else latencies[0]
-            print(f"{stored:>9}  {rate:>12.0f}  {statistics.median(latencies):>12.1f}  {p95:>12.1f}")
+            cpu_now = server_cpu(pid)
+            cpu = (cpu_now - window_cpu) * 1000 / len(latencies)
+            cpus.append(cpu)
+            print(
+                f"{stored:>9}  {rate:>12.0f}  {statistics.median(latencies):>12.1f}  {p95:>12.1f}  "
+                f"{cpu:>19.1f}"
+            )
             window_started, window_count, window_latencies = time.perf_counter(), 0, []
-    print(f"rate first window {rates[0]:.0f}/s, last window {rates[-1]:.0f}/s "
-          f"({rates[-1] / rates[0]:.2f} of the first)")  # fmt: skip
+            window_cpu = cpu_now
+    print(
+        f"rate first window {rates[0]:.0f}/s, last window {rates[-1]:.0f}/s "
+        f"({rates[-1] / rates[0]:.2f} of the first); server CPU per batch first {cpus[0]:.1f} ms, "
+        f"last {cpus[-1]:.1f} ms; load average now {os.getloadavg()[0]:.1f}"
+    )
 
     learner = made.agent("learner42")
     queries = {

@@ -605,27 +605,34 @@ def query_statements(
         window.append(c.stored <= until)
     if after is not None:
         stored, pk = parse_cursor(after)
+        # The plain bound first, so the (…, stored, id) indexes give the range.
         if ascending:
-            window.append(sa.or_(c.stored > stored, sa.and_(c.stored == stored, c.id > pk)))
+            window += [c.stored >= stored, sa.or_(c.stored > stored, c.id > pk)]
         else:
-            window.append(sa.or_(c.stored < stored, sa.and_(c.stored == stored, c.id < pk)))
+            window += [c.stored <= stored, sa.or_(c.stored < stored, c.id < pk)]
     order = (c.stored.asc(), c.id.asc()) if ascending else (c.stored.desc(), c.id.desc())
     columns = (c.id, c.stored, c.statement)
     rows = list(
         session.execute(sa.select(*columns).where(*window, *own).order_by(*order).limit(limit + 1))
     )
     if own:
-        # Statements referring to a matching one: a short list (StatementRef objects are rare),
-        # merged into the page in order.
+        # Statements referring to a matching one, merged into the page in order. Driven from the
+        # StatementRef statements (few, on the ref_target index) and checking each one's target,
+        # so the cost follows their number, not the number of statements matching the filters.
         theirs = _filters(
             target, agent, verb, activity, registration, related_activities, related_agents
         )
+        referrer = statements.alias("referrer")
+        matching_target = sa.exists(
+            sa.select(1)
+            .select_from(target)
+            .where(target.c.statement_id == referrer.c.ref_target, *theirs)
+        )
+        referring_ids = sa.select(referrer.c.id).where(
+            referrer.c.ref_target.is_not(None), matching_target
+        )
         referring = (
-            sa.select(*columns)
-            .join(target, target.c.statement_id == c.ref_target)
-            .where(c.ref_target.is_not(None), *window, *theirs)
-            .order_by(*order)
-            .limit(limit + 1)
+            sa.select(*columns).where(c.id.in_(referring_ids), *window).order_by(*order).limit(limit + 1)
         )
         have = {row.id for row in rows}
         extra = [row for row in session.execute(referring) if row.id not in have]
