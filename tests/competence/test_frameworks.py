@@ -147,3 +147,19 @@ def test_admin_uploads_a_framework_and_a_broken_one_is_refused_on_the_page(app, 
 def test_only_admins_import_frameworks(org, client):
     client.sign_in(org.manager)
     assert client.get("/admin/competence").status_code == 403
+
+
+def test_the_commands_load_export_and_import_frameworks(app, tmp_path):
+    from lms.cli import main
+
+    runner = app.test_cli_runner()
+    loaded = runner.invoke(main, ["competence", "load-shipped"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "DHK: 18 competences" in loaded.output
+    exported = runner.invoke(main, ["competence", "export", "DHK"])
+    assert exported.stdout_bytes == DHK.read_bytes()
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(_broken(DHK.read_bytes(), 3, ",,Uten kode,,2,,,,,,,,0,,,,"))
+    refused = runner.invoke(main, ["competence", "import", str(broken)])
+    assert refused.exit_code == 1
+    assert "broken.csv: linje 3: «ID number» mangler" in refused.output
