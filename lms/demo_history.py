@@ -13,6 +13,7 @@ from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.learning import services as learning
 from lms.organisation.models import Person, Role, Unit
+from lms.reminders.demo import add_rotas_and_reminders
 from lms.workshops.demo import add_workshop_history
 
 REFLECTION = "Jeg tar med meg at jeg skal si fra tidligere når noe er uklart."
@@ -59,6 +60,7 @@ def add_learning_history(units: DemoUnits, staff: list[Person], today: date) -> 
             _take(person, version, plan)
             made += 1
     add_workshop_history(units.nursing_home[-1], staff, today)
+    add_rotas_and_reminders(staff, today)
     return made
 
 

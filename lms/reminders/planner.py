@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -192,48 +193,84 @@ def _subtract(windows: list[Interval], taken: list[Interval]) -> list[Interval]:
     return result
 
 
+@functools.lru_cache(maxsize=65536)
+def _local_ts(day: date, at: time, zone: ZoneInfo) -> int:
+    """``day`` at ``at`` in ``zone`` as POSIX seconds (cached: every plan asks for the same few)."""
+    return int(datetime.combine(day, at, tzinfo=zone).timestamp())
+
+
 def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+    return _dt(_local_ts(day, at, zone))
 
 
-def _days(start: datetime, end: datetime, zone: ZoneInfo) -> list[date]:
-    first = start.astimezone(zone).date() - timedelta(days=1)
-    last = end.astimezone(zone).date() + timedelta(days=1)
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+def _ts(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _dt(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _as_datetimes(intervals: Iterable[tuple[int, int]]) -> list[Interval]:
+    return [(_dt(a), _dt(b)) for a, b in intervals]
+
+
+def _day_range(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    return (
+        start.astimezone(zone).date() - timedelta(days=1),
+        end.astimezone(zone).date() + timedelta(days=1),
+    )
 
 
 def quiet_periods(start: datetime, end: datetime, preferences: Preferences) -> list[Interval]:
     """The person's quiet hours that touch [start, end), in UTC."""
-    zone, qs, qe = preferences.zone, preferences.quiet_start, preferences.quiet_end
+    first, last = _day_range(start, end, preferences.zone)
+    return _as_datetimes(
+        _quiet(first, last, preferences.zone, preferences.quiet_start, preferences.quiet_end)
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _quiet(first: date, last: date, zone: ZoneInfo, qs: time, qe: time) -> tuple[tuple[int, int], ...]:
     if qs == qe:
-        return []
+        return ()
     periods = []
-    for day in _days(start, end, zone):
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
         if qs > qe:
-            periods.append((_local(day, qs, zone), _local(day + timedelta(days=1), qe, zone)))
+            periods.append((_local_ts(day, qs, zone), _local_ts(day + timedelta(days=1), qe, zone)))
         else:
-            periods.append((_local(day, qs, zone), _local(day, qe, zone)))
-    return _merge(periods)
+            periods.append((_local_ts(day, qs, zone), _local_ts(day, qe, zone)))
+    return tuple(_merge(periods))
+
+
+_Timed = tuple[int, int, ShiftKind]
+"""A shift as POSIX seconds: start, end, kind (the planner's inner loops use these)."""
 
 
 def rest_periods(shifts: Sequence[Shift], policy: Policy, zone: ZoneInfo) -> list[Interval]:
     """The rest after runs of night shifts, and quick-return gaps (sorted, merged)."""
-    periods: list[Interval] = []
-    ordered = sorted(shifts, key=lambda s: s.start)
-    for index, shift in enumerate(ordered):
-        following = ordered[index + 1] if index + 1 < len(ordered) else None
-        if following is not None and following.start - shift.end < policy.min_rest:
-            periods.append((shift.end, following.start))
-        if shift.kind is ShiftKind.NIGHT:
-            next_night = following is not None and following.kind is ShiftKind.NIGHT
-            if next_night and following.start - shift.end < timedelta(hours=24):
-                periods.append((shift.end, following.start))  # between nights of a run: sleep
+    timed = sorted((_ts(s.start), _ts(s.end), s.kind) for s in shifts)
+    return _as_datetimes(_rest(timed, policy, zone))
+
+
+def _rest(timed: Sequence[_Timed], policy: Policy, zone: ZoneInfo) -> list[tuple[int, int]]:
+    periods: list[tuple[int, int]] = []
+    min_rest = int(policy.min_rest.total_seconds())
+    night = ShiftKind.NIGHT
+    for index, (_start, end, kind) in enumerate(timed):
+        following = timed[index + 1] if index + 1 < len(timed) else None
+        if following is not None and following[0] - end < min_rest:
+            periods.append((end, following[0]))
+        if kind is night:
+            if following is not None and following[2] is night and following[0] - end < 86400:
+                periods.append((end, following[0]))  # between nights of a run: sleep
                 continue
-            last_day = shift.end.astimezone(zone).date()
-            until = _local(last_day, policy.night_rest_until, zone)
+            last_day = datetime.fromtimestamp(end, zone).date()
+            until = _local_ts(last_day, policy.night_rest_until, zone)
             if following is not None:
-                until = min(until, following.start)
-            periods.append((shift.end, max(shift.end, until)))
+                until = min(until, following[0])
+            periods.append((end, max(end, until)))
     return _merge(periods)
 
 
@@ -243,11 +280,21 @@ def rest_periods(shifts: Sequence[Shift], policy: Policy, zone: ZoneInfo) -> lis
 @dataclass
 class Calendar:
     """One person's suitable times between ``start`` and ``end``: windows for required items and
-    for the rest, with every forbidden period taken out. Built once per person per plan."""
+    for the rest, with every forbidden period taken out (POSIX seconds). Built once per person per
+    plan."""
 
-    required: list[Interval]
-    free: list[Interval]
-    forbidden: list[Interval]
+    required: list[tuple[int, int]]
+    forbidden: list[tuple[int, int]]
+    span: tuple[int, int]
+    at_work: list[tuple[int, int]]
+    _free: list[tuple[int, int]] | None = None
+
+    @property
+    def free(self) -> list[tuple[int, int]]:
+        """Free time less forbidden periods (made when first asked for: most plans never do)."""
+        if self._free is None:
+            self._free = _subtract(_subtract([self.span], self.at_work), self.forbidden)
+        return self._free
 
     @staticmethod
     def build(
@@ -258,49 +305,59 @@ class Calendar:
         policy: Policy,
     ) -> Calendar:
         zone = preferences.zone
-        ordered = sorted(shifts, key=lambda s: s.start)
-        near = [s for s in ordered if s.end > start - timedelta(days=3) and s.start < end]
-        quiet = quiet_periods(start, end, preferences)
+        low, high = _ts(start) - 3 * 86400, _ts(end)
+        timed = sorted((_ts(s.start), _ts(s.end), s.kind) for s in shifts)
+        near = [t for t in timed if t[1] > low and t[0] < high]
+        first_day, last_day = _day_range(start, end, zone)
+        quiet = list(_quiet(first_day, last_day, zone, preferences.quiet_start, preferences.quiet_end))
         if preferences.night_ok:
-            on_late_shift = _merge(
-                (s.start, s.end) for s in near if s.kind in (ShiftKind.EVENING, ShiftKind.NIGHT)
-            )
-            quiet = _subtract(quiet, on_late_shift)
-        rest = rest_periods(near, policy, zone)
-        forbidden = _merge([*quiet, *rest])
+            late = (ShiftKind.EVENING, ShiftKind.NIGHT)
+            quiet = _subtract(quiet, _merge((a, b) for a, b, kind in near if kind in late))
+        forbidden = _merge([*quiet, *_rest(near, policy, zone)])
 
-        if ordered:
+        if timed:
             required = []
-            for shift in near:
-                window = policy.windows.get(shift.kind)
+            windows = {
+                kind: (int(w.offset.total_seconds()), int(w.length.total_seconds()))
+                for kind, w in policy.windows.items()
+            }
+            for shift_start, shift_end, kind in near:
+                window = windows.get(kind)
                 if window is None:
                     continue
-                opens = shift.start + window.offset
-                closes = min(opens + window.length, shift.end)
+                opens = shift_start + window[0]
+                closes = min(opens + window[1], shift_end)
                 if opens < closes:
                     required.append((opens, closes))
             required = _merge(required)
         else:
             first, last = policy.office_hours
             required = [
-                (_local(day, first, zone), _local(day, last, zone))
-                for day in _days(start, end, zone)
+                (_local_ts(day, first, zone), _local_ts(day, last, zone))
+                for day in (
+                    first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)
+                )
                 if day.weekday() < 5
             ]
-        days = _days(start, end, zone)
-        awake = _merge(
-            (_local(day, time(0), zone), _local(day + timedelta(days=1), time(0), zone)) for day in days
+        span = (
+            _local_ts(first_day, time(0), zone),
+            _local_ts(last_day + timedelta(days=1), time(0), zone),
         )
-        at_work = _merge((s.start, s.end) for s in near)
-        free = _subtract(awake, at_work)
         return Calendar(
             required=_subtract(required, forbidden),
-            free=_subtract(free, forbidden),
             forbidden=forbidden,
+            span=span,
+            at_work=_merge((a, b) for a, b, _kind in near),
         )
 
     def next_time(self, after: datetime, required: bool) -> datetime | None:
         """The first suitable time at or after ``after``, or None within the planned span."""
+        found = self.next_ts(_ts(after), required)
+        if found is None:
+            return None
+        return after if found == _ts(after) else _dt(found)
+
+    def next_ts(self, after: int, required: bool) -> int | None:
         windows = self.required if required else self.free
         index = bisect.bisect_right(windows, (after, after))
         if index > 0 and windows[index - 1][1] > after:
@@ -346,23 +403,25 @@ def plan(
     sent = list(sent)
     sent_keys = {s.key for s in sent}
     calendar = Calendar.build(now, now + horizon, shifts, preferences, policy)
-    end = now + horizon
+    now_ts = _ts(now)
+    end = _ts(now + horizon)
     candidates: list[Reminder] = []
     for item in items:
-        triggers = stage_triggers(item, zone)
+        triggers = [(stage, _ts(at)) for stage, at in stage_triggers(item, zone)]
         last_sent = max(
             (i for i, (stage, _) in enumerate(triggers) if reminder_key(item.ref, stage) in sent_keys),
             default=-1,
         )
         for index in range(last_sent + 1, len(triggers)):
             stage, trigger = triggers[index]
-            at = calendar.next_time(max(trigger, now), item.required)
+            at = calendar.next_ts(max(trigger, now_ts), item.required)
             if at is None or at >= end:
                 continue
             following = triggers[index + 1][1] if index + 1 < len(triggers) else None
             if following is not None and at >= following:
                 continue
-            candidates.append(Reminder(reminder_key(item.ref, stage), item.ref, stage, at))
+            send_at = now if at == now_ts else _dt(at)
+            candidates.append(Reminder(reminder_key(item.ref, stage), item.ref, stage, send_at))
     return _within_cap(candidates, sent, policy.weekly_cap, zone)
 
 

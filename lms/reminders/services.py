@@ -31,15 +31,16 @@ from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from lms.assignments.models import Assignment
-from lms.assignments.services import assignments_for
 from lms.content.localised import pick
+from lms.content.models import LearningModule
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.models import Attempt
 from lms.mail import queue_mail
-from lms.organisation.models import Person, Role, RoleAssignment
+from lms.organisation.models import Person, Role, RoleAssignment, Unit
 from lms.organisation.services import unit_ids_below
 from lms.reminders import channels, planner
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference, UnitReminderPolicy
@@ -74,47 +75,93 @@ class OpenItem:
 
 def open_items(person: Person) -> list[OpenItem]:
     """The person's assigned modules not yet completed (the earliest due date per module)."""
+    return open_items_for([person]).get(person.id, [])
+
+
+def open_items_for(people: Sequence[Person]) -> dict[int, list[OpenItem]]:
+    """``open_items`` for many people in a fixed number of queries (the reminder job runs it for
+    everyone every few minutes): assignments reach a person directly, or through a unit at or
+    above one where they hold a role (and that role, when the assignment names one)."""
+    ids = [p.id for p in people]
+    if not ids:
+        return {}
+    parents = dict(db.session.execute(sa.select(Unit.id, Unit.parent_id)).all())
+    held: dict[int, list[tuple[int, Role]]] = {}
+    for person_id, unit_id, role in db.session.execute(
+        sa.select(RoleAssignment.person_id, RoleAssignment.unit_id, RoleAssignment.role).where(
+            RoleAssignment.person_id.in_(ids)
+        )
+    ):
+        held.setdefault(person_id, []).append((unit_id, role))
+    assignments = db.session.scalars(
+        sa.select(Assignment).options(
+            selectinload(Assignment.module).selectinload(LearningModule.current_version)
+        )
+    ).all()
     completed = set(
-        db.session.scalars(
-            sa.select(Attempt.module_id).where(
-                Attempt.person_id == person.id,
+        db.session.execute(
+            sa.select(Attempt.person_id, Attempt.module_id).where(
+                Attempt.person_id.in_(ids),
                 Attempt.completed_at.is_not(None),
                 sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
             )
-        )
+        ).all()
     )
-    earliest: dict[str, Assignment] = {}
-    for assignment in assignments_for(person):
-        if assignment.module_id in completed or assignment.module.current_version is None:
-            continue
-        known = earliest.get(assignment.module_id)
-        if known is None or assignment.due_on < known.due_on:
-            earliest[assignment.module_id] = assignment
-    items = []
-    for module_id, assignment in earliest.items():
-        manifest = assignment.module.current_version.manifest
-        ref = f"a:{person.id}:{module_id}:{assignment.due_on.isoformat()}"
-        items.append(
-            OpenItem(
-                item=planner.Item(ref=ref, opens=assignment.created_at, due=assignment.due_on),
-                kind="assignment",
-                titles=manifest["title"],
-                minutes=int(manifest.get("minutes", 5)),
-                path=f"/learn/{module_id}",
+    found: dict[int, list[OpenItem]] = {}
+    for person in people:
+        reach: set[tuple[int, Role]] = set()
+        for unit_id, role in held.get(person.id, []):
+            at: int | None = unit_id
+            while at is not None:
+                reach.add((at, role))
+                at = parents.get(at)
+        units = {unit for unit, _ in reach}
+        earliest: dict[str, Assignment] = {}
+        for a in assignments:
+            if a.person_id is not None:
+                if a.person_id != person.id:
+                    continue
+            elif a.unit_id not in units or (a.role is not None and (a.unit_id, a.role) not in reach):
+                continue
+            if (person.id, a.module_id) in completed or a.module.current_version is None:
+                continue
+            known = earliest.get(a.module_id)
+            if known is None or a.due_on < known.due_on:
+                earliest[a.module_id] = a
+        items = []
+        for module_id, a in earliest.items():
+            manifest = a.module.current_version.manifest
+            ref = f"a:{person.id}:{module_id}:{a.due_on.isoformat()}"
+            items.append(
+                OpenItem(
+                    item=planner.Item(ref=ref, opens=a.created_at, due=a.due_on),
+                    kind="assignment",
+                    titles=manifest["title"],
+                    minutes=int(manifest.get("minutes", 5)),
+                    path=f"/learn/{module_id}",
+                )
             )
-        )
-    return items
+        if items:
+            found[person.id] = items
+    return found
 
 
 def preferences_of(person_id: int) -> ReminderPreference:
-    found = db.session.get(ReminderPreference, person_id)
-    if found is None:
-        found = ReminderPreference(
-            person_id=person_id, email=True, push=False, sms=False, night_ok=False
-        )
-        defaults = planner.Preferences()
-        found.quiet_start, found.quiet_end = defaults.quiet_start, defaults.quiet_end
-    return found
+    return db.session.get(ReminderPreference, person_id) or default_preferences(person_id)
+
+
+def default_preferences(person_id: int) -> ReminderPreference:
+    """What a person who never chose gets: e-mail and the in-app list, quiet 22:00-08:00."""
+    defaults = planner.Preferences()
+    return ReminderPreference(
+        person_id=person_id,
+        email=True,
+        push=False,
+        sms=False,
+        night_ok=False,
+        quiet_start=defaults.quiet_start,
+        quiet_end=defaults.quiet_end,
+    )
 
 
 def planner_preferences(stored: ReminderPreference) -> planner.Preferences:
@@ -140,6 +187,21 @@ def policy_for(person_id: int) -> planner.Policy:
     if row is None:
         return planner.Policy(weekly_cap=cap)
     return policy_from_row(row)
+
+
+def policies_for(person_ids: Sequence[int]) -> dict[int, planner.Policy]:
+    """``policy_for`` for many people in two queries."""
+    cap = int(current_app.config.get("REMINDER_WEEKLY_CAP", 2))
+    rows = {row.unit_id: row for row in db.session.scalars(sa.select(UnitReminderPolicy))}
+    found: dict[int, planner.Policy] = {}
+    for person_id, unit_id in db.session.execute(
+        sa.select(RoleAssignment.person_id, RoleAssignment.unit_id)
+        .where(RoleAssignment.person_id.in_(list(person_ids)))
+        .order_by(RoleAssignment.id)
+    ):
+        if person_id not in found and unit_id in rows:
+            found[person_id] = policy_from_row(rows[unit_id])
+    return {pid: found.get(pid) or planner.Policy(weekly_cap=cap) for pid in person_ids}
 
 
 def policy_from_row(row: UnitReminderPolicy) -> planner.Policy:
@@ -184,18 +246,25 @@ class PersonPlan:
 
 def plan_for(people: Sequence[Person], now: datetime, horizon: timedelta = HORIZON) -> list[PersonPlan]:
     """Each person's planned reminders from ``now``."""
-    with_items = [(p, open_items(p)) for p in people]
-    with_items = [(p, items) for p, items in with_items if items]
+    items_of = open_items_for(people)
+    with_items = [(p, items_of[p.id]) for p in people if p.id in items_of]
     ids = [p.id for p, _ in with_items]
     shifts = shifts_between(ids, now - timedelta(days=3), now + horizon)
     sent = sent_of(ids, now - LOOK_BACK)
+    stored = {
+        row.person_id: row
+        for row in db.session.scalars(
+            sa.select(ReminderPreference).where(ReminderPreference.person_id.in_(ids))
+        )
+    }
+    policies = policies_for(ids)
     plans = []
     for person, items in with_items:
         reminders = planner.plan(
             now,
             shifts.get(person.id, []),
-            planner_preferences(preferences_of(person.id)),
-            policy_for(person.id),
+            planner_preferences(stored.get(person.id) or default_preferences(person.id)),
+            policies[person.id],
             [i.item for i in items],
             sent.get(person.id, []),
             horizon=horizon,
@@ -441,8 +510,9 @@ def digest_lines(manager: Person, today: date) -> list[DigestLine]:
     ).all()
     lines = []
     locale = manager.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    items_of = open_items_for(people)
     for person in people:
-        for item in open_items(person):
+        for item in items_of.get(person.id, []):
             due = item.item.due
             if due is not None and due <= today + timedelta(days=7):
                 lines.append(DigestLine(person.name, pick(item.titles, locale), due))
