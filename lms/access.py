@@ -23,18 +23,25 @@ LEADING_ROLES = frozenset({Role.MANAGER, Role.FACILITATOR, Role.ADMIN})
 """Roles that act on a unit and the units below it."""
 
 
+def held_roles(person: Person) -> tuple[tuple[Role, int], ...]:
+    """The (role, unit id) pairs ``person`` holds, read once per request."""
+    cache = g.setdefault("held_roles", {})
+    if person.id not in cache:
+        query = sa.select(RoleAssignment.role, RoleAssignment.unit_id).where(
+            RoleAssignment.person_id == person.id
+        )
+        cache[person.id] = tuple((row.role, row.unit_id) for row in db.session.execute(query))
+    return cache[person.id]
+
+
 def acted_on_unit_ids(person: Person, roles: Iterable[Role] = LEADING_ROLES) -> frozenset[int]:
     """The units ``person`` acts on through any of ``roles`` (cached for the request)."""
     roles = frozenset(roles)
     cache = g.setdefault("acted_on_unit_ids", {})
     key = (person.id, roles)
     if key not in cache:
-        roots = db.session.scalars(
-            sa.select(RoleAssignment.unit_id).where(
-                RoleAssignment.person_id == person.id, RoleAssignment.role.in_(roles)
-            )
-        )
-        cache[key] = frozenset(unit_ids_below(roots))
+        roots = {unit_id for role, unit_id in held_roles(person) if role in roles}
+        cache[key] = frozenset(unit_ids_below(roots)) if roots else frozenset()
     return cache[key]
 
 
@@ -43,7 +50,7 @@ def can_act_on_unit(person: Person, unit_id: int, roles: Iterable[Role] = LEADIN
 
 
 def is_admin(person: Person) -> bool:
-    return bool(acted_on_unit_ids(person, {Role.ADMIN}))
+    return any(role is Role.ADMIN for role, _unit in held_roles(person))
 
 
 def can_act_on_person(actor: Person, person_id: int, roles: Iterable[Role] | None = None) -> bool:

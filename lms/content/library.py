@@ -10,14 +10,18 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
+from markupsafe import Markup
 
+from lms.content.cards.base import Card
 from lms.content.package import Module, load_package
 from lms.plugins import card_types
 
 _parsed: dict[str, Module] = {}
+_rendered: dict[tuple[str, str, str], Markup] = {}
 _lock = threading.Lock()
 
 
@@ -61,3 +65,13 @@ def load(module_id: str, content_hash: str) -> Module:
             module = _parsed.get(content_hash) or parse(stored_folder(module_id, content_hash))
             _parsed[content_hash] = module
     return module
+
+
+def rendered_once(module: Module, card: Card, locale: str, render: Callable[..., Markup]) -> Markup:
+    """The card as shown before it is answered, rendered the first time it is asked for in
+    ``locale``; a version's content never changes, so neither does this."""
+    key = (module.content_hash, card.id, locale)
+    html = _rendered.get(key)
+    if html is None:
+        html = _rendered[key] = render(card, locale=locale, response=None, grade=None, error=None)
+    return html

@@ -19,9 +19,11 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from lms.access import for_owner, signed_in
+from lms.content import library
 from lms.content import services as content
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
@@ -74,7 +76,6 @@ def card(attempt: Attempt, index: int):
             error = str(problem)
     answer = services.answer_for(attempt, card)
     card_type = card_types()[card.type]
-    grade = card_type.grade(card, answer.response) if answer is not None else None
     return render_template(
         "learning/card.html",
         attempt=attempt,
@@ -82,16 +83,20 @@ def card(attempt: Attempt, index: int):
         card=card,
         card_type=card_type,
         answer=answer,
-        body=card_type.render(
-            card,
-            locale=_locale(),
-            response=answer.response if answer else None,
-            grade=grade,
-            error=error,
-        ),
+        body=_card_body(module, card, answer, error),
         error=error,
         locale=_locale(),
     ), (422 if error else 200)
+
+
+def _card_body(module, card, answer, error: str | None) -> Markup:
+    """A card not yet answered looks the same for everyone: it is rendered once per language."""
+    card_type = card_types()[card.type]
+    if answer is None and error is None:
+        return library.rendered_once(module, card, _locale(), card_type.render)
+    grade = card_type.grade(card, answer.response) if answer is not None else None
+    response = answer.response if answer is not None else None
+    return card_type.render(card, locale=_locale(), response=response, grade=grade, error=error)
 
 
 def _take_response(attempt: Attempt, module, card):
