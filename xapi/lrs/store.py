@@ -74,11 +74,14 @@ statement_agents = sa.Table(
     ),
     sa.Column("agent_key", sa.String(64), primary_key=True),
     sa.Column("direct", sa.Boolean, nullable=False),
+    sa.Column("stored", UTCDateTime),
     sa.Index(None, "agent_key", "statement_pk"),
+    sa.Index(None, "agent_key", "stored", "statement_pk"),
 )
 """Every identified agent or group a statement mentions. ``direct``: it is the actor or the object
 (or a member of a group that is), which is what the ``agent`` filter matches without
-``related_agents``."""
+``related_agents``. ``stored`` repeats the statement's, so a query by agent reads its page in order
+off the index however many statements the agent has."""
 
 statement_activities = sa.Table(
     "xapi_lrs_statement_activity",
@@ -90,10 +93,13 @@ statement_activities = sa.Table(
         primary_key=True,
     ),
     sa.Column("activity_key", sa.String(64), primary_key=True),
+    sa.Column("stored", UTCDateTime),
     sa.Index(None, "activity_key", "statement_pk"),
+    sa.Index(None, "activity_key", "stored", "statement_pk"),
 )
 """Every activity a statement mentions: its object, its context activities, and those of a
-SubStatement object (the ``related_activities`` filter)."""
+SubStatement object (the ``related_activities`` filter); ``stored`` as in
+``xapi_lrs_statement_agent``."""
 
 
 activities = sa.Table(
@@ -395,8 +401,10 @@ def _insert(
     ).all()
     agent_rows, activity_rows = [], []
     for (pk,), (agents, activities) in zip(inserted, related, strict=True):
-        agent_rows += [{"statement_pk": pk, "agent_key": k, "direct": d} for k, d in agents.items()]
-        activity_rows += [{"statement_pk": pk, "activity_key": key} for key in activities]
+        agent_rows += [
+            {"statement_pk": pk, "agent_key": k, "direct": d, "stored": now} for k, d in agents.items()
+        ]
+        activity_rows += [{"statement_pk": pk, "activity_key": key, "stored": now} for key in activities]
     if agent_rows:
         session.execute(statement_agents.insert(), agent_rows)
     if activity_rows:
@@ -598,23 +606,65 @@ def query_statements(
     target = statements.alias("target")
     own = _filters(statements, agent, verb, activity, registration, related_activities, related_agents)
     c = statements.c
-    window = [c.voided.is_(False)]
-    if since is not None:
-        window.append(c.stored > since)
-    if until is not None:
-        window.append(c.stored <= until)
-    if after is not None:
-        stored, pk = parse_cursor(after)
-        # The plain bound first, so the (…, stored, id) indexes give the range.
+    # With an agent or related-activities filter the page is read in order off the link table's
+    # (key, stored, statement_pk) index; otherwise off the statement table's (…, stored, id) ones.
+    link, link_key, link_where = None, None, []
+    if agent is not None:
+        link, link_key = statement_agents, agent_key(agent)
+        if not related_agents:
+            link_where.append(statement_agents.c.direct.is_(True))
+    elif activity is not None and related_activities:
+        link, link_key = statement_activities, iri_key(activity)
+    if link is not None:
+        key_column = link.c.agent_key if link is statement_agents else link.c.activity_key
+        stored_column, id_column = link.c.stored, link.c.statement_pk
+        driven = _filters(
+            statements,
+            None if link is statement_agents else agent,
+            verb,
+            None if link is statement_activities else activity,
+            registration,
+            related_activities,
+            related_agents,
+        )
+        source = link.join(statements, c.id == link.c.statement_pk)
+        main_where = [key_column == link_key, *link_where, *driven]
+    else:
+        stored_column, id_column = c.stored, c.id
+        source = statements
+        main_where = own
+
+    def window_on(stored_at, row_id) -> list:
+        found = []
+        if since is not None:
+            found.append(stored_at > since)
+        if until is not None:
+            found.append(stored_at <= until)
+        if after is not None:
+            stored, pk = parse_cursor(after)
+            # The plain bound first, so the (…, stored, id) indexes give the range.
+            if ascending:
+                found += [stored_at >= stored, sa.or_(stored_at > stored, row_id > pk)]
+            else:
+                found += [stored_at <= stored, sa.or_(stored_at < stored, row_id < pk)]
+        return found
+
+    def order_on(stored_at, row_id) -> tuple:
         if ascending:
-            window += [c.stored >= stored, sa.or_(c.stored > stored, c.id > pk)]
-        else:
-            window += [c.stored <= stored, sa.or_(c.stored < stored, c.id < pk)]
-    order = (c.stored.asc(), c.id.asc()) if ascending else (c.stored.desc(), c.id.desc())
+            return stored_at.asc(), row_id.asc()
+        return stored_at.desc(), row_id.desc()
+
     columns = (c.id, c.stored, c.statement)
-    rows = list(
-        session.execute(sa.select(*columns).where(*window, *own).order_by(*order).limit(limit + 1))
+    main = (
+        sa.select(*columns)
+        .select_from(source)
+        .where(c.voided.is_(False), *main_where, *window_on(stored_column, id_column))
+        .order_by(*order_on(stored_column, id_column))
+        .limit(limit + 1)
     )
+    rows = list(session.execute(main))
+    window = [c.voided.is_(False), *window_on(c.stored, c.id)]
+    order = order_on(c.stored, c.id)
     if own:
         # Statements referring to a matching one, merged into the page in order. Driven from the
         # StatementRef statements (few, on the ref_target index) and checking each one's target,

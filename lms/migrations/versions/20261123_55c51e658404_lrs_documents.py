@@ -45,9 +45,21 @@ def upgrade():
     with op.batch_alter_table('xapi_lrs_statement', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ref_target', sa.String(length=36), nullable=True))
         batch_op.create_index(batch_op.f('ix_xapi_lrs_statement_ref_target'), ['ref_target'], unique=False)
+    for table, key in (('xapi_lrs_statement_agent', 'agent_key'), ('xapi_lrs_statement_activity', 'activity_key')):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('stored', sa.DateTime(timezone=True), nullable=True))
+            batch_op.create_index(batch_op.f(f'ix_{table}_{key}_stored_statement_pk'), [key, 'stored', 'statement_pk'], unique=False)
+        op.execute(
+            f'UPDATE {table} SET stored = (SELECT xapi_lrs_statement.stored FROM xapi_lrs_statement '
+            f'WHERE xapi_lrs_statement.id = {table}.statement_pk)'
+        )
 
 
 def downgrade():
+    for table, key in (('xapi_lrs_statement_agent', 'agent_key'), ('xapi_lrs_statement_activity', 'activity_key')):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f'ix_{table}_{key}_stored_statement_pk'))
+            batch_op.drop_column('stored')
     with op.batch_alter_table('xapi_lrs_statement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_xapi_lrs_statement_ref_target'))
         batch_op.drop_column('ref_target')
