@@ -201,3 +201,13 @@ class RequirementStatus(db.Model):
     since: Mapped[datetime | None]
     valid_until: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppendOnly(RuntimeError):
+    """Evidence is never changed or deleted once recorded."""
+
+
+@sa.event.listens_for(Evidence, "before_update")
+@sa.event.listens_for(Evidence, "before_delete")
+def _refuse_changes(_mapper, _connection, target: Evidence) -> None:
+    raise AppendOnly(f"evidence {target.id} is append-only")

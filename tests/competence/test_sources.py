@@ -77,3 +77,24 @@ def test_the_demo_matrix_shows_met_expiring_expired_and_missing_cells(app):
         } <= set(kinds)
         manager = db.session.scalar(sa.select(Person).filter_by(name="Yusuf Demir"))
         assert manager is not None
+
+
+def test_evidence_is_append_only(app, org):
+    import pytest
+
+    from lms.competence.models import AppendOnly
+
+    with app.app_context():
+        services.load_shipped()
+        security = services.competences_by_code(["DHK-5"])["DHK-5"]
+        evidence_id = services.record_evidence(org.nurse.id, security, 2, EvidenceKind.MODULE).id
+        db.session.commit()
+        db.session.get(Evidence, evidence_id).level = 3
+        with pytest.raises(AppendOnly):
+            db.session.flush()
+        db.session.rollback()
+        db.session.delete(db.session.get(Evidence, evidence_id))
+        with pytest.raises(AppendOnly):
+            db.session.flush()
+        db.session.rollback()
+        assert db.session.get(Evidence, evidence_id).level == 2
