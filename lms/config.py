@@ -74,6 +74,11 @@ SETTINGS: tuple[Setting, ...] = (
         "SMS gateway: `log` (writes instance/sms.log) or `package.module:factory`",
     ),
     Setting("LMS_PUSH_CONTACT", "mailto:noreply@localhost", "contact sent with web push (VAPID sub)"),
+    Setting(
+        "LMS_SHIFT_FEEDS_PRIVATE",
+        "false",
+        "allow iCalendar shift feeds on private/loopback addresses (tests, closed networks)",
+    ),
 )
 
 _DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
@@ -152,6 +157,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "REMINDER_TICK_MINUTES": float(_read(env, "LMS_REMINDER_TICK_MINUTES")),
         "SMS_GATEWAY": _read(env, "LMS_SMS_GATEWAY"),
         "PUSH_CONTACT": _read(env, "LMS_PUSH_CONTACT"),
+        "SHIFT_FEEDS_PRIVATE": _flag(_read(env, "LMS_SHIFT_FEEDS_PRIVATE")),
         "LRS_ENDPOINT": _read(env, "LMS_LRS_ENDPOINT"),
         "LRS_KEY": _read(env, "LMS_LRS_KEY"),
         "LRS_SECRET": _read(env, "LMS_LRS_SECRET"),

@@ -472,9 +472,17 @@ def resend_snoozed(now: datetime, report: TickReport) -> None:
             report.taken += 1
             continue
         reminder = db.session.get(Reminder, reminder_id)
-        deliver(reminder, db.session.get(Person, reminder.person_id), now)
+        person = db.session.get(Person, reminder.person_id)
+        if reminder.kind == "assignment" and not _still_open(person, reminder.key):
+            continue  # done while snoozed: nothing to remind of
+        deliver(reminder, person, now)
         db.session.commit()
         report.sent.append(f"{reminder.key}:snooze{reminder.snooze_count}")
+
+
+def _still_open(person: Person, key: str) -> bool:
+    refs = {item.item.ref for item in open_items_for([person]).get(person.id, [])}
+    return key.rsplit(":", 1)[0] in refs
 
 
 # The managers' weekly digest ---------------------------------------------------------------------
@@ -488,7 +496,8 @@ class DigestLine:
 
 
 def digest_lines(manager: Person, today: date) -> list[DigestLine]:
-    """Assigned modules overdue or due within a week for people in the manager's units."""
+    """Assigned modules overdue or due within a week, and required competence expired or running
+    out within 30 days, for people in the manager's units."""
     roots = db.session.scalars(
         sa.select(RoleAssignment.unit_id).where(
             RoleAssignment.person_id == manager.id, RoleAssignment.role == Role.MANAGER
@@ -516,7 +525,33 @@ def digest_lines(manager: Person, today: date) -> list[DigestLine]:
             due = item.item.due
             if due is not None and due <= today + timedelta(days=7):
                 lines.append(DigestLine(person.name, pick(item.titles, locale), due))
+    lines += _expiring_competence(people, today, locale)
     return sorted(lines, key=lambda line: (line.due_on, line.person_name))
+
+
+def _expiring_competence(people: Sequence[Person], today: date, locale: str) -> list[DigestLine]:
+    """Required competence that has expired or runs out within 30 days, from the stored status the
+    competence feature keeps (read only)."""
+    from lms.competence.models import Competence, RequirementStatus, State
+
+    names = {p.id: p.name for p in people}
+    if not names:
+        return []
+    soon = datetime.combine(today + timedelta(days=30), datetime.min.time(), tzinfo=UTC)
+    rows = db.session.execute(
+        sa.select(RequirementStatus.person_id, RequirementStatus.valid_until, Competence.titles)
+        .join(Competence, Competence.id == RequirementStatus.competence_id)
+        .where(
+            RequirementStatus.person_id.in_(list(names)),
+            RequirementStatus.state.in_([int(State.RENEWAL_DUE), int(State.EXPIRED)]),
+            RequirementStatus.valid_until.is_not(None),
+            RequirementStatus.valid_until < soon,
+        )
+    )
+    return [
+        DigestLine(names[person_id], pick(titles, locale), valid_until.astimezone(zone()).date())
+        for person_id, valid_until, titles in rows
+    ]
 
 
 def send_digests(now: datetime, report: TickReport) -> None:

@@ -3,9 +3,12 @@ for the planner and the workshop slot finder. Functions flush; the caller commit
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import requests
@@ -187,9 +190,29 @@ def add_feed(url: str, *, person: Person | None = None, unit_id: int | None = No
     return feed
 
 
+class PrivateAddress(requests.RequestException):
+    """The feed's host is on a private, loopback or link-local network: refused (the server must not
+    become a way to reach the inside of the network), unless ``LMS_SHIFT_FEEDS_PRIVATE`` allows it."""
+
+
+def _refuse_private(url: str) -> None:
+    if current_app.config.get("SHIFT_FEEDS_PRIVATE"):
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError as error:
+        raise requests.ConnectionError(str(error)) from error
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
+            raise PrivateAddress(host)
+
+
 def fetch_feed(url: str) -> bytes:
     url = "https://" + url.removeprefix("webcal://") if url.startswith("webcal://") else url
-    response = requests.get(url, timeout=FEED_TIMEOUT, stream=True)
+    _refuse_private(url)
+    response = requests.get(url, timeout=FEED_TIMEOUT, stream=True, allow_redirects=False)
     response.raise_for_status()
     data = response.raw.read(importer.MAX_BYTES + 1, decode_content=True)
     return data

@@ -166,6 +166,27 @@ def test_snooze_to_the_next_suitable_time(app, org, assigned, client):
     assert read_mail(app).count("To: nils@testvik.no") == 2
 
 
+def test_a_snoozed_reminder_of_a_done_item_does_not_come_back(app, org, assigned):
+    run_week(app, at(MONDAY, 0), days=1)
+    [first] = reminders(app)
+    with app.app_context():
+        services.snooze(db.session.get(Reminder, first.id), at(MONDAY, 13, 40))
+        from lms.content.services import current_version
+
+        db.session.add(
+            Attempt(
+                person_id=org.nurse.id,
+                module_id=assigned,
+                version_id=current_version(assigned).id,
+                completed_at=at(MONDAY, 15),
+                passed=True,
+            )
+        )
+        db.session.commit()
+    assert run_week(app, at(MONDAY, 14), days=2) == []
+    assert read_mail(app).count("To: nils@testvik.no") == 1
+
+
 def test_snooze_button_is_for_the_owner_only(app, org, assigned, client, make_client):
     run_week(app, at(MONDAY, 0), days=1)
     [first] = reminders(app)
@@ -248,3 +269,28 @@ def test_preferences_and_policy_pages(app, org, client, make_client):
         policy = services.policy_for(org.nurse.id)
         assert policy.weekly_cap == 3
         assert policy.windows["day"].offset == timedelta(hours=5)
+
+
+def test_the_digest_names_required_competence_running_out(app, org):
+    from lms.competence import services as competence
+    from lms.competence.models import EvidenceKind
+
+    today = date(2026, 3, 23)
+    with app.app_context():
+        framework = competence.load_shipped()[0]
+        skill = framework.competences[0]
+        competence.add_requirement(skill, db.session.merge(org.ward), 1, validity_months=12)
+        competence.record_evidence(
+            org.nurse.id,
+            skill,
+            1,
+            EvidenceKind.CERTIFICATE,
+            achieved_at=at(today, 9) - timedelta(days=350),
+            valid_until=at(today, 9) + timedelta(days=15),
+        )
+        competence.refresh(now=at(today, 9))
+        lines = services.digest_lines(db.session.merge(org.manager), today)
+        assert [(line.person_name, line.due_on) for line in lines] == [
+            ("Nils Sykepleier", today + timedelta(days=15))
+        ]
+        assert lines[0].title == skill.titles["nb"]

@@ -175,12 +175,22 @@ class Feeds:
 
 
 @pytest.fixture
-def feeds() -> Iterator[Feeds]:
+def feeds(app) -> Iterator[Feeds]:
+    """The feed server on 127.0.0.1, with private addresses allowed for the test."""
     served = Feeds()
     served.thread.start()
+    app.config["SHIFT_FEEDS_PRIVATE"] = True
     yield served
+    app.config["SHIFT_FEEDS_PRIVATE"] = False
     served.server.shutdown()
     served.server.server_close()
+
+
+def test_feeds_on_private_addresses_are_refused_by_default(app, org):
+    with app.app_context():
+        feed = services.add_feed("http://127.0.0.1:9/feed.ics", person=db.session.merge(org.nurse))
+        assert services.sync_feed(feed) is None
+        assert "PrivateAddress" in feed.last_error
 
 
 SECRET = "/private/4f9c2e7a1b8d3c6e5f0a/basic.ics"
@@ -297,6 +307,9 @@ def test_the_roster_upload_page_names_the_bad_line(app, org, client):
 
 
 def test_busy_intervals_for_the_slot_finder_include_rest_after_nights(app, org):
+    from lms.workshops import slots
+
+    assert slots.busy_source() is services.busy_intervals, "registered when the app starts"
     with app.app_context():
         person = db.session.merge(org.nurse)
         services.add_shift(person, date(2026, 5, 4), time(21, 30), time(7, 30))

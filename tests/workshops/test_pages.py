@@ -173,12 +173,14 @@ def test_only_those_who_attended_can_evaluate(app, org, client, live):
     assert evaluate(client, live.session_ids[0], 4, "Hei").status_code == 404
 
 
-def test_the_slot_finder_says_rosters_are_not_connected(app, org, client, live):
+def test_the_slot_finder_uses_the_rosters(app, org, client, live):
+    """The shift feature registers people's busy intervals (lms.shifts), so the page ranks times."""
     client.sign_in(org.facilitator)
     page = client.get(f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}/slots").get_data(
         as_text=True
     )
-    assert "Vaktplaner er ikke koblet til ennå" in page
+    assert "Vaktplaner er ikke koblet til ennå" not in page
+    assert "<th scope=\"col\">På vakt</th>" in page
 
 
 def test_the_door_page_shows_a_server_made_qr_code(app, org, client, live):
