@@ -74,8 +74,10 @@ def _wrong_code(response) -> bool:
 
 def _retry_when_busy(view):
     """Run the view again (at most twice) when SQLite refuses a write because another request wrote
-    since this one began reading: a whole group answering at once must not see errors. PostgreSQL
-    never refuses these writes."""
+    since this one began reading (a deferred transaction cannot upgrade a stale read snapshot, and
+    SQLite says "database is locked" at once, whatever the busy timeout): a whole group answering at
+    once, or the facilitator moving on while phones poll, must not see errors. PostgreSQL never
+    refuses these writes."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -131,6 +133,7 @@ def index():
 
 @bp.route("/groups/runs", methods=["POST"])
 @signed_in
+@_retry_when_busy
 def start():
     units = _require_leader()
     version = next(
@@ -204,6 +207,7 @@ def live(run_id: int):
 
 @bp.route("/groups/runs/<int:run_id>/move", methods=["POST"])
 @signed_in
+@_retry_when_busy
 def move(run_id: int):
     run = _led_run(run_id)
     target = request.form.get("to", "")
@@ -214,6 +218,7 @@ def move(run_id: int):
 
 @bp.route("/groups/runs/<int:run_id>/close", methods=["GET", "POST"])
 @signed_in
+@_retry_when_busy
 def close(run_id: int):
     run = _led_run(run_id)
     if not run.is_open:
@@ -246,6 +251,7 @@ def close(run_id: int):
 
 @bp.route("/groups/runs/<int:run_id>/people", methods=["GET", "POST"])
 @signed_in
+@_retry_when_busy
 def people(run_id: int):
     run = _led_run(run_id)
     if request.method == "POST":
@@ -275,6 +281,7 @@ def people(run_id: int):
 
 @bp.route("/groups/runs/<int:run_id>/people/<int:participant_id>/remove", methods=["POST"])
 @signed_in
+@_retry_when_busy
 def remove(run_id: int, participant_id: int):
     run = _led_run(run_id)
     participant = db.session.get(GroupParticipant, participant_id)
