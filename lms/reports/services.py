@@ -74,8 +74,8 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
         Assignment.person_id.in_(members(scope))
     )
     targets = sa.union(via_unit, direct).subquery("targets")
-    module_id = sa.select(Assignment.module_id).where(Assignment.id == targets.c.aid).scalar_subquery()
-    same = (Attempt.person_id == targets.c.pid, Attempt.module_id == module_id)
+    target = sa.orm.aliased(Assignment, name="target_assignment")
+    same = (Attempt.person_id == targets.c.pid, Attempt.module_id == target.module_id)
     done = sa.exists().where(
         *same,
         Attempt.completed_at.is_not(None),
@@ -83,7 +83,12 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
     )
     started = sa.exists().where(*same)
     status = sa.case((done, 2), (started, 1), else_=0).label("status")
-    inner = sa.select(targets.c.aid, status).subquery("statuses")
+    inner = (
+        sa.select(targets.c.aid, status)
+        .select_from(targets)
+        .join(target, target.id == targets.c.aid)
+        .subquery("statuses")
+    )
     counts = db.session.execute(
         sa.select(inner.c.aid, inner.c.status, sa.func.count()).group_by(inner.c.aid, inner.c.status)
     ).all()
