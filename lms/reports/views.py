@@ -176,7 +176,9 @@ def matrix(unit_id: int):
         matrix=m,
         filters=filters,
         view=request.args.get("view", "table"),
-        all_competences=services.summary(scope),
+        all_competences=m.columns
+        if filters["competence_id"] is None and m.columns
+        else services.summary(scope),
         rows_html=_rows_html(m),
         job_titles=JOB_TITLES,
         State=State,
