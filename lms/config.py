@@ -66,6 +66,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_XAPI_DELIVERY_SECONDS", "5", "how often the delivery job sends the outbox"),
     Setting("LMS_XAPI_KEEP_SENT_DAYS", "30", "how long delivered statements stay in the outbox"),
     Setting("LMS_LOG_LEVEL", "INFO", "logging level"),
+    Setting(
+        "LMS_GROUP_GONE_MINUTES", "20", "a phone silent this long when a group run closes counts as gone"
+    ),
     Setting("LMS_REMINDER_WEEKLY_CAP", "2", "reminders per person per week, every kind"),
     Setting("LMS_REMINDER_TICK_MINUTES", "5", "how often the scheduler plans and sends reminders"),
     Setting(
@@ -158,6 +161,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SMS_GATEWAY": _read(env, "LMS_SMS_GATEWAY"),
         "PUSH_CONTACT": _read(env, "LMS_PUSH_CONTACT"),
         "SHIFT_FEEDS_PRIVATE": _flag(_read(env, "LMS_SHIFT_FEEDS_PRIVATE")),
+        "GROUP_GONE_MINUTES": int(_read(env, "LMS_GROUP_GONE_MINUTES")),
         "LRS_ENDPOINT": _read(env, "LMS_LRS_ENDPOINT"),
         "LRS_KEY": _read(env, "LMS_LRS_KEY"),
         "LRS_SECRET": _read(env, "LMS_LRS_SECRET"),

@@ -61,7 +61,8 @@ def init_core(app: Flask) -> None:
 
 
 def _tune_database(app: Flask) -> None:
-    """SQLite: real transactions with savepoints, foreign keys, and WAL so jobs and requests mix."""
+    """SQLite: real transactions with savepoints, foreign keys, WAL so jobs and requests mix, and the
+write lock taken up front by transactions that may write."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
@@ -79,7 +80,14 @@ def _tune_database(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    """Whether this transaction may write: every one except a GET or HEAD request's. SQLite then takes
+    its write lock at the start and waits its busy timeout for it, instead of failing half-way when
+    another writer came in between a read and a write."""
+    return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def _init_login(app: Flask) -> None:

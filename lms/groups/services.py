@@ -35,9 +35,6 @@ from lms.plugins import card_types
 
 CODE_HOURS = 12
 """A join code stops working this long after the run started (and when the run closes)."""
-DEFAULT_GONE_MINUTES = 20
-"""A phone not heard from for this long when the run closes counts as gone (setting
-``GROUP_GONE_MINUTES``). Generous: phones are locked while the group talks."""
 SEEN_EVERY = timedelta(seconds=30)
 """``last_seen_at`` is written at most this often, so polling stays read-only."""
 RECENT_RUNS = 20
@@ -331,7 +328,9 @@ def participants(run: GroupRun) -> list[GroupParticipant]:
 
 
 def gone_minutes() -> int:
-    return int(current_app.config.get("GROUP_GONE_MINUTES", DEFAULT_GONE_MINUTES))
+    """A phone silent this long when the run closes counts as gone (``LMS_GROUP_GONE_MINUTES``;
+    generous, since phones are locked while the group talks)."""
+    return current_app.config["GROUP_GONE_MINUTES"]
 
 
 @dataclass(frozen=True)
