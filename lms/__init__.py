@@ -33,7 +33,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"])
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    for chatty in ("alembic.runtime.plugins", "apscheduler.executors.default"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
     from lms.core.setup import init_core
 

@@ -57,6 +57,7 @@ def start_scheduler(app: Flask) -> None:
         scheduler.add_job(
             functools.partial(run_job, app, function),
             id=job_id,
+            name=job_id,
             replace_existing=True,
             coalesce=True,
             max_instances=1,
