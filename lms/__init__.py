@@ -9,8 +9,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms.config import load_config
 from lms.competence import receivers as competence_receivers
+from lms.config import load_config
 from lms.tracking import receivers
 
 
@@ -61,8 +61,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
     from lms.reminders.views import bp as reminders_bp
-    from lms.shifts.views import bp as shifts_bp
     from lms.reports.views import bp as reports_bp
+    from lms.shifts.views import bp as shifts_bp
     from lms.tracking.views import bp as tracking_bp
     from lms.workshops.views import bp as workshops_bp
 
