@@ -62,7 +62,7 @@ def init_core(app: Flask) -> None:
 
 def _tune_database(app: Flask) -> None:
     """SQLite: real transactions with savepoints, foreign keys, WAL so jobs and requests mix, and the
-write lock taken up front by transactions that may write."""
+    write lock taken up front by transactions that may write."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
