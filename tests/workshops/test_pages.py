@@ -180,7 +180,7 @@ def test_the_slot_finder_uses_the_rosters(app, org, client, live):
         as_text=True
     )
     assert "Vaktplaner er ikke koblet til ennå" not in page
-    assert "<th scope=\"col\">På vakt</th>" in page
+    assert '<th scope="col">På vakt</th>' in page
 
 
 def test_the_door_page_shows_a_server_made_qr_code(app, org, client, live):
