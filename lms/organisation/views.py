@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from lms.access import LEADING_ROLES, acted_on_unit_ids, for_person, for_unit
+from lms.access import LEADING_ROLES, acted_on_unit_ids, can_act_on_unit, for_person, for_unit
 from lms.extensions import db
 from lms.organisation import services
-from lms.organisation.models import Person, Unit
+from lms.organisation.models import Person, Role, Unit
 
 bp = Blueprint("organisation", __name__)
 
@@ -27,6 +27,7 @@ def unit(unit_id: int):
         people=people,
         subtree=subtree,
         led=acted_on_unit_ids(current_user),
+        manages=can_act_on_unit(current_user, unit.id, {Role.MANAGER, Role.ADMIN}),
     )
 
 
