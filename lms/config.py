@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_XAPI_KEEP_SENT_DAYS", "30", "how long delivered statements stay in the outbox"),
     Setting("LMS_LOG_LEVEL", "INFO", "logging level"),
     Setting(
+        "LMS_LRS_UNVERSIONED_REPLY",
+        "2.0.0",
+        "built-in LRS: version header on answers to unversioned requests",
+    ),
+    Setting(
         "LMS_GROUP_GONE_MINUTES", "20", "a phone silent this long when a group run closes counts as gone"
     ),
     Setting("LMS_REMINDER_WEEKLY_CAP", "2", "reminders per person per week, every kind"),
@@ -162,6 +167,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "PUSH_CONTACT": _read(env, "LMS_PUSH_CONTACT"),
         "SHIFT_FEEDS_PRIVATE": _flag(_read(env, "LMS_SHIFT_FEEDS_PRIVATE")),
         "GROUP_GONE_MINUTES": int(_read(env, "LMS_GROUP_GONE_MINUTES")),
+        "LRS_UNVERSIONED_REPLY": _read(env, "LMS_LRS_UNVERSIONED_REPLY"),
         "LRS_ENDPOINT": _read(env, "LMS_LRS_ENDPOINT"),
         "LRS_KEY": _read(env, "LMS_LRS_KEY"),
         "LRS_SECRET": _read(env, "LMS_LRS_SECRET"),

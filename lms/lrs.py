@@ -11,8 +11,6 @@ municipality) manages them.
 
 from __future__ import annotations
 
-import os
-
 import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.cli import with_appcontext
@@ -41,7 +39,7 @@ def _home_page() -> str:
 def _unversioned_reply() -> str:
     """The version header of answers to requests that name no version: "2.0.0", or what
     ``LMS_LRS_UNVERSIONED_REPLY`` says ("1.0.3" for a deployment whose clients are all 1.0.x)."""
-    return os.environ.get("LMS_LRS_UNVERSIONED_REPLY", "2.0.0")
+    return current_app.config["LRS_UNVERSIONED_REPLY"]
 
 
 api_bp = csrf.exempt(

@@ -53,8 +53,8 @@ def test_wrong_or_missing_credentials_get_401(app, client, lrs_key):
     assert stored_count(app) == 0
 
 
-def test_a_deployment_may_answer_unversioned_requests_as_1_0_3(client, lrs_key, monkeypatch):
-    monkeypatch.setenv("LMS_LRS_UNVERSIONED_REPLY", "1.0.3")
+def test_a_deployment_may_answer_unversioned_requests_as_1_0_3(app, client, lrs_key, monkeypatch):
+    monkeypatch.setitem(app.config, "LRS_UNVERSIONED_REPLY", "1.0.3")
     response = client.get("/xapi/statements", auth=lrs_key.auth)
     assert response.status_code == 400
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
