@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ from pathlib import Path
 
 import requests
 
+from bench.serving import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 VERBS = [
     "http://adlnet.gov/expapi/verbs/answered",
@@ -44,12 +45,6 @@ VERBS = [
 ]
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 BASE = "http://127.0.0.1:5000/xapi/activities"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Statements:
