@@ -78,6 +78,8 @@ class Unit(db.Model):
     )
     kind: Mapped[UnitKind] = mapped_column(text_enum(UnitKind))
     name: Mapped[str] = mapped_column(sa.String(200))
+    external_id: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    """The unit's key in the HR system that keeps units in sync through the API."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
@@ -102,6 +104,10 @@ class Person(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(64))
     """Part of the sign-in cookie; replaced to sign the person out everywhere."""
     active: Mapped[bool] = mapped_column(default=True)
+    external_id: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    """The person's key in the HR system that keeps people in sync through the API."""
+    erased_at: Mapped[datetime | None] = mapped_column()
+    """When an admin deleted the person: personal data erased, the row kept as an anonymous stand-in."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
