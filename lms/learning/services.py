@@ -18,6 +18,7 @@ from lms.content.models import ModuleVersion
 from lms.content.package import Module
 from lms.db import utcnow
 from lms.extensions import db
+from lms.groups.models import GroupParticipant, GroupRun
 from lms.learning.models import Answer, Attempt
 from lms.organisation.models import Person
 from lms.plugins import card_types
@@ -34,9 +35,22 @@ class Outcome:
 
 
 def open_attempt(person: Person, module_id: str) -> Attempt | None:
+    """The person's latest unfinished attempt at the module on their own: an attempt that belongs to
+    a group run they are still present in is the group's, and is paced by the facilitator."""
+    held_by_open_run = (
+        sa.select(GroupParticipant.id)
+        .join(GroupRun, GroupRun.id == GroupParticipant.run_id)
+        .where(
+            GroupParticipant.attempt_id == Attempt.id,
+            GroupParticipant.left_at.is_(None),
+            GroupRun.closed_at.is_(None),
+        )
+        .exists()
+    )
     return db.session.scalar(
         sa.select(Attempt)
         .filter_by(person_id=person.id, module_id=module_id, completed_at=None)
+        .where(~held_by_open_run)
         .order_by(Attempt.started_at.desc())
         .limit(1)
     )

@@ -335,3 +335,21 @@ def test_solo_attempts_keep_their_own_registration(client, org, fixture_module, 
     context = json.loads(row.statement)["context"]
     assert context["registration"] == attempt.uuid
     assert "team" not in context and "instructor" not in context
+
+
+def test_on_their_own_a_participant_starts_afresh_while_the_run_goes_on(
+    run, org, phone, app, fixture_module
+):
+    aisha = phone(org.assistant)
+    participant_id = join(aisha, run.code)
+    move(run.facilitator, run.id, QUESTION)
+    response = aisha.submit(f"/learn/{fixture_module}/start")
+    solo_url = response.headers["Location"]
+    assert solo_url.endswith("/cards/0")
+    group_attempt_id = participant_record(app, participant_id).attempt_id
+    assert f"/attempts/{group_attempt_id}/" not in solo_url
+    aisha.submit(f"/groups/me/{participant_id}/leave")
+    page = aisha.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    assert f"/attempts/{group_attempt_id}/" not in page  # the newer solo attempt is the one resumed
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 2
