@@ -29,7 +29,7 @@ def install(folder: Path, source: str, *, publish: bool) -> tuple[ModuleVersion,
     """Validate the package in ``folder`` and install it; returns the version and whether it is new.
 
     Installing the same content again changes nothing. A version number already installed with other
-    content is refused: the author must raise the version.
+    content, or lower than one installed, is refused: the author must raise the version.
     """
     module = library.parse(folder)
     existing = _version_with_hash(module.id, module.content_hash)
@@ -38,6 +38,7 @@ def install(folder: Path, source: str, *, publish: bool) -> tuple[ModuleVersion,
             publish_version(existing)
         return existing, False
     _refuse_reused_version_number(module)
+    _refuse_older_version_number(module)
     library.store(folder, module)
     version = _add_version(module, source)
     if publish:
@@ -109,6 +110,20 @@ def _refuse_reused_version_number(module: Module) -> None:
     )
     if clash is not None:
         message = f"versjon {module.version} er installert med annet innhold; øk «version»"
+        raise InvalidPackage([Problem("module.yaml", 1, message)])
+
+
+def _version_key(number: str) -> tuple[int, int, int]:
+    """``1.2`` and ``1.2.0`` are the same version; numbers compare as numbers (1.10 > 1.9)."""
+    major, minor, patch = [*number.split("."), "0"][:3]
+    return int(major), int(minor), int(patch)
+
+
+def _refuse_older_version_number(module: Module) -> None:
+    installed = db.session.scalars(sa.select(ModuleVersion.version).filter_by(module_id=module.id))
+    newest = max(installed, key=_version_key, default=None)
+    if newest is not None and _version_key(module.version) < _version_key(newest):
+        message = f"versjon {module.version} er eldre enn installert versjon {newest}; øk «version»"
         raise InvalidPackage([Problem("module.yaml", 1, message)])
 
 

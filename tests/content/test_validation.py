@@ -174,6 +174,22 @@ def test_changed_content_under_the_same_version_number_is_refused(app, tmp_path)
         assert not library.stored_folder("alle-korttyper", new_hash).exists()
 
 
+def test_an_older_version_number_is_refused_and_the_newer_stays_published(app, tmp_path):
+    newer = copy_package(EVERY_CARD, tmp_path / "v1.10", version="1.10.0")
+    (newer / "intro.md").write_text("## Nyere\n\nVersjon 1.10.0.\n", encoding="utf-8")
+    older = copy_package(EVERY_CARD, tmp_path / "v1.9", version="1.9")
+    with app.app_context():
+        published, _created = services.install(newer, "test", publish=True)
+        db.session.commit()
+        with pytest.raises(InvalidPackage) as raised:
+            services.install(older, "test", publish=True)
+        assert [str(p) for p in raised.value.problems] == [
+            "module.yaml:1: versjon 1.9 er eldre enn installert versjon 1.10.0; øk «version»"
+        ]
+        assert services.current_version("alle-korttyper").id == published.id
+        assert [v.version for v in versions_of("alle-korttyper")] == ["1.10.0"]
+
+
 def test_a_new_version_is_published_while_an_attempt_stays_on_the_old(app, org, tmp_path):
     from lms.learning.services import module_of, start_or_resume
     from lms.organisation.models import Person
