@@ -53,11 +53,15 @@ def _sections(_app, person: Person) -> list[Section]:
 
 @person_erasing.connect
 def _erase(_app, erasure: Erasure) -> None:
-    """A bulk update, which the append-only guard (a flush event) does not see: erasure is the one
-    change evidence allows."""
-    db.session.execute(
-        sa.update(Evidence)
-        .where(Evidence.person_id == erasure.person.id, Evidence.note != "")
-        .values(note=""),
-        execution_options={"synchronize_session": False},
-    )
+    """Blank the notes and take the person's name out of certificate names, by bulk updates, which
+    the append-only guard (a flush event) does not see: erasure is the one change evidence allows."""
+    rows = db.session.execute(
+        sa.select(Evidence.id, Evidence.source).where(Evidence.person_id == erasure.person.id)
+    ).all()
+    for row in rows:
+        db.session.execute(
+            sa.update(Evidence)
+            .where(Evidence.id == row.id)
+            .values(note="", source=erasure.scrub(row.source)),
+            execution_options={"synchronize_session": False},
+        )
