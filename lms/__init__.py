@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from lms.audit import receivers as audit_receivers
 from lms.competence import receivers as competence_receivers
 from lms.config import load_config
 from lms.privacy import connect as connect_privacy
@@ -46,6 +47,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_blueprints(app)
     receivers.connect()
     competence_receivers.connect()
+    audit_receivers.connect()
     connect_privacy()
     return app
 

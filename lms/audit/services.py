@@ -113,3 +113,12 @@ def actors() -> list[Person]:
     """Everyone who has done something the log records, by name (the person filter's choices)."""
     acting = sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
     return list(db.session.scalars(sa.select(Person).where(Person.id.in_(acting)).order_by(Person.name)))
+
+
+def record_by_user(
+    action: str, subject_type: str = "", subject_id: object = "", details: dict[str, Any] | None = None
+) -> AuditEntry:
+    """``record`` with the signed-in person as the actor: for views."""
+    from flask_login import current_user
+
+    return record(current_user._get_current_object(), action, subject_type, subject_id, details)

@@ -1,6 +1,6 @@
 """The xAPI statements about a person, for "Mine data": those waiting in (or delivered from) the
-outbox and those in the built-in LRS (where the person's account, ``name`` = their uuid, is an
-agent of the statement), and the LRS's documents kept for them. On erasure, the statements keep the
+outbox and those in the built-in LRS where the person's account (``name`` = their uuid) is an agent
+of the statement, or their e-mail address is (as other xAPI tools may send), and the LRS's documents kept for them. On erasure, the statements keep the
 pseudonymous account but lose the person's typed responses and any name, e-mail or phone; the
 LRS's documents about them are deleted. Statements already delivered to an external LRS must be
 erased there (docs/privacy.md)."""
@@ -51,10 +51,12 @@ def _lrs_rows(person: Person, *needles: str):
 
 @personal_data_requested.connect
 def _sections(_app, person: Person) -> list[Section]:
+    mbox = f"mailto:{person.email}" if person.email else ""
     queued = [
-        {"status": row.status, "statement": json.loads(row.statement)} for row in _outbox_rows(person)
+        {"status": row.status, "statement": json.loads(row.statement)}
+        for row in _outbox_rows(person, mbox)
     ]
-    stored = [json.loads(row.statement) for row in _lrs_rows(person)]
+    stored = [json.loads(row.statement) for row in _lrs_rows(person, mbox)]
     kept = db.session.execute(
         sa.select(
             documents.c.kind, documents.c.document_id, documents.c.content_type, documents.c.updated
