@@ -1,9 +1,9 @@
 """The xAPI statements about a person, for "Mine data": those waiting in (or delivered from) the
 outbox and those in the built-in LRS where the person's account (``name`` = their uuid) is an agent
-of the statement, or their e-mail address is (as other xAPI tools may send), and the LRS's documents kept for them. On erasure, the statements keep the
-pseudonymous account but lose the person's typed responses and any name, e-mail or phone; the
-LRS's documents about them are deleted. Statements already delivered to an external LRS must be
-erased there (docs/privacy.md)."""
+of the statement or their e-mail address is (as other xAPI tools may send); and the LRS's documents
+kept for them. On erasure, the statements keep the pseudonymous account but lose the person's typed
+responses and any name, e-mail or phone; the LRS's documents about them are deleted. Statements
+already delivered to an external LRS must be erased there (docs/privacy.md)."""
 
 from __future__ import annotations
 
