@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
-from lms.access import admin_only
+from lms.access import acted_on_unit_ids, admin_only
 from lms.audit import services
 from lms.audit.actions import ACTIONS, label
+from lms.organisation.models import Role
+from lms.organisation.services import root_unit_ids
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -35,6 +38,9 @@ def _filters() -> services.Filters:
 @bp.route("/")
 @admin_only
 def index():
+    """The log spans the whole installation, so only an admin of a top unit sees it."""
+    if not root_unit_ids(acted_on_unit_ids(current_user, {Role.ADMIN})):
+        abort(403)
     filters = _filters()
     page = max(request.args.get("page", 1, type=int), 1)
     found = services.entries(filters, page=page, per_page=PER_PAGE)

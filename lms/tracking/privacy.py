@@ -2,7 +2,8 @@
 outbox and those in the built-in LRS where the person's account (``name`` = their uuid) is an agent
 of the statement or their e-mail address is (as other xAPI tools may send); and the LRS's documents
 kept for them. On erasure, the statements keep the pseudonymous account but lose the person's typed
-responses and any name, e-mail or phone; the LRS's documents about them are deleted. Statements
+responses and any name, e-mail or phone; the LRS's documents about them are deleted, and so is its
+index of statements by their e-mail address. Statements
 already delivered to an external LRS must be erased there (docs/privacy.md)."""
 
 from __future__ import annotations
@@ -109,4 +110,8 @@ def _erase(_app, erasure: Erasure) -> None:
             .where(statements.c.id == row.id)
             .values(statement=_pseudonymised(row.statement, erasure))
         )
-    db.session.execute(documents.delete().where(documents.c.agent_key == _key(person)))
+    keys = [_key(person)]
+    if person.email:
+        keys.append(agent_key({"mbox": f"mailto:{person.email}"}))
+        db.session.execute(statement_agents.delete().where(statement_agents.c.agent_key == keys[-1]))
+    db.session.execute(documents.delete().where(documents.c.agent_key.in_(keys)))

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from lms.audit.models import AuditEntry
 from lms.audit.services import record
 from lms.extensions import db
-from lms.organisation.models import Person
+from lms.organisation.models import Person, Role
+from tests.conftest import PASSWORD, add_person
 
 
 def actions() -> list[tuple]:
@@ -92,9 +93,14 @@ def test_the_page_runs_the_same_queries_for_few_and_many_entries(app, org, clien
     assert "Side 2 av 2" in client.get("/admin/audit/?page=2").get_data(as_text=True)
 
 
-def test_only_admins_see_the_log(org, client):
-    client.sign_in(org.manager)
-    assert client.get("/admin/audit/").status_code == 403
+def test_only_admins_of_a_top_unit_see_the_log(app, org, make_client):
+    with app.app_context():
+        add_person("Åse Områdeadmin", "aase@testvik.no", db.session.merge(org.area), Role.ADMIN)
+        db.session.commit()
+    for email in ("mona@testvik.no", "aase@testvik.no"):
+        client = make_client()
+        client.submit("/login", {"email": email, "password": PASSWORD})
+        assert client.get("/admin/audit/").status_code == 403
 
 
 def test_an_unknown_action_is_refused(app):

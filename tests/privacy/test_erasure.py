@@ -12,6 +12,7 @@ from lms.organisation.models import Person
 from lms.reports import services as reports
 from tests.conftest import PASSWORD
 from tests.privacy.conftest import EMAIL, NAME, PHONE
+from xapi.lrs.store import agent_key, statement_agents
 
 TODAY = date(2026, 11, 23)
 
@@ -79,6 +80,11 @@ def test_after_deletion_the_person_is_nowhere_and_the_figures_are_unchanged(
         assert erased.uuid == uuid, "the xAPI identity stays with the row, never reused"
         assert erased.erased_at is not None and not erased.active
         assert [r.unit_id for r in erased.roles] == [org.ward.id]
+        by_mbox = agent_key({"mbox": f"mailto:{EMAIL}"})
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).where(statement_agents.c.agent_key == by_mbox))
+            == 0
+        ), "the LRS no longer finds statements by the old e-mail address"
 
     nurse = make_client()
     assert "Feil e-post eller passord" in nurse.submit(
