@@ -106,3 +106,28 @@ def test_only_admins_of_a_top_unit_see_the_log(app, org, make_client):
 def test_an_unknown_action_is_refused(app):
     with app.app_context(), pytest.raises(ValueError, match=r"person\.sneeze"):
         record(None, "person.sneeze")
+
+
+def test_a_people_import_an_lrs_key_and_a_framework_export_are_logged(app, org, client):
+    from lms.competence.services import load_shipped
+    from tests.organisation.test_import import GOOD, upload
+
+    with app.app_context():
+        framework_id = load_shipped()[0].id
+        db.session.commit()
+    client.sign_in(org.admin)
+    assert upload(client, GOOD).status_code == 200
+    client.submit("/admin/lrs/", {"name": "Rapportverktøy"})
+    assert client.get(f"/admin/competence/{framework_id}.csv").status_code == 200
+    with app.app_context():
+        logged = [(a, actor) for a, actor, _type, _id in actions()]
+        imported = db.session.scalar(
+            sa.select(AuditEntry.details).where(AuditEntry.action == "people.import")
+        )
+        names = db.session.scalars(sa.select(Person.name).where(Person.id.in_(imported["created"])))
+    assert logged == [
+        ("people.import", org.admin.id),
+        ("lrs_key.create", org.admin.id),
+        ("framework.export", org.admin.id),
+    ]
+    assert set(names) and "Rapportverktøy" not in str(imported), "ids only, never names"
