@@ -3,25 +3,22 @@ person."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from lms.accounts.models import SignInLink
-from lms.extensions import db
 from lms.organisation.models import Person
-from lms.privacy.sections import Erasure, Section, record_of
+from lms.privacy.sections import Erasure, Section, delete_owned, owned, record_of
 from lms.signals import person_erasing, personal_data_requested
 
 
 @personal_data_requested.connect
 def _sections(_app, person: Person) -> list[Section]:
-    links = db.session.scalars(
-        sa.select(SignInLink).where(SignInLink.person_id == person.id).order_by(SignInLink.id)
-    )
-    records = [record_of(link, "created_at", "expires_at", "used_at") for link in links]
+    records = [
+        record_of(link, "created_at", "expires_at", "used_at") for link in owned(SignInLink, person)
+    ]
     return [Section("sign_in_links", _("Innloggingslenker sendt på e-post"), records, order=90)]
 
 
 @person_erasing.connect
 def _erase(_app, erasure: Erasure) -> None:
-    db.session.execute(sa.delete(SignInLink).where(SignInLink.person_id == erasure.person.id))
+    delete_owned(erasure.person, SignInLink)

@@ -3,20 +3,15 @@ completion figures)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from lms.assignments.models import Assignment
-from lms.extensions import db
 from lms.organisation.models import Person
-from lms.privacy.sections import Section, record_of
+from lms.privacy.sections import Section, owned, record_of
 from lms.signals import personal_data_requested
 
 
 @personal_data_requested.connect
 def _sections(_app, person: Person) -> list[Section]:
-    mine = db.session.scalars(
-        sa.select(Assignment).where(Assignment.person_id == person.id).order_by(Assignment.id)
-    )
-    records = [record_of(a, "module_id", "due_on", "created_at") for a in mine]
+    records = [record_of(a, "module_id", "due_on", "created_at") for a in owned(Assignment, person)]
     return [Section("assignments", _("Moduler tildelt deg personlig"), records, order=35)]

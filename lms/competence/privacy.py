@@ -10,18 +10,14 @@ from flask_babel import gettext as _
 from lms.competence.models import Evidence, RequirementStatus
 from lms.extensions import db
 from lms.organisation.models import Person
-from lms.privacy.sections import Erasure, Section, record_of
+from lms.privacy.sections import Erasure, Section, owned, record_of
 from lms.signals import person_erasing, personal_data_requested
 
 
 @personal_data_requested.connect
 def _sections(_app, person: Person) -> list[Section]:
-    evidence = db.session.scalars(
-        sa.select(Evidence).where(Evidence.person_id == person.id).order_by(Evidence.id)
-    )
-    statuses = db.session.scalars(
-        sa.select(RequirementStatus).where(RequirementStatus.person_id == person.id)
-    )
+    evidence = owned(Evidence, person)
+    statuses = owned(RequirementStatus, person, RequirementStatus.requirement_id)
     return [
         Section(
             "competence_evidence",

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+import sqlalchemy as sa
+
+from lms.extensions import db
 from lms.organisation.models import Person
 
 
@@ -39,6 +42,18 @@ def plain(value: Any) -> Any:
 def record_of(row: object, *names: str, **extra: Any) -> dict[str, Any]:
     """The named attributes of ``row`` (and ``extra``) as a plain record."""
     return plain({**{name: getattr(row, name) for name in names}, **extra})
+
+
+def owned(model: type, person: Person, order_by: Any = None) -> list:
+    """The rows of ``model`` whose ``person_id`` is ``person``'s, by ``order_by`` (default: id)."""
+    order = model.id if order_by is None else order_by
+    return list(db.session.scalars(sa.select(model).where(model.person_id == person.id).order_by(order)))
+
+
+def delete_owned(person: Person, *models: type) -> None:
+    """Delete every row of ``models`` whose ``person_id`` is ``person``'s."""
+    for model in models:
+        db.session.execute(sa.delete(model).where(model.person_id == person.id))
 
 
 @dataclass

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from lms.extensions import db
 from lms.organisation.models import Person
-from lms.privacy.sections import Erasure, Section, record_of
+from lms.privacy.sections import Erasure, Section, owned, record_of
 from lms.signals import person_erasing, personal_data_requested
 from lms.workshops.models import (
     WorkshopAttendance,
@@ -19,27 +19,21 @@ from lms.workshops.models import (
 )
 
 
-def _mine(model, person: Person) -> list:
-    return list(
-        db.session.scalars(sa.select(model).where(model.person_id == person.id).order_by(model.id))
-    )
-
-
 @personal_data_requested.connect
 def _sections(_app, person: Person) -> list[Section]:
     signed_up = [
         record_of(p, "status", "created_at", "completed_at", series=p.series.title)
-        for p in _mine(WorkshopParticipant, person)
+        for p in owned(WorkshopParticipant, person)
     ]
     attended = [
         record_of(
             a, "method", "checked_in_at", series=a.session.series.title, session=a.session.starts_at
         )
-        for a in _mine(WorkshopAttendance, person)
+        for a in owned(WorkshopAttendance, person)
     ]
     evaluations = [
         record_of(e, "usefulness", "takeaway", "improve", "created_at", session=e.session.starts_at)
-        for e in _mine(WorkshopEvaluation, person)
+        for e in owned(WorkshopEvaluation, person)
     ]
     led = db.session.scalars(sa.select(WorkshopSeries).where(WorkshopSeries.facilitator_id == person.id))
     series = [record_of(s, "title", "created_at", "closed_at") for s in led]
@@ -66,7 +60,7 @@ def _touched_series(person: Person) -> list[WorkshopSeries]:
 
 @person_erasing.connect
 def _erase(_app, erasure: Erasure) -> None:
-    for evaluation in _mine(WorkshopEvaluation, erasure.person):
+    for evaluation in owned(WorkshopEvaluation, erasure.person):
         evaluation.takeaway = ""
         evaluation.improve = ""
         evaluation.person_id = None
