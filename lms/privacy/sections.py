@@ -67,7 +67,8 @@ class Erasure:
 
     @classmethod
     def of(cls, person: Person, label: str, now: datetime) -> Erasure:
-        needles = [person.name, person.email or "", person.phone or ""]
+        phone = person.phone or ""
+        needles = [person.name, person.email or "", phone, phone.replace(" ", "")]
         return cls(
             person, label, now, sorted({n for n in needles if len(n) >= 3}, key=len, reverse=True)
         )

@@ -42,10 +42,11 @@ def neutral_label(person: Person) -> str:
     return f"Slettet person {person.id}"
 
 
-def erase(person: Person, actor: Person, now: datetime | None = None) -> None:
-    """Erase ``person``'s personal data. Every feature package erases its own part (through
-    ``person_erasing``); then the person's row keeps only what the anonymous learning records need:
-    its id, its never-reused xAPI identity, its role assignments. Flushes."""
+def erase(person: Person, actor: Person | None, now: datetime | None = None) -> None:
+    """Erase ``person``'s personal data (``actor``: the admin, or None for the retention job).
+    Every feature package erases its own part (through ``person_erasing``); then the person's row
+    keeps only what the anonymous learning records need: its id, its never-reused xAPI identity,
+    its role assignments. Flushes."""
     if person.erased_at is not None:
         return
     now = now or utcnow()
