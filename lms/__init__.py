@@ -9,8 +9,10 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from lms.audit import receivers as audit_receivers
 from lms.competence import receivers as competence_receivers
 from lms.config import load_config
+from lms.privacy import connect as connect_privacy
 from lms.tracking import receivers
 
 
@@ -45,11 +47,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     _register_blueprints(app)
     receivers.connect()
     competence_receivers.connect()
+    audit_receivers.connect()
+    connect_privacy()
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts.views import bp as accounts_bp
+    from lms.audit.views import bp as audit_bp
     from lms.competence.views import bp as competence_bp
     from lms.content.admin import bp as content_admin_bp
     from lms.content.views import bp as content_bp
@@ -60,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.lrs import api_bp as lrs_api_bp
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
+    from lms.privacy.views import bp as privacy_bp
     from lms.reminders.views import bp as reminders_bp
     from lms.reports.views import bp as reports_bp
     from lms.shifts.views import bp as shifts_bp
@@ -83,5 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         competence_bp,
         reports_bp,
         workshops_bp,
+        audit_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from flask import Flask
 from lms.accounts.services import prune_sign_in_links
 from lms.competence.services import refresh_expiring
 from lms.extensions import db, scheduler
+from lms.privacy.retention import apply_retention
 from lms.reminders.leader import leadership
 from lms.reminders.services import tick as send_reminders
 from lms.shifts.services import sync_due_feeds
@@ -35,6 +36,7 @@ def jobs(config: dict) -> list[tuple[str, Callable[[], object], dict]]:
             {"trigger": "interval", "minutes": config.get("REMINDER_TICK_MINUTES", 5)},
         ),
         ("sync-shift-feeds", sync_due_feeds, {"trigger": "interval", "minutes": 10}),
+        ("apply-retention", apply_retention, {"trigger": "cron", "hour": 3, "minute": 47}),
     ]
 
 

@@ -22,6 +22,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from lms.access import acted_on_unit_ids, admin_only, public
+from lms.audit.services import record_by_user
 from lms.extensions import csrf, db
 from lms.organisation.forms import ConfirmForm
 from lms.organisation.models import Role
@@ -100,6 +101,7 @@ def index():
     if not form.validate_on_submit():
         return _render(form, status=INVALID if form.errors else 200)
     key, secret = credentials.create_key(db.session, form.name.data)
+    record_by_user("lrs_key.create", "lrs_key", key)
     return _render(NewKeyForm(formdata=None), created=(form.name.data, key, secret))
 
 
@@ -110,6 +112,7 @@ def revoke(key: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if credentials.revoke(db.session, key):
+        record_by_user("lrs_key.revoke", "lrs_key", key)
         flash(_("Nøkkelen %(key)s er trukket tilbake.", key=key), "success")
     else:
         flash(_("Fant ingen aktiv nøkkel %(key)s.", key=key), "error")

@@ -2,6 +2,7 @@
 
 from lms.accounts import models as accounts_models
 from lms.assignments import models as assignments_models
+from lms.audit import models as audit_models
 from lms.competence import models as competence_models
 from lms.content import models as content_models
 from lms.groups import models as groups_models
@@ -16,6 +17,7 @@ from xapi.lrs import store as xapi_lrs_store
 __all__ = [
     "accounts_models",
     "assignments_models",
+    "audit_models",
     "competence_models",
     "content_models",
     "groups_models",

@@ -100,3 +100,23 @@ group_run_closed = _signals.signal(
     has been completed (each through ``attempt_completed``). Keyword arguments: ``run`` and
     ``completed`` (the participants who got the completion).""",
 )
+
+personal_data_requested = _signals.signal(
+    "personal-data-requested",
+    doc="""Someone asks for everything the platform holds about a person: the person's "Mine data"
+    page and its JSON export. Keyword argument: ``person``. Each feature package answers from its
+    own ``privacy.py`` by returning a list of ``lms.privacy.sections.Section`` (what it stores about
+    the person, as plain values); a new feature that stores personal data connects a receiver and
+    its section appears on the page and in the export. Receivers only read.""",
+)
+
+person_erasing = _signals.signal(
+    "person-erasing",
+    doc="""An admin is deleting a person; fired before the person's own row is pseudonymised.
+    Keyword argument: ``erasure`` (an ``lms.privacy.sections.Erasure``: the ``person`` with their
+    name, e-mail and phone still in place, the neutral ``label`` that replaces the name, ``now``, and
+    ``scrub(text)``, which replaces the person's name, e-mail and phone in text others wrote). Each
+    feature package erases or pseudonymises what it stores about the person, from its own
+    ``privacy.py``; learning records that feed aggregates (completions, evidence) stay, tied to the
+    pseudonymous row. Receivers add to the session and never commit.""",
+)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 from lms.accounts.models import SignInLink
 from lms.db import utcnow
@@ -99,8 +100,9 @@ def sign_out_everywhere(person: Person) -> None:
 
 
 def prune_sign_in_links(now: datetime | None = None) -> int:
-    """Delete links that expired more than a day ago; returns how many."""
-    cutoff = (now or utcnow()) - timedelta(days=1)
+    """Delete links that expired more than ``LMS_RETENTION_SIGN_IN_LINK_DAYS`` ago; returns how many."""
+    keep = timedelta(days=current_app.config["RETENTION_SIGN_IN_LINK_DAYS"])
+    cutoff = (now or utcnow()) - keep
     result = db.session.execute(sa.delete(SignInLink).where(SignInLink.expires_at < cutoff))
     return result.rowcount or 0
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from lms.assignments.models import Assignment
+from lms.audit.services import record
 from lms.content.models import LearningModule
 from lms.extensions import db
 from lms.learning.models import Attempt
@@ -23,6 +24,7 @@ def assign_to_unit(
     )
     db.session.add(assignment)
     db.session.flush()
+    _audit(assignment, by)
     return assignment
 
 
@@ -34,7 +36,16 @@ def assign_to_person(
     )
     db.session.add(assignment)
     db.session.flush()
+    _audit(assignment, by)
     return assignment
+
+
+def _audit(assignment: Assignment, by: Person | None) -> None:
+    """Assignments someone made (not the demo's) go to the audit log."""
+    if by is not None:
+        details = {"module_id": assignment.module_id, "unit_id": assignment.unit_id}
+        details |= {"person_id": assignment.person_id, "due_on": assignment.due_on.isoformat()}
+        record(by, "assignment.create", "assignment", assignment.id, details)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import admin_only, signed_in
+from lms.audit.services import record_by_user
 from lms.competence import services
 from lms.competence.models import Competence, EvidenceKind, Framework, State
 from lms.extensions import db
@@ -73,6 +74,7 @@ def frameworks():
             if isinstance(result, list):
                 problems = [str(p) for p in result]
             else:
+                record_by_user("framework.import", "framework", result.id)
                 flash(_("Rammeverket «%(name)s» er importert.", name=result.shortname), "success")
                 return redirect(url_for("competence.frameworks"))
         status = INVALID
@@ -89,6 +91,7 @@ def frameworks():
 @admin_only
 def export(framework_id: int):
     framework = db.get_or_404(Framework, framework_id)
+    record_by_user("framework.export", "framework", framework.id)
     return Response(
         services.export_framework(framework),
         mimetype="text/csv",

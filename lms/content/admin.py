@@ -20,6 +20,7 @@ from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
 from lms.access import admin_only, is_admin
+from lms.audit.services import record_by_user
 from lms.content import services
 from lms.content.localised import Localised
 from lms.content.models import LearningModule, ModuleVersion, VersionStatus
@@ -169,6 +170,7 @@ def upload():
         return page, INVALID
     version = uploaded.version
     if uploaded.created:
+        record_by_user("module.upload", "module", version.module_id, {"version": version.version})
         flash(_("Pakken er validert og installert som utkast."), "success")
     else:
         flash(_("Denne pakken var installert fra før. Ingenting er endret."), "info")
@@ -207,5 +209,6 @@ def publish(version_id: int):
         flash(_("Bare et utkast kan publiseres."), "error")
         return redirect(url_for("content_admin.version", version_id=version.id))
     services.publish_version(version)
+    record_by_user("module.publish", "module", version.module_id, {"version": version.version})
     flash(_("%(title)s %(version)s er publisert.", title=title, version=version.version), "success")
     return redirect(url_for("content_admin.index"))

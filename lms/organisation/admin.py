@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 
 from lms.access import acted_on_unit_ids, admin_only, for_person, for_unit
 from lms.accounts.services import find_person_by_email, set_password, sign_out_everywhere
+from lms.audit.services import record_by_user
 from lms.extensions import db
 from lms.organisation import importer, services
 from lms.organisation.forms import (
@@ -95,6 +96,7 @@ def new_unit():
         parent = _parent_from(form.parent)
         if _name_is_free(form, parent):
             unit = services.create_unit(form.name.data, UnitKind(form.kind.data), parent)
+            record_by_user("unit.create", "unit", unit.id, {"parent_id": unit.parent_id})
             flash(_("Enheten «%(name)s» er opprettet.", name=unit.name), "success")
             return redirect(url_for("admin.units"))
     status = INVALID if form.errors else 200
@@ -112,6 +114,7 @@ def edit_unit(unit_id: int):
     if form.validate_on_submit():
         parent = _parent_from(form.parent)
         if _name_is_free(form, parent, unit) and _move(form, unit, parent):
+            record_by_user("unit.update", "unit", unit.id, {"parent_id": unit.parent_id})
             flash(_("Enheten «%(name)s» er lagret.", name=unit.name), "success")
             return redirect(url_for("admin.units"))
     status = INVALID if form.errors else 200
@@ -173,6 +176,9 @@ def new_person():
         if form.password.data:
             set_password(person, form.password.data)
         services.grant_role(person, db.session.get(Unit, form.unit.data), Role(form.role.data))
+        record_by_user(
+            "person.create", "person", person.id, {"unit_id": form.unit.data, "role": form.role.data}
+        )
         flash(_("%(name)s er opprettet.", name=person.name), "success")
         return redirect(url_for("admin.person", person_id=person.id))
     status = INVALID if form.errors else 200
@@ -208,6 +214,7 @@ def person(person_id: int):
     form = EditPersonForm(obj=person if request.method == "GET" else None)
     if form.validate_on_submit() and _email_is_free(form, person) and _may_deactivate(form, person):
         _save_person(person, form)
+        record_by_user("person.update", "person", person.id, {"active": person.active})
         flash(_("Endringene er lagret."), "success")
         return redirect(url_for("admin.person", person_id=person.id))
     return _render_person(person, form, _role_form(), INVALID if form.errors else 200)
@@ -245,6 +252,7 @@ def add_role(person_id: int):
         flash(_("%(name)s har allerede denne rollen.", name=person.name), "info")
     else:
         services.grant_role(person, unit, role)
+        record_by_user("role.grant", "person", person.id, {"unit_id": unit.id, "role": role.value})
         flash(_("Rollen er gitt."), "success")
     return redirect(url_for("admin.person", person_id=person.id))
 
@@ -262,7 +270,9 @@ def remove_role(person_id: int, assignment_id: int):
     if len(assignment.person.roles) == 1:
         flash(_("En person må ha minst én rolle. Gjør personen inaktiv i stedet."), "error")
     else:
+        details = {"unit_id": assignment.unit_id, "role": assignment.role.value}
         services.revoke_role(assignment)
+        record_by_user("role.revoke", "person", person_id, details)
         flash(_("Rollen er fjernet."), "success")
     return redirect(url_for("admin.person", person_id=person_id))
 

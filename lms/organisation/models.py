@@ -104,6 +104,9 @@ class Person(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(64))
     """Part of the sign-in cookie; replaced to sign the person out everywhere."""
     active: Mapped[bool] = mapped_column(default=True)
+    inactive_since: Mapped[datetime | None] = mapped_column()
+    """When the person was last made inactive (kept by ``_note_inactive``); the retention job erases
+    people inactive for longer than ``LMS_RETENTION_INACTIVE_DAYS``."""
     external_id: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
     """The person's key in the HR system that keeps people in sync through the API."""
     erased_at: Mapped[datetime | None] = mapped_column()
@@ -127,6 +130,15 @@ class Person(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.id}>"
+
+
+@sa.event.listens_for(Person.active, "set")
+def _note_inactive(person: Person, value: bool, old_value: object, _initiator: object) -> None:
+    """Record when a person becomes inactive, however it happens (admin page, import, API)."""
+    if value:
+        person.inactive_since = None
+    elif old_value is not False:
+        person.inactive_since = utcnow()
 
 
 class RoleAssignment(db.Model):

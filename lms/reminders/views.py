@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import for_owner, for_unit, signed_in
+from lms.audit.services import record_by_user
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role, Unit
@@ -178,6 +179,7 @@ def policy(unit_id: int):
             },
             form.weekly_cap.data,
         )
+        record_by_user("reminder_policy.update", "unit", unit_id, {"weekly_cap": form.weekly_cap.data})
         flash(_("Enhetens læringsvinduer er lagret."), "success")
         return redirect(url_for("reminders.policy", unit_id=unit_id))
     status = INVALID if form.errors else 200

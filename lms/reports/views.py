@@ -16,6 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lms.access import acted_on_unit_ids, for_person, for_unit, signed_in
+from lms.audit.services import record_by_user
 from lms.competence import services as competence
 from lms.competence.models import Competence, EvidenceKind, State
 from lms.content.localised import pick
@@ -206,6 +207,7 @@ def _filename(unit: Unit, what: str, suffix: str) -> str:
 @for_unit(*REPORT_ROLES)
 def matrix_csv(unit_id: int):
     unit, rows, _summary = _matrix_tables(unit_id)
+    record_by_user("report.export", "unit", unit.id, {"report": "matrix", "format": "csv"})
     return Response(
         exports.to_csv(rows),
         mimetype="text/csv",
@@ -219,6 +221,7 @@ def matrix_csv(unit_id: int):
 @for_unit(*REPORT_ROLES)
 def matrix_xlsx(unit_id: int):
     unit, rows, summary = _matrix_tables(unit_id)
+    record_by_user("report.export", "unit", unit.id, {"report": "matrix", "format": "xlsx"})
     data = exports.to_xlsx([(_("Kompetanse"), rows), (_("Oppsummering"), summary)])
     return Response(
         data,
@@ -257,6 +260,8 @@ def audit(unit_id: int):
         chosen = columns[0].competence
     lines = services.audit(scope, chosen) if chosen else []
     if request.args.get("format") == "csv" and chosen:
+        details = {"report": "audit", "format": "csv", "competence_id": chosen.id}
+        record_by_user("report.export", "unit", unit.id, details)
         return Response(
             exports.to_csv(_audit_rows(lines)),
             mimetype="text/csv",
@@ -312,7 +317,7 @@ def requirements(unit_id: int):
             except ValueError:
                 errors.append(_("Fristen skal være en dato."))
         if not errors:
-            competence.add_requirement(
+            requirement = competence.add_requirement(
                 chosen,
                 target,
                 level,
@@ -324,6 +329,7 @@ def requirements(unit_id: int):
                 by=current_user,
                 assign_due_on=due_on,
             )
+            record_by_user("requirement.create", "requirement", requirement.id, {"unit_id": target.id})
             flash(_("Kravet er lagt til."), "success")
             return redirect(url_for("reports.requirements", unit_id=unit.id))
         status = INVALID
@@ -384,7 +390,11 @@ def sign_off(person_id: int):
         for error in errors:
             flash(error, "error")
         return redirect(url_for("reports.person", person_id=person.id))
-    competence.sign_off(current_user, person, chosen, level, note=request.form.get("note", "")[:500])
+    note = request.form.get("note", "")[:500]
+    evidence = competence.sign_off(current_user, person, chosen, level, note=note)
+    record_by_user(
+        "competence.sign_off", "person", person.id, {"evidence_id": evidence.id, "level": level}
+    )
     flash(_("Observert praksis er godkjent."), "success")
     return redirect(url_for("reports.person", person_id=person.id))
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import for_owner, for_unit, signed_in
+from lms.audit.services import record_by_user
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Unit
@@ -165,6 +166,8 @@ def import_roster(unit_id: int):
         result = services.import_csv(unit.id, form.file.data.read())
     except services.ShiftError as error:
         return _unit_page(unit, roster=form, problems=[str(p) for p in error.problems], status=INVALID)
+    details = {"added": result.added, "replaced": result.replaced, "people": result.people}
+    record_by_user("shifts.import", "unit", unit.id, details)
     flash(
         _(
             "Turnusen er lest inn: %(added)s vakter for %(people)s personer (%(replaced)s erstattet).",
@@ -189,6 +192,7 @@ def add_unit_feed(unit_id: int):
     except services.ShiftError as error:
         form.url.errors = [str(p) for p in error.problems]
         return _unit_page(unit, feed_form=form, status=INVALID)
+    record_by_user("shifts.import", "unit", unit.id, {"feed_id": feed.id})
     result = services.sync_feed(feed)
     if result is None:
         message = _("Kalenderen er lagret, men kunne ikke leses ennå: %(error)s", error=feed.last_error)

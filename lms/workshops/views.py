@@ -24,6 +24,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from lms.access import acted_on_unit_ids, can_act_on_unit, for_unit, signed_in
+from lms.audit.services import record_by_user
 from lms.content.services import published_versions
 from lms.core.time import local_zone
 from lms.db import utcnow
@@ -295,6 +296,7 @@ def new_series(unit_id: int):
         fields = _fields(form)
         if fields is not None:
             series = services.create_series(unit, current_user, fields)
+            record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.create"})
             flash(_("Serien er opprettet. Legg til samlingene."), "success")
             return redirect(url_for("workshops.manage", unit_id=unit.id, series_id=series.id))
     page = render_template("workshops/series_form.html", form=form, unit=unit, series=None)
@@ -310,6 +312,7 @@ def edit_series(unit_id: int, series_id: int):
         fields = _fields(form)
         if fields is not None:
             services.update_series(series, fields)
+            record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.update"})
             flash(_("Serien er lagret."), "success")
             return redirect(url_for("workshops.manage", unit_id=unit_id, series_id=series.id))
     page = render_template("workshops/series_form.html", form=form, unit=series.unit, series=series)
@@ -354,7 +357,9 @@ def add_session(unit_id: int, series_id: int):
     if form.validate_on_submit():
         try:
             starts_at, ends_at = services.session_times(form.day.data, form.start.data, form.end.data)
-            services.add_session(series, starts_at, ends_at, form.place.data)
+            session = services.add_session(series, starts_at, ends_at, form.place.data)
+            details = {"step": "session.add", "session_id": session.id}
+            record_by_user("workshop.plan", "workshop_series", series.id, details)
         except WorkshopError as problem:
             form.start.errors.append(str(problem))
         else:
@@ -390,6 +395,7 @@ def close(unit_id: int, series_id: int):
     series = _led_series(unit_id, series_id)
     if series.closed_at is None:
         services.close_series(series)
+        record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.close"})
         flash(_("Serien er avsluttet. Fullføring er regnet ut fra samlingene som ble holdt."), "success")
     return redirect(url_for("workshops.manage", unit_id=unit_id, series_id=series.id))
 
@@ -409,6 +415,8 @@ def edit_session(unit_id: int, session_id: int):
         try:
             starts_at, ends_at = services.session_times(form.day.data, form.start.data, form.end.data)
             changed = services.update_session(session, starts_at, ends_at, form.place.data)
+            details = {"step": "session.update", "session_id": session.id}
+            record_by_user("workshop.plan", "workshop_series", session.series_id, details)
         except WorkshopError as problem:
             form.start.errors.append(str(problem))
         else:

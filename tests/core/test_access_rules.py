@@ -13,6 +13,8 @@ PUBLIC_ENDPOINTS = {
     "accounts.use_link",
     "accounts.sign_out",
     "accounts.set_language",
+    "privacy.privacy_statement",
+    "privacy.accessibility_statement",
     # The built-in LRS: xAPI clients carry no session cookie or CSRF token, so at the web-session
     # level these are public; the LRS itself refuses every request but /xapi/about without valid
     # HTTP Basic credentials (401), see tests/xapi/lrs/test_api.py.

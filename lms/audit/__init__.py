@@ -1,0 +1,1 @@
+"""The audit log: who changed or exported what, and when."""

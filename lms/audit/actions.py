@@ -1,0 +1,35 @@
+"""The action codes of the audit log, with what the admin page shows for each."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "unit.create": _l("Enhet opprettet"),
+    "unit.update": _l("Enhet endret"),
+    "person.create": _l("Person opprettet"),
+    "person.update": _l("Person endret"),
+    "person.erase": _l("Person slettet"),
+    "role.grant": _l("Rolle gitt"),
+    "role.revoke": _l("Rolle fjernet"),
+    "people.import": _l("Personer importert"),
+    "module.upload": _l("Modul lastet opp"),
+    "module.publish": _l("Modulversjon publisert"),
+    "assignment.create": _l("Tildeling opprettet"),
+    "framework.import": _l("Kompetanserammeverk importert"),
+    "framework.export": _l("Kompetanserammeverk eksportert"),
+    "requirement.create": _l("Kompetansekrav opprettet"),
+    "competence.sign_off": _l("Praksis godkjent"),
+    "report.export": _l("Rapport eksportert"),
+    "workshop.plan": _l("Samlingsrekke planlagt eller endret"),
+    "shifts.import": _l("Vaktplan importert"),
+    "reminder_policy.update": _l("Påminnelsesregler endret"),
+    "lrs_key.create": _l("LRS-nøkkel opprettet"),
+    "lrs_key.revoke": _l("LRS-nøkkel trukket tilbake"),
+    "retention.apply": _l("Lagringstider brukt"),
+}
+"""Every code ``record`` accepts. A new kind of change adds its code here."""
+
+
+def label(action: str) -> str:
+    return str(ACTIONS.get(action, action))

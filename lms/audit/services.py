@@ -1,0 +1,124 @@
+"""Write to the audit log, and read it back a page at a time with the people's names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from lms.audit.actions import ACTIONS
+from lms.audit.models import AuditEntry
+from lms.core.time import local_zone
+from lms.db import utcnow
+from lms.extensions import db
+from lms.organisation.models import Person
+
+
+def record(
+    actor: Person | None,
+    action: str,
+    subject_type: str = "",
+    subject_id: object = "",
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEntry:
+    """Add an entry for ``action`` (a code from ``ACTIONS``) done by ``actor`` (None: a job) to
+    ``subject_type`` ``subject_id``. ``details`` holds ids, counts and codes, never names. Flushes."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        subject_type=subject_type,
+        subject_id="" if subject_id is None else str(subject_id),
+        details=details or {},
+        created_at=at or utcnow(),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Filters:
+    action: str = ""
+    person_id: int | None = None
+    """Entries this person did, or that were done to them."""
+    since: date | None = None
+    until: date | None = None
+    """Local dates, both included."""
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[AuditEntry]
+    people: dict[int, Person]
+    """Everyone the page's entries name (actors and people acted on), by id."""
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=local_zone())
+
+
+def _where(filters: Filters) -> list:
+    where = []
+    if filters.action:
+        where.append(AuditEntry.action == filters.action)
+    if filters.person_id is not None:
+        where.append(
+            sa.or_(
+                AuditEntry.actor_id == filters.person_id,
+                sa.and_(
+                    AuditEntry.subject_type == "person",
+                    AuditEntry.subject_id == str(filters.person_id),
+                ),
+            )
+        )
+    if filters.since:
+        where.append(AuditEntry.created_at >= _start_of(filters.since))
+    if filters.until:
+        where.append(AuditEntry.created_at < _start_of(filters.until + timedelta(days=1)))
+    return where
+
+
+def entries(filters: Filters, page: int = 1, per_page: int = 50) -> Page:
+    """One page of entries, newest first, in three queries whatever the page holds."""
+    where = _where(filters)
+    total = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(*where))
+    found = list(
+        db.session.scalars(
+            sa.select(AuditEntry)
+            .where(*where)
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    ids = {e.actor_id for e in found if e.actor_id is not None}
+    ids |= {int(e.subject_id) for e in found if e.subject_type == "person" and e.subject_id.isdigit()}
+    people = db.session.scalars(sa.select(Person).where(Person.id.in_(ids))) if ids else []
+    return Page(found, {p.id: p for p in people}, total, page, per_page)
+
+
+def actors() -> list[Person]:
+    """Everyone who has done something the log records, by name (the person filter's choices)."""
+    acting = sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
+    return list(db.session.scalars(sa.select(Person).where(Person.id.in_(acting)).order_by(Person.name)))
+
+
+def record_by_user(
+    action: str, subject_type: str = "", subject_id: object = "", details: dict[str, Any] | None = None
+) -> AuditEntry:
+    """``record`` with the signed-in person as the actor: for views."""
+    from flask_login import current_user
+
+    return record(current_user._get_current_object(), action, subject_type, subject_id, details)

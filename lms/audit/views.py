@@ -1,0 +1,61 @@
+"""The admin page of the audit log: filter by action, person and dates; a page at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from lms.access import acted_on_unit_ids, admin_only
+from lms.audit import services
+from lms.audit.actions import ACTIONS, label
+from lms.organisation.models import Role
+from lms.organisation.services import root_unit_ids
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+PER_PAGE = 50
+
+
+def _date(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _filters() -> services.Filters:
+    action = request.args.get("action", "")
+    return services.Filters(
+        action=action if action in ACTIONS else "",
+        person_id=request.args.get("person", type=int),
+        since=_date("since"),
+        until=_date("until"),
+    )
+
+
+@bp.route("/")
+@admin_only
+def index():
+    """The log spans the whole installation, so only an admin of a top unit sees it."""
+    if not root_unit_ids(acted_on_unit_ids(current_user, {Role.ADMIN})):
+        abort(403)
+    filters = _filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    found = services.entries(filters, page=page, per_page=PER_PAGE)
+    query = {
+        "action": filters.action or None,
+        "person": filters.person_id,
+        "since": filters.since.isoformat() if filters.since else None,
+        "until": filters.until.isoformat() if filters.until else None,
+    }
+    return render_template(
+        "audit/index.html",
+        found=found,
+        filters=filters,
+        query=query,
+        actions=sorted(((code, str(text)) for code, text in ACTIONS.items()), key=lambda a: a[1]),
+        actors=services.actors(),
+        label=label,
+    )

@@ -1,0 +1,27 @@
+"""The person's own data: "Mine data" (show and export), erasure, retention, and the public privacy
+and accessibility pages.
+
+Each feature package answers the privacy signals (``lms.signals.personal_data_requested`` and
+``person_erasing``) from a ``privacy.py`` of its own; ``connect`` finds and imports them all, so a
+new feature package only has to add that file. Plugins outside ``lms`` connect their own receivers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+
+import lms
+
+
+def connect() -> list[str]:
+    """Import ``lms.<package>.privacy`` for every feature package that has one; their receivers
+    connect on import. Returns the modules' names."""
+    found = []
+    for package in pkgutil.iter_modules(lms.__path__):
+        name = f"lms.{package.name}.privacy"
+        if package.ispkg and importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+            found.append(name)
+    return found
