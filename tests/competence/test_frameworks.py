@@ -144,6 +144,38 @@ def test_admin_uploads_a_framework_and_a_broken_one_is_refused_on_the_page(app, 
     assert exported.data == DHK.read_bytes()
 
 
+def test_an_english_admin_reads_the_import_problems_in_english(app, org, client):
+    with app.app_context():
+        services.load_shipped()
+        db.session.commit()
+    client.sign_in(org.admin)
+    client.submit("/language", {"language": "en", "next": "/"})
+    broken = _broken(DHK.read_bytes(), 4, ",DHK-1.1,Logge inn,,x,,,,,,,DHK-1.1,0,,,,")
+    broken = _broken(broken, 5, "DHK-1,DHK-1.2,,,2,,,,,,,DHK-1.2,0,,,,")
+    broken = _broken(broken, 10, "NOPE,DHK-3.1,Noe,,2,,,,,,,DHK-3.1,0,,,,")
+    response = client.submit(
+        "/admin/competence",
+        {"file": (io.BytesIO(broken), "dhk.csv")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "line 4: “Description format” must be a number, not “x”" in page
+    assert "line 5: “Short name” is missing" in page
+    assert "line 10: parent competence “NOPE” is not in the file" in page
+    assert "linje" not in page and "mangler" not in page
+
+    taken = DHK.read_bytes().replace(b",DHK,", b",ANNET,", 1)
+    response = client.submit(
+        "/admin/competence",
+        {"file": (io.BytesIO(taken), "annet.csv")},
+        content_type="multipart/form-data",
+    )
+    assert "line 3: the code “DHK-1” is already used in the framework “DHK”" in response.get_data(
+        as_text=True
+    )
+
+
 def test_only_admins_import_frameworks(org, client):
     client.sign_in(org.manager)
     assert client.get("/admin/competence").status_code == 403
