@@ -1,7 +1,8 @@
 """Reading and validating a module package: a folder with ``module.yaml``, Markdown and media.
 
 ``load_package`` reads every file, reports every problem with its file and line, and returns a
-``Module`` only when there is none. It is pure apart from reading the folder.
+``Module`` only when there is none. It is pure apart from reading the folder (and the current
+locale, the language its problems are worded in).
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ class PackageReader:
         self.file = MANIFEST
 
     def problem(self, line: int, message: str, file: str | None = None) -> None:
+        """Report a problem at ``line`` of ``file`` (the manifest by default). Make ``message`` with
+        gettext from a Bokmål msgid, so the admin reads it in their language."""
         self.problems.add(file or self.file, line, message)
 
     def text(self, spec: LineMap, key: str, *, required: bool = True) -> dict[str, str] | None:

@@ -396,7 +396,7 @@ def series_ics(series: WorkshopSeries) -> bytes:
 
 
 def _when(session: WorkshopSession) -> str:
-    return day_and_time(session.starts_at, year=True) + "–" + format_datetime(session.ends_at, "HH:mm")
+    return day_and_time(session.starts_at, "with year") + "–" + format_datetime(session.ends_at, "HH:mm")
 
 
 def _attachment(session: WorkshopSession, person: Person) -> Attachment:
@@ -481,13 +481,13 @@ def check_in_problem(session: WorkshopSession, now: datetime) -> str | None:
     if now < opens:
         return _(
             "Innsjekkingen har ikke åpnet ennå. Den åpner %(time)s.",
-            time=day_and_time(opens, weekday=False),
+            time=day_and_time(opens, "in a sentence"),
         )
     if now > closes:
         return _(
             "Samlingen er over (den sluttet %(time)s), så du kan ikke sjekke inn nå. "
             "Be veilederen føre deg på listen om du var der.",
-            time=day_and_time(closes, weekday=False),
+            time=day_and_time(closes, "in a sentence"),
         )
     return None
 
