@@ -14,6 +14,8 @@ import io
 import json
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 MOODLE_COLUMNS = (
     "Parent ID number",
     "ID number",
@@ -45,7 +47,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"linje {self.line}: {self.message}" if self.line else self.message
+        if not self.line:
+            return self.message
+        return _("linje %(line)s: %(problem)s", line=self.line, problem=self.message)
 
 
 @dataclass
@@ -109,21 +113,24 @@ def _decode(data: bytes) -> str:
 def parse(data: bytes) -> FrameworkSpec | list[Problem]:
     """The framework in ``data``, or every problem found (each with its line)."""
     if len(data) > MAX_BYTES:
-        return [Problem(0, f"filen er større enn {MAX_BYTES // 1024 // 1024} MB")]
+        return [Problem(0, _("filen er større enn %(size)s MB", size=MAX_BYTES // 1024 // 1024))]
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     problems: list[Problem] = []
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        return [Problem(1, "filen er tom eller ikke en CSV-fil")]
+        return [Problem(1, _("filen er tom eller ikke en CSV-fil"))]
     header = [h.strip() for h in header]
     if tuple(header[: len(MOODLE_COLUMNS)]) != MOODLE_COLUMNS:
         return [
             Problem(
                 1,
-                "overskriftslinjen er ikke Moodles format for kompetanserammeverk; første kolonner skal "
-                "være: " + ", ".join(MOODLE_COLUMNS),
+                _(
+                    "overskriftslinjen er ikke Moodles format for kompetanserammeverk; første kolonner "
+                    "skal være: %(columns)s",
+                    columns=", ".join(MOODLE_COLUMNS),
+                ),
             )
         ]
     extras = {name: header.index(name) for name in EXTRA_COLUMNS if name in header}
@@ -134,7 +141,7 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
     try:
         rows = list(_rows(reader))
     except csv.Error as error:
-        return [Problem(reader.line_num, f"kan ikke leses som CSV ({error})")]
+        return [Problem(reader.line_num, _("kan ikke leses som CSV (%(error)s)", error=error))]
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
@@ -147,22 +154,25 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
         parent, code, shortname, description, fmt = (c.strip() for c in cells[:5])
         scale_values, scale_config, is_framework = cells[5], cells[6], cells[12].strip()
         if is_framework not in ("0", "1", ""):
-            problems.append(Problem(line, f"«Is framework» skal være 0 eller 1, ikke «{is_framework}»"))
+            message = _("«Is framework» skal være 0 eller 1, ikke «%(value)s»", value=is_framework)
+            problems.append(Problem(line, message))
             continue
         if fmt and not fmt.isdigit():
-            problems.append(Problem(line, f"«Description format» skal være et tall, ikke «{fmt}»"))
+            message = _("«Description format» skal være et tall, ikke «%(value)s»", value=fmt)
+            problems.append(Problem(line, message))
         if not code:
-            problems.append(Problem(line, "«ID number» mangler"))
+            problems.append(Problem(line, _("«%(key)s» mangler", key="ID number")))
             continue
         if len(code) > MAX_CODE:
-            problems.append(Problem(line, f"«ID number» er lengre enn {MAX_CODE} tegn"))
+            problems.append(Problem(line, _too_long("ID number", MAX_CODE)))
         if not shortname:
-            problems.append(Problem(line, "«Short name» mangler"))
+            problems.append(Problem(line, _("«%(key)s» mangler", key="Short name")))
         elif len(shortname) > MAX_NAME:
-            problems.append(Problem(line, f"«Short name» er lengre enn {MAX_NAME} tegn"))
+            problems.append(Problem(line, _too_long("Short name", MAX_NAME)))
         if is_framework == "1":
             if framework is not None:
-                problems.append(Problem(line, "filen har mer enn én rammeverkslinje (Is framework = 1)"))
+                message = _("filen har mer enn én rammeverkslinje (Is framework = 1)")
+                problems.append(Problem(line, message))
                 continue
             scale = _scale(scale_values, scale_config, line, problems)
             framework = FrameworkSpec(
@@ -176,13 +186,15 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
             )
             continue
         if code in seen:
-            problems.append(Problem(line, f"«{code}» står også på linje {seen[code]}"))
+            message = _("«%(code)s» står også på linje %(line)s", code=code, line=seen[code])
+            problems.append(Problem(line, message))
             continue
         seen[code] = line
         mappings = extra("Mappings").split()
         for uri in mappings:
             if not uri.startswith(("http://", "https://")):
-                problems.append(Problem(line, f"koblingen «{uri}» er ikke en http(s)-adresse"))
+                message = _("koblingen «%(uri)s» er ikke en http(s)-adresse", uri=uri)
+                problems.append(Problem(line, message))
         competences.append(
             CompetenceSpec(
                 code=code,
@@ -194,26 +206,36 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
             )
         )
     if framework is None:
-        problems.append(Problem(line, "filen har ingen rammeverkslinje (Is framework = 1)"))
+        problems.append(Problem(line, _("filen har ingen rammeverkslinje (Is framework = 1)")))
     for competence in competences:
         if competence.parent_code and competence.parent_code not in seen:
             problems.append(
                 Problem(
                     competence.line,
-                    f"overordnet kompetanse «{competence.parent_code}» finnes ikke i filen",
+                    _(
+                        "overordnet kompetanse «%(code)s» finnes ikke i filen",
+                        code=competence.parent_code,
+                    ),
                 )
             )
         elif competence.parent_code and seen[competence.parent_code] > competence.line:
             problems.append(
                 Problem(
                     competence.line,
-                    f"overordnet kompetanse «{competence.parent_code}» må stå før denne linjen",
+                    _(
+                        "overordnet kompetanse «%(code)s» må stå før denne linjen",
+                        code=competence.parent_code,
+                    ),
                 )
             )
     if problems:
         return sorted(problems, key=lambda p: p.line)
     framework.competences = competences
     return framework
+
+
+def _too_long(column: str, most: int) -> str:
+    return _("«%(column)s» er lengre enn %(most)s tegn", column=column, most=most)
 
 
 def _rows(reader):
@@ -227,7 +249,8 @@ def _rows(reader):
 def _scale(values: str, config: str, line: int, problems: list[Problem]) -> ScaleSpec | None:
     names = [v.strip() for v in values.split(",") if v.strip()]
     if len(names) < 2:
-        problems.append(Problem(line, "«Scale values» skal ha minst to nivåer, skilt med komma"))
+        message = _("«Scale values» skal ha minst to nivåer, skilt med komma")
+        problems.append(Problem(line, message))
         return None
     try:
         parsed = json.loads(config)
@@ -236,14 +259,20 @@ def _scale(values: str, config: str, line: int, problems: list[Problem]) -> Scal
     except (ValueError, TypeError, KeyError, IndexError):
         problems.append(
             Problem(
-                line, '«Scale configuration» er ikke Moodles JSON ([{"scaleid": ...}, {"id": 1, ...}])'
+                line,
+                _(
+                    "«Scale configuration» er ikke Moodles JSON (%(example)s)",
+                    example='[{"scaleid": ...}, {"id": 1, ...}]',
+                ),
             )
         )
         return None
     if not proficient:
-        problems.append(Problem(line, "«Scale configuration» merker ingen nivåer som kompetente"))
+        message = _("«Scale configuration» merker ingen nivåer som kompetente")
+        problems.append(Problem(line, message))
     if any(i < 1 or i > len(names) for i in proficient):
-        problems.append(Problem(line, "«Scale configuration» viser til et nivå som ikke finnes"))
+        message = _("«Scale configuration» viser til et nivå som ikke finnes")
+        problems.append(Problem(line, message))
     return ScaleSpec([(name, index in proficient) for index, name in enumerate(names, start=1)])
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from lms.competence import moodle_csv
@@ -58,7 +59,12 @@ def import_framework(data: bytes) -> Framework | list[moodle_csv.Problem]:
         owner = dict(taken)
         return [
             moodle_csv.Problem(
-                c.line, f"koden «{c.code}» brukes allerede i rammeverket «{owner[c.code]}»"
+                c.line,
+                _(
+                    "koden «%(code)s» brukes allerede i rammeverket «%(framework)s»",
+                    code=c.code,
+                    framework=owner[c.code],
+                ),
             )
             for c in spec.competences
             if c.code in owner

@@ -1,7 +1,8 @@
 """Reading and validating a module package: a folder with ``module.yaml``, Markdown and media.
 
 ``load_package`` reads every file, reports every problem with its file and line, and returns a
-``Module`` only when there is none. It is pure apart from reading the folder.
+``Module`` only when there is none. It is pure apart from reading the folder (and the current
+locale, the language its problems are worded in).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -102,6 +104,8 @@ class PackageReader:
         self.file = MANIFEST
 
     def problem(self, line: int, message: str, file: str | None = None) -> None:
+        """Report a problem at ``line`` of ``file`` (the manifest by default). Make ``message`` with
+        gettext from a Bokmål msgid, so the admin reads it in their language."""
         self.problems.add(file or self.file, line, message)
 
     def text(self, spec: LineMap, key: str, *, required: bool = True) -> dict[str, str] | None:
@@ -110,21 +114,26 @@ class PackageReader:
         line = spec.line_of(key)
         if value is None or value == "":
             if required:
-                self.problem(line, f"«{key}» mangler")
+                self.problem(line, _("«%(key)s» mangler", key=key))
             return None
         if isinstance(value, str):
             return {PRIMARY: value.strip()}
         if not isinstance(value, dict):
-            self.problem(line, f"«{key}» skal være en tekst eller et kart fra språk til tekst")
+            self.problem(
+                line, _("«%(key)s» skal være en tekst eller et kart fra språk til tekst", key=key)
+            )
             return None
         return self._language_map(value, key, line)
 
     def _language_map(self, value: dict, key: str, line: int) -> dict[str, str] | None:
         unknown = [language for language in value if language not in LANGUAGES]
         if unknown:
-            self.problem(line, f"«{key}» har ukjent språk {', '.join(map(str, unknown))}")
+            languages = ", ".join(map(str, unknown))
+            self.problem(
+                line, _("«%(key)s» har ukjent språk %(languages)s", key=key, languages=languages)
+            )
         if not isinstance(value.get(PRIMARY), str) or not value[PRIMARY].strip():
-            self.problem(line, f"«{key}» mangler tekst på bokmål (nb)")
+            self.problem(line, _("«%(key)s» mangler tekst på bokmål (nb)", key=key))
             return None
         return {lang: str(text).strip() for lang, text in value.items() if lang in LANGUAGES}
 
@@ -152,25 +161,33 @@ class PackageReader:
         line = spec.line_of(key)
         if not value:
             if required:
-                self.problem(line, f"«{key}» mangler")
+                self.problem(line, _("«%(key)s» mangler", key=key))
             return None
         path = self._inside(str(value), line)
         if path is None:
             return None
         if path.suffix.lower() not in MEDIA_TYPES[kind]:
             allowed = ", ".join(sorted(MEDIA_TYPES[kind]))
-            self.problem(line, f"«{value}» har feil filtype for {kind}; tillatt: {allowed}")
+            self.problem(
+                line,
+                _(
+                    "«%(file)s» har feil filtype for %(kind)s; tillatt: %(allowed)s",
+                    file=value,
+                    kind=kind,
+                    allowed=allowed,
+                ),
+            )
             return None
         return self.media_url(path.relative_to(self.root).as_posix())
 
     def _inside(self, relative: str, line: int) -> Path | None:
         pure = PurePosixPath(relative)
         if pure.is_absolute() or ".." in pure.parts:
-            self.problem(line, f"«{relative}» peker ut av pakken")
+            self.problem(line, _("«%(file)s» peker ut av pakken", file=relative))
             return None
         path = self.root / pure
         if not path.is_file():
-            self.problem(line, f"filen «{relative}» finnes ikke i pakken")
+            self.problem(line, _("filen «%(file)s» finnes ikke i pakken", file=relative))
             return None
         return path
 
@@ -181,7 +198,7 @@ class PackageReader:
         try:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            self.problem(line, f"«{relative}» er ikke UTF-8-tekst")
+            self.problem(line, _("«%(file)s» er ikke UTF-8-tekst", file=relative))
             return None
 
     def _render(self, text: str, file: str, first_line: int) -> Markup:
@@ -194,9 +211,11 @@ class PackageReader:
             for match in _TAG.finditer(line):
                 tag = match.group(1).lower()
                 if tag not in ALLOWED_TAGS:
-                    self.problem(number, f"HTML-taggen <{tag}> er ikke tillatt i Markdown", file)
+                    message = _("HTML-taggen <%(tag)s> er ikke tillatt i Markdown", tag=tag)
+                    self.problem(number, message, file)
                 elif _EVENT_ATTRIBUTE.search(match.group(2)):
-                    self.problem(number, f"<{tag}> har et on…-attributt (skript), ikke tillatt", file)
+                    message = _("<%(tag)s> har et on…-attributt (skript), ikke tillatt", tag=tag)
+                    self.problem(number, message, file)
 
     def _check_images(self, text: str, file: str, first_line: int) -> None:
         for token in _parser.parse(text):
@@ -205,12 +224,13 @@ class PackageReader:
                     continue
                 line = first_line + (token.map[0] if token.map else 0)
                 if not child.content.strip():
-                    self.problem(line, f"bildet «{child.attrGet('src')}» mangler alt-tekst", file)
+                    message = _("bildet «%(src)s» mangler alt-tekst", src=child.attrGet("src"))
+                    self.problem(line, message, file)
                 src = str(child.attrGet("src") or "")
                 if "://" not in src:
                     path = self._inside(src, line) if src else None
                     if path is not None and path.suffix.lower() not in MEDIA_TYPES["image"]:
-                        self.problem(line, f"«{src}» er ikke et bilde", file)
+                        self.problem(line, _("«%(src)s» er ikke et bilde", src=src), file)
 
     def _rewrite_image_sources(self, text: str) -> str:
         def local_to_url(match: re.Match) -> str:
@@ -243,33 +263,38 @@ def load_package(
 
 def _check_files(root: Path, problems: Problems) -> None:
     if not root.is_dir():
-        problems.add(str(root), 0, "mappen finnes ikke")
+        problems.add(str(root), 0, _("mappen finnes ikke"))
         return
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root).as_posix()
         if path.is_symlink():
-            problems.add(relative, 0, "symbolske lenker er ikke tillatt i en pakke")
+            problems.add(relative, 0, _("symbolske lenker er ikke tillatt i en pakke"))
         elif path.is_file() and path.suffix.lower() not in ALLOWED_SUFFIXES:
-            problems.add(relative, 0, f"filtypen «{path.suffix or '(ingen)'}» er ikke tillatt")
+            problems.add(relative, 0, file_type_refused(path.suffix))
         elif path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
-            problems.add(relative, 0, "filen er større enn 50 MB")
+            problems.add(relative, 0, _("filen er større enn 50 MB"))
+
+
+def file_type_refused(suffix: str) -> str:
+    """The problem of a file whose type a package may not hold (also said of a zip's members)."""
+    return _("filtypen «%(suffix)s» er ikke tillatt", suffix=suffix or _("(ingen)"))
 
 
 def _read_manifest(root: Path, problems: Problems) -> LineMap | None:
     path = root / MANIFEST
     if not path.is_file():
-        problems.add(MANIFEST, 0, "pakken mangler module.yaml")
+        problems.add(MANIFEST, 0, _("pakken mangler module.yaml"))
         return None
     try:
         manifest = load_yaml(path.read_text(encoding="utf-8"))
     except YamlError as error:
-        problems.add(MANIFEST, error.line, f"ugyldig YAML: {error.message}")
+        problems.add(MANIFEST, error.line, _("ugyldig YAML: %(error)s", error=error.message))
         return None
     except UnicodeDecodeError:
-        problems.add(MANIFEST, 1, "module.yaml er ikke UTF-8-tekst")
+        problems.add(MANIFEST, 1, _("module.yaml er ikke UTF-8-tekst"))
         return None
     if not isinstance(manifest, LineMap):
-        problems.add(MANIFEST, 1, "module.yaml skal være et kart med id, version, title og cards")
+        problems.add(MANIFEST, 1, _("module.yaml skal være et kart med id, version, title og cards"))
         return None
     return manifest
 
@@ -277,8 +302,8 @@ def _read_manifest(root: Path, problems: Problems) -> LineMap | None:
 def _read_module(
     manifest: LineMap, reader: PackageReader, card_types: Mapping[str, CardType], digest: str
 ) -> Module | None:
-    module_id = _matching(manifest, "id", MODULE_ID, "små bokstaver, tall og bindestrek", reader)
-    version = _matching(manifest, "version", VERSION, "for eksempel 1.0.0", reader)
+    module_id = _matching(manifest, "id", MODULE_ID, _("små bokstaver, tall og bindestrek"), reader)
+    version = _matching(manifest, "version", VERSION, _("for eksempel 1.0.0"), reader)
     title = reader.text(manifest, "title")
     summary = reader.text(manifest, "summary")
     minutes = _integer(manifest, "minutes", 1, 30, reader)
@@ -307,10 +332,11 @@ def _read_module(
 def _matching(spec: LineMap, key: str, pattern: re.Pattern, hint: str, reader: PackageReader) -> str:
     value = spec.get(key)
     if value is None:
-        reader.problem(spec.line_of(key), f"«{key}» mangler")
+        reader.problem(spec.line_of(key), _("«%(key)s» mangler", key=key))
         return ""
     if not pattern.match(str(value)):
-        reader.problem(spec.line_of(key), f"«{key}: {value}» er ugyldig ({hint})")
+        message = _("«%(key)s: %(value)s» er ugyldig (%(hint)s)", key=key, value=value, hint=hint)
+        reader.problem(spec.line_of(key), message)
     return str(value)
 
 
@@ -319,7 +345,10 @@ def _integer(
 ) -> int:
     value = spec.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        reader.problem(spec.line_of(key), f"«{key}» skal være et heltall fra {low} til {high}")
+        message = _(
+            "«%(key)s» skal være et heltall fra %(low)s til %(high)s", key=key, low=low, high=high
+        )
+        reader.problem(spec.line_of(key), message)
         return low
     return value
 
@@ -327,7 +356,7 @@ def _integer(
 def _boolean(spec: LineMap, key: str, reader: PackageReader) -> bool:
     value = spec.get(key, False)
     if not isinstance(value, bool):
-        reader.problem(spec.line_of(key), f"«{key}» skal være true eller false")
+        reader.problem(spec.line_of(key), _("«%(key)s» skal være true eller false", key=key))
         return False
     return value
 
@@ -335,7 +364,7 @@ def _boolean(spec: LineMap, key: str, reader: PackageReader) -> bool:
 def _strings(spec: LineMap, key: str, reader: PackageReader) -> list[str]:
     value = spec.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        reader.problem(spec.line_of(key), f"«{key}» skal være en liste med tekster")
+        reader.problem(spec.line_of(key), _("«%(key)s» skal være en liste med tekster", key=key))
         return []
     return value
 
@@ -345,12 +374,12 @@ def _evidence(spec: LineMap, reader: PackageReader) -> list[Evidence]:
     if entries is None:
         return []
     if not isinstance(entries, LineList):
-        reader.problem(spec.line_of("evidence"), "«evidence» skal være en liste")
+        reader.problem(spec.line_of("evidence"), _("«evidence» skal være en liste"))
         return []
     found = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, LineMap) or not entry.get("competence"):
-            reader.problem(entries.line_of(index), "hvert bevis trenger «competence» og «level»")
+            reader.problem(entries.line_of(index), _("hvert bevis trenger «competence» og «level»"))
             continue
         level = _integer(entry, "level", 1, 10, reader)
         found.append(Evidence(str(entry["competence"]), level))
@@ -360,7 +389,7 @@ def _evidence(spec: LineMap, reader: PackageReader) -> list[Evidence]:
 def _cards(spec: LineMap, reader: PackageReader, card_types: Mapping[str, CardType]) -> list[Card]:
     entries = spec.get("cards")
     if not isinstance(entries, LineList) or not entries:
-        reader.problem(spec.line_of("cards"), "«cards» skal være en liste med minst ett kort")
+        reader.problem(spec.line_of("cards"), _("«cards» skal være en liste med minst ett kort"))
         return []
     cards: list[Card] = []
     seen: set[str] = set()
@@ -380,19 +409,20 @@ def _card(
     seen: set[str],
 ) -> Card | None:
     if not isinstance(entry, LineMap):
-        reader.problem(line, "et kort skal være et kart med id og type")
+        reader.problem(line, _("et kort skal være et kart med id og type"))
         return None
     card_id = str(entry.get("id", ""))
     if not CARD_ID.match(card_id):
-        reader.problem(entry.line_of("id"), f"kortet har ugyldig id «{card_id}»")
+        reader.problem(entry.line_of("id"), _("kortet har ugyldig id «%(id)s»", id=card_id))
     elif card_id in seen:
-        reader.problem(entry.line_of("id"), f"kort-id «{card_id}» er brukt før")
+        reader.problem(entry.line_of("id"), _("kort-id «%(id)s» er brukt før", id=card_id))
     seen.add(card_id)
     type_name = str(entry.get("type", ""))
     card_type = card_types.get(type_name)
     if card_type is None:
         known = ", ".join(sorted(card_types))
-        reader.problem(entry.line_of("type"), f"ukjent korttype «{type_name}» (kjente: {known})")
+        message = _("ukjent korttype «%(type)s» (kjente: %(known)s)", type=type_name, known=known)
+        reader.problem(entry.line_of("type"), message)
         return None
     data = card_type.prepare(entry, reader)
     data["scored"] = card_type.scored

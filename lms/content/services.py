@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from lms.content import library
 from lms.content.models import LearningModule, ModuleVersion, VersionStatus
@@ -109,7 +110,9 @@ def _refuse_reused_version_number(module: Module) -> None:
         sa.select(ModuleVersion).filter_by(module_id=module.id, version=module.version)
     )
     if clash is not None:
-        message = f"versjon {module.version} er installert med annet innhold; øk «version»"
+        message = _(
+            "versjon %(version)s er installert med annet innhold; øk «version»", version=module.version
+        )
         raise InvalidPackage([Problem("module.yaml", 1, message)])
 
 
@@ -123,7 +126,11 @@ def _refuse_older_version_number(module: Module) -> None:
     installed = db.session.scalars(sa.select(ModuleVersion.version).filter_by(module_id=module.id))
     newest = max(installed, key=_version_key, default=None)
     if newest is not None and _version_key(module.version) < _version_key(newest):
-        message = f"versjon {module.version} er eldre enn installert versjon {newest}; øk «version»"
+        message = _(
+            "versjon %(version)s er eldre enn installert versjon %(newest)s; øk «version»",
+            version=module.version,
+            newest=newest,
+        )
         raise InvalidPackage([Problem("module.yaml", 1, message)])
 
 

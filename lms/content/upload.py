@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from flask_babel import gettext as _
+
 from lms.content import library, services
 from lms.content.models import ModuleVersion
-from lms.content.package import ALLOWED_SUFFIXES, MANIFEST, Module
+from lms.content.package import ALLOWED_SUFFIXES, MANIFEST, Module, file_type_refused
 from lms.content.problems import InvalidPackage, Problems
 
 MAX_MEMBERS = 500
@@ -74,9 +76,10 @@ def extracted(stream: IO[bytes] | Path, name: str) -> Iterator[Path]:
                 if not problems:
                     _extract(archive, members, target, name, problems)
         except NotImplementedError:
-            problems.add(name, 0, "zip-filen er pakket med en metode som ikke støttes; bruk «deflate»")
+            message = _("zip-filen er pakket med en metode som ikke støttes; bruk «deflate»")
+            problems.add(name, 0, message)
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
-            problems.add(name, 0, "filen er ikke en gyldig zip-fil")
+            problems.add(name, 0, _("filen er ikke en gyldig zip-fil"))
         if problems:
             raise InvalidPackage(problems)
         yield _package_root(target)
@@ -86,30 +89,34 @@ def check_members(archive: zipfile.ZipFile, name: str, problems: Problems) -> li
     """The members to unpack; every refused member is reported with its name, at line 0."""
     infos = [info for info in archive.infolist() if not IGNORED.search(info.filename)]
     if len(infos) > MAX_MEMBERS:
-        problems.add(name, 0, f"zip-filen har {len(infos)} filer og mapper; høyst {MAX_MEMBERS}")
+        message = _(
+            "zip-filen har %(count)s filer og mapper; høyst %(most)s", count=len(infos), most=MAX_MEMBERS
+        )
+        problems.add(name, 0, message)
         return []
     declared = sum(info.file_size for info in infos)
     if declared > MAX_TOTAL_BYTES:
-        problems.add(name, 0, f"zip-filen pakkes ut til {_megabytes(declared)}; høyst 100 MB")
+        message = _("zip-filen pakkes ut til %(size)s; høyst 100 MB", size=_megabytes(declared))
+        problems.add(name, 0, message)
     seen: set[str] = set()
     files = []
     for info in infos:
         member = info.filename
         path = PurePosixPath(member.replace("\\", "/"))
         if member.startswith(("/", "\\")) or _DRIVE.match(member) or path.is_absolute():
-            problems.add(member, 0, "absolutte stier er ikke tillatt i en pakke")
+            problems.add(member, 0, _("absolutte stier er ikke tillatt i en pakke"))
         elif ".." in path.parts:
-            problems.add(member, 0, "stien peker ut av pakken («..»)")
+            problems.add(member, 0, _("stien peker ut av pakken («..»)"))
         elif (info.external_attr >> 16) & _FILE_TYPE_MASK == _SYMLINK:
-            problems.add(member, 0, "symbolske lenker er ikke tillatt i en pakke")
+            problems.add(member, 0, _("symbolske lenker er ikke tillatt i en pakke"))
         elif info.flag_bits & 0x1:
-            problems.add(member, 0, "filen er kryptert; pakk zip-filen uten passord")
+            problems.add(member, 0, _("filen er kryptert; pakk zip-filen uten passord"))
         elif info.is_dir():
             continue
         elif path.suffix.lower() not in ALLOWED_SUFFIXES:
-            problems.add(member, 0, f"filtypen «{path.suffix or '(ingen)'}» er ikke tillatt")
+            problems.add(member, 0, file_type_refused(path.suffix))
         elif path.as_posix().casefold() in seen:
-            problems.add(member, 0, "filen finnes to ganger i zip-filen")
+            problems.add(member, 0, _("filen finnes to ganger i zip-filen"))
         else:
             seen.add(path.as_posix().casefold())
             files.append(info)
@@ -129,7 +136,7 @@ def _extract(
         relative = PurePosixPath(info.filename.replace("\\", "/"))
         destination = target.joinpath(*relative.parts)
         if not destination.resolve().is_relative_to(target.resolve()):
-            problems.add(info.filename, 0, "stien peker ut av pakken")
+            problems.add(info.filename, 0, _("stien peker ut av pakken"))
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
         written = 0
@@ -138,10 +145,10 @@ def _extract(
                 written += len(chunk)
                 total += len(chunk)
                 if written > info.file_size:
-                    problems.add(info.filename, 0, "filen er større enn zip-filen oppgir")
+                    problems.add(info.filename, 0, _("filen er større enn zip-filen oppgir"))
                     return
                 if total > MAX_TOTAL_BYTES:
-                    problems.add(name, 0, "zip-filen pakkes ut til mer enn 100 MB")
+                    problems.add(name, 0, _("zip-filen pakkes ut til mer enn 100 MB"))
                     return
                 sink.write(chunk)
 

@@ -14,6 +14,7 @@ from lms import access
 from lms.accounts.services import load_signed_in_person
 from lms.content.localised import pick
 from lms.core import errors
+from lms.core.time import day_and_time
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
@@ -51,7 +52,10 @@ def init_core(app: Flask) -> None:
     app.view_functions["static"].access_rule = "public"
     app.jinja_env.globals.update(is_admin=access.is_admin, current_locale=_current_locale)
     app.jinja_env.filters.update(
-        localise=_localise, format_date=format_date, format_datetime=format_datetime
+        localise=_localise,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        day_and_time=day_and_time,
     )
 
     from lms.jobs import start_scheduler

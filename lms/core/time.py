@@ -6,6 +6,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
 
 from lms.db import utcnow
 
@@ -16,3 +18,20 @@ def local_zone() -> ZoneInfo:
 
 def local_today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(local_zone()).date()
+
+
+DAY_AND_TIME = {
+    "weekday": _l("EEEE d. MMMM 'kl.' HH:mm"),
+    "with year": _l("EEEE d. MMMM y 'kl.' HH:mm"),
+    "in a sentence": _l("d. MMMM 'kl.' HH:mm"),
+}
+"""Babel date patterns, as msgids, so each language words "on a day at a time" its own way:
+«tirsdag 8. september kl. 14:00» and "Tuesday 8 September at 14:00"; with the year for a mail read
+later; without the weekday inside a sentence («Den åpner 8. september kl. 13:30», "It opens at
+13:30 on 8 September")."""
+
+
+def day_and_time(moment: datetime, form: str = "weekday") -> str:
+    """``moment`` in the installation's zone and the reader's language, in one of DAY_AND_TIME's
+    forms."""
+    return format_datetime(moment, str(DAY_AND_TIME[form]))

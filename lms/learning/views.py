@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import get_locale
@@ -192,11 +193,33 @@ def _answered_at(value, attempt: Attempt) -> datetime | None:
 @signed_in
 def service_worker():
     """The player's service worker, served from the root so its scope covers /learn/ and
-    /attempts/. Never cached by HTTP, so a new version reaches phones on their next visit."""
-    response = send_from_directory(STATIC_JS, "sw.js", mimetype="text/javascript", max_age=0)
+    /attempts/, with its offline page's texts in the person's language. Revalidated on every visit
+    (no-cache, with an ETag of the whole script, texts included), so a new version or a change of
+    language reaches phones on their next visit."""
+    script = (STATIC_JS / "sw.js").read_text(encoding="utf-8")
+    texts = json.dumps(_offline_texts())
+    response = current_app.response_class(
+        script.replace(OFFLINE_TEXTS, texts, 1), mimetype="text/javascript"
+    )
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    response.vary.update(("Cookie", "Accept-Language"))
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+OFFLINE_TEXTS = "/* OFFLINE_TEXTS */ {}"
+"""Where sw.js takes the offline page's texts: replaced by a JSON object (JSON is safe JavaScript)."""
+
+
+def _offline_texts() -> dict[str, str]:
+    return {
+        "lang": _locale(),
+        "title": _("Uten nett"),
+        "heading": _("Du er uten nett"),
+        "text": _("Denne siden er ikke lagret på telefonen. Prøv igjen når du har nett."),
+        "home": _("Til Mine"),
+    }
 
 
 def _form_from(fields: dict) -> MultiDict:

@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from lms import signals
-from lms.core.time import local_zone
+from lms.core.time import day_and_time, local_zone
 from lms.db import utcnow
 from lms.extensions import db
 from lms.mail import Attachment, queue_mail
@@ -396,11 +396,7 @@ def series_ics(series: WorkshopSeries) -> bytes:
 
 
 def _when(session: WorkshopSession) -> str:
-    return (
-        format_datetime(session.starts_at, "EEEE d. MMMM y 'kl.' HH:mm")
-        + "–"
-        + format_datetime(session.ends_at, "HH:mm")
-    )
+    return day_and_time(session.starts_at, "with year") + "–" + format_datetime(session.ends_at, "HH:mm")
 
 
 def _attachment(session: WorkshopSession, person: Person) -> Attachment:
@@ -485,13 +481,13 @@ def check_in_problem(session: WorkshopSession, now: datetime) -> str | None:
     if now < opens:
         return _(
             "Innsjekkingen har ikke åpnet ennå. Den åpner %(time)s.",
-            time=format_datetime(opens, "d. MMMM 'kl.' HH:mm"),
+            time=day_and_time(opens, "in a sentence"),
         )
     if now > closes:
         return _(
             "Samlingen er over (den sluttet %(time)s), så du kan ikke sjekke inn nå. "
             "Be veilederen føre deg på listen om du var der.",
-            time=format_datetime(closes, "d. MMMM 'kl.' HH:mm"),
+            time=day_and_time(closes, "in a sentence"),
         )
     return None
 

@@ -255,18 +255,19 @@ def _series_form(series: WorkshopSeries | None = None) -> SeriesForm:
         form.questions.data = "\n".join(series.questions)
         form.modules.data = [link.module_id for link in series.module_links]
     if request.method == "GET" and series is None:
-        form.agenda.data = DEFAULT_AGENDA
+        form.agenda.data = default_agenda()
     return form
 
 
-DEFAULT_AGENDA = "\n".join(
-    (
-        "10 min Innledning og runde rundt bordet",
-        "15 min Oppfølging av tiltak fra forrige gang",
-        "20 min Refleksjon over case",
-        "10 min Hva tar vi med oss? Avtale tiltak",
+def default_agenda() -> str:
+    """A reflection meeting's usual steps, in the planner's language, to start a new series from."""
+    steps = (
+        (10, _("Innledning og runde rundt bordet")),
+        (15, _("Oppfølging av tiltak fra forrige gang")),
+        (20, _("Refleksjon over case")),
+        (10, _("Hva tar vi med oss? Avtale tiltak")),
     )
-)
+    return services.agenda_text([{"minutes": minutes, "text": text} for minutes, text in steps])
 
 
 def _fields(form: SeriesForm) -> services.SeriesFields | None:

@@ -255,3 +255,52 @@ def test_answers_given_without_network_arrive_once_when_it_returns(page: Page, l
     )
     assert resent == [[200, False]] * len(ANSWERED)
     assert attempt_state(live_server, attempt_id) == (True, ANSWERED)
+
+
+def offline_page_at(page: Page, path: str) -> None:
+    page.context.set_offline(True)
+    try:
+        page.goto(path)
+    finally:
+        page.context.set_offline(False)
+
+
+def choose_language(page: Page, language: str) -> None:
+    """Choose a language in the footer of a page shown in Bokmål."""
+    page.get_by_role("contentinfo").get_by_label("Språk").select_option(language)
+    page.get_by_role("button", name="Bytt språk").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def test_the_offline_page_follows_a_change_of_language(page: Page, live_server):
+    sign_in(page, new_staff_member(live_server, "Eva Engelsk"))
+    # chosen, not left to the browser: Playwright sets Accept-Language for pages, not for /sw.js
+    choose_language(page, "nb")
+    attempt_id = start_module(page)
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", str(attempt_id))
+    offline_page_at(page, "/learn/ikke-lagret")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du er uten nett")
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+
+    page.goto("/")
+    choose_language(page, "en")
+    # the browser checks /sw.js on navigation; the English texts make it a new script, installed now
+    page.evaluate(
+        """async () => {
+            const registration = await navigator.serviceWorker.getRegistration();
+            await registration.update();
+            const worker = registration.installing || registration.waiting;
+            if (worker && worker.state !== "activated") {
+                await new Promise((done) => worker.addEventListener("statechange", () => {
+                    if (worker.state === "activated") done();
+                }));
+            }
+        }"""
+    )
+    offline_page_at(page, "/learn/ikke-lagret")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("link", name="Go to My learning")).to_have_attribute("href", "/")
+    assert page.title() == "Offline – Lærevakt"
+    assert_accessible(page)

@@ -115,26 +115,26 @@ def test_a_code_held_by_another_framework_is_refused_with_its_line(app):
         assert "«DHK-1» brukes allerede i rammeverket «DHK»" in result[0].message
 
 
+def _upload(client, data: bytes, filename: str = "dhk.csv", **kwargs):
+    return client.submit(
+        "/admin/competence",
+        {"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+        **kwargs,
+    )
+
+
 def test_admin_uploads_a_framework_and_a_broken_one_is_refused_on_the_page(app, org, client):
     client.sign_in(org.admin)
     broken = _broken(DHK.read_bytes(), 4, ",DHK-1.1,Logge inn,,x,,,,,,,DHK-1.1,0,,,,")
-    response = client.submit(
-        "/admin/competence",
-        {"file": (io.BytesIO(broken), "dhk.csv")},
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, broken)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "linje 4: «Description format» skal være et tall, ikke «x»" in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Framework)) == 0
 
-    response = client.submit(
-        "/admin/competence",
-        {"file": (io.BytesIO(DHK.read_bytes()), "dhk.csv")},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
+    response = _upload(client, DHK.read_bytes(), follow_redirects=True)
     assert "Digital helsekompetanse i kommunale helse- og omsorgstjenester" in response.get_data(
         as_text=True
     )
@@ -142,6 +142,28 @@ def test_admin_uploads_a_framework_and_a_broken_one_is_refused_on_the_page(app, 
         framework = db.session.scalar(sa.select(Framework).filter_by(idnumber="DHK"))
     exported = client.get(f"/admin/competence/{framework.id}.csv")
     assert exported.data == DHK.read_bytes()
+
+
+def test_an_english_admin_reads_the_import_problems_in_english(app, org, client):
+    with app.app_context():
+        services.load_shipped()
+        db.session.commit()
+    client.sign_in(org.admin)
+    client.submit("/language", {"language": "en", "next": "/"})
+    broken = _broken(DHK.read_bytes(), 4, ",DHK-1.1,Logge inn,,x,,,,,,,DHK-1.1,0,,,,")
+    broken = _broken(broken, 5, "DHK-1,DHK-1.2,,,2,,,,,,,DHK-1.2,0,,,,")
+    broken = _broken(broken, 10, "NOPE,DHK-3.1,Noe,,2,,,,,,,DHK-3.1,0,,,,")
+    response = _upload(client, broken)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "line 4: “Description format” must be a number, not “x”" in page
+    assert "line 5: “Short name” is missing" in page
+    assert "line 10: parent competence “NOPE” is not in the file" in page
+    assert "linje" not in page and "mangler" not in page
+
+    taken = DHK.read_bytes().replace(b",DHK,", b",ANNET,", 1)
+    page = _upload(client, taken, "annet.csv").get_data(as_text=True)
+    assert "line 3: the code “DHK-1” is already used in the framework “DHK”" in page
 
 
 def test_only_admins_import_frameworks(org, client):

@@ -4,6 +4,7 @@ who may see an attempt."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import uuid
@@ -335,6 +336,39 @@ def test_the_service_worker_is_served_from_the_root_to_signed_in_people(client, 
     assert response.headers["Cache-Control"] == "no-cache"
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert 'addEventListener("fetch"' in response.get_data(as_text=True)
+
+
+def _offline_texts(response) -> dict:
+    script = response.get_data(as_text=True)
+    return json.loads(re.search(r"^const OFFLINE = (\{.*\});$", script, re.MULTILINE).group(1))
+
+
+def test_the_offline_page_speaks_the_persons_language_and_a_change_is_a_new_script(client, org):
+    client.sign_in(org.nurse)
+    norwegian = client.get("/sw.js")
+    assert _offline_texts(norwegian) == {
+        "lang": "nb",
+        "title": "Uten nett",
+        "heading": "Du er uten nett",
+        "text": "Denne siden er ikke lagret på telefonen. Prøv igjen når du har nett.",
+        "home": "Til Mine",
+    }
+    assert {"Cookie", "Accept-Language"} <= set(norwegian.headers["Vary"].split(", "))
+    unchanged = client.get("/sw.js", headers={"If-None-Match": norwegian.headers["ETag"]})
+    assert unchanged.status_code == 304
+
+    client.submit("/language", {"language": "en", "next": "/"})
+    english = client.get("/sw.js", headers={"If-None-Match": norwegian.headers["ETag"]})
+
+    assert english.status_code == 200
+    assert english.headers["ETag"] != norwegian.headers["ETag"]
+    assert _offline_texts(english) == {
+        "lang": "en",
+        "title": "Offline",
+        "heading": "You are offline",
+        "text": "This page is not saved on your phone. Try again when you are online.",
+        "home": "Go to My learning",
+    }
 
 
 def test_card_page_carries_what_the_script_needs_and_no_inline_script(client, org, module):

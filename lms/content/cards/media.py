@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from lms.content.cards.base import CardType
 
 
@@ -23,7 +25,7 @@ class ImageCard(CardType):
     def prepare(self, spec, reader) -> dict[str, Any]:
         alt = reader.text(spec, "alt", required=False)
         if not alt:
-            reader.problem(spec.line, "bildekortet mangler alt-tekst («alt»)")
+            reader.problem(spec.line, _("bildekortet mangler alt-tekst («alt»)"))
         return {
             "title": reader.text(spec, "title", required=False),
             "src": reader.media(spec, "src", "image"),
@@ -38,7 +40,7 @@ class VideoCard(CardType):
 
     def prepare(self, spec, reader) -> dict[str, Any]:
         if not spec.get("captions"):
-            reader.problem(spec.line, "videokortet mangler teksting («captions», en .vtt-fil)")
+            reader.problem(spec.line, _("videokortet mangler teksting («captions», en .vtt-fil)"))
         return {
             "title": reader.text(spec, "title", required=False),
             "src": reader.media(spec, "src", "video"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.content.cards.base import Card, CardType, Grade, ResponseError
@@ -20,16 +21,18 @@ def read_options(spec: LineMap, reader, *, key: str = "options", minimum: int = 
     """The ``options`` of a card: each with an ``id`` and a localised ``text``."""
     entries = spec.get(key)
     if not isinstance(entries, LineList) or len(entries) < minimum:
-        reader.problem(spec.line_of(key), f"«{key}» skal være en liste med minst {minimum} valg")
+        message = _("«%(key)s» skal være en liste med minst %(minimum)s valg", key=key, minimum=minimum)
+        reader.problem(spec.line_of(key), message)
         return []
     options, seen = [], set()
     for index, entry in enumerate(entries):
         if not isinstance(entry, LineMap):
-            reader.problem(entries.line_of(index), "et valg skal ha «id» og «text»")
+            reader.problem(entries.line_of(index), _("et valg skal ha «id» og «text»"))
             continue
         option_id = str(entry.get("id", ""))
         if not option_id or option_id in seen or "[" in option_id or "," in option_id:
-            reader.problem(entry.line_of("id"), f"valget har manglende eller dobbel id «{option_id}»")
+            message = _("valget har manglende eller dobbel id «%(id)s»", id=option_id)
+            reader.problem(entry.line_of("id"), message)
         seen.add(option_id)
         options.append(
             {
@@ -79,10 +82,10 @@ class SingleChoiceCard(QuestionCard):
         data["multiple"] = self.multiple
         correct = sum(option["correct"] for option in data["options"])
         if data["options"] and not self.has_valid_answer_count(correct):
-            reader.problem(spec.line_of("options"), self.answer_count_problem)
+            reader.problem(spec.line_of("options"), str(self.answer_count_problem))
         return data
 
-    answer_count_problem = "et enkeltvalg skal ha nøyaktig ett riktig svar (correct: true)"
+    answer_count_problem = _l("et enkeltvalg skal ha nøyaktig ett riktig svar (correct: true)")
 
     def has_valid_answer_count(self, correct: int) -> bool:
         return correct == 1
@@ -116,7 +119,7 @@ class SingleChoiceCard(QuestionCard):
 
 class MultipleChoiceCard(SingleChoiceCard):
     multiple = True
-    answer_count_problem = "et flervalg skal ha minst ett riktig svar (correct: true)"
+    answer_count_problem = _l("et flervalg skal ha minst ett riktig svar (correct: true)")
 
     def has_valid_answer_count(self, correct: int) -> bool:
         return correct >= 1
@@ -129,7 +132,9 @@ class TrueFalseCard(QuestionCard):
     def prepare(self, spec, reader) -> dict[str, Any]:
         data = super().prepare(spec, reader)
         if not isinstance(spec.get("answer"), bool):
-            reader.problem(spec.line_of("answer"), "«answer» skal være true eller false")
+            reader.problem(
+                spec.line_of("answer"), _("«%(key)s» skal være true eller false", key="answer")
+            )
         data["answer"] = spec.get("answer") is True
         return data
 

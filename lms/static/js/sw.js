@@ -9,7 +9,11 @@
    - Everything else passes through untouched.
 
    Answers given offline are not handled here: player.js queues them in IndexedDB and sends them
-   from the page, which holds the CSRF token. The page cache ("lv-pages") is emptied on sign-out. */
+   from the page, which holds the CSRF token. The page cache ("lv-pages") is emptied on sign-out.
+
+   The offline page speaks the person's language: the server (lms/learning/views.py) writes its texts
+   as a JSON object in place of OFFLINE_TEXTS below, so the script's bytes change with the language and
+   the browser installs the new one at its next update check. */
 
 "use strict";
 
@@ -22,6 +26,7 @@ const ASSET_URLS = ["static/css/app.css", "static/js/player.js", "static/favicon
 );
 const CARD_PAGE = new RegExp("^" + BASE + "attempts/\\d+/cards/\\d+$");
 const NETWORK_WAIT_MS = 6000;
+const OFFLINE = /* OFFLINE_TEXTS */ {};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -119,19 +124,24 @@ function offlinePage(request) {
     return Response.error();
   }
   const body =
-    '<!doctype html><html lang="nb"><head><meta charset="utf-8">' +
+    '<!doctype html><html lang="' + escapeHtml(OFFLINE.lang) + '"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
-    "<title>Uten nett – Lærevakt</title>" +
+    "<title>" + escapeHtml(OFFLINE.title) + " – Lærevakt</title>" +
     '<link rel="stylesheet" href="' + BASE + 'static/css/app.css"></head>' +
     '<body><main id="main" tabindex="-1"><div class="narrow">' +
-    "<h1>Du er uten nett</h1>" +
-    "<p>Denne siden er ikke lagret på telefonen. Prøv igjen når du har nett.</p>" +
-    '<p><a class="button button-wide" href="' + BASE + '">Til Mine</a></p>' +
+    "<h1>" + escapeHtml(OFFLINE.heading) + "</h1>" +
+    "<p>" + escapeHtml(OFFLINE.text) + "</p>" +
+    '<p><a class="button button-wide" href="' + BASE + '">' + escapeHtml(OFFLINE.home) + "</a></p>" +
     "</div></main></body></html>";
   return new Response(body, {
     status: 503,
     headers: { "Content-Type": "text/html; charset=utf-8" },
   });
+}
+
+function escapeHtml(text) {
+  const entities = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  return String(text).replace(/[&<>"']/g, (character) => entities[character]);
 }
 
 /* ---------- BEGIN push section (reminders; owned by lms/reminders, edit only between these marks) ----------

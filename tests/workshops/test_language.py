@@ -1,0 +1,81 @@
+"""Workshop times, check-in messages, invitations and the default agenda in the reader's language:
+Bokmål says «tirsdag 1. september kl. 14:00», English "Tuesday 1 September at 14:00"."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import timedelta
+
+import pytest
+from flask_babel import force_locale
+
+from lms.workshops import services
+from tests.conftest import read_mail
+from tests.workshops.conftest import BASE, make_series
+
+# The group's first session: Tuesday 1 September 2026, 14:00-15:00 in Oslo (12:00 UTC).
+
+
+def _in_english(client) -> None:
+    client.submit("/language", {"language": "en", "next": "/"})
+
+
+def _mail_bodies(app) -> list[str]:
+    bodies = []
+    for chunk in read_mail(app).split("=" * 72):
+        if chunk.strip():
+            message = email.message_from_string(chunk.lstrip("\n"), policy=email.policy.default)
+            bodies.append(message.get_body(preferencelist=("plain",)).get_content())
+    return bodies
+
+
+@pytest.mark.parametrize(
+    ("english", "shown"),
+    [(False, "tirsdag 1. september kl. 14:00"), (True, "Tuesday 1 September at 14:00")],
+)
+def test_the_series_page_says_when_in_the_readers_language(org, client, group, english, shown):
+    client.sign_in(org.assistant)
+    if english:
+        _in_english(client)
+    page = client.get(f"/workshops/series/{group.series_id}").get_data(as_text=True)
+    assert f"{shown}</time>–15:00" in page
+
+
+@pytest.mark.parametrize(
+    ("locale", "too_early", "too_late"),
+    [
+        ("nb", "Den åpner 1. september kl. 13:30.", "(den sluttet 1. september kl. 15:00)"),
+        ("en", "It opens at 13:30 on 1 September.", "(it ended at 15:00 on 1 September)"),
+    ],
+)
+def test_check_in_times_are_worded_in_the_readers_language(app, group, locale, too_early, too_late):
+    with app.test_request_context(), force_locale(locale):
+        session = group.session(0)
+        assert too_early in services.check_in_problem(session, BASE - timedelta(hours=1))
+        assert too_late in services.check_in_problem(session, BASE + timedelta(hours=2))
+
+
+@pytest.mark.parametrize(
+    ("locale", "line"),
+    [
+        ("nb", "- tirsdag 1. september 2026 kl. 14:00–15:00, Møterommet"),
+        ("en", "- Tuesday 1 September 2026 at 14:00–15:00, Møterommet"),
+    ],
+)
+def test_the_invitation_lists_the_sessions_in_the_planners_language(app, org, locale, line):
+    with app.test_request_context(), force_locale(locale):
+        make_series(org, starts=[BASE], extra_staff=0)
+    (body,) = _mail_bodies(app)
+    assert line in body
+
+
+def test_a_new_series_starts_from_an_agenda_in_the_planners_language(org, client):
+    client.sign_in(org.facilitator)
+    url = f"/workshops/units/{org.zone.id}/series/new"
+    assert "10 min Innledning og runde rundt bordet\n" in client.get(url).get_data(as_text=True)
+    _in_english(client)
+    page = client.get(url).get_data(as_text=True)
+    assert "10 min Introduction and a round of the table\n" in page
+    assert "10 min What do we take with us? Agree on actions</textarea>" in page
+    assert "Innledning" not in page
