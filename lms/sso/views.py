@@ -138,7 +138,8 @@ def start():
     callback = current_app.config["BASE_URL"] + url_for("sso.callback")
     try:
         return client.authorize_redirect(callback)
-    except (requests.RequestException, ValueError, KeyError):
+    except (requests.RequestException, ValueError, KeyError) as error:
+        current_app.logger.warning("single sign-on: no discovery document: %r", error)
         return _refused("unreachable")
 
 
@@ -151,9 +152,11 @@ def callback():
         return _refused("cancelled")
     try:
         token = client.authorize_access_token(claims_options=claims_options(client))
-    except requests.RequestException:
+    except requests.RequestException as error:
+        current_app.logger.warning("single sign-on: provider unreachable: %s", error)
         return _refused("unreachable")
-    except (AuthlibBaseError, JoseError):
+    except (AuthlibBaseError, JoseError) as error:
+        current_app.logger.warning("single sign-on: answer refused: %r", error)
         return _refused("invalid")
     claims = token.get("userinfo")
     if not claims:

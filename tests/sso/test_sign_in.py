@@ -90,6 +90,9 @@ def test_a_verified_email_links_the_existing_person_and_the_second_sign_in_finds
     assert "Hei, Nils Sykepleier" in home_heading(other_phone)
     assert counts(app) == (people_before, identities)
 
+    client.submit("/logout/everywhere")
+    assert "Hei, Nils Sykepleier" not in home_heading(other_phone)
+
 
 def test_an_unverified_email_is_not_enough(app, client, org, sso):
     sso.set_claims("feide-mona", email="mona@testvik.no", email_verified=False, name="Mona")
