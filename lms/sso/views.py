@@ -87,10 +87,11 @@ def provider_client() -> FlaskOAuth2App:
     config = current_app.config
     if not is_configured(current_app):
         abort(404)
-    key = tuple(config[name] for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"))
+    names = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES")
+    key = tuple(config[name] for name in names)
     clients = current_app.extensions.setdefault("lms.sso", {})
     if key not in clients:
-        issuer, client_id, client_secret = key
+        issuer, client_id, client_secret, scopes = key
         clients[key] = FlaskOAuth2App(
             FlaskIntegration("oidc"),
             "oidc",
@@ -98,7 +99,7 @@ def provider_client() -> FlaskOAuth2App:
             client_secret=client_secret,
             server_metadata_url=issuer.rstrip("/") + "/.well-known/openid-configuration",
             client_kwargs={
-                "scope": config["OIDC_SCOPES"],
+                "scope": scopes,
                 "code_challenge_method": "S256",
                 "default_timeout": PROVIDER_TIMEOUT_SECONDS,
             },
