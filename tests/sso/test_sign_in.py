@@ -205,3 +205,10 @@ def test_an_unreachable_provider_gets_a_clear_page(app, client, monkeypatch):
     assert answer.status_code == 503
     assert "Innloggingstjenesten svarer ikke" in page
     assert "Vi får ikke kontakt med ID-porten akkurat nå." in page
+
+
+def test_failed_sso_answers_count_against_the_sign_in_rate_limit(app, client, sso, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNIN_RATE_LIMIT", "3 per minute")
+    for _ in range(3):
+        assert client.get("/login/sso/callback?code=gjettet&state=gjettet").status_code == 401
+    assert client.get("/login/sso/callback?code=gjettet&state=gjettet").status_code == 429
