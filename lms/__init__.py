@@ -69,12 +69,14 @@ def _register_blueprints(app: Flask) -> None:
     from lms.reminders.views import bp as reminders_bp
     from lms.reports.views import bp as reports_bp
     from lms.shifts.views import bp as shifts_bp
+    from lms.sso.views import bp as sso_bp
     from lms.tracking.views import bp as tracking_bp
     from lms.workshops.views import bp as workshops_bp
 
     for blueprint in (
         core_bp,
         accounts_bp,
+        sso_bp,
         organisation_bp,
         admin_bp,
         content_bp,

@@ -10,6 +10,7 @@ from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
 from lms.reminders import models as reminders_models
 from lms.shifts import models as shifts_models
+from lms.sso import models as sso_models
 from lms.workshops import models as workshops_models
 from xapi import outbox as xapi_outbox
 from xapi.lrs import store as xapi_lrs_store
@@ -25,6 +26,7 @@ __all__ = [
     "organisation_models",
     "reminders_models",
     "shifts_models",
+    "sso_models",
     "workshops_models",
     "xapi_lrs_store",
     "xapi_outbox",

@@ -12,7 +12,7 @@ _signals = Namespace()
 person_signed_in = _signals.signal(
     "person-signed-in",
     doc="""A person has signed in. Keyword arguments: ``person`` (the Person) and ``method``
-    (``"password"`` or ``"link"``).""",
+    (``"password"``, ``"link"`` or ``"sso"``).""",
 )
 
 people_imported = _signals.signal(

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_login import login_user
 
+from lms import signals
 from lms.accounts.models import SignInLink
 from lms.db import utcnow
 from lms.extensions import db
@@ -91,6 +93,14 @@ def redeem_sign_in_link(token: str, now: datetime | None = None) -> Person | Non
     link.used_at = now
     db.session.flush()
     return link.person
+
+
+def start_session(person: Person, method: str) -> None:
+    """Sign ``person`` in on this browser, however they proved who they are (``method``: ``"password"``,
+    ``"link"`` or ``"sso"``). Every way of signing in ends here, so the cookie holds the same session
+    token and ``sign_out_everywhere`` ends them all alike."""
+    login_user(person)
+    signals.person_signed_in.send(current_app._get_current_object(), person=person, method=method)
 
 
 def sign_out_everywhere(person: Person) -> None:

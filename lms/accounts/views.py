@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
-from lms import signals
 from lms.access import public, signed_in
 from lms.accounts import services
 from lms.accounts.forms import (
@@ -40,8 +39,7 @@ def _failed(response) -> bool:
 
 
 def _start_session(person, how: str):
-    login_user(person)
-    signals.person_signed_in.send(current_app._get_current_object(), person=person, method=how)
+    services.start_session(person, how)
     return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
 
 

@@ -13,6 +13,7 @@ import email.policy
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from email.message import EmailMessage
 from pathlib import Path
@@ -114,14 +115,16 @@ class LiveServer:
         return [m for m in messages if to is None or m["To"] == to]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory, fast_password_hashing) -> Iterator[LiveServer]:
-    tmp_dir = tmp_path_factory.mktemp("browser")
+@contextmanager
+def serving(tmp_dir: Path, name: str, extra_config: dict | None = None) -> Iterator[LiveServer]:
+    """Serve a new app with the root conftest's organisation and the test module, on 127.0.0.1,
+    from a database of its own called ``name``; ``extra_config`` overrides the test config."""
     dispatcher = _Deferred()
     server: BaseWSGIServer = make_server("127.0.0.1", 0, dispatcher, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
-    config = app_config(tmp_dir, scratch_database_url(tmp_dir, "browser"))
+    config = app_config(tmp_dir, scratch_database_url(tmp_dir, name))
     config["BASE_URL"] = url
+    config.update(extra_config or {})
     app = create_app(config)
     with app.app_context():
         db.create_all()
@@ -131,7 +134,7 @@ def live_server(tmp_path_factory, fast_password_hashing) -> Iterator[LiveServer]
         org = SimpleNamespace(**{f.name: _detached(getattr(made, f.name)) for f in fields(made)})
         db.session.remove()
     dispatcher.app = app
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"live-server-{name}", daemon=True)
     thread.start()
     try:
         yield LiveServer(url=url, app=app, org=org)
@@ -142,6 +145,12 @@ def live_server(tmp_path_factory, fast_password_hashing) -> Iterator[LiveServer]
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, fast_password_hashing) -> Iterator[LiveServer]:
+    with serving(tmp_path_factory.mktemp("browser"), "browser") as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,9 @@ PUBLIC_ENDPOINTS = {
     "accounts.set_language",
     "privacy.privacy_statement",
     "privacy.accessibility_statement",
+    # Single sign-on: starting it and the provider's redirect back (404 when not configured).
+    "sso.start",
+    "sso.callback",
     # The built-in LRS: xAPI clients carry no session cookie or CSRF token, so at the web-session
     # level these are public; the LRS itself refuses every request but /xapi/about without valid
     # HTTP Basic credentials (401), see tests/xapi/lrs/test_api.py.

@@ -29,6 +29,7 @@ EVERY_SECTION = {
     "competence_evidence",
     "competence_status",
     "sign_in_links",
+    "sso_identities",
     "xapi_outbox",
     "xapi_lrs",
     "xapi_lrs_documents",
@@ -77,7 +78,7 @@ def test_a_person_sees_only_their_own_data(org, busy_nurse, client):
 
 def test_a_new_feature_adds_its_section_and_its_erasure_through_the_signals(app, org, make_client):
     def section(_app, person):
-        return [Section("sso_identities", "Innlogging via kommunen", [{"subject": f"sub-{person.id}"}])]
+        return [Section("badges", "Merker fra kommunen", [{"badge": f"badge-{person.id}"}])]
 
     erased = []
 
@@ -90,8 +91,8 @@ def test_a_new_feature_adds_its_section_and_its_erasure_through_the_signals(app,
         nurse = make_client()
         nurse.sign_in(org.nurse)
         data = json.loads(nurse.get("/account/data.json").get_data(as_text=True))
-        assert data["sections"]["sso_identities"] == [{"subject": f"sub-{org.nurse.id}"}]
-        assert "Innlogging via kommunen" in nurse.get("/account/data").get_data(as_text=True)
+        assert data["sections"]["badges"] == [{"badge": f"badge-{org.nurse.id}"}]
+        assert "Merker fra kommunen" in nurse.get("/account/data").get_data(as_text=True)
         admin = make_client()
         admin.sign_in(org.admin)
         admin.submit(f"/admin/people/{org.nurse.id}/delete")

@@ -1,0 +1,1 @@
+"""Single sign-on with OpenID Connect: people sign in through the municipality's identity provider."""
