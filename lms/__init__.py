@@ -50,6 +50,8 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts.views import bp as accounts_bp
+    from lms.api.admin import bp as api_admin_bp
+    from lms.api.views import bp as api_bp
     from lms.competence.views import bp as competence_bp
     from lms.content.admin import bp as content_admin_bp
     from lms.content.views import bp as content_bp
@@ -83,5 +85,7 @@ def _register_blueprints(app: Flask) -> None:
         competence_bp,
         reports_bp,
         workshops_bp,
+        api_bp,
+        api_admin_bp,
     ):
         app.register_blueprint(blueprint)
