@@ -52,8 +52,9 @@ class SyncProblem:
 
 @dataclass
 class SyncResult:
-    created: list[Person] = field(default_factory=list)
-    updated: list[Person] = field(default_factory=list)
+    created: list[int] = field(default_factory=list)
+    """The new people's ids."""
+    updated: list[int] = field(default_factory=list)
     unchanged: int = 0
     roles_granted: int = 0
     roles_removed: int = 0
@@ -133,7 +134,7 @@ def _unit_ids(records: Sequence[PersonRecord], checker: _Checker) -> dict[str, i
     found: dict[str, int] = {}
     for chunk in in_chunks(sorted(wanted)):
         query = sa.select(Unit.external_id, Unit.id).where(Unit.external_id.in_(chunk))
-        found.update(db.session.execute(query).tuples())
+        found.update({external_id: unit_id for external_id, unit_id in db.session.execute(query)})
     for index, record in enumerate(records):
         for position, (unit, _role) in enumerate(record.roles):
             if unit not in found:
@@ -167,7 +168,7 @@ def _match(checker: _Checker) -> list[Person | None]:
 
 def sync_people(records: Sequence[PersonRecord]) -> SyncResult | list[SyncProblem]:
     """Create or update each record's person and roles; or, if any record is bad, change nothing and
-    return every problem found."""
+    return every problem found. New people and roles are inserted in bulk (one statement per batch)."""
     checker = _Checker(records)
     checker.check_fields()
     units = _unit_ids(records, checker)
@@ -177,29 +178,45 @@ def sync_people(records: Sequence[PersonRecord]) -> SyncResult | list[SyncProble
     managed = set(db.session.scalars(sa.select(Unit.id).where(Unit.external_id.is_not(None))))
     held = _roles_of((p.id for p in matched if p is not None), managed)
     result = SyncResult()
+    new_people: list[dict] = []
+    new_roles: list[tuple[str | int, int, Role]] = []
+    """(person id, or the external id of a person still to be made; unit id; role)"""
     removed: list[int] = []
     for record, values, person in zip(records, checker.values, matched, strict=True):
         wanted = {(units[unit], role) for unit, role in record.roles}
         if person is None:
-            person = Person(session_token=new_session_token(), **values)
-            db.session.add(person)
-            result.created.append(person)
-            current: dict[tuple[int, Role], int] = {}
+            new_people.append({**values, "session_token": new_session_token()})
+            new_roles += [(values["external_id"], unit_id, role) for unit_id, role in sorted(wanted)]
+            continue
+        current = held.get(person.id, {})
+        changes = {k: v for k, v in values.items() if getattr(person, k) != v}
+        for name, value in changes.items():
+            setattr(person, name, value)
+        if changes or wanted != set(current):
+            result.updated.append(person.id)
         else:
-            current = held.get(person.id, {})
-            changes = {k: v for k, v in values.items() if getattr(person, k) != v}
-            for name, value in changes.items():
-                setattr(person, name, value)
-            if changes or wanted != set(current):
-                result.updated.append(person)
-            else:
-                result.unchanged += 1
-        for unit_id, role in sorted(wanted - set(current)):
-            db.session.add(RoleAssignment(person=person, unit_id=unit_id, role=role))
-            result.roles_granted += 1
+            result.unchanged += 1
+        new_roles += [(person.id, unit_id, role) for unit_id, role in sorted(wanted - set(current))]
         removed += [ra_id for key, ra_id in current.items() if key not in wanted]
+    db.session.flush()
+    result.created = _insert_people(new_people)
+    ids = dict(zip((p["external_id"] for p in new_people), result.created, strict=True))
+    if new_roles:
+        rows = [{"person_id": ids.get(who, who), "unit_id": u, "role": r} for who, u, r in new_roles]
+        db.session.execute(sa.insert(RoleAssignment), rows)
     for chunk in in_chunks(removed):
         db.session.execute(sa.delete(RoleAssignment).where(RoleAssignment.id.in_(chunk)))
-    result.roles_removed = len(removed)
-    db.session.flush()
+    result.roles_granted, result.roles_removed = len(new_roles), len(removed)
     return result
+
+
+def _insert_people(rows: list[dict]) -> list[int]:
+    """Insert the people in bulk; their new ids, in order."""
+    if not rows:
+        return []
+    db.session.execute(sa.insert(Person).execution_options(render_nulls=True), rows)
+    ids: dict[str, int] = {}
+    for chunk in in_chunks(row["external_id"] for row in rows):
+        query = sa.select(Person.external_id, Person.id).where(Person.external_id.in_(chunk))
+        ids.update({external_id: person_id for external_id, person_id in db.session.execute(query)})
+    return [ids[row["external_id"]] for row in rows]
