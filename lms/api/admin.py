@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,7 +31,7 @@ class NewKeyForm(FlaskForm):
     )
     scopes = SelectMultipleField(
         _l("Tilganger"),
-        choices=[(scope, scope) for scope in keys.SCOPES],
+        choices=[SelectChoice(scope, scope) for scope in keys.SCOPES],
         validators=[DataRequired(_l("Velg minst én tilgang."))],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
