@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from lms.api.auth import require_key
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
-from lms.organisation.services import unit_ids_below
+from lms.organisation.services import root_unit_ids, unit_ids_below
 
 LEADING_ROLES = frozenset({Role.MANAGER, Role.FACILITATOR, Role.ADMIN})
 """Roles that act on a unit and the units below it."""
@@ -53,6 +53,12 @@ def can_act_on_unit(person: Person, unit_id: int, roles: Iterable[Role] = LEADIN
 
 def is_admin(person: Person) -> bool:
     return any(role is Role.ADMIN for role, _unit in held_roles(person))
+
+
+def is_top_admin(person: Person) -> bool:
+    """An admin of a top-level unit (the municipality): who manages what reaches every unit, such as
+    the keys of the LRS and of the API."""
+    return bool(root_unit_ids(acted_on_unit_ids(person, {Role.ADMIN})))
 
 
 def can_act_on_person(actor: Person, person_id: int, roles: Iterable[Role] | None = None) -> bool:

@@ -12,12 +12,10 @@ from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.access import acted_on_unit_ids, admin_only
+from lms.access import admin_only, is_top_admin
 from lms.api import keys
 from lms.extensions import db
 from lms.organisation.forms import ConfirmForm
-from lms.organisation.models import Role
-from lms.organisation.services import root_unit_ids
 
 bp = Blueprint("api_admin", __name__, url_prefix="/admin/api")
 
@@ -40,7 +38,7 @@ class NewKeyForm(FlaskForm):
 
 
 def _require_top_admin() -> None:
-    if not root_unit_ids(acted_on_unit_ids(current_user, {Role.ADMIN})):
+    if not is_top_admin(current_user):
         abort(403)
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.orm import selectinload
 
-from lms.api.common import ExternalId, Page, PageQuery, Strict
+from lms.api.common import ExternalId, Page, PageQuery, Strict, page_of
 from lms.api.errors import ApiError, Detail
 from lms.api.people import find_person
 from lms.api.registry import operation
@@ -78,18 +78,13 @@ def assignment_out(a: Assignment) -> AssignmentOut:
 )
 def list_assignments(query: PageQuery) -> AssignmentPage:
     """Every assignment, oldest first, a page at a time."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) or 0
-    found = db.session.scalars(
+    found, page = page_of(
         sa.select(Assignment)
         .options(selectinload(Assignment.unit), selectinload(Assignment.person))
-        .order_by(Assignment.id)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
+        .order_by(Assignment.id),
+        query,
     )
-    return AssignmentPage(
-        assignments=[assignment_out(a) for a in found],
-        page=Page(page=query.page, per_page=query.per_page, total=total),
-    )
+    return AssignmentPage(assignments=[assignment_out(a) for a in found], page=page)
 
 
 @operation(

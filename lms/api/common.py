@@ -3,20 +3,41 @@ into an error that names each record."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lms.api.errors import ApiError, Detail
+from lms.extensions import db
 from lms.organisation.sync import SyncProblem
 
 ExternalId = Field(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$")
 
 
+def is_plain_text(text: str) -> bool:
+    """Whether ``text`` is Unicode text without control characters (which no database field takes,
+    and which no name, e-mail or id has)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not any(unicodedata.category(character) == "Cc" for character in text)
+
+
 class Strict(BaseModel):
-    """A request body: unknown fields are refused, so a misspelt field is not silently ignored."""
+    """A request body: unknown fields are refused, so a misspelt field is not silently ignored, and
+    text must be plain text."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value):
+        if isinstance(value, str) and not is_plain_text(value):
+            raise ValueError("must be text without control characters")
+        return value
 
 
 class PageQuery(BaseModel):
@@ -28,6 +49,13 @@ class Page(BaseModel):
     page: int
     per_page: int
     total: int
+
+
+def page_of(query: sa.Select, paging: PageQuery) -> tuple[list, Page]:
+    """One page of what ``query`` (ordered) finds, and where the page is in the whole."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    found = db.session.scalars(query.limit(paging.per_page).offset((paging.page - 1) * paging.per_page))
+    return list(found), Page(page=paging.page, per_page=paging.per_page, total=total or 0)
 
 
 class SyncSummary(BaseModel):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import selectinload
 
-from lms.api.common import ExternalId, Page, PageQuery, Strict, SyncSummary, refuse
+from lms.api.common import ExternalId, Page, PageQuery, Strict, SyncSummary, page_of, refuse
 from lms.api.errors import ApiError
 from lms.api.registry import operation
 from lms.extensions import db
@@ -99,20 +99,11 @@ def find_person(external_id: str) -> Person:
 @operation("GET", "/people", scope="people:read", tag="people", response=PeoplePage, query=PageQuery)
 def list_people(query: PageQuery) -> PeoplePage:
     """People with their roles, a page at a time (erased people are left out)."""
-    where = Person.erased_at.is_(None)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(where)) or 0
-    people = db.session.scalars(
-        sa.select(Person)
-        .where(where)
-        .options(_with_roles())
-        .order_by(Person.id)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
+    query_people = (
+        sa.select(Person).where(Person.erased_at.is_(None)).options(_with_roles()).order_by(Person.id)
     )
-    return PeoplePage(
-        people=[person_out(p) for p in people],
-        page=Page(page=query.page, per_page=query.per_page, total=total),
-    )
+    people, page = page_of(query_people, query)
+    return PeoplePage(people=[person_out(p) for p in people], page=page)
 
 
 @operation("GET", "/people/<external_id>", scope="people:read", tag="people", response=PersonOut)

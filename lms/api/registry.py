@@ -13,6 +13,7 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
 
 from lms.access import api_scope
+from lms.api.common import is_plain_text
 from lms.api.errors import ApiError, Detail, place
 from lms.extensions import csrf
 
@@ -70,6 +71,8 @@ def operation(
 
     def decorate(function: Callable) -> Callable:
         def view(**values):
+            if not all(is_plain_text(str(value)) for value in values.values()):
+                raise ApiError(404)
             if query is not None:
                 values["query"] = _checked(query, request.args.to_dict(), "query")
             if body is not None:

@@ -72,3 +72,13 @@ def test_the_openapi_document_is_public_and_lists_every_operation(app, client, p
     }
     assert "people:write" in sync["description"]
     assert document["components"]["schemas"]["PersonIn"]["properties"]["email"]
+
+
+def test_control_characters_and_broken_unicode_are_refused_not_stored(client, api_headers):
+    headers = api_headers()
+    for name in ("Kari\x00", "Kari\udba7"):
+        person = {"external_id": "H1", "name": name}
+        response = client.put("/api/v1/people", json={"people": [person]}, headers=headers)
+        error = assert_json_error(response, 400)
+        assert error["details"][0]["where"] == "people[0].name"
+    assert_json_error(client.get("/api/v1/people/H%00", headers=headers), 404)
