@@ -212,3 +212,20 @@ def test_units_sync_creates_a_tree_and_is_idempotent(app, client, api_headers):
     assert "people" not in response.json["error"]["details"][0]["where"]
     with app.app_context():
         assert db.session.scalar(sa.select(Unit.parent_id).where(Unit.external_id == "K")) is None
+
+
+def test_the_people_list_runs_the_same_number_of_queries_for_more_people(
+    app, client, api_headers, count_queries
+):
+    hr_units(app)
+    write, read = api_headers("people:write"), api_headers("people:read")
+    client.put("/api/v1/people", json={"people": [record(n) for n in range(3)]}, headers=write)
+    assert client.get("/api/v1/people", headers=read).status_code == 200  # notes the key's first use
+    with count_queries() as few:
+        assert len(client.get("/api/v1/people", headers=read).json["people"]) == 3
+    client.put("/api/v1/people", json={"people": [record(n) for n in range(60)]}, headers=write)
+    with count_queries() as many:
+        page = client.get("/api/v1/people?per_page=50&page=2", headers=read).json
+    assert [p["external_id"] for p in page["people"]][:2] == ["H00050", "H00051"]
+    assert page["page"] == {"page": 2, "per_page": 50, "total": 60}
+    assert many.n == few.n
