@@ -229,3 +229,42 @@ def test_the_people_list_runs_the_same_number_of_queries_for_more_people(
     assert [p["external_id"] for p in page["people"]][:2] == ["H00050", "H00051"]
     assert page["page"] == {"page": 2, "per_page": 50, "total": 60}
     assert many.n == few.n
+
+
+def test_a_first_unit_sync_links_existing_units_by_name_and_a_clashing_name_conflicts(
+    app, client, api_headers, org
+):
+    headers = api_headers("units:write")
+    units = [
+        {"external_id": "K", "name": "Testvik kommune", "kind": "municipality"},
+        {
+            "external_id": "HO",
+            "name": "helse og omsorg",
+            "kind": "service_area",
+            "parent_external_id": "K",
+        },
+    ]
+    response = client.put("/api/v1/units", json={"units": units}, headers=headers)
+    assert response.json == {"created": 0, "updated": 2, "unchanged": 0}
+    with app.app_context():
+        area = db.session.get(Unit, org.area.id)
+        assert (area.external_id, area.name, area.parent_id) == (
+            "HO",
+            "helse og omsorg",
+            org.municipality.id,
+        )
+    clash = [
+        {"external_id": "NY", "name": "Oppvekst", "kind": "service_area", "parent_external_id": "K"}
+    ]
+    clash.append({"external_id": "NY2", "name": "Ny", "kind": "unit", "parent_external_id": "NY"})
+    response = client.put("/api/v1/units", json={"units": clash}, headers=headers)
+    # "Oppvekst" without an external id is linked; a second unit of one name under one parent is not.
+    assert response.json == {"created": 1, "updated": 1, "unchanged": 0}
+    twin = [{"external_id": "TWIN", "name": "Ny", "kind": "unit", "parent_external_id": "NY"}]
+    response = client.put("/api/v1/units", json={"units": twin}, headers=headers)
+    assert response.status_code == 409
+    assert response.json["error"]["details"][0] == {
+        "where": "units[0].name",
+        "what": "another unit under the same parent has this name.",
+        "external_id": "TWIN",
+    }
