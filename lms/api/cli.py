@@ -49,7 +49,7 @@ def keys_command() -> None:
 @click.argument("key_id", type=int)
 @with_appcontext
 def revoke_command(key_id: int) -> None:
-    """Revoke the key KEY_ID (see ``lms api keys``): clients using it are refused from now on."""
+    """Revoke the key KEY_ID (see "lms api keys"): clients using it are refused from now on."""
     if keys.revoke(key_id) is None:
         raise click.ClickException(f"no active key {key_id}")
     db.session.commit()
