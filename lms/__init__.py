@@ -54,6 +54,8 @@ def create_app(config: Mapping | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts.views import bp as accounts_bp
+    from lms.api.admin import bp as api_admin_bp
+    from lms.api.views import bp as api_bp
     from lms.audit.views import bp as audit_bp
     from lms.competence.views import bp as competence_bp
     from lms.content.admin import bp as content_admin_bp
@@ -93,5 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         workshops_bp,
         audit_bp,
         privacy_bp,
+        api_bp,
+        api_admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,9 +1,10 @@
 """Who may do what: every access rule of the platform lives here.
 
 A manager, facilitator or admin acts on the units where they hold that role and on every unit below
-them; staff act on themselves. Every view is wrapped in exactly one of the decorators below, which also
-marks it with ``access_rule``. ``create_app`` refuses to serve an endpoint without that mark, and a test
-walks the URL map, so a new route without an access rule cannot slip through.
+them; staff act on themselves; API clients act through the scopes of their key. Every view is wrapped
+in exactly one of the decorators below, which also marks it with ``access_rule``. ``create_app``
+refuses to serve an endpoint without that mark, and a test walks the URL map, so a new route without
+an access rule cannot slip through.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user, login_required
 
+from lms.api.auth import require_key
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
-from lms.organisation.services import unit_ids_below
+from lms.organisation.services import root_unit_ids, unit_ids_below
 
 LEADING_ROLES = frozenset({Role.MANAGER, Role.FACILITATOR, Role.ADMIN})
 """Roles that act on a unit and the units below it."""
@@ -51,6 +53,12 @@ def can_act_on_unit(person: Person, unit_id: int, roles: Iterable[Role] = LEADIN
 
 def is_admin(person: Person) -> bool:
     return any(role is Role.ADMIN for role, _unit in held_roles(person))
+
+
+def is_top_admin(person: Person) -> bool:
+    """An admin of a top-level unit (the municipality): who manages what reaches every unit, such as
+    the keys of the LRS and of the API."""
+    return bool(root_unit_ids(acted_on_unit_ids(person, {Role.ADMIN})))
 
 
 def can_act_on_person(actor: Person, person_id: int, roles: Iterable[Role] | None = None) -> bool:
@@ -149,5 +157,20 @@ def for_owner(model: type, arg: str) -> Callable[[Callable], Callable]:
             return view(*args, record, **kwargs)
 
         return _mark(login_required(wrapper), f"owner:{arg}")
+
+    return decorate
+
+
+def api_scope(scope: str) -> Callable[[Callable], Callable]:
+    """An API client whose key (``Authorization: Bearer``) holds ``scope``; the session cookie is never
+    used. Without a valid key 401, without the scope 403, both as JSON (``lms.api.errors``)."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            require_key(scope)
+            return view(*args, **kwargs)
+
+        return _mark(wrapper, f"api:{scope}")
 
     return decorate

@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from lms import create_app, demo
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.api.cli import api_group
 from lms.competence.cli import competence_group
 from lms.content.cli import modules
 from lms.extensions import db
@@ -73,3 +74,4 @@ main.add_command(xapi_group)
 main.add_command(lrs_group)
 main.add_command(scheduler_group)
 main.add_command(competence_group)
+main.add_command(api_group)

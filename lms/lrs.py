@@ -21,12 +21,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from lms.access import acted_on_unit_ids, admin_only, public
+from lms.access import admin_only, is_top_admin, public
 from lms.audit.services import record_by_user
 from lms.extensions import csrf, db
 from lms.organisation.forms import ConfirmForm
-from lms.organisation.models import Role
-from lms.organisation.services import root_unit_ids
 from xapi.lrs import credentials, store
 from xapi.lrs.api import create_blueprint
 
@@ -71,7 +69,7 @@ class NewKeyForm(FlaskForm):
 
 
 def _require_top_admin() -> None:
-    if not root_unit_ids(acted_on_unit_ids(current_user, {Role.ADMIN})):
+    if not is_top_admin(current_user):
         abort(403)
 
 

@@ -1,6 +1,7 @@
 """Every model module, imported so that the metadata is complete for migrations and tests."""
 
 from lms.accounts import models as accounts_models
+from lms.api import models as api_models
 from lms.assignments import models as assignments_models
 from lms.audit import models as audit_models
 from lms.competence import models as competence_models
@@ -17,6 +18,7 @@ from xapi.lrs import store as xapi_lrs_store
 
 __all__ = [
     "accounts_models",
+    "api_models",
     "assignments_models",
     "audit_models",
     "competence_models",

@@ -40,12 +40,16 @@ def assign_to_person(
     return assignment
 
 
+def audit_details(assignment: Assignment) -> dict:
+    """What the audit log keeps of a new assignment: ids and the date, no names."""
+    details = {"module_id": assignment.module_id, "unit_id": assignment.unit_id}
+    return details | {"person_id": assignment.person_id, "due_on": assignment.due_on.isoformat()}
+
+
 def _audit(assignment: Assignment, by: Person | None) -> None:
     """Assignments someone made (not the demo's) go to the audit log."""
     if by is not None:
-        details = {"module_id": assignment.module_id, "unit_id": assignment.unit_id}
-        details |= {"person_id": assignment.person_id, "due_on": assignment.due_on.isoformat()}
-        record(by, "assignment.create", "assignment", assignment.id, details)
+        record(by, "assignment.create", "assignment", assignment.id, audit_details(assignment))
 
 
 @dataclass(frozen=True)

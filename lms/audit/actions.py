@@ -27,6 +27,11 @@ ACTIONS = {
     "lrs_key.create": _l("LRS-nøkkel opprettet"),
     "lrs_key.revoke": _l("LRS-nøkkel trukket tilbake"),
     "retention.apply": _l("Lagringstider brukt"),
+    "api_key.create": _l("API-nøkkel opprettet"),
+    "api_key.revoke": _l("API-nøkkel trukket tilbake"),
+    "api.units_sync": _l("Enheter synkronisert via API"),
+    "api.people_sync": _l("Personer synkronisert via API"),
+    "api.shifts_replace": _l("Vakter sendt via API"),
 }
 """Every code ``record`` accepts. A new kind of change adds its code here."""
 

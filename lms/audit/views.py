@@ -7,11 +7,9 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
-from lms.access import acted_on_unit_ids, admin_only
+from lms.access import admin_only, is_top_admin
 from lms.audit import services
 from lms.audit.actions import ACTIONS, label
-from lms.organisation.models import Role
-from lms.organisation.services import root_unit_ids
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -39,7 +37,7 @@ def _filters() -> services.Filters:
 @admin_only
 def index():
     """The log spans the whole installation, so only an admin of a top unit sees it."""
-    if not root_unit_ids(acted_on_unit_ids(current_user, {Role.ADMIN})):
+    if not is_top_admin(current_user):
         abort(403)
     filters = _filters()
     page = max(request.args.get("page", 1, type=int), 1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from collections.abc import Callable
+
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -23,6 +25,24 @@ MESSAGES = {
 }
 
 
+JSON_PATHS = "lms.json_error_paths"
+
+
+def answer_in_json_under(
+    app: Flask, prefix: str, http_error: Callable, unexpected_error: Callable
+) -> None:
+    """Errors on paths under ``prefix`` (an API, whose clients read JSON, not pages) are answered by
+    these handlers instead, also when no route matched (404, 405)."""
+    app.extensions.setdefault(JSON_PATHS, []).append((prefix, http_error, unexpected_error))
+
+
+def _json_handlers() -> tuple[Callable, Callable] | None:
+    for prefix, http_error, unexpected_error in current_app.extensions.get(JSON_PATHS, ()):
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return http_error, unexpected_error
+    return None
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -40,6 +60,9 @@ def render_error(code: int, message: str | None = None):
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    json_handlers = _json_handlers()
+    if json_handlers:
+        return json_handlers[0](error)
     return render_error(error.code)
 
 
@@ -48,6 +71,9 @@ def _csrf_error(_error: CSRFError):
 
 
 def _unexpected_error(error: Exception):
+    json_handlers = _json_handlers()
+    if json_handlers:
+        return json_handlers[1](error)
     db.session.rollback()
     current_app.logger.exception("unhandled error", exc_info=error)
     if current_app.testing and current_app.config.get("PROPAGATE_EXCEPTIONS"):

@@ -317,15 +317,10 @@ def _check_row(
     def problem(column: str, message: str) -> None:
         problems.append(Problem(message, line=row.line, column=column))
 
-    name = " ".join(row.get("name").split())
-    if not name:
-        problem("name", _("feltet er tomt."))
-    elif len(name) > MAX_NAME:
-        problem("name", _("navnet er lengre enn %(count)s tegn.", count=MAX_NAME))
-
-    email = _check_email(row.get("email"), problem)
-    phone = _check_phone(row.get("phone"), problem)
-    job_title = _check_job_title(row.get("job_title"), problem)
+    name = check_name(row.get("name"), problem)
+    email = check_email(row.get("email"), problem)
+    phone = check_phone(row.get("phone"), problem)
+    job_title = check_job_title(row.get("job_title"), problem)
     role = _check_role(row.get("role"), problem)
     unit = finder.find(row.get("unit"), problem)
 
@@ -350,7 +345,20 @@ def _check_row(
     return problems
 
 
-def _check_email(value: str, problem) -> str | None:
+# The checks of one field, shared with the HR sync (``lms.organisation.sync``): each takes the value
+# and ``problem(column, message)``, and returns the value to store (None if it is bad or empty).
+
+
+def check_name(value: str, problem) -> str:
+    name = " ".join(value.split())
+    if not name:
+        problem("name", _("feltet er tomt."))
+    elif len(name) > MAX_NAME:
+        problem("name", _("navnet er lengre enn %(count)s tegn.", count=MAX_NAME))
+    return name
+
+
+def check_email(value: str, problem) -> str | None:
     if not value:
         problem("email", _("feltet er tomt."))
         return None
@@ -365,7 +373,7 @@ def _check_email(value: str, problem) -> str | None:
     return value.lower()
 
 
-def _check_phone(value: str, problem) -> str | None:
+def check_phone(value: str, problem) -> str | None:
     if value and not PHONE.match(value):
         problem("phone", _("«%(value)s» er ikke et telefonnummer.", value=value))
         return None
@@ -376,7 +384,7 @@ def _fold(text: str) -> str:
     return text.casefold().translate(_FOLD).strip()
 
 
-def _check_job_title(value: str, problem) -> str | None:
+def check_job_title(value: str, problem) -> str | None:
     if not value:
         return None
     wanted = _fold(value)

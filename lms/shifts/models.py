@@ -19,6 +19,7 @@ class ShiftSource(enum.StrEnum):
     MANUAL = "manual"
     CSV = "csv"
     ICS = "ics"
+    API = "api"
 
 
 class Shift(db.Model):

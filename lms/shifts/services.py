@@ -4,10 +4,11 @@ for the planner and the workshop slot finder. Functions flush; the caller commit
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -176,6 +177,99 @@ def _replace(rows: Sequence[ShiftRow], source: ShiftSource, feed_id: int | None 
     )
     db.session.flush()
     return ImportResult(added=len(rows), replaced=replaced, people=len(spans))
+
+
+# Pushed by a rostering system (the API) ------------------------------------------------------------
+
+MAX_PERIOD = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class PeriodProblem:
+    """What is wrong with shift ``index`` of the list (None: the period itself), in ``field``."""
+
+    index: int | None
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    added: int
+    removed: int
+    unchanged: int
+
+
+def _period_problems(
+    start: datetime, end: datetime, wanted: Sequence[tuple[datetime, datetime, str | None]]
+) -> list[PeriodProblem]:
+    problems: list[PeriodProblem] = []
+    if not start < end <= start + MAX_PERIOD:
+        problems.append(
+            PeriodProblem(None, "end", f"must be after start, and at most {MAX_PERIOD.days} days on.")
+        )
+    for index, (starts, ends, code) in enumerate(wanted):
+        if not start <= starts < end:
+            problems.append(PeriodProblem(index, "starts_at", "is not within the period."))
+        if not starts < ends <= starts + timedelta(hours=importer.MAX_HOURS):
+            problems.append(
+                PeriodProblem(
+                    index,
+                    "ends_at",
+                    f"must be after the start and at most {importer.MAX_HOURS} hours on.",
+                )
+            )
+        if code is not None and not 0 < len(code) <= 20:
+            problems.append(PeriodProblem(index, "code", "must be 1 to 20 characters."))
+    ordered = sorted(range(len(wanted)), key=lambda i: wanted[i][0])
+    for earlier, later in itertools.pairwise(ordered):
+        if wanted[later][0] < wanted[earlier][1]:
+            problems.append(PeriodProblem(later, "starts_at", f"overlaps shift {earlier}."))
+    return problems
+
+
+def replace_period(
+    person: Person,
+    start: datetime,
+    end: datetime,
+    wanted: Sequence[tuple[datetime, datetime, str | None]],
+) -> PeriodResult | list[PeriodProblem]:
+    """Make ``person``'s shifts starting in [start, end) exactly ``wanted`` (start, end, code), from
+    whatever source they came; shifts already there are kept as they are, so sending the same
+    period twice changes nothing. All or nothing: bad or overlapping shifts (also with shifts just
+    outside the period) change nothing and the problems are returned."""
+    wanted = [(s.astimezone(UTC), e.astimezone(UTC), c.upper() if c else None) for s, e, c in wanted]
+    problems = _period_problems(start, end, wanted)
+    if problems:
+        return problems
+    stored = shifts_of(
+        person, start - timedelta(hours=importer.MAX_HOURS), end + timedelta(hours=importer.MAX_HOURS)
+    )
+    outside = [s for s in stored if not start <= s.starts_at < end]
+    for index, (starts, ends, _code) in enumerate(wanted):
+        if any(s.starts_at < ends and starts < s.ends_at for s in outside):
+            problems.append(PeriodProblem(index, "starts_at", "overlaps a shift outside the period."))
+    if problems:
+        return problems
+    inside = {(s.starts_at, s.ends_at, s.code): s for s in stored if start <= s.starts_at < end}
+    gone = [s.id for key, s in inside.items() if key not in set(wanted)]
+    new = [item for item in wanted if item not in inside]
+    if gone:
+        db.session.execute(sa.delete(Shift).where(Shift.id.in_(gone)))
+    codes = codes_for(unit_ids_of(person.id)) if new else {}
+    db.session.add_all(
+        Shift(
+            person_id=person.id,
+            starts_at=starts,
+            ends_at=ends,
+            kind=(codes.get(code) if code else None) or planner.shift_kind(starts, ends, zone()),
+            code=code,
+            source=ShiftSource.API,
+        )
+        for starts, ends, code in new
+    )
+    db.session.flush()
+    return PeriodResult(added=len(new), removed=len(gone), unchanged=len(wanted) - len(new))
 
 
 # iCalendar feeds ---------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ PUBLIC_ENDPOINTS = {
     "xapi_lrs.agent_profile",
     "xapi_lrs.activities",
     "xapi_lrs.agents",
+    # The API's OpenAPI document describes the API and holds no data.
+    "api.openapi",
 }
 
 
@@ -57,9 +59,13 @@ def test_only_the_known_endpoints_are_public(app):
     assert public == PUBLIC_ENDPOINTS
 
 
+def is_api(app, rule) -> bool:
+    return app.view_functions[rule.endpoint].access_rule.startswith("api:")
+
+
 def test_every_non_public_page_sends_a_stranger_to_sign_in(app, client):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS:
+        if rule.endpoint in PUBLIC_ENDPOINTS or is_api(app, rule):
             continue
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(sample_url(rule), method=method)
@@ -68,6 +74,19 @@ def test_every_non_public_page_sends_a_stranger_to_sign_in(app, client):
         else:
             assert response.status_code == 302, rule.rule
             assert "/login" in response.headers["Location"], rule.rule
+
+
+def test_every_api_operation_refuses_a_stranger_in_json_even_when_signed_in(app, client, org):
+    """The API takes only a key: no key is 401, and the session cookie of a signed-in admin counts
+    for nothing."""
+    client.sign_in(org.admin)
+    api_rules = [rule for rule in app.url_map.iter_rules() if is_api(app, rule)]
+    assert len(api_rules) >= 10
+    for rule in api_rules:
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(sample_url(rule), method=method, json={})
+            assert response.status_code == 401, (method, rule.rule)
+            assert response.json["error"]["message"], rule.rule
 
 
 def test_an_endpoint_without_a_rule_is_refused(app, client, org):
