@@ -8,8 +8,9 @@ check credentials and how to mark its views. It runs its own transaction: a requ
 200 or 204 is committed.
 
 Every request but ``GET /xapi/about`` needs ``X-Experience-API-Version`` (1.0.x or 2.0.x) and HTTP
-Basic credentials; every answer carries the version header (2.0.0 to a 2.0 client, else 1.0.3), and
-the version decides the few rules that differ: a 1.0 client may use the alternate request syntax
+Basic credentials; every answer carries the version header (2.0.0 to a 2.0 client, else 1.0.3; to a
+request that names no version, the version its key last spoke), and the version decides the few
+rules that differ: a 1.0 client may use the alternate request syntax
 (``POST ?method=PUT`` with a form body) and may overwrite State documents without an ETag. Errors
 are JSON with a ``message``, with the status codes the specification names.
 """
@@ -26,7 +27,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request, url_for
 from sqlalchemy.orm import Session
-from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.datastructures import Authorization, Headers, MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_options_header
 
@@ -80,16 +81,25 @@ class XRequest:
         return self.headers.get("Content-Type", "")
 
 
-def _key_name(session: Session, key: str, secret: str) -> str | None:
-    found = credentials.check(session, key, secret)
-    return found.name if found else None
+@dataclass(frozen=True)
+class Client:
+    """Who sent a request: the name of its key, and the xAPI version ("1.0.3" or "2.0.0") that key
+    last spoke, if known."""
+
+    name: str
+    version: str | None = None
+
+
+def _key_client(session: Session, key: str, secret: str, version: str | None) -> Client | None:
+    found = credentials.check(session, key, secret, version=version)
+    return Client(found.name, found.last_version) if found else None
 
 
 def create_blueprint(
     session: Callable[[], Session],
     *,
     home_page: Callable[[], str],
-    authenticate: Callable[[Session, str, str], str | None] = _key_name,
+    authenticate: Callable[[Session, str, str, str | None], Client | None] = _key_client,
     view_decorator: Callable[[Callable], Callable] = lambda view: view,
     max_body: int = MAX_BODY,
     now: Callable[[], datetime] = utcnow,
@@ -99,15 +109,17 @@ def create_blueprint(
 ) -> Blueprint:
     """The LRS blueprint.
 
-    ``unversioned_reply()`` is the version header of answers to requests without a supported
-    ``X-Experience-API-Version`` (About, and the 400 refusals): the newest version this LRS speaks
-    unless the host says otherwise. xAPI 1.0.3 asks for "1.0.3" there and xAPI 2.0 for "2.0.0",
-    so an LRS speaking both must pick one.
+    A request without a supported ``X-Experience-API-Version`` (About, and the 400 refusals) is
+    answered in the version its key last spoke: xAPI 1.0.3 asks for "1.0.3" there and xAPI 2.0 for
+    "2.0.0", and the client's earlier requests say which of the two it follows. Without a valid key
+    or a version spoken before, ``unversioned_reply()`` decides (the newest version this LRS speaks
+    unless the host says otherwise).
 
     ``session()`` gives the session to work in; ``home_page()`` the address the authority's account
-    lives at; ``authenticate(session, key, secret)`` the name of the client, or None to refuse (by
-    default the keys of ``xapi.lrs.credentials``); ``view_decorator`` wraps every view (e.g. to mark
-    its access rule in the host application).
+    lives at; ``authenticate(session, key, secret, version)`` the ``Client``, or None to refuse (by
+    default the keys of ``xapi.lrs.credentials``; ``version`` is the one this request speaks, to
+    remember, or None); ``view_decorator`` wraps every view (e.g. to mark its access rule in the
+    host application).
     """
     bp = Blueprint(name, __name__, url_prefix=url_prefix)
 
@@ -120,38 +132,44 @@ def create_blueprint(
         if request.endpoint == f"{name}.about":
             if request.method not in ("GET", "HEAD"):
                 raise ApiError(405, "the About resource only answers GET")
+            if not VERSION.match(g.xapi_version):
+                g.xapi_reply = _spoken_before(request.authorization)
             return None
         g.xreq = _read_request()
         g.xapi_version = g.xreq.headers.get(VERSION_HEADER, "").strip()
-        if not g.xapi_version:
-            raise ApiError(400, f"the {VERSION_HEADER} header is required")
+        auth = _authorization(g.xreq)
         if not VERSION.match(g.xapi_version):
+            g.xapi_reply = _spoken_before(auth)
+            if not g.xapi_version:
+                raise ApiError(400, f"the {VERSION_HEADER} header is required")
             raise ApiError(400, f"{VERSION_HEADER} {g.xapi_version!r} is not supported (1.0.x, 2.0.x)")
         if g.xreq.alternate and _is_2_0():
             raise ApiError(400, "xAPI 2.0 has no alternate request syntax (method parameter)")
-        client = None
-        auth = request.authorization
-        if g.xreq.alternate and "Authorization" in g.xreq.headers:
-            from werkzeug.datastructures import Authorization
-
-            auth = Authorization.from_header(g.xreq.headers["Authorization"])
-        if auth is not None and auth.type == "basic" and auth.username and auth.password:
-            client = authenticate(session(), auth.username, auth.password)
+        client = _client(auth, _reply_version())
         if client is None:
             raise ApiError(
                 401, "valid credentials are required", {"WWW-Authenticate": 'Basic realm="xAPI"'}
             )
-        g.xapi_client = client
+        g.xapi_client = client.name
         return None
+
+    def _client(auth: Authorization | None, version: str | None) -> Client | None:
+        if auth is None or auth.type != "basic" or not auth.username or not auth.password:
+            return None
+        return authenticate(session(), auth.username, auth.password, version)
+
+    def _spoken_before(auth: Authorization | None) -> str | None:
+        """The version the request's key last spoke, for a request that names none."""
+        client = _client(auth, None)
+        return client.version if client else None
 
     @bp.after_request
     def _version_header(response: Response) -> Response:
         asked = getattr(g, "xapi_version", "")
-        if asked and VERSION.match(asked):
-            reply = "2.0.0" if _is_2_0() else "1.0.3"
+        if VERSION.match(asked):
+            response.headers[VERSION_HEADER] = _reply_version()
         else:
-            reply = unversioned_reply()
-        response.headers[VERSION_HEADER] = reply
+            response.headers[VERSION_HEADER] = g.get("xapi_reply") or unversioned_reply()
         if request.endpoint == f"{name}.statements" and CONSISTENT_THROUGH not in response.headers:
             response.headers[CONSISTENT_THROUGH] = _iso(now())
         return response
@@ -461,6 +479,18 @@ def create_blueprint(
 
 def _is_2_0() -> bool:
     return getattr(g, "xapi_version", "").startswith("2.0")
+
+
+def _reply_version() -> str:
+    """The version header of the answer to a request naming a supported version."""
+    return "2.0.0" if _is_2_0() else "1.0.3"
+
+
+def _authorization(xreq: XRequest) -> Authorization | None:
+    """The request's credentials (with the alternate request syntax, maybe from its form)."""
+    if xreq.alternate and "Authorization" in xreq.headers:
+        return Authorization.from_header(xreq.headers["Authorization"])
+    return request.authorization
 
 
 # Requests ---------------------------------------------------------------------------------------

@@ -43,7 +43,6 @@ statements = sa.Table(
     sa.Column("statement_id", sa.String(36), nullable=False, unique=True),
     sa.Column("stored", UTCDateTime, nullable=False),
     sa.Column("verb_key", sa.String(64), nullable=False),
-    sa.Column("actor_key", sa.String(64)),
     sa.Column("activity_key", sa.String(64)),
     sa.Column("registration", sa.String(36)),
     sa.Column("voided", sa.Boolean, nullable=False, default=False),
@@ -53,7 +52,6 @@ statements = sa.Table(
     sa.Column("statement", sa.Text, nullable=False),
     sa.Index(None, "stored", "id"),
     sa.Index(None, "verb_key", "stored", "id"),
-    sa.Index(None, "actor_key", "stored", "id"),
     sa.Index(None, "activity_key", "stored", "id"),
     sa.Index(None, "registration", "stored", "id"),
 )
@@ -75,7 +73,6 @@ statement_agents = sa.Table(
     sa.Column("agent_key", sa.String(64), primary_key=True),
     sa.Column("direct", sa.Boolean, nullable=False),
     sa.Column("stored", UTCDateTime),
-    sa.Index(None, "agent_key", "statement_pk"),
     sa.Index(None, "agent_key", "stored", "statement_pk"),
 )
 """Every identified agent or group a statement mentions. ``direct``: it is the actor or the object
@@ -94,7 +91,6 @@ statement_activities = sa.Table(
     ),
     sa.Column("activity_key", sa.String(64), primary_key=True),
     sa.Column("stored", UTCDateTime),
-    sa.Index(None, "activity_key", "statement_pk"),
     sa.Index(None, "activity_key", "stored", "statement_pk"),
 )
 """Every activity a statement mentions: its object, its context activities, and those of a
@@ -533,7 +529,6 @@ def _row(statement: dict, content_hash: str, now: datetime) -> dict:
         "statement_id": statement["id"],
         "stored": now,
         "verb_key": iri_key(verb_id),
-        "actor_key": agent_key(statement["actor"]),
         "activity_key": iri_key(target["id"]) if _is_activity(target) else None,
         "registration": _lower((statement.get("context") or {}).get("registration")),
         "voided": False,
