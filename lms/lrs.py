@@ -37,8 +37,9 @@ def _home_page() -> str:
 
 
 def _unversioned_reply() -> str:
-    """The version header of answers to requests that name no version: "2.0.0", or what
-    ``LMS_LRS_UNVERSIONED_REPLY`` says ("1.0.3" for a deployment whose clients are all 1.0.x)."""
+    """The version header of answers to requests that name no version and carry no key that has
+    spoken one before: "2.0.0", or what ``LMS_LRS_UNVERSIONED_REPLY`` says ("1.0.3" for a
+    deployment whose clients are all 1.0.x)."""
     return current_app.config["LRS_UNVERSIONED_REPLY"]
 
 
