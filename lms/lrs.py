@@ -26,7 +26,7 @@ from lms.extensions import csrf, db
 from lms.organisation.forms import ConfirmForm
 from lms.organisation.models import Role
 from lms.organisation.services import root_unit_ids
-from xapi.lrs import credentials, store
+from xapi.lrs import credentials, queries
 from xapi.lrs.api import create_blueprint
 
 INVALID = 422
@@ -84,7 +84,7 @@ def _render(form: NewKeyForm, created: tuple[str, str, str] | None = None, statu
                 keys=credentials.list_keys(db.session),
                 created=created,
                 endpoint=f"{_home_page()}/xapi",
-                statement_count=store.statement_count(db.session),
+                statement_count=queries.statement_count(db.session),
             ),
             status,
         )

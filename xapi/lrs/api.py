@@ -32,7 +32,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_options_header
 
 from xapi.db import utcnow
-from xapi.lrs import attachments, credentials, documents, store
+from xapi.lrs import attachments, credentials, documents, queries, store, tables
 from xapi.validation import IRI, UUID, VERSION, agent_problems
 
 MAX_BODY = 10 * 1024 * 1024
@@ -263,7 +263,7 @@ def create_blueprint(
             params, after = _read_more(args["more"])
         filters = _filters(params)
         try:
-            found, cursor = store.query_statements(session(), **filters, after=after)
+            found, cursor = queries.query_statements(session(), **filters, after=after)
         except ValueError as error:
             raise ApiError(400, str(error)) from None
         found = [_formatted(statement, params) for statement in found]
@@ -280,7 +280,7 @@ def create_blueprint(
             for statement in found
             for item in attachments.declared(statement)
         ]
-        data = store.get_attachments(session(), wanted)
+        data = queries.get_attachments(session(), wanted)
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         payload, boundary = attachments.build_multipart(
             content, [(sha2, kind, blob) for sha2, (kind, blob) in data.items()]
@@ -301,7 +301,7 @@ def create_blueprint(
             raise ApiError(400, "the statement id must be a UUID")
         _format(args)
         _boolean(args, "attachments")
-        found = store.get_statement(session(), statement_id, voided=voided)
+        found = queries.get_statement(session(), statement_id, voided=voided)
         if found is None:
             raise ApiError(404, f"no {'voided ' if voided else ''}statement {statement_id}")
         found = _formatted(found, args)
@@ -341,7 +341,7 @@ def create_blueprint(
                 raise ApiError(400, f"the parameter {key} is given more than once")
         place = documents.Place(
             kind,
-            activity_key=store.iri_key(_required_iri(args, "activityId"))
+            activity_key=tables.iri_key(_required_iri(args, "activityId"))
             if "activityId" in allowed
             else "",
             agent_key=_agent_param(args) if "agent" in allowed else "",
@@ -443,7 +443,7 @@ def create_blueprint(
         if unknown:
             raise ApiError(400, f"unknown parameter(s): {', '.join(unknown)}")
         activity_id = _required_iri(args, "activityId")
-        found = store.get_activity(session(), activity_id)
+        found = queries.get_activity(session(), activity_id)
         if found is None:
             found = {"objectType": "Activity", "id": activity_id}
         return _json(found)
@@ -591,7 +591,7 @@ def _agent_object(params: Mapping[str, str], key: str = "agent") -> dict:
 
 
 def _agent_param(params: Mapping[str, str]) -> str:
-    key = store.agent_key(_agent_object(params))
+    key = tables.agent_key(_agent_object(params))
     if key is None:
         raise ApiError(400, "agent must be an Agent or an identified Group")
     return key
@@ -657,7 +657,7 @@ def _filters(params: Mapping[str, str]) -> dict[str, Any]:
     _boolean(params, "attachments")
     if "agent" in params:
         agent = _agent_object(params)
-        if store.agent_key(agent) is None:
+        if tables.agent_key(agent) is None:
             raise ApiError(400, "agent must be an Agent or an identified Group")
         filters["agent"] = agent
     if "registration" in params:
@@ -684,7 +684,7 @@ def _read_more(token: str) -> tuple[dict[str, str], str]:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         params, cursor = data["p"], data["a"]
-        store.parse_cursor(cursor)
+        queries.parse_cursor(cursor)
         if not isinstance(params, dict) or set(params) - set(FILTERS):
             raise ValueError
         if not all(isinstance(value, str) for value in params.values()):

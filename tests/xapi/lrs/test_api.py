@@ -9,12 +9,12 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from tests.xapi.lrs.conftest import ATTEMPTED, COMPLETED, VOIDED, XapiClient, statement
-from xapi.lrs import store
+from xapi.lrs import queries, tables
 
 
 def stored_count(app) -> int:
     with app.app_context():
-        return store.statement_count(db.session)
+        return queries.statement_count(db.session)
 
 
 def ids(response) -> list[str]:
@@ -434,4 +434,4 @@ def test_a_failed_request_leaves_the_credentials_and_store_usable(app, xapi):
     assert xapi.post(statement(verb="bad")).status_code == 400
     assert xapi.post(statement()).status_code == 200
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(store.statements)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(tables.statements)) == 1

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from lms.extensions import db
 from tests.xapi.lrs.conftest import COMPLETED, VOIDED, statement
 from tests.xapi.lrs.test_store import T0, put
-from xapi.lrs import store
+from xapi.lrs import queries, tables
 
 LRS_TABLES = ("xapi_lrs_statement", "xapi_lrs_statement_agent", "xapi_lrs_statement_activity")
 MODULE = "http://localhost/xapi/activities/module/a"
@@ -36,8 +36,8 @@ def _work() -> None:
     put(made[:1])
     put([statement(verb=VOIDED, object={"objectType": "StatementRef", "id": made[0]["id"]})])
     put([statement(object={"objectType": "StatementRef", "id": made[1]["id"]})], T0 + timedelta(1))
-    store.get_statement(db.session, made[1]["id"])
-    store.get_statement(db.session, made[0]["id"], voided=True)
+    queries.get_statement(db.session, made[1]["id"])
+    queries.get_statement(db.session, made[0]["id"], voided=True)
     for filters in (
         {},
         {"agent": learner},
@@ -49,8 +49,8 @@ def _work() -> None:
         {"since": T0 - timedelta(1), "until": T0 + timedelta(2)},
         {"agent": learner, "verb": COMPLETED, "ascending": True},
     ):
-        _, cursor = store.query_statements(db.session, **filters, limit=1)
-        store.query_statements(db.session, **filters, limit=1, after=cursor)
+        _, cursor = queries.query_statements(db.session, **filters, limit=1)
+        queries.query_statements(db.session, **filters, limit=1, after=cursor)
 
 
 def _plans(app) -> list[tuple[str, list[str]]]:
@@ -93,8 +93,8 @@ def test_every_query_reads_index_ranges_and_sorts_only_statement_refs(plans):
 
 
 def test_every_index_a_statement_is_written_to_is_read_by_a_query(plans):
-    tables = (store.statements, store.statement_agents, store.statement_activities)
-    written = {index.name for table in tables for index in table.indexes}
+    statement_tables = (tables.statements, tables.statement_agents, tables.statement_activities)
+    written = {index.name for table in statement_tables for index in table.indexes}
     read = {name for _, steps in plans for step in steps for name in re.findall(r"INDEX (\w+)", step)}
     assert written <= read, sorted(written - read)
 
