@@ -5,5 +5,6 @@ statements and ``queries`` reads them (SQLAlchemy Core on ``xapi.db.metadata``, 
 ``documents`` keeps the State, Activity Profile and Agent Profile documents; ``attachments`` reads
 and writes multipart bodies and signed statements; ``credentials`` makes and checks the keys clients
 authenticate with; ``api`` is the xAPI HTTP interface as a Flask blueprint, which depends only on
-what it is given (a session, a way to check credentials, the public address).
+what it is given (a session, a way to check credentials, the public address), reading requests with
+``parameters`` and answering with ``formats``.
 """
