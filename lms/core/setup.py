@@ -63,12 +63,14 @@ def init_core(app: Flask) -> None:
 SQLITE_FILE_PRAGMAS = (
     "journal_mode=WAL",
     "cache_size=-32768",
-    "mmap_size=268435456",
+    "mmap_size=2147418112",
     "wal_autocheckpoint=10000",
     "journal_size_limit=67108864",
 )
-"""For a database file: WAL so jobs and requests mix; a 32 MiB page cache per connection and reads
-through a 256 MiB memory map, so the index pages a growing store writes to stay at hand; and the
+"""For a database file: WAL so jobs and requests mix; reads through a memory map of up to 2 GiB
+(SQLite's usual limit): a connection drops its own page cache whenever another one has written, so
+with several workers the index pages a growing store writes to stay at hand only in the map, which
+all connections share; a 32 MiB page cache per connection for the pages of one transaction; and the
 write-ahead log copied back every 10,000 pages (not SQLite's 1,000), so a page written by many
 commits in a row is copied once, then truncated to 64 MiB."""
 

@@ -112,6 +112,6 @@ def test_a_sqlite_database_file_keeps_its_hot_pages_at_hand(app):
     assert found == {
         "journal_mode": "wal",
         "cache_size": -32768,
-        "mmap_size": 256 * 1024 * 1024,
+        "mmap_size": 2147418112,
         "wal_autocheckpoint": 10_000,
     }
