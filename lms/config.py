@@ -77,7 +77,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "LMS_LRS_UNVERSIONED_REPLY",
         "2.0.0",
-        "built-in LRS: version header on answers to unversioned requests",
+        "built-in LRS: version header on answers to unversioned requests from a key that never spoke",
     ),
     Setting(
         "LMS_GROUP_GONE_MINUTES", "20", "a phone silent this long when a group run closes counts as gone"

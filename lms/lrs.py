@@ -25,7 +25,7 @@ from lms.access import admin_only, is_top_admin, public
 from lms.audit.services import record_by_user
 from lms.extensions import csrf, db
 from lms.organisation.forms import ConfirmForm
-from xapi.lrs import credentials, store
+from xapi.lrs import credentials, queries
 from xapi.lrs.api import create_blueprint
 
 INVALID = 422
@@ -36,8 +36,9 @@ def _home_page() -> str:
 
 
 def _unversioned_reply() -> str:
-    """The version header of answers to requests that name no version: "2.0.0", or what
-    ``LMS_LRS_UNVERSIONED_REPLY`` says ("1.0.3" for a deployment whose clients are all 1.0.x)."""
+    """The version header of answers to requests that name no version and carry no key that has
+    spoken one before: "2.0.0", or what ``LMS_LRS_UNVERSIONED_REPLY`` says ("1.0.3" for a
+    deployment whose clients are all 1.0.x)."""
     return current_app.config["LRS_UNVERSIONED_REPLY"]
 
 
@@ -82,7 +83,7 @@ def _render(form: NewKeyForm, created: tuple[str, str, str] | None = None, statu
                 keys=credentials.list_keys(db.session),
                 created=created,
                 endpoint=f"{_home_page()}/xapi",
-                statement_count=store.statement_count(db.session),
+                statement_count=queries.statement_count(db.session),
             ),
             status,
         )

@@ -20,7 +20,7 @@ from lms.organisation.models import Person
 from lms.privacy.sections import Erasure, Section
 from lms.signals import person_erasing, personal_data_requested
 from xapi.lrs.documents import documents
-from xapi.lrs.store import agent_key, statement_agents, statements
+from xapi.lrs.tables import agent_key, statement_agents, statements
 from xapi.outbox import outbox
 
 

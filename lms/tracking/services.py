@@ -15,7 +15,8 @@ from xapi import outbox
 from xapi.client import LRS, HttpLRS, PostResult
 from xapi.db import utcnow
 from xapi.delivery import DeliverySettings, Report, deliver
-from xapi.lrs.store import StatementConflict, StatementRejected, query_statements, store_statements
+from xapi.lrs.queries import query_statements
+from xapi.lrs.store import StatementConflict, StatementRejected, store_statements
 
 PLATFORM_ACCOUNT = "laerevakt"
 

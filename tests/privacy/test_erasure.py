@@ -12,7 +12,7 @@ from lms.organisation.models import Person
 from lms.reports import services as reports
 from tests.conftest import PASSWORD
 from tests.privacy.conftest import EMAIL, NAME, PHONE
-from xapi.lrs.store import agent_key, statement_agents
+from xapi.lrs.tables import agent_key, statement_agents
 
 TODAY = date(2026, 11, 23)
 

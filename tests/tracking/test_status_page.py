@@ -56,7 +56,7 @@ def test_the_commands_deliver_to_the_built_in_lrs_and_reconcile_finds_nothing_mi
 
 
 def test_reconcile_reports_a_statement_the_lrs_lost(app, org, fixture_module):
-    from xapi.lrs.store import statements
+    from xapi.lrs.tables import statements
 
     with app.test_request_context():
         take_module(db.session.merge(org.nurse), fixture_module)

@@ -6,6 +6,9 @@ made, and kept only as a salted scrypt hash. Checking a secret costs one scrypt;
 out is remembered in this process (as a keyed digest of the secret, never the secret) so a client
 sending many requests does not pay that each time. Revoking takes effect at once: the row is read on
 every check.
+
+A key also remembers the xAPI version its client last spoke (``last_version``), so a request of that
+client that names no version can be answered in the client's own version.
 """
 
 from __future__ import annotations
@@ -38,7 +41,11 @@ credentials = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("last_used_at", UTCDateTime),
     sa.Column("revoked_at", UTCDateTime),
+    sa.Column("last_version", sa.String(10)),
 )
+_c = credentials.c
+_COLUMNS = (_c.name, _c.key, _c.created_at, _c.last_used_at, _c.revoked_at, _c.last_version)
+"""The columns of a ``Credential``, in its order."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class Credential:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    last_version: str | None = None
 
     @property
     def active(self) -> bool:
@@ -98,9 +106,7 @@ def create_key(session: Session, name: str, now: datetime | None = None) -> tupl
 def list_keys(session: Session) -> list[Credential]:
     """Every key, active ones first, newest first."""
     c = credentials.c
-    query = sa.select(c.name, c.key, c.created_at, c.last_used_at, c.revoked_at).order_by(
-        c.revoked_at.is_not(None), c.created_at.desc(), c.id.desc()
-    )
+    query = sa.select(*_COLUMNS).order_by(c.revoked_at.is_not(None), c.created_at.desc(), c.id.desc())
     return [Credential(*row) for row in session.execute(query)]
 
 
@@ -119,24 +125,34 @@ _pepper = secrets.token_bytes(32)
 _lock = threading.Lock()
 
 
-def check(session: Session, key: str, secret: str, now: datetime | None = None) -> Credential | None:
-    """The active credential ``key`` when ``secret`` is its secret, else None."""
+def check(
+    session: Session,
+    key: str,
+    secret: str,
+    now: datetime | None = None,
+    *,
+    version: str | None = None,
+) -> Credential | None:
+    """The active credential ``key`` when ``secret`` is its secret, else None. ``version``: the xAPI
+    version the client speaks in this request ("1.0.3", "2.0.0"), kept as its ``last_version`` (written
+    only when it changes)."""
     if not key or not secret or len(key) > 40 or len(secret) > 200:
         return None
     c = credentials.c
-    row = session.execute(
-        sa.select(c.id, c.name, c.key, c.secret_hash, c.created_at, c.last_used_at, c.revoked_at).where(
-            c.key == key
-        )
-    ).first()
+    row = session.execute(sa.select(c.id, c.secret_hash, *_COLUMNS).where(c.key == key)).first()
     if row is None or row.revoked_at is not None:
         return None
     if not _matches_remembered(row.key, row.secret_hash, secret):
         return None
     now = now or utcnow()
+    changes: dict = {}
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
-        session.execute(credentials.update().where(c.id == row.id).values(last_used_at=now))
-    return Credential(row.name, row.key, row.created_at, now, None)
+        changes["last_used_at"] = now
+    if version is not None and version != row.last_version:
+        changes["last_version"] = version
+    if changes:
+        session.execute(credentials.update().where(c.id == row.id).values(**changes))
+    return Credential(row.name, row.key, row.created_at, now, None, version or row.last_version)
 
 
 def _matches_remembered(key: str, stored_hash: str, secret: str) -> bool:

@@ -1,7 +1,7 @@
 """The document resources of the built-in LRS: State, Activity Profile and Agent Profile.
 
 One table holds all three kinds. A document is found by its kind, the activity and agent it belongs
-to (as the SHA-256 keys ``xapi.lrs.store`` indexes statements by; empty where the kind has none),
+to (as the SHA-256 keys ``xapi.lrs.tables`` indexes statements by; empty where the kind has none),
 the registration (empty when none) and its own id (also as a digest, so any length of id fits the
 unique index). The content is kept as bytes with its content type; the ETag is the SHA-1 of the
 content, as xAPI 1.0.3 describes it.

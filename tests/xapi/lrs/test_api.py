@@ -9,12 +9,12 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from tests.xapi.lrs.conftest import ATTEMPTED, COMPLETED, VOIDED, XapiClient, statement
-from xapi.lrs import store
+from xapi.lrs import queries, tables
 
 
 def stored_count(app) -> int:
     with app.app_context():
-        return store.statement_count(db.session)
+        return queries.statement_count(db.session)
 
 
 def ids(response) -> list[str]:
@@ -58,6 +58,40 @@ def test_a_deployment_may_answer_unversioned_requests_as_1_0_3(app, client, lrs_
     response = client.get("/xapi/statements", auth=lrs_key.auth)
     assert response.status_code == 400
     assert response.headers["X-Experience-API-Version"] == "1.0.3"
+
+
+def test_a_request_without_the_version_header_is_answered_in_the_version_its_key_last_spoke(
+    client, lrs_key
+):
+    """xAPI 1.0.3 wants 1.0.3 on the 400 of an unversioned request, xAPI 2.0 wants 2.0.0: the
+    client's own earlier requests say which it follows (ADL's 1.0.3 and 2.0 suites, XAPI-00331)."""
+
+    def unversioned_replies() -> set[str]:
+        sent = statement()
+        answers = [
+            client.get("/xapi/statements", query_string={"statementId": sent["id"]}, auth=lrs_key.auth),
+            client.post("/xapi/statements", json=sent, auth=lrs_key.auth),
+            client.put("/xapi/statements", json=sent, query_string={"statementId": sent["id"]},
+                       auth=lrs_key.auth),
+            client.get("/xapi/about", auth=lrs_key.auth),
+        ]  # fmt: skip
+        assert [answer.status_code for answer in answers] == [400, 400, 400, 200]
+        return {answer.headers["X-Experience-API-Version"] for answer in answers}
+
+    assert unversioned_replies() == {"2.0.0"}  # a key that never spoke: the newest version
+    for version, reply in (("1.0.3", "1.0.3"), ("2.0.0", "2.0.0"), ("1.0", "1.0.3")):
+        assert XapiClient(client, lrs_key, version=version).get().status_code == 200
+        assert unversioned_replies() == {reply}, version
+
+
+def test_only_a_valid_key_decides_the_version_of_an_unversioned_answer(client, lrs_key, app):
+    assert XapiClient(client, lrs_key, version="1.0.3").get().status_code == 200
+    for auth in (None, (lrs_key.key, "wrong")):
+        response = client.get("/xapi/statements", auth=auth)
+        assert response.status_code == 400
+        assert response.headers["X-Experience-API-Version"] == "2.0.0"
+        about = client.get("/xapi/about", auth=auth)
+        assert about.headers["X-Experience-API-Version"] == "2.0.0"
 
 
 def test_a_2_0_client_gets_2_0_0_back(client, lrs_key):
@@ -400,4 +434,4 @@ def test_a_failed_request_leaves_the_credentials_and_store_usable(app, xapi):
     assert xapi.post(statement(verb="bad")).status_code == 400
     assert xapi.post(statement()).status_code == 200
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(store.statements)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(tables.statements)) == 1

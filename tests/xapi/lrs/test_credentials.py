@@ -61,6 +61,25 @@ def test_last_used_is_recorded(app):
         assert credentials.list_keys(db.session)[0].last_used_at is not None
 
 
+def test_the_version_a_key_last_spoke_is_kept_and_written_only_when_it_changes(app):
+    with app.app_context():
+        key, secret = credentials.create_key(db.session, "a")
+        assert credentials.check(db.session, key, secret).last_version is None
+        assert credentials.check(db.session, key, secret, version="1.0.3").last_version == "1.0.3"
+        assert credentials.check(db.session, key, secret).last_version == "1.0.3"
+        writes = []
+        listen = lambda *args: writes.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            credentials.check(db.session, key, secret, version="1.0.3")
+            assert not [sql for sql in writes if sql.startswith("UPDATE")]
+            assert credentials.check(db.session, key, secret, version="2.0.0").last_version == "2.0.0"
+            assert [sql for sql in writes if sql.startswith("UPDATE")]
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+        assert credentials.list_keys(db.session)[0].last_version == "2.0.0"
+
+
 def test_a_name_is_required(app):
     import pytest
 

@@ -9,7 +9,7 @@ import pytest
 
 from lms.extensions import db
 from tests.xapi.lrs.conftest import statement
-from xapi.lrs import store
+from xapi.lrs import queries, store
 from xapi.lrs.store import StatementConflict, StatementRejected
 
 AUTHORITY = {"objectType": "Agent", "account": {"homePage": "http://localhost", "name": "lms"}}
@@ -24,7 +24,7 @@ def test_store_fills_in_what_the_lrs_sets(app):
     sent = statement(version="1.0.3", authority={"mbox": "mailto:someone@example.com"})
     with app.app_context():
         assert put([sent], T0 + timedelta(microseconds=123456)) == [sent["id"]]
-        found = store.get_statement(db.session, sent["id"].upper())
+        found = queries.get_statement(db.session, sent["id"].upper())
     assert found["stored"] == "2026-11-23T12:00:00.123Z"
     assert found["timestamp"] == found["stored"]
     assert found["authority"] == AUTHORITY
@@ -35,7 +35,7 @@ def test_single_context_activities_come_back_as_arrays(app):
     sent = statement(context={"contextActivities": {"parent": {"id": "http://example.com/p"}}})
     with app.app_context():
         put([sent])
-        found = store.get_statement(db.session, sent["id"])
+        found = queries.get_statement(db.session, sent["id"])
     assert found["context"]["contextActivities"]["parent"] == [{"id": "http://example.com/p"}]
 
 
@@ -51,7 +51,7 @@ def test_rejections_and_conflicts_leave_the_session_usable(app):
         with pytest.raises(StatementRejected):
             put("not a list")  # type: ignore[arg-type]
         assert put([sent]) == [sent["id"]]
-        assert store.statement_count(db.session) == 1
+        assert queries.statement_count(db.session) == 1
 
 
 def test_since_exclusive_until_inclusive_by_stored(app):
@@ -59,7 +59,7 @@ def test_since_exclusive_until_inclusive_by_stored(app):
     with app.app_context():
         for n, batch in enumerate(batches):
             put(batch, T0 + timedelta(minutes=n))
-        found, _ = store.query_statements(
+        found, _ = queries.query_statements(
             db.session, since=T0, until=T0 + timedelta(minutes=2), ascending=True
         )
     assert [one["id"] for one in found] == [batches[1][0]["id"], batches[2][0]["id"]]
@@ -69,13 +69,13 @@ def test_limit_and_cursor(app):
     sent = [statement() for _ in range(5)]
     with app.app_context():
         put(sent)
-        page, cursor = store.query_statements(db.session, limit=2)
-        rest, end = store.query_statements(db.session, limit=10, after=cursor)
-        everything, none = store.query_statements(db.session, limit=0)
+        page, cursor = queries.query_statements(db.session, limit=2)
+        rest, end = queries.query_statements(db.session, limit=10, after=cursor)
+        everything, none = queries.query_statements(db.session, limit=0)
         with pytest.raises(ValueError):
-            store.query_statements(db.session, after="nonsense")
+            queries.query_statements(db.session, after="nonsense")
         with pytest.raises(ValueError):
-            store.query_statements(db.session, agent={"objectType": "Group", "member": []})
+            queries.query_statements(db.session, agent={"objectType": "Group", "member": []})
     assert len(page) == 2 and len(rest) == 3 and end is None and none is None
     assert [one["id"] for one in page + rest] == [one["id"] for one in reversed(sent)]
     assert len(everything) == 5
@@ -95,7 +95,7 @@ def test_agents_match_by_identifier_of_any_kind(app):
         put([by_account, by_openid, by_sha1, as_object])
 
         def found(agent):
-            return {one["id"] for one in store.query_statements(db.session, agent=agent)[0]}
+            return {one["id"] for one in queries.query_statements(db.session, agent=agent)[0]}
 
         assert found({"objectType": "Agent", "account": account}) == {by_account["id"], as_object["id"]}
         assert found({"openid": "http://example.com/nils"}) == {by_openid["id"]}
@@ -115,9 +115,9 @@ def test_substatements_count_for_related_agents_and_activities(app):
     with app.app_context():
         put([sub])
         frida = {"mbox": "mailto:frida@example.com"}
-        assert store.query_statements(db.session, agent=frida)[0] == []
-        assert len(store.query_statements(db.session, agent=frida, related_agents=True)[0]) == 1
+        assert queries.query_statements(db.session, agent=frida)[0] == []
+        assert len(queries.query_statements(db.session, agent=frida, related_agents=True)[0]) == 1
         for activity in ("http://example.com/meeting", "http://example.com/course"):
-            assert store.query_statements(db.session, activity=activity)[0] == []
-            related = store.query_statements(db.session, activity=activity, related_activities=True)
+            assert queries.query_statements(db.session, activity=activity)[0] == []
+            related = queries.query_statements(db.session, activity=activity, related_activities=True)
             assert len(related[0]) == 1
