@@ -31,12 +31,27 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.forms import unit_choices
 from lms.organisation.models import ROLE_LABELS, Role, Unit
-from lms.organisation.services import units_in
+from lms.organisation.services import unit_ids_below, units_in
 from lms.text import render_markdown
-from lms.workshops import services, slots
+from lms.workshops import invitations, pages, participants, planning, slots
+from lms.workshops.attendance import (
+    check_in_problem,
+    check_in_window,
+    close_series,
+    required_count,
+    self_check_in,
+    set_attendance,
+)
+from lms.workshops.errors import WorkshopError
+from lms.workshops.evaluations import (
+    MIN_EVALUATIONS_SHOWN,
+    evaluation_by,
+    evaluation_summary,
+    has_attended,
+    submit_evaluation,
+)
 from lms.workshops.forms import EvaluationForm, InviteForm, NotesForm, SeriesForm, SessionForm
 from lms.workshops.models import WorkshopSeries, WorkshopSession
-from lms.workshops.services import WorkshopError
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
 
@@ -51,15 +66,15 @@ def _may_lead(series: WorkshopSeries) -> bool:
 
 
 def _series_or_404(series_id: int) -> WorkshopSeries:
-    return services.series_with_sessions(series_id) or abort(404)
+    return pages.series_with_sessions(series_id) or abort(404)
 
 
 def _visible_series(series_id: int) -> WorkshopSeries:
     """A series the signed-in person may see: theirs, one they may join, or one they lead."""
     series = _series_or_404(series_id)
     if (
-        services.participant_of(series, current_user) is None
-        and not services.is_eligible(current_user, series)
+        participants.participant_of(series, current_user) is None
+        and not participants.is_eligible(current_user, series)
         and not _may_lead(series)
     ):
         abort(404)
@@ -99,8 +114,8 @@ def mine():
     led = [u for u in units_in(acted_on_unit_ids(current_user)) if u.depth == 0]
     return render_template(
         "workshops/mine.html",
-        mine=services.my_workshops(current_user, now),
-        open_series=services.open_series_for(current_user, now),
+        mine=pages.my_workshops(current_user, now),
+        open_series=pages.open_series_for(current_user, now),
         led_units=led,
         now=now,
     )
@@ -110,14 +125,14 @@ def mine():
 @signed_in
 def series(series_id: int):
     series = _visible_series(series_id)
-    participant = services.participant_of(series, current_user)
+    participant = participants.participant_of(series, current_user)
     return render_template(
         "workshops/series.html",
         series=series,
         participant=participant,
         description=render_markdown(series.description),
-        seats_taken=services.seats_taken(series),
-        required=services.required_count(series),
+        seats_taken=participants.seats_taken(series),
+        required=required_count(series),
         may_lead=_may_lead(series),
         now=utcnow(),
     )
@@ -128,7 +143,7 @@ def series(series_id: int):
 def sign_up(series_id: int):
     series = _visible_series(series_id)
     try:
-        participant = services.sign_up(series, current_user)
+        participant = participants.sign_up(series, current_user)
     except WorkshopError as problem:
         flash(str(problem), "error")
         return redirect(url_for("workshops.series", series_id=series.id))
@@ -143,7 +158,7 @@ def sign_up(series_id: int):
 @signed_in
 def leave(series_id: int):
     series = _visible_series(series_id)
-    services.leave(series, current_user)
+    participants.leave(series, current_user)
     flash(_("Du er meldt av «%(title)s».", title=series.title), "success")
     return redirect(url_for("workshops.mine"))
 
@@ -159,7 +174,7 @@ def _calendar_response(data: bytes, filename: str) -> Response:
 @signed_in
 def series_ics(series_id: int):
     series = _visible_series(series_id)
-    return _calendar_response(services.series_ics(series), f"samlinger-{series.id}.ics")
+    return _calendar_response(invitations.series_ics(series), f"samlinger-{series.id}.ics")
 
 
 @bp.route("/sessions/<int:session_id>.ics")
@@ -167,7 +182,7 @@ def series_ics(series_id: int):
 def session_ics(session_id: int):
     session = _session_or_404(session_id)
     _visible_series(session.series_id)
-    data = services.session_ics(session, current_user)
+    data = invitations.session_ics(session, current_user)
     return _calendar_response(data, f"samling-{session.id}.ics")
 
 
@@ -180,18 +195,18 @@ def check_in(session_id: int, token: str):
     if token != session.check_in_token:
         abort(404)
     series = session.series
-    already = services.has_attended(session, current_user)
+    already = has_attended(session, current_user)
     problem = None
     if request.method == "POST" and not already:
         try:
-            services.self_check_in(session, current_user)
+            self_check_in(session, current_user)
         except WorkshopError as refused:
             problem = str(refused)
         else:
             flash(_("Du er sjekket inn. Velkommen!"), "success")
             return redirect(url_for("workshops.mine"))
     elif not already:
-        problem = services.check_in_problem(session, utcnow())
+        problem = check_in_problem(session, utcnow())
     page = render_template(
         "workshops/check_in.html",
         session=session,
@@ -207,14 +222,14 @@ def check_in(session_id: int, token: str):
 @signed_in
 def evaluation(session_id: int):
     session = _session_or_404(session_id)
-    if not services.has_attended(session, current_user):
+    if not has_attended(session, current_user):
         abort(404)
-    if services.evaluation_by(session, current_user) is not None:
+    if evaluation_by(session, current_user) is not None:
         flash(_("Du har allerede evaluert denne samlingen. Takk!"), "info")
         return redirect(url_for("workshops.mine"))
     form = EvaluationForm()
     if form.validate_on_submit():
-        services.submit_evaluation(
+        submit_evaluation(
             session,
             current_user,
             int(form.usefulness.data),
@@ -237,12 +252,12 @@ def evaluation(session_id: int):
 def unit(unit_id: int):
     """The facilitator's overview: the series of the unit and below, and who has not been reached."""
     unit = db.get_or_404(Unit, unit_id)
-    unit_ids = services.unit_ids_below([unit_id])
+    unit_ids = unit_ids_below([unit_id])
     return render_template(
         "workshops/unit.html",
         unit=unit,
-        series_list=services.series_in_units(unit_ids),
-        not_reached=services.not_reached(unit_ids),
+        series_list=pages.series_in_units(unit_ids),
+        not_reached=pages.not_reached(unit_ids),
         now=utcnow(),
     )
 
@@ -251,7 +266,7 @@ def _series_form(series: WorkshopSeries | None = None) -> SeriesForm:
     form = SeriesForm(obj=series if request.method == "GET" else None)
     form.modules.choices = [SelectChoice(v.module_id, v.title("nb")) for v in published_versions()]
     if request.method == "GET" and series is not None:
-        form.agenda.data = services.agenda_text(series.agenda)
+        form.agenda.data = planning.agenda_text(series.agenda)
         form.questions.data = "\n".join(series.questions)
         form.modules.data = [link.module_id for link in series.module_links]
     if request.method == "GET" and series is None:
@@ -267,20 +282,20 @@ def default_agenda() -> str:
         (20, _("Refleksjon over case")),
         (10, _("Hva tar vi med oss? Avtale tiltak")),
     )
-    return services.agenda_text([{"minutes": minutes, "text": text} for minutes, text in steps])
+    return planning.agenda_text([{"minutes": minutes, "text": text} for minutes, text in steps])
 
 
-def _fields(form: SeriesForm) -> services.SeriesFields | None:
+def _fields(form: SeriesForm) -> planning.SeriesFields | None:
     try:
-        agenda = services.parse_agenda(form.agenda.data)
+        agenda = planning.parse_agenda(form.agenda.data)
     except WorkshopError as problem:
         form.agenda.errors.append(str(problem))
         return None
-    return services.SeriesFields(
+    return planning.SeriesFields(
         title=form.title.data,
         description=form.description.data or "",
         agenda=agenda,
-        questions=services.parse_questions(form.questions.data),
+        questions=planning.parse_questions(form.questions.data),
         place=form.place.data or "",
         capacity=form.capacity.data,
         required_share=form.required_share.data,
@@ -296,7 +311,7 @@ def new_series(unit_id: int):
     if form.validate_on_submit():
         fields = _fields(form)
         if fields is not None:
-            series = services.create_series(unit, current_user, fields)
+            series = planning.create_series(unit, current_user, fields)
             record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.create"})
             flash(_("Serien er opprettet. Legg til samlingene."), "success")
             return redirect(url_for("workshops.manage", unit_id=unit.id, series_id=series.id))
@@ -312,7 +327,7 @@ def edit_series(unit_id: int, series_id: int):
     if form.validate_on_submit():
         fields = _fields(form)
         if fields is not None:
-            services.update_series(series, fields)
+            planning.update_series(series, fields)
             record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.update"})
             flash(_("Serien er lagret."), "success")
             return redirect(url_for("workshops.manage", unit_id=unit_id, series_id=series.id))
@@ -322,7 +337,7 @@ def edit_series(unit_id: int, series_id: int):
 
 def _invite_form(series: WorkshopSeries) -> InviteForm:
     form = InviteForm(prefix="invite")
-    form.unit.choices = unit_choices(units_in(services.eligible_unit_ids(series)))
+    form.unit.choices = unit_choices(units_in(participants.eligible_unit_ids(series)))
     form.role.choices = [SelectChoice("", _("Alle roller"))] + [
         SelectChoice(role.value, str(label)) for role, label in ROLE_LABELS.items()
     ]
@@ -334,9 +349,9 @@ def _render_manage(series, session_form=None, invite_form=None, status=200):
         "workshops/manage.html",
         series=series,
         description=render_markdown(series.description),
-        rows=services.participant_rows(series),
-        seats_taken=services.seats_taken(series),
-        required=services.required_count(series),
+        rows=pages.participant_rows(series),
+        seats_taken=participants.seats_taken(series),
+        required=required_count(series),
         session_form=session_form or SessionForm(prefix="session", formdata=None),
         invite_form=invite_form or _invite_form(series),
         now=utcnow(),
@@ -357,8 +372,8 @@ def add_session(unit_id: int, series_id: int):
     form = SessionForm(prefix="session")
     if form.validate_on_submit():
         try:
-            starts_at, ends_at = services.session_times(form.day.data, form.start.data, form.end.data)
-            session = services.add_session(series, starts_at, ends_at, form.place.data)
+            starts_at, ends_at = planning.session_times(form.day.data, form.start.data, form.end.data)
+            session = planning.add_session(series, starts_at, ends_at, form.place.data)
             details = {"step": "session.add", "session_id": session.id}
             record_by_user("workshop.plan", "workshop_series", series.id, details)
         except WorkshopError as problem:
@@ -377,8 +392,8 @@ def invite(unit_id: int, series_id: int):
     if form.validate_on_submit():
         try:
             role = Role(form.role.data) if form.role.data else None
-            people = services.people_to_invite(series, form.unit.data, role)
-            invited = services.invite(series, people, current_user)
+            people = participants.people_to_invite(series, form.unit.data, role)
+            invited = participants.invite(series, people, current_user)
         except WorkshopError as problem:
             form.unit.errors.append(str(problem))
         else:
@@ -395,7 +410,7 @@ def invite(unit_id: int, series_id: int):
 def close(unit_id: int, series_id: int):
     series = _led_series(unit_id, series_id)
     if series.closed_at is None:
-        services.close_series(series)
+        close_series(series)
         record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.close"})
         flash(_("Serien er avsluttet. Fullføring er regnet ut fra samlingene som ble holdt."), "success")
     return redirect(url_for("workshops.manage", unit_id=unit_id, series_id=series.id))
@@ -414,8 +429,8 @@ def edit_session(unit_id: int, session_id: int):
         form.place.data = session.place or ""
     elif form.validate_on_submit():
         try:
-            starts_at, ends_at = services.session_times(form.day.data, form.start.data, form.end.data)
-            changed = services.update_session(session, starts_at, ends_at, form.place.data)
+            starts_at, ends_at = planning.session_times(form.day.data, form.start.data, form.end.data)
+            changed = planning.update_session(session, starts_at, ends_at, form.place.data)
             details = {"step": "session.update", "session_id": session.id}
             record_by_user("workshop.plan", "workshop_series", session.series_id, details)
         except WorkshopError as problem:
@@ -440,7 +455,7 @@ def attendance(unit_id: int, session_id: int):
     problem = None
     if request.method == "POST":
         try:
-            added, removed = services.set_attendance(
+            added, removed = set_attendance(
                 session, request.form.getlist("present", type=int), current_user
             )
         except WorkshopError as refused:
@@ -460,7 +475,7 @@ def attendance(unit_id: int, session_id: int):
         session=session,
         series=session.series,
         number=_number(session),
-        rows=services.attendance_sheet(session),
+        rows=pages.attendance_sheet(session),
         problem=problem,
     )
     return page, (INVALID if problem else 200)
@@ -472,7 +487,7 @@ def notes(unit_id: int, session_id: int):
     session = _led_session(unit_id, session_id)
     form = NotesForm(obj=session if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.save_notes(session, form.notes.data, form.actions.data)
+        planning.save_notes(session, form.notes.data, form.actions.data)
         flash(_("Notatene er lagret."), "success")
         return redirect(url_for("workshops.notes", unit_id=unit_id, session_id=session.id))
     page = render_template(
@@ -527,7 +542,7 @@ def door(unit_id: int, session_id: int):
         series=session.series,
         number=_number(session),
         check_in_url=_check_in_url(session),
-        window=services.check_in_window(session),
+        window=check_in_window(session),
     )
 
 
@@ -553,8 +568,8 @@ def evaluations(unit_id: int, session_id: int):
         session=session,
         series=session.series,
         number=_number(session),
-        summary=services.evaluation_summary(session),
-        minimum=services.MIN_EVALUATIONS_SHOWN,
+        summary=evaluation_summary(session),
+        minimum=MIN_EVALUATIONS_SHOWN,
     )
 
 
@@ -566,7 +581,7 @@ def slot_finder(unit_id: int, session_id: int):
     session = _led_session(unit_id, session_id)
     source = slots.busy_source()
     ranked = []
-    rows = services.participant_rows(session.series)
+    rows = pages.participant_rows(session.series)
     people = [row.participant.person for row in rows if row.participant.has_place]
     if source is not None and people:
         zone = local_zone()
