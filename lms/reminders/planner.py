@@ -27,7 +27,9 @@ The rules, in the order they are applied:
    item's first reminder of the week comes before any item's second (a later stage of the same item
    may not be needed), then the most urgent win (overdue, 1 day, 7 days, opens), then the earliest.
 
-Nothing is planned for an item once it is done: the services pass only open items.
+Nothing is planned for an item once it is done: the services pass only open items. An item may
+have a latest time (``Item.until``): a workshop session's reminder that finds no suitable time
+before it is not sent at all.
 """
 
 from __future__ import annotations
@@ -134,6 +136,8 @@ class Item:
     opens: datetime
     due: date | None = None
     required: bool = True
+    until: datetime | None = None
+    """The latest a reminder may go, if there is one (a workshop session's, before it starts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,7 +419,7 @@ def plan(
         for index in range(last_sent + 1, len(triggers)):
             stage, trigger = triggers[index]
             at = calendar.next_ts(max(trigger, now_ts), item.required)
-            if at is None or at >= end:
+            if at is None or at >= end or (item.until is not None and at >= _ts(item.until)):
                 continue
             following = triggers[index + 1][1] if index + 1 < len(triggers) else None
             if following is not None and at >= following:
