@@ -15,6 +15,7 @@ from lms.workshops import attendance, participants, planning
 from lms.workshops.models import WorkshopSeries
 from tests.conftest import read_mail
 from tests.reminders.test_sending import MONDAY, OSLO, at, reminders, run_week
+from tests.reminders.test_sending import assigned as assigned  # the fixture
 
 THURSDAY = MONDAY + timedelta(days=3)
 
@@ -105,3 +106,16 @@ def test_none_for_a_closed_series_or_a_passed_session(app, org, session_for_nils
     assert run_week(app, at(MONDAY, 0)) == []
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Reminder)) == 0
+
+
+def test_counts_in_the_weekly_cap(app, org, assigned, session_for_nils):
+    """With an assignment's "new" on Monday and the session's reminder on Wednesday, the week's cap
+    of two is used: the assignment's "due in a week" (Friday) waits for next week. The session's
+    reminder cannot wait, so it ranks as "due tomorrow" and goes first."""
+    _, session_id = session_for_nils
+    sent = run_week(app, at(MONDAY, 0))
+    assert sent == [
+        f"a:{org.nurse.id}:{assigned}:2026-04-03:opens",
+        f"w:{org.nurse.id}:{session_id}:opens",
+    ]
+    assert local_times(app) == ["Mon 13:30", "Wed 15:30"]
