@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.extensions import db
+from lms.reminders import services
 from lms.reminders.models import Reminder
 from lms.shifts.services import add_shift
 from lms.workshops import attendance, participants, planning
@@ -119,3 +120,21 @@ def test_counts_in_the_weekly_cap(app, org, assigned, session_for_nils):
         f"w:{org.nurse.id}:{session_id}:opens",
     ]
     assert local_times(app) == ["Mon 13:30", "Wed 15:30"]
+
+
+def test_shown_in_the_app_and_a_snoozed_one_does_not_come_back_after_leaving(
+    app, org, session_for_nils, client
+):
+    series_id, _ = session_for_nils
+    with app.app_context():
+        shifts(org, MONDAY, 7, time(7, 30), time(15, 30))
+    run_week(app, at(MONDAY, 0), days=3)
+    [reminder] = reminders(app)
+    client.sign_in(org.nurse)
+    page = client.get("/reminders/").get_data(as_text=True)
+    assert "Samling ·" in page and reminder.subject in page
+    with app.app_context():
+        services.snooze(db.session.get(Reminder, reminder.id), at(MONDAY + timedelta(days=2), 15, 40))
+        participants.leave(db.session.get(WorkshopSeries, series_id), db.session.merge(org.nurse))
+        db.session.commit()
+    assert run_week(app, at(MONDAY + timedelta(days=2), 16), days=2) == []
