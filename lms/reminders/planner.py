@@ -25,9 +25,12 @@ The rules, in the order they are applied:
 4. **The weekly cap.** At most ``policy.weekly_cap`` reminders per person per week (Monday to Sunday,
    local time), counting what was already sent that week across every kind. When there are more, each
    item's first reminder of the week comes before any item's second (a later stage of the same item
-   may not be needed), then the most urgent win (overdue, 1 day, 7 days, opens), then the earliest.
+   may not be needed), then the most urgent win (overdue, 1 day, 7 days, opens; an item with a
+   latest time, a workshop session, ranks as 1 day), then the earliest.
 
-Nothing is planned for an item once it is done: the services pass only open items.
+Nothing is planned for an item once it is done: the services pass only open items. An item may
+have a latest time (``Item.until``): a workshop session's reminder that finds no suitable time
+before it is not sent at all.
 """
 
 from __future__ import annotations
@@ -134,6 +137,8 @@ class Item:
     opens: datetime
     due: date | None = None
     required: bool = True
+    until: datetime | None = None
+    """The latest a reminder may go, if there is one (a workshop session's, before it starts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +406,7 @@ def plan(
     """The reminders to send from ``now`` to ``now + horizon``, earliest first."""
     zone = preferences.zone
     sent = list(sent)
+    items = list(items)
     sent_keys = {s.key for s in sent}
     calendar = Calendar.build(now, now + horizon, shifts, preferences, policy)
     now_ts = _ts(now)
@@ -415,19 +421,31 @@ def plan(
         for index in range(last_sent + 1, len(triggers)):
             stage, trigger = triggers[index]
             at = calendar.next_ts(max(trigger, now_ts), item.required)
-            if at is None or at >= end:
+            if at is None or at >= end or (item.until is not None and at >= _ts(item.until)):
                 continue
             following = triggers[index + 1][1] if index + 1 < len(triggers) else None
             if following is not None and at >= following:
                 continue
             send_at = now if at == now_ts else _dt(at)
             candidates.append(Reminder(reminder_key(item.ref, stage), item.ref, stage, send_at))
-    return _within_cap(candidates, sent, policy.weekly_cap, zone)
+    deadline_bound = {item.ref for item in items if item.until is not None}
+    return _within_cap(candidates, sent, policy.weekly_cap, zone, deadline_bound)
 
 
 def _within_cap(
-    candidates: list[Reminder], sent: list[Sent], cap: int, zone: ZoneInfo
+    candidates: list[Reminder],
+    sent: list[Sent],
+    cap: int,
+    zone: ZoneInfo,
+    deadline_bound: set[str] = frozenset(),
 ) -> list[Reminder]:
+    """The candidates the weekly cap leaves room for. A reminder of an item with a latest time
+    (``deadline_bound``: a workshop session's, which cannot wait for next week) ranks as "due
+    tomorrow"."""
+
+    def urgency(reminder: Reminder) -> int:
+        return URGENCY[Stage.DAY] if reminder.item in deadline_bound else URGENCY[reminder.stage]
+
     used: dict[date, int] = {}
     for done in sent:
         if done.counts:
@@ -446,7 +464,7 @@ def _within_cap(
             if reminder.item in first_of_item:
                 later_stage.add(reminder.key)
             first_of_item.add(reminder.item)
-        reminders.sort(key=lambda r: (r.key in later_stage, URGENCY[r.stage], r.send_at, r.key))
+        reminders.sort(key=lambda r: (r.key in later_stage, urgency(r), r.send_at, r.key))
         chosen.extend(reminders[:room])
     chosen.sort(key=lambda r: (r.send_at, r.key))
     return chosen

@@ -36,6 +36,7 @@ from sqlalchemy.orm import selectinload
 from lms.assignments.models import Assignment
 from lms.content.localised import pick
 from lms.content.models import LearningModule
+from lms.core.time import day_and_time
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.models import Attempt
@@ -43,6 +44,7 @@ from lms.mail import queue_mail
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
 from lms.organisation.services import unit_ids_below
 from lms.reminders import channels, planner
+from lms.reminders.items import OpenItem, session_items_for
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference, UnitReminderPolicy
 from lms.shifts.services import shifts_between
 
@@ -62,29 +64,28 @@ def zone() -> ZoneInfo:
 # What the planner is fed -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OpenItem:
-    """An open item with what a message about it needs."""
-
-    item: planner.Item
-    kind: str
-    titles: dict
-    minutes: int
-    path: str
+def open_items(person: Person, now: datetime | None = None) -> list[OpenItem]:
+    """The person's assigned modules not yet completed (the earliest due date per module) and the
+    coming workshop sessions they have a place in."""
+    return open_items_for([person], now).get(person.id, [])
 
 
-def open_items(person: Person) -> list[OpenItem]:
-    """The person's assigned modules not yet completed (the earliest due date per module)."""
-    return open_items_for([person]).get(person.id, [])
-
-
-def open_items_for(people: Sequence[Person]) -> dict[int, list[OpenItem]]:
+def open_items_for(people: Sequence[Person], now: datetime | None = None) -> dict[int, list[OpenItem]]:
     """``open_items`` for many people in a fixed number of queries (the reminder job runs it for
     everyone every few minutes): assignments reach a person directly, or through a unit at or
-    above one where they hold a role (and that role, when the assignment names one)."""
+    above one where they hold a role (and that role, when the assignment names one); sessions come
+    from ``lms.reminders.items``."""
     ids = [p.id for p in people]
     if not ids:
         return {}
+    found = assignment_items_for(people, ids)
+    for person_id, items in session_items_for(ids, now or utcnow()).items():
+        found.setdefault(person_id, []).extend(items)
+    return found
+
+
+def assignment_items_for(people: Sequence[Person], ids: list[int]) -> dict[int, list[OpenItem]]:
+    """Each person's assigned modules not yet completed, the earliest due date per module."""
     parents = dict(db.session.execute(sa.select(Unit.id, Unit.parent_id)).all())
     held: dict[int, list[tuple[int, Role]]] = {}
     for person_id, unit_id, role in db.session.execute(
@@ -246,7 +247,7 @@ class PersonPlan:
 
 def plan_for(people: Sequence[Person], now: datetime, horizon: timedelta = HORIZON) -> list[PersonPlan]:
     """Each person's planned reminders from ``now``."""
-    items_of = open_items_for(people)
+    items_of = open_items_for(people, now)
     with_items = [(p, items_of[p.id]) for p in people if p.id in items_of]
     ids = [p.id for p, _ in with_items]
     shifts = shifts_between(ids, now - timedelta(days=3), now + horizon)
@@ -395,6 +396,8 @@ def _claim_and_send(
 def message_for(person: Person, item: OpenItem, stage: planner.Stage) -> channels.Message:
     base = current_app.config["BASE_URL"]
     locale = person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if item.kind == "session":
+        return session_message(item, locale, base)
     with force_locale(locale):
         title = pick(item.titles, locale)
         due = item.item.due
@@ -411,6 +414,19 @@ def message_for(person: Person, item: OpenItem, stage: planner.Stage) -> channel
             minutes=item.minutes,
         )
         return channels.Message(str(subjects[stage]), str(body), base + item.path)
+
+
+def session_message(item: OpenItem, locale: str, base: str) -> channels.Message:
+    """A workshop session's reminder: its title, time and place and the series' page."""
+    with force_locale(locale):
+        title = pick(item.titles, locale)
+        when = day_and_time(item.starts_at, "weekday")
+        subject = _("Samling %(when)s: %(title)s", when=when, title=title)
+        lines = [_("«%(title)s» møtes %(when)s.", title=title, when=when)]
+        if item.place:
+            lines.append(_("Sted: %(place)s", place=item.place))
+        lines.append(_("Kan du ikke komme, kan du melde deg av på siden til serien."))
+        return channels.Message(str(subject), "\n".join(str(line) for line in lines), base + item.path)
 
 
 def tick(now: datetime | None = None, people: Sequence[Person] | None = None) -> TickReport:
@@ -473,15 +489,15 @@ def resend_snoozed(now: datetime, report: TickReport) -> None:
             continue
         reminder = db.session.get(Reminder, reminder_id)
         person = db.session.get(Person, reminder.person_id)
-        if reminder.kind == "assignment" and not _still_open(person, reminder.key):
-            continue  # done while snoozed: nothing to remind of
+        if reminder.kind in ("assignment", "session") and not _still_open(person, reminder.key, now):
+            continue  # done, left or passed while snoozed: nothing to remind of
         deliver(reminder, person, now)
         db.session.commit()
         report.sent.append(f"{reminder.key}:snooze{reminder.snooze_count}")
 
 
-def _still_open(person: Person, key: str) -> bool:
-    refs = {item.item.ref for item in open_items_for([person]).get(person.id, [])}
+def _still_open(person: Person, key: str, now: datetime) -> bool:
+    refs = {item.item.ref for item in open_items(person, now)}
     return key.rsplit(":", 1)[0] in refs
 
 

@@ -34,7 +34,9 @@ bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 INVALID = 422
 
 
-def _stage_label(stage: str) -> str:
+def _stage_label(stage: str, kind: str = "assignment") -> str:
+    if kind == "session":
+        return _("Samling")
     labels = {
         "opens": _("Ny"),
         "week": _("Frist om en uke"),

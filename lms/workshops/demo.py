@@ -13,7 +13,7 @@ from lms.content.services import published_versions
 from lms.core.time import local_zone
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
-from lms.workshops import services
+from lms.workshops import attendance, evaluations, participants, planning
 
 TITLE = "Refleksjonsgruppe: digital hverdag"
 DESCRIPTION = """\
@@ -78,13 +78,13 @@ def _add_series(nursing_home: Unit, staff: list[Person], today: date) -> None:
         )
     )
     members = [person for person in staff if person.id in in_unit][:6]
-    series = services.create_series(
+    series = planning.create_series(
         nursing_home,
         facilitator,
-        services.SeriesFields(
+        planning.SeriesFields(
             title=TITLE,
             description=DESCRIPTION,
-            agenda=services.parse_agenda(AGENDA),
+            agenda=planning.parse_agenda(AGENDA),
             questions=QUESTIONS,
             place="Solbakken sykehjem, personalrommet 2. etasje",
             capacity=7,
@@ -95,14 +95,14 @@ def _add_series(nursing_home: Unit, staff: list[Person], today: date) -> None:
     for weeks in (-6, -3, 1, 4):
         day = today + timedelta(weeks=weeks)
         starts = datetime.combine(day, time(14, 15), tzinfo=zone)
-        services.add_session(series, starts, starts + timedelta(hours=1))
-    services.invite(series, members, facilitator)
+        planning.add_session(series, starts, starts + timedelta(hours=1))
+    participants.invite(series, members, facilitator)
     held = series.sessions[:2]
     present_by_session = (members[:5], members[1:6])
     for session, present, (notes, actions) in zip(held, present_by_session, NOTES, strict=True):
-        services.set_attendance(
+        attendance.set_attendance(
             session, [p.id for p in present], facilitator, now=session.starts_at + timedelta(minutes=5)
         )
-        services.save_notes(session, notes, actions)
+        planning.save_notes(session, notes, actions)
     for person, (score, takeaway, improve) in zip(members[1:4], EVALUATIONS, strict=True):
-        services.submit_evaluation(held[0], person, score, takeaway, improve)
+        evaluations.submit_evaluation(held[0], person, score, takeaway, improve)

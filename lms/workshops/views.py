@@ -1,18 +1,13 @@
-"""Workshop pages. Participants' pages (``/workshops/...``) are for phones; the facilitator's pages
-(``/workshops/units/<unit>/...``, guarded by ``for_unit`` on the series' unit) are for a laptop and a
-projector."""
+"""Workshop pages. Participants' pages (``/workshops/...``, here) are for phones; the facilitator's
+pages (``/workshops/units/<unit>/...``, guarded by ``for_unit`` on the series' unit, in
+``facilitator_views``) are for a laptop and a projector."""
 
 from __future__ import annotations
 
-import io
-from datetime import time, timedelta
-
-import segno
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,70 +16,58 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
-from lms.access import acted_on_unit_ids, can_act_on_unit, for_unit, signed_in
-from lms.audit.services import record_by_user
-from lms.content.services import published_versions
-from lms.core.time import local_zone
+from lms.access import acted_on_unit_ids, can_act_on_unit, signed_in
 from lms.db import utcnow
 from lms.extensions import db
-from lms.organisation.forms import unit_choices
-from lms.organisation.models import ROLE_LABELS, Role, Unit
 from lms.organisation.services import units_in
 from lms.text import render_markdown
-from lms.workshops import services, slots
-from lms.workshops.forms import EvaluationForm, InviteForm, NotesForm, SeriesForm, SessionForm
+from lms.workshops import invitations, pages, participants
+from lms.workshops.attendance import (
+    check_in_problem,
+    required_count,
+    self_check_in,
+)
+from lms.workshops.errors import WorkshopError
+from lms.workshops.evaluations import (
+    evaluation_by,
+    has_attended,
+    submit_evaluation,
+)
+from lms.workshops.forms import EvaluationForm
 from lms.workshops.models import WorkshopSeries, WorkshopSession
-from lms.workshops.services import WorkshopError
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
 
 INVALID = 422
 """Status of a re-shown form with errors: the request wrapper rolls back, so nothing changes."""
-SLOT_STARTS = (time(8, 30), time(13, 0), time(14, 0), time(14, 30), time(19, 0))
-"""Candidate start times for the slot finder: mornings, the day/evening handover, evenings."""
 
 
 def _may_lead(series: WorkshopSeries) -> bool:
     return can_act_on_unit(current_user, series.unit_id)
 
 
-def _series_or_404(series_id: int) -> WorkshopSeries:
-    return services.series_with_sessions(series_id) or abort(404)
+def series_or_404(series_id: int) -> WorkshopSeries:
+    return pages.series_with_sessions(series_id) or abort(404)
 
 
 def _visible_series(series_id: int) -> WorkshopSeries:
     """A series the signed-in person may see: theirs, one they may join, or one they lead."""
-    series = _series_or_404(series_id)
+    series = series_or_404(series_id)
     if (
-        services.participant_of(series, current_user) is None
-        and not services.is_eligible(current_user, series)
+        participants.participant_of(series, current_user) is None
+        and not participants.is_eligible(current_user, series)
         and not _may_lead(series)
     ):
         abort(404)
     return series
 
 
-def _session_or_404(session_id: int) -> WorkshopSession:
+def session_or_404(session_id: int) -> WorkshopSession:
     return db.session.get(WorkshopSession, session_id) or abort(404)
 
 
-def _led_series(unit_id: int, series_id: int) -> WorkshopSeries:
-    series = _series_or_404(series_id)
-    if series.unit_id != unit_id:
-        abort(404)
-    return series
-
-
-def _led_session(unit_id: int, session_id: int) -> WorkshopSession:
-    session = _session_or_404(session_id)
-    if session.series.unit_id != unit_id:
-        abort(404)
-    return session
-
-
-def _number(session: WorkshopSession) -> int:
+def session_number(session: WorkshopSession) -> int:
     return session.series.sessions.index(session) + 1
 
 
@@ -99,8 +82,8 @@ def mine():
     led = [u for u in units_in(acted_on_unit_ids(current_user)) if u.depth == 0]
     return render_template(
         "workshops/mine.html",
-        mine=services.my_workshops(current_user, now),
-        open_series=services.open_series_for(current_user, now),
+        mine=pages.my_workshops(current_user, now),
+        open_series=pages.open_series_for(current_user, now),
         led_units=led,
         now=now,
     )
@@ -110,14 +93,14 @@ def mine():
 @signed_in
 def series(series_id: int):
     series = _visible_series(series_id)
-    participant = services.participant_of(series, current_user)
+    participant = participants.participant_of(series, current_user)
     return render_template(
         "workshops/series.html",
         series=series,
         participant=participant,
         description=render_markdown(series.description),
-        seats_taken=services.seats_taken(series),
-        required=services.required_count(series),
+        seats_taken=participants.seats_taken(series),
+        required=required_count(series),
         may_lead=_may_lead(series),
         now=utcnow(),
     )
@@ -128,7 +111,7 @@ def series(series_id: int):
 def sign_up(series_id: int):
     series = _visible_series(series_id)
     try:
-        participant = services.sign_up(series, current_user)
+        participant = participants.sign_up(series, current_user)
     except WorkshopError as problem:
         flash(str(problem), "error")
         return redirect(url_for("workshops.series", series_id=series.id))
@@ -143,7 +126,7 @@ def sign_up(series_id: int):
 @signed_in
 def leave(series_id: int):
     series = _visible_series(series_id)
-    services.leave(series, current_user)
+    participants.leave(series, current_user)
     flash(_("Du er meldt av «%(title)s».", title=series.title), "success")
     return redirect(url_for("workshops.mine"))
 
@@ -159,15 +142,15 @@ def _calendar_response(data: bytes, filename: str) -> Response:
 @signed_in
 def series_ics(series_id: int):
     series = _visible_series(series_id)
-    return _calendar_response(services.series_ics(series), f"samlinger-{series.id}.ics")
+    return _calendar_response(invitations.series_ics(series), f"samlinger-{series.id}.ics")
 
 
 @bp.route("/sessions/<int:session_id>.ics")
 @signed_in
 def session_ics(session_id: int):
-    session = _session_or_404(session_id)
+    session = session_or_404(session_id)
     _visible_series(session.series_id)
-    data = services.session_ics(session, current_user)
+    data = invitations.session_ics(session, current_user)
     return _calendar_response(data, f"samling-{session.id}.ics")
 
 
@@ -176,27 +159,27 @@ def session_ics(session_id: int):
 def check_in(session_id: int, token: str):
     """The QR code at the door opens this page; the signed-in person checks themselves in (only
     themselves: the page takes no person)."""
-    session = _session_or_404(session_id)
+    session = session_or_404(session_id)
     if token != session.check_in_token:
         abort(404)
     series = session.series
-    already = services.has_attended(session, current_user)
+    already = has_attended(session, current_user)
     problem = None
     if request.method == "POST" and not already:
         try:
-            services.self_check_in(session, current_user)
+            self_check_in(session, current_user)
         except WorkshopError as refused:
             problem = str(refused)
         else:
             flash(_("Du er sjekket inn. Velkommen!"), "success")
             return redirect(url_for("workshops.mine"))
     elif not already:
-        problem = services.check_in_problem(session, utcnow())
+        problem = check_in_problem(session, utcnow())
     page = render_template(
         "workshops/check_in.html",
         session=session,
         series=series,
-        number=_number(session),
+        number=session_number(session),
         already=already,
         problem=problem,
     )
@@ -206,15 +189,15 @@ def check_in(session_id: int, token: str):
 @bp.route("/sessions/<int:session_id>/evaluation", methods=["GET", "POST"])
 @signed_in
 def evaluation(session_id: int):
-    session = _session_or_404(session_id)
-    if not services.has_attended(session, current_user):
+    session = session_or_404(session_id)
+    if not has_attended(session, current_user):
         abort(404)
-    if services.evaluation_by(session, current_user) is not None:
+    if evaluation_by(session, current_user) is not None:
         flash(_("Du har allerede evaluert denne samlingen. Takk!"), "info")
         return redirect(url_for("workshops.mine"))
     form = EvaluationForm()
     if form.validate_on_submit():
-        services.submit_evaluation(
+        submit_evaluation(
             session,
             current_user,
             int(form.usefulness.data),
@@ -224,366 +207,10 @@ def evaluation(session_id: int):
         flash(_("Takk for evalueringen!"), "success")
         return redirect(url_for("workshops.mine"))
     page = render_template(
-        "workshops/evaluation.html", session=session, number=_number(session), form=form
+        "workshops/evaluation.html", session=session, number=session_number(session), form=form
     )
     return page, (INVALID if form.errors else 200)
 
 
-# Facilitators ---------------------------------------------------------------------------------
-
-
-@bp.route("/units/<int:unit_id>/")
-@for_unit()
-def unit(unit_id: int):
-    """The facilitator's overview: the series of the unit and below, and who has not been reached."""
-    unit = db.get_or_404(Unit, unit_id)
-    unit_ids = services.unit_ids_below([unit_id])
-    return render_template(
-        "workshops/unit.html",
-        unit=unit,
-        series_list=services.series_in_units(unit_ids),
-        not_reached=services.not_reached(unit_ids),
-        now=utcnow(),
-    )
-
-
-def _series_form(series: WorkshopSeries | None = None) -> SeriesForm:
-    form = SeriesForm(obj=series if request.method == "GET" else None)
-    form.modules.choices = [SelectChoice(v.module_id, v.title("nb")) for v in published_versions()]
-    if request.method == "GET" and series is not None:
-        form.agenda.data = services.agenda_text(series.agenda)
-        form.questions.data = "\n".join(series.questions)
-        form.modules.data = [link.module_id for link in series.module_links]
-    if request.method == "GET" and series is None:
-        form.agenda.data = default_agenda()
-    return form
-
-
-def default_agenda() -> str:
-    """A reflection meeting's usual steps, in the planner's language, to start a new series from."""
-    steps = (
-        (10, _("Innledning og runde rundt bordet")),
-        (15, _("Oppfølging av tiltak fra forrige gang")),
-        (20, _("Refleksjon over case")),
-        (10, _("Hva tar vi med oss? Avtale tiltak")),
-    )
-    return services.agenda_text([{"minutes": minutes, "text": text} for minutes, text in steps])
-
-
-def _fields(form: SeriesForm) -> services.SeriesFields | None:
-    try:
-        agenda = services.parse_agenda(form.agenda.data)
-    except WorkshopError as problem:
-        form.agenda.errors.append(str(problem))
-        return None
-    return services.SeriesFields(
-        title=form.title.data,
-        description=form.description.data or "",
-        agenda=agenda,
-        questions=services.parse_questions(form.questions.data),
-        place=form.place.data or "",
-        capacity=form.capacity.data,
-        required_share=form.required_share.data,
-        module_ids=form.modules.data or [],
-    )
-
-
-@bp.route("/units/<int:unit_id>/series/new", methods=["GET", "POST"])
-@for_unit()
-def new_series(unit_id: int):
-    unit = db.get_or_404(Unit, unit_id)
-    form = _series_form()
-    if form.validate_on_submit():
-        fields = _fields(form)
-        if fields is not None:
-            series = services.create_series(unit, current_user, fields)
-            record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.create"})
-            flash(_("Serien er opprettet. Legg til samlingene."), "success")
-            return redirect(url_for("workshops.manage", unit_id=unit.id, series_id=series.id))
-    page = render_template("workshops/series_form.html", form=form, unit=unit, series=None)
-    return page, (INVALID if form.errors else 200)
-
-
-@bp.route("/units/<int:unit_id>/series/<int:series_id>/edit", methods=["GET", "POST"])
-@for_unit()
-def edit_series(unit_id: int, series_id: int):
-    series = _led_series(unit_id, series_id)
-    form = _series_form(series)
-    if form.validate_on_submit():
-        fields = _fields(form)
-        if fields is not None:
-            services.update_series(series, fields)
-            record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.update"})
-            flash(_("Serien er lagret."), "success")
-            return redirect(url_for("workshops.manage", unit_id=unit_id, series_id=series.id))
-    page = render_template("workshops/series_form.html", form=form, unit=series.unit, series=series)
-    return page, (INVALID if form.errors else 200)
-
-
-def _invite_form(series: WorkshopSeries) -> InviteForm:
-    form = InviteForm(prefix="invite")
-    form.unit.choices = unit_choices(units_in(services.eligible_unit_ids(series)))
-    form.role.choices = [SelectChoice("", _("Alle roller"))] + [
-        SelectChoice(role.value, str(label)) for role, label in ROLE_LABELS.items()
-    ]
-    return form
-
-
-def _render_manage(series, session_form=None, invite_form=None, status=200):
-    page = render_template(
-        "workshops/manage.html",
-        series=series,
-        description=render_markdown(series.description),
-        rows=services.participant_rows(series),
-        seats_taken=services.seats_taken(series),
-        required=services.required_count(series),
-        session_form=session_form or SessionForm(prefix="session", formdata=None),
-        invite_form=invite_form or _invite_form(series),
-        now=utcnow(),
-    )
-    return page, status
-
-
-@bp.route("/units/<int:unit_id>/series/<int:series_id>")
-@for_unit()
-def manage(unit_id: int, series_id: int):
-    return _render_manage(_led_series(unit_id, series_id))
-
-
-@bp.route("/units/<int:unit_id>/series/<int:series_id>/sessions", methods=["POST"])
-@for_unit()
-def add_session(unit_id: int, series_id: int):
-    series = _led_series(unit_id, series_id)
-    form = SessionForm(prefix="session")
-    if form.validate_on_submit():
-        try:
-            starts_at, ends_at = services.session_times(form.day.data, form.start.data, form.end.data)
-            session = services.add_session(series, starts_at, ends_at, form.place.data)
-            details = {"step": "session.add", "session_id": session.id}
-            record_by_user("workshop.plan", "workshop_series", series.id, details)
-        except WorkshopError as problem:
-            form.start.errors.append(str(problem))
-        else:
-            flash(_("Samlingen er lagt til, og deltakerne har fått invitasjon."), "success")
-            return redirect(url_for("workshops.manage", unit_id=unit_id, series_id=series.id))
-    return _render_manage(series, session_form=form, status=INVALID)
-
-
-@bp.route("/units/<int:unit_id>/series/<int:series_id>/invite", methods=["POST"])
-@for_unit()
-def invite(unit_id: int, series_id: int):
-    series = _led_series(unit_id, series_id)
-    form = _invite_form(series)
-    if form.validate_on_submit():
-        try:
-            role = Role(form.role.data) if form.role.data else None
-            people = services.people_to_invite(series, form.unit.data, role)
-            invited = services.invite(series, people, current_user)
-        except WorkshopError as problem:
-            form.unit.errors.append(str(problem))
-        else:
-            flash(
-                _("%(n)s personer er invitert og har fått e-post.", n=len(invited)),
-                "success",
-            )
-            return redirect(url_for("workshops.manage", unit_id=unit_id, series_id=series.id))
-    return _render_manage(series, invite_form=form, status=INVALID)
-
-
-@bp.route("/units/<int:unit_id>/series/<int:series_id>/close", methods=["POST"])
-@for_unit()
-def close(unit_id: int, series_id: int):
-    series = _led_series(unit_id, series_id)
-    if series.closed_at is None:
-        services.close_series(series)
-        record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.close"})
-        flash(_("Serien er avsluttet. Fullføring er regnet ut fra samlingene som ble holdt."), "success")
-    return redirect(url_for("workshops.manage", unit_id=unit_id, series_id=series.id))
-
-
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@for_unit()
-def edit_session(unit_id: int, session_id: int):
-    session = _led_session(unit_id, session_id)
-    form = SessionForm()
-    if request.method == "GET":
-        zone = local_zone()
-        form.day.data = session.starts_at.astimezone(zone).date()
-        form.start.data = session.starts_at.astimezone(zone).time()
-        form.end.data = session.ends_at.astimezone(zone).time()
-        form.place.data = session.place or ""
-    elif form.validate_on_submit():
-        try:
-            starts_at, ends_at = services.session_times(form.day.data, form.start.data, form.end.data)
-            changed = services.update_session(session, starts_at, ends_at, form.place.data)
-            details = {"step": "session.update", "session_id": session.id}
-            record_by_user("workshop.plan", "workshop_series", session.series_id, details)
-        except WorkshopError as problem:
-            form.start.errors.append(str(problem))
-        else:
-            if changed:
-                flash(_("Samlingen er endret, og deltakerne har fått beskjed."), "success")
-            else:
-                flash(_("Ingenting ble endret."), "info")
-            return redirect(url_for("workshops.manage", unit_id=unit_id, series_id=session.series_id))
-    page = render_template(
-        "workshops/session_form.html", form=form, session=session, number=_number(session)
-    )
-    return page, (INVALID if form.errors else 200)
-
-
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
-@for_unit()
-def attendance(unit_id: int, session_id: int):
-    """The facilitator's list: big checkboxes, one POST for the whole list."""
-    session = _led_session(unit_id, session_id)
-    problem = None
-    if request.method == "POST":
-        try:
-            added, removed = services.set_attendance(
-                session, request.form.getlist("present", type=int), current_user
-            )
-        except WorkshopError as refused:
-            problem = str(refused)
-        else:
-            flash(
-                _(
-                    "Oppmøtet er lagret: %(added)s lagt til, %(removed)s fjernet.",
-                    added=added,
-                    removed=removed,
-                ),
-                "success",
-            )
-            return redirect(url_for("workshops.attendance", unit_id=unit_id, session_id=session.id))
-    page = render_template(
-        "workshops/attendance.html",
-        session=session,
-        series=session.series,
-        number=_number(session),
-        rows=services.attendance_sheet(session),
-        problem=problem,
-    )
-    return page, (INVALID if problem else 200)
-
-
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/notes", methods=["GET", "POST"])
-@for_unit()
-def notes(unit_id: int, session_id: int):
-    session = _led_session(unit_id, session_id)
-    form = NotesForm(obj=session if request.method == "GET" else None)
-    if form.validate_on_submit():
-        services.save_notes(session, form.notes.data, form.actions.data)
-        flash(_("Notatene er lagret."), "success")
-        return redirect(url_for("workshops.notes", unit_id=unit_id, session_id=session.id))
-    page = render_template(
-        "workshops/notes.html",
-        form=form,
-        session=session,
-        series=session.series,
-        number=_number(session),
-        notes_html=render_markdown(session.notes),
-        actions_html=render_markdown(session.actions),
-    )
-    return page, (INVALID if form.errors else 200)
-
-
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/agenda")
-@for_unit()
-def agenda(unit_id: int, session_id: int):
-    """For the projector: the agenda with clock times, the questions, and last time's actions."""
-    session = _led_session(unit_id, session_id)
-    series = session.series
-    number = _number(session)
-    zone = local_zone()
-    clock = session.starts_at.astimezone(zone)
-    steps = []
-    for step in series.agenda:
-        steps.append({**step, "at": clock})
-        clock = clock + timedelta(minutes=step["minutes"])
-    previous = series.sessions[number - 2] if number > 1 else None
-    return render_template(
-        "workshops/agenda.html",
-        session=session,
-        series=series,
-        number=number,
-        steps=steps,
-        previous_actions=render_markdown(previous.actions) if previous and previous.actions else None,
-    )
-
-
-def _check_in_url(session: WorkshopSession) -> str:
-    path = url_for("workshops.check_in", session_id=session.id, token=session.check_in_token)
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
-
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/door")
-@for_unit()
-def door(unit_id: int, session_id: int):
-    """The QR code to show at the door (or on the projector)."""
-    session = _led_session(unit_id, session_id)
-    return render_template(
-        "workshops/door.html",
-        session=session,
-        series=session.series,
-        number=_number(session),
-        check_in_url=_check_in_url(session),
-        window=services.check_in_window(session),
-    )
-
-
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/qr.svg")
-@for_unit()
-def qr(unit_id: int, session_id: int):
-    session = _led_session(unit_id, session_id)
-    buffer = io.BytesIO()
-    segno.make(_check_in_url(session), error="m").save(
-        buffer, kind="svg", scale=10, border=2, title=_("QR-kode for innsjekking")
-    )
-    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/evaluations")
-@for_unit()
-def evaluations(unit_id: int, session_id: int):
-    session = _led_session(unit_id, session_id)
-    return render_template(
-        "workshops/evaluations.html",
-        session=session,
-        series=session.series,
-        number=_number(session),
-        summary=services.evaluation_summary(session),
-        minimum=services.MIN_EVALUATIONS_SHOWN,
-    )
-
-
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/slots")
-@for_unit()
-def slot_finder(unit_id: int, session_id: int):
-    """Candidate times that suit most of the people with a place, given their shifts. Until the
-    shift feature registers a busy source, the page says so instead of guessing."""
-    session = _led_session(unit_id, session_id)
-    source = slots.busy_source()
-    ranked = []
-    rows = services.participant_rows(session.series)
-    people = [row.participant.person for row in rows if row.participant.has_place]
-    if source is not None and people:
-        zone = local_zone()
-        day = session.starts_at.astimezone(zone).date() - timedelta(days=7)
-        candidates = slots.candidate_times(
-            day, 14, SLOT_STARTS, session.ends_at - session.starts_at, zone
-        )
-        ids = [p.id for p in people]
-        busy = source(ids, candidates[0][0], candidates[-1][1]) if candidates else {}
-        ranked = slots.rank_slots(candidates, ids, busy)
-    return render_template(
-        "workshops/slots.html",
-        session=session,
-        series=session.series,
-        number=_number(session),
-        connected=source is not None,
-        ranked=ranked,
-        names={p.id: p.name for p in people},
-        people=people,
-    )
+# The facilitators' pages are on this blueprint too (their endpoints keep the ``workshops.`` names).
+from lms.workshops import facilitator_views  # noqa: E402, F401

@@ -16,7 +16,7 @@ from lms.groups import services as groups
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference
 from lms.shifts import services as shifts
 from lms.tracking.services import LocalLRS
-from lms.workshops import services as workshops
+from lms.workshops import attendance, evaluations, participants, planning
 from tests.tracking.test_learning_statements import RIGHT, outbox_statements, take_module
 from xapi.lrs.store import store_statements
 
@@ -38,23 +38,23 @@ def _learning(org, module_id):
 
 def _workshop(org):
     nurse, facilitator = db.session.merge(org.nurse), db.session.merge(org.facilitator)
-    series = workshops.create_series(
+    series = planning.create_series(
         db.session.merge(org.ward),
         facilitator,
-        workshops.SeriesFields(
+        planning.SeriesFields(
             title="Refleksjonsgruppe",
             description=f"Med {NAME}.",
-            agenda=workshops.parse_agenda("10 min Innledning"),
+            agenda=planning.parse_agenda("10 min Innledning"),
             questions=[f"Hva lærte {NAME}?"],
             place="Møterommet",
             capacity=7,
         ),
     )
-    session = workshops.add_session(series, SESSION_AT, SESSION_AT + timedelta(hours=1))
-    workshops.invite(series, [nurse], facilitator)
-    workshops.set_attendance(session, [nurse.id], facilitator, now=SESSION_AT)
-    workshops.submit_evaluation(session, nurse, 4, f"{NAME} lærte mye", f"Ring {PHONE}")
-    workshops.save_notes(session, f"{NAME} delte en case.", f"{EMAIL} sender lenken.")
+    session = planning.add_session(series, SESSION_AT, SESSION_AT + timedelta(hours=1))
+    participants.invite(series, [nurse], facilitator)
+    attendance.set_attendance(session, [nurse.id], facilitator, now=SESSION_AT)
+    evaluations.submit_evaluation(session, nurse, 4, f"{NAME} lærte mye", f"Ring {PHONE}")
+    planning.save_notes(session, f"{NAME} delte en case.", f"{EMAIL} sender lenken.")
 
 
 def _everyday(org):

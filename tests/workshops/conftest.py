@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.organisation.models import Person, Role
-from lms.workshops import services
+from lms.workshops import participants, planning
 from lms.workshops.models import WorkshopSeries, WorkshopSession
 from tests.conftest import add_person
 from xapi.outbox import outbox
@@ -36,13 +36,13 @@ class Group:
 def make_series(org, *, starts: list, extra_staff: int = 5, capacity: int = 7) -> Group:
     facilitator = db.session.merge(org.facilitator)
     zone = db.session.merge(org.zone)
-    series = services.create_series(
+    series = planning.create_series(
         zone,
         facilitator,
-        services.SeriesFields(
+        planning.SeriesFields(
             title="Refleksjonsgruppe: digital hverdag",
             description="Vi snakker om **digitale** verktøy.",
-            agenda=services.parse_agenda("10 min Innledning\n20 min Refleksjon over case"),
+            agenda=planning.parse_agenda("10 min Innledning\n20 min Refleksjon over case"),
             questions=["Hva var vanskelig denne uka?"],
             place="Møterommet, 2. etg.",
             capacity=capacity,
@@ -50,11 +50,11 @@ def make_series(org, *, starts: list, extra_staff: int = 5, capacity: int = 7) -
     )
     for start in starts:
         start, end = start if isinstance(start, tuple) else (start, start + timedelta(hours=1))
-        services.add_session(series, start, end)
+        planning.add_session(series, start, end)
     people = [db.session.merge(org.assistant)] + [
         add_person(f"Ansatt {n}", f"ansatt{n}@testvik.no", zone, Role.STAFF) for n in range(extra_staff)
     ]
-    services.invite(series, people, facilitator)
+    participants.invite(series, people, facilitator)
     db.session.commit()
     return Group(series.id, series.unit_id, [s.id for s in series.sessions], people)
 

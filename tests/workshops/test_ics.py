@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from lms.workshops import services
+from lms.workshops import errors, planning
 from tests.conftest import read_mail
 from tests.workshops.conftest import make_series
 
@@ -125,11 +125,11 @@ def test_editing_a_session_sends_an_update_with_a_higher_sequence(app, org, clie
 
 
 def test_a_time_skipped_by_summer_time_is_refused(app, org):
-    with app.test_request_context(), pytest.raises(services.WorkshopError, match="finnes ikke"):
-        services.session_times(datetime(2026, 3, 29).date(), time(2, 30), time(3, 30))
+    with app.test_request_context(), pytest.raises(errors.WorkshopError, match="finnes ikke"):
+        planning.session_times(datetime(2026, 3, 29).date(), time(2, 30), time(3, 30))
 
 
 def test_an_end_before_the_start_is_the_next_morning_across_the_change(app):
     with app.test_request_context():
-        start, end = services.session_times(datetime(2026, 10, 24).date(), time(23, 30), time(3, 30))
+        start, end = planning.session_times(datetime(2026, 10, 24).date(), time(23, 30), time(3, 30))
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=5)

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from flask_babel import force_locale
 
-from lms.workshops import services
+from lms.workshops import attendance
 from tests.conftest import read_mail
 from tests.workshops.conftest import BASE, make_series
 
@@ -52,8 +52,8 @@ def test_the_series_page_says_when_in_the_readers_language(org, client, group, e
 def test_check_in_times_are_worded_in_the_readers_language(app, group, locale, too_early, too_late):
     with app.test_request_context(), force_locale(locale):
         session = group.session(0)
-        assert too_early in services.check_in_problem(session, BASE - timedelta(hours=1))
-        assert too_late in services.check_in_problem(session, BASE + timedelta(hours=2))
+        assert too_early in attendance.check_in_problem(session, BASE - timedelta(hours=1))
+        assert too_late in attendance.check_in_problem(session, BASE + timedelta(hours=2))
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role
-from lms.workshops import services
+from lms.workshops import attendance, errors, evaluations, participants
 from tests.conftest import add_person
 from tests.workshops.conftest import make_series, outbox_statements, verb
 
@@ -43,7 +43,7 @@ def test_a_participant_checks_themselves_in_by_the_qr_link(app, org, client, liv
     response = client.submit(url)
     assert response.status_code == 302
     with app.app_context():
-        assert services.has_attended(live.session(0), org.assistant)
+        assert evaluations.has_attended(live.session(0), org.assistant)
         (statement,) = outbox_statements()
     assert verb(statement) == "attended"
     assert statement["actor"]["account"]["name"] == org.assistant.uuid
@@ -60,15 +60,15 @@ def test_self_check_in_outside_the_window_is_refused_with_a_clear_message(app, o
     assert response.status_code == 422
     assert "Innsjekkingen har ikke åpnet ennå. Den åpner" in response.get_data(as_text=True)
     with app.app_context():
-        assert not services.has_attended(live.session(1), org.assistant)
+        assert not evaluations.has_attended(live.session(1), org.assistant)
 
 
 def test_self_check_in_after_the_end_is_refused(app, org, live):
     with app.test_request_context():
         session = live.session(0)
         person = db.session.merge(org.assistant)
-        with pytest.raises(services.WorkshopError, match="Samlingen er over"):
-            services.self_check_in(session, person, now=session.ends_at + timedelta(minutes=1))
+        with pytest.raises(errors.WorkshopError, match="Samlingen er over"):
+            attendance.self_check_in(session, person, now=session.ends_at + timedelta(minutes=1))
 
 
 def test_a_wrong_check_in_token_is_not_found(app, org, client, live):
@@ -93,7 +93,7 @@ def test_only_the_facilitator_can_tick_others_in(app, org, make_client, live, wh
     assert response.status_code == 403
     assert client.get(attendance_url(live)).status_code == 403
     with app.app_context():
-        assert not services.has_attended(live.session(0), other)
+        assert not evaluations.has_attended(live.session(0), other)
         assert outbox_statements() == []
 
 
@@ -104,7 +104,7 @@ def test_the_facilitator_ticks_people_in(app, org, client, live):
     response = client.submit(attendance_url(live), {"present": [str(p.id) for p in live.people[:2]]})
     assert response.status_code == 302
     with app.app_context():
-        assert [services.has_attended(live.session(0), p) for p in live.people] == [
+        assert [evaluations.has_attended(live.session(0), p) for p in live.people] == [
             True,
             True,
             False,
@@ -153,7 +153,7 @@ def test_the_evaluation_is_anonymous_to_the_facilitator(app, org, make_client, l
     answers = [(5, "Zebra-tips om passord", "Mer tid"), (4, "Alfa: lås skjermen", ""), (2, "", "")]
     for number, (person, answer) in enumerate(zip(people, answers, strict=True)):
         page = facilitator.get(url).get_data(as_text=True)
-        if number < services.MIN_EVALUATIONS_SHOWN:
+        if number < evaluations.MIN_EVALUATIONS_SHOWN:
             assert "Svarene vises når minst" in page
         client = make_client()
         client.sign_in(person)
@@ -165,7 +165,7 @@ def test_the_evaluation_is_anonymous_to_the_facilitator(app, org, make_client, l
     for person in people:
         assert person.name not in page
     with app.app_context():
-        assert services.evaluation_summary(live.session(0)).answers == 3
+        assert evaluations.evaluation_summary(live.session(0)).answers == 3
 
 
 def test_only_those_who_attended_can_evaluate(app, org, client, live):
@@ -206,10 +206,10 @@ def test_staff_sign_up_themselves_and_the_waiting_list_moves_up(app, org, make_c
     assert first.submit(f"/workshops/series/{group.series_id}/sign-up").status_code == 302
     assert second.submit(f"/workshops/series/{group.series_id}/sign-up").status_code == 302
     with app.app_context():
-        assert services.participant_of(group.series(), late.id).status.value == "waiting"
+        assert participants.participant_of(group.series(), late.id).status.value == "waiting"
     first.submit(f"/workshops/series/{group.series_id}/leave")
     with app.app_context():
-        assert services.participant_of(group.series(), late.id).status.value == "signed_up"
+        assert participants.participant_of(group.series(), late.id).status.value == "signed_up"
 
 
 def test_the_overview_shows_who_has_not_been_reached(app, org, client, live):
@@ -238,7 +238,7 @@ def test_invitations_are_all_or_nothing(app, org, client):
     assert response.status_code == 422
     assert "Ingen er invitert" in response.get_data(as_text=True)
     with app.app_context():
-        assert services.seats_taken(group.series()) == 1
+        assert participants.seats_taken(group.series()) == 1
 
 
 def test_query_counts_do_not_grow_with_participants(app, org, make_client, count_queries):
@@ -250,7 +250,7 @@ def test_query_counts_do_not_grow_with_participants(app, org, make_client, count
             extra_staff=1,
             capacity=20,
         )
-        services.set_attendance(
+        attendance.set_attendance(
             group.session(0), [p.id for p in group.people], db.session.merge(org.facilitator)
         )
         db.session.commit()
@@ -277,8 +277,8 @@ def test_query_counts_do_not_grow_with_participants(app, org, make_client, count
         zone = db.session.merge(org.zone)
         more = [add_person(f"Flere {n}", f"mange{n}@testvik.no", zone, Role.STAFF) for n in range(8)]
         series = group.series()
-        services.invite(series, more, db.session.merge(org.facilitator))
-        services.set_attendance(
+        participants.invite(series, more, db.session.merge(org.facilitator))
+        attendance.set_attendance(
             group.session(0),
             [p.id for p in group.people + more],
             db.session.merge(org.facilitator),

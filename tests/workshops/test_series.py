@@ -4,7 +4,7 @@ an 80 % series, two do not; statements for attendance, completion and correction
 from __future__ import annotations
 
 from lms.extensions import db
-from lms.workshops import services
+from lms.workshops import attendance, evaluations, pages, participants
 from lms.workshops.models import WorkshopParticipant
 from tests.workshops.conftest import outbox_statements, verb
 from xapi.validation import problems
@@ -19,7 +19,7 @@ def tick(client, group, index: int, people) -> None:
 
 
 def participant(group, person) -> WorkshopParticipant:
-    return services.participant_of(group.series(), person.id)
+    return participants.participant_of(group.series(), person.id)
 
 
 def test_three_of_four_sessions_complete_the_series_and_two_do_not(app, org, client, group):
@@ -84,7 +84,7 @@ def test_unticking_a_mistake_voids_the_attended_statement(app, org, client, grou
     tick(client, group, 0, [right])
     with app.app_context():
         statements = outbox_statements()
-        assert not services.has_attended(group.session(0), wrong)
+        assert not evaluations.has_attended(group.session(0), wrong)
     voiding = [s for s in statements if verb(s) == "voided"]
     assert len(voiding) == 1
     assert voiding[0]["object"] == {"objectType": "StatementRef", "id": by_person[wrong.uuid]}
@@ -113,10 +113,10 @@ def test_closing_the_series_counts_only_the_sessions_held(app, org, group):
         series = group.series()
         facilitator = db.session.merge(org.facilitator)
         for index in (0, 1):
-            services.set_attendance(group.session(index), [person.id], facilitator)
+            attendance.set_attendance(group.session(index), [person.id], facilitator)
         assert participant(group, person).completed_at is None
         # Held: the first two sessions; 80 % of two is two.
-        services.close_series(series, now=group.session(2).starts_at.replace(hour=0))
+        attendance.close_series(series, now=group.session(2).starts_at.replace(hour=0))
         assert participant(group, person).completed_at is not None
 
 
@@ -144,10 +144,10 @@ def test_the_demo_series_is_running_with_two_sessions_held(app, org):
         staff = [add_person(f"Demo {n}", f"demo{n}@testvik.no", zone, Role.STAFF) for n in range(6)]
         add_workshop_history(zone, staff, date.today())
         db.session.commit()
-        (series,) = services.series_in_units([zone.id])
+        (series,) = pages.series_in_units([zone.id])
         assert series.title == TITLE
         assert len(series.sessions) == 4
-        held = [s for s in series.sessions if services.evaluation_summary(s).attended]
+        held = [s for s in series.sessions if evaluations.evaluation_summary(s).attended]
         assert len(held) == 2
         assert all(s.notes and s.actions for s in held)
-        assert services.evaluation_summary(held[0]).shown
+        assert evaluations.evaluation_summary(held[0]).shown

@@ -1,0 +1,86 @@
+"""What the planner is fed besides assignments, and the shape every open item has: workshop sessions.
+
+Everyone with a place in a series (signed up or invited, not on the waiting list) gets one reminder
+before each of its sessions: from local midnight the day before, at the first free time by the
+planner's rules (not at work, not in rest after nights or a quick return, not in quiet hours), and no
+later than ``LAST_CALL`` before the start. Nothing is planned for a session that has passed, a series
+that was closed (its sessions not yet held are called off), or a person who left the series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from lms.core.time import local_zone
+from lms.extensions import db
+from lms.reminders import planner
+from lms.workshops.models import ParticipantStatus, WorkshopParticipant, WorkshopSeries, WorkshopSession
+
+LAST_CALL = timedelta(hours=1)
+"""A session's reminder goes at least this long before it starts, or not at all."""
+LOOK_AHEAD = timedelta(days=35)
+"""Sessions further ahead than this are not fed to the planner (it plans three weeks ahead)."""
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """An open item with what a message about it needs."""
+
+    item: planner.Item
+    kind: str
+    titles: dict
+    minutes: int
+    path: str
+    starts_at: datetime | None = None
+    """A workshop session's start."""
+    place: str = ""
+    """A workshop session's place."""
+
+
+def session_ref(person_id: int, session_id: int) -> str:
+    return f"w:{person_id}:{session_id}"
+
+
+def session_items_for(person_ids: Sequence[int], now: datetime) -> dict[int, list[OpenItem]]:
+    """The coming sessions of the series each person has a place in, in one query."""
+    if not person_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(WorkshopParticipant.person_id, WorkshopSession, WorkshopSeries)
+        .join(WorkshopSeries, WorkshopSeries.id == WorkshopParticipant.series_id)
+        .join(WorkshopSession, WorkshopSession.series_id == WorkshopSeries.id)
+        .where(
+            WorkshopParticipant.person_id.in_(list(person_ids)),
+            WorkshopParticipant.status != ParticipantStatus.WAITING,
+            WorkshopSeries.closed_at.is_(None),
+            WorkshopSession.starts_at > now + LAST_CALL,
+            WorkshopSession.starts_at < now + LOOK_AHEAD,
+        )
+        .order_by(WorkshopSession.starts_at, WorkshopSession.id)
+    )
+    zone = local_zone()
+    found: dict[int, list[OpenItem]] = {}
+    for person_id, session, series in rows:
+        day_before = session.starts_at.astimezone(zone).date() - timedelta(days=1)
+        item = planner.Item(
+            ref=session_ref(person_id, session.id),
+            opens=datetime.combine(day_before, time(0), tzinfo=zone),
+            required=False,
+            until=session.starts_at - LAST_CALL,
+        )
+        found.setdefault(person_id, []).append(
+            OpenItem(
+                item=item,
+                kind="session",
+                titles={"nb": series.title},
+                minutes=int((session.ends_at - session.starts_at).total_seconds() // 60),
+                path=f"/workshops/series/{series.id}",
+                starts_at=session.starts_at,
+                place=session.place or series.place,
+            )
+        )
+    return found
