@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, ValidationError
+from wtforms import DateField, IntegerField, RadioField, SelectChoice, ValidationError
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 RECUR_MONTHS = NumberRange(1, 60, _l("Skriv et tall fra 1 til 60, eller la feltet stå tomt."))
@@ -18,7 +18,11 @@ class RequirementForm(FlaskForm):
         _l("Minste nivå"),
         validators=[InputRequired(_l("Skriv et nivå på skalaen."))],
     )
-    mandatory = RadioField(_l("Type"), choices=[("1", _l("Påbudt")), ("0", _l("Anbefalt"))], default="1")
+    mandatory = RadioField(
+        _l("Type"),
+        choices=[SelectChoice("1", _l("Påbudt")), SelectChoice("0", _l("Anbefalt"))],
+        default="1",
+    )
     validity_months = IntegerField(
         _l("Gyldighet i måneder"),
         description=_l("Tom: varig."),
