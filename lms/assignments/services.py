@@ -29,19 +29,10 @@ def assign_to_unit(
     recur_months: int | None = None,
     requirement_id: int | None = None,
 ) -> Assignment:
-    assignment = Assignment(
-        module_id=module_id,
-        unit=unit,
-        role=role,
-        due_on=due_on,
-        assigned_by_id=by and by.id,
-        recur_months=recur_months,
-        requirement_id=requirement_id,
-    )
-    db.session.add(assignment)
-    db.session.flush()
-    _audit(assignment, by)
-    return assignment
+    """Give the module to everyone in ``unit`` and below (holding ``role``, when set), due by
+    ``due_on`` and, with ``recur_months``, again that many months after each completion."""
+    assignment = Assignment(module_id=module_id, unit=unit, role=role, due_on=due_on)
+    return _add(assignment, by, recur_months, requirement_id)
 
 
 def assign_to_person(
@@ -53,14 +44,16 @@ def assign_to_person(
     recur_months: int | None = None,
     requirement_id: int | None = None,
 ) -> Assignment:
-    assignment = Assignment(
-        module_id=module_id,
-        person=person,
-        due_on=due_on,
-        assigned_by_id=by and by.id,
-        recur_months=recur_months,
-        requirement_id=requirement_id,
-    )
+    assignment = Assignment(module_id=module_id, person=person, due_on=due_on)
+    return _add(assignment, by, recur_months, requirement_id)
+
+
+def _add(
+    assignment: Assignment, by: Person | None, recur_months: int | None, requirement_id: int | None
+) -> Assignment:
+    assignment.assigned_by_id = by and by.id
+    assignment.recur_months = recur_months
+    assignment.requirement_id = requirement_id
     db.session.add(assignment)
     db.session.flush()
     _audit(assignment, by)
