@@ -1,7 +1,7 @@
 """recurring assignments; assignments made by a competence requirement
 
 Revision ID: 31330caa5e0a
-Revises: 006ac62ff5a4
+Revises: 7c1e2b9d4f60
 Create Date: 2026-11-23 22:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '31330caa5e0a'
-down_revision = '006ac62ff5a4'
+down_revision = '7c1e2b9d4f60'
 branch_labels = None
 depends_on = None
 
