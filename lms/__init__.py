@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.organisation.views import bp as organisation_bp
     from lms.privacy.views import bp as privacy_bp
     from lms.reminders.views import bp as reminders_bp
+    from lms.reports.requirements import bp as requirements_bp
     from lms.reports.views import bp as reports_bp
     from lms.shifts.views import bp as shifts_bp
     from lms.sso.views import bp as sso_bp
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         reminders_bp,
         competence_bp,
         reports_bp,
+        requirements_bp,
         workshops_bp,
         audit_bp,
         privacy_bp,

@@ -29,6 +29,9 @@ class AssignmentOut(BaseModel):
     unit_external_id: str | None
     role: Role | None = Field(description="With a unit: only people holding this role there.")
     person_external_id: str | None
+    recur_months: int | None = Field(
+        description="Due again this many months after each completion; null: once."
+    )
     created_at: datetime
 
 
@@ -46,6 +49,9 @@ class AssignmentIn(Strict):
     unit_external_id: Annotated[str | None, ExternalId] = None
     role: Role | None = None
     person_external_id: Annotated[str | None, ExternalId] = None
+    recur_months: int | None = Field(
+        None, ge=1, le=60, description="Due again this many months after each completion."
+    )
 
     @model_validator(mode="after")
     def one_target(self) -> AssignmentIn:
@@ -65,6 +71,7 @@ def assignment_out(a: Assignment) -> AssignmentOut:
         unit_external_id=a.unit.external_id if a.unit else None,
         role=a.role,
         person_external_id=a.person.external_id if a.person else None,
+        recur_months=a.recur_months,
         created_at=a.created_at,
     )
 
@@ -104,13 +111,19 @@ def create_assignment(body: AssignmentIn) -> AssignmentOut:
         raise ApiError(422, details=[Detail(where="module_id", what="no module has this id.")])
     if body.person_external_id is not None:
         person = find_person(body.person_external_id)
-        return _recorded(services.assign_to_person(body.module_id, person, body.due_on))
+        made = services.assign_to_person(
+            body.module_id, person, body.due_on, recur_months=body.recur_months
+        )
+        return _recorded(made)
     unit = db.session.scalar(sa.select(Unit).where(Unit.external_id == body.unit_external_id))
     if unit is None:
         raise ApiError(
             422, details=[Detail(where="unit_external_id", what="no unit has this external id.")]
         )
-    return _recorded(services.assign_to_unit(body.module_id, unit, body.due_on, role=body.role))
+    made = services.assign_to_unit(
+        body.module_id, unit, body.due_on, role=body.role, recur_months=body.recur_months
+    )
+    return _recorded(made)
 
 
 def _recorded(assignment: Assignment) -> AssignmentOut:

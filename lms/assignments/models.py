@@ -16,7 +16,10 @@ class Assignment(db.Model):
     below it (only those holding ``role``, when set), or just ``person``."""
 
     __tablename__ = "assignments"
-    __table_args__ = (sa.CheckConstraint("(unit_id IS NULL) <> (person_id IS NULL)", name="one_target"),)
+    __table_args__ = (
+        sa.CheckConstraint("(unit_id IS NULL) <> (person_id IS NULL)", name="one_target"),
+        sa.CheckConstraint("recur_months IS NULL OR recur_months >= 1", name="recur_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[str] = mapped_column(sa.ForeignKey("modules.id", ondelete="CASCADE"), index=True)
@@ -28,6 +31,12 @@ class Assignment(db.Model):
         sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
     )
     due_on: Mapped[date]
+    recur_months: Mapped[int | None]
+    """Due again this many months after each completion; None: once."""
+    requirement_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("competence_requirements.id", ondelete="CASCADE"), index=True
+    )
+    """The competence requirement that made it (it goes when the requirement is removed)."""
     assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

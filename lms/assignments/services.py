@@ -2,38 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from lms.assignments.cycle import Cycle, cycle
 from lms.assignments.models import Assignment
 from lms.audit.services import record
 from lms.content.models import LearningModule
+from lms.core.time import local_today, local_zone
 from lms.extensions import db
 from lms.learning.models import Attempt
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
 
 
 def assign_to_unit(
-    module_id: str, unit: Unit, due_on: date, *, role: Role | None = None, by: Person | None = None
+    module_id: str,
+    unit: Unit,
+    due_on: date,
+    *,
+    role: Role | None = None,
+    by: Person | None = None,
+    recur_months: int | None = None,
+    requirement_id: int | None = None,
 ) -> Assignment:
-    assignment = Assignment(
-        module_id=module_id, unit=unit, role=role, due_on=due_on, assigned_by_id=by and by.id
-    )
-    db.session.add(assignment)
-    db.session.flush()
-    _audit(assignment, by)
-    return assignment
+    """Give the module to everyone in ``unit`` and below (holding ``role``, when set), due by
+    ``due_on`` and, with ``recur_months``, again that many months after each completion."""
+    assignment = Assignment(module_id=module_id, unit=unit, role=role, due_on=due_on)
+    return _add(assignment, by, recur_months, requirement_id)
 
 
 def assign_to_person(
-    module_id: str, person: Person, due_on: date, *, by: Person | None = None
+    module_id: str,
+    person: Person,
+    due_on: date,
+    *,
+    by: Person | None = None,
+    recur_months: int | None = None,
+    requirement_id: int | None = None,
 ) -> Assignment:
-    assignment = Assignment(
-        module_id=module_id, person=person, due_on=due_on, assigned_by_id=by and by.id
-    )
+    assignment = Assignment(module_id=module_id, person=person, due_on=due_on)
+    return _add(assignment, by, recur_months, requirement_id)
+
+
+def _add(
+    assignment: Assignment, by: Person | None, recur_months: int | None, requirement_id: int | None
+) -> Assignment:
+    assignment.assigned_by_id = by and by.id
+    assignment.recur_months = recur_months
+    assignment.requirement_id = requirement_id
     db.session.add(assignment)
     db.session.flush()
     _audit(assignment, by)
@@ -43,7 +63,8 @@ def assign_to_person(
 def audit_details(assignment: Assignment) -> dict:
     """What the audit log keeps of a new assignment: ids and the date, no names."""
     details = {"module_id": assignment.module_id, "unit_id": assignment.unit_id}
-    return details | {"person_id": assignment.person_id, "due_on": assignment.due_on.isoformat()}
+    details |= {"person_id": assignment.person_id, "due_on": assignment.due_on.isoformat()}
+    return details | {"recur_months": assignment.recur_months}
 
 
 def _audit(assignment: Assignment, by: Person | None) -> None:
@@ -93,32 +114,62 @@ def assignments_for(person: Person) -> list[Assignment]:
     return list(db.session.scalars(query))
 
 
-def due_for(person: Person) -> list[DueItem]:
-    """Assigned modules the person has not completed, the earliest due date per module, soonest first."""
-    completed = set(
-        db.session.scalars(
-            sa.select(Attempt.module_id).where(
-                Attempt.person_id == person.id,
-                Attempt.completed_at.is_not(None),
-                sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
-            )
+def completed_on(person_ids: Iterable[int] | sa.Select) -> dict[tuple[int, str], date]:
+    """The local date of each person's last completion (passed, or not graded) of each module, by
+    ``(person_id, module_id)``: one query."""
+    ids = person_ids if isinstance(person_ids, sa.Select) else list(person_ids)
+    rows = db.session.execute(
+        sa.select(Attempt.person_id, Attempt.module_id, sa.func.max(Attempt.completed_at))
+        .where(
+            Attempt.person_id.in_(ids),
+            Attempt.completed_at.is_not(None),
+            sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
         )
+        .group_by(Attempt.person_id, Attempt.module_id)
     )
-    earliest: dict[str, Assignment] = {}
-    for assignment in assignments_for(person):
-        version = assignment.module.current_version
-        if assignment.module_id in completed or version is None:
+    zone = local_zone()
+    return {(pid, mid): last.astimezone(zone).date() for pid, mid, last in rows}
+
+
+def cycle_of(assignment: Assignment, person_id: int, done: dict[tuple[int, str], date]) -> Cycle:
+    """When this person is next due for ``assignment``, given ``completed_on``'s answer. Mine, the
+    reminder planner and the managers' reports all ask this."""
+    last = done.get((person_id, assignment.module_id))
+    return cycle(assignment.due_on, assignment.recur_months, last)
+
+
+def open_assignments(
+    person_id: int,
+    assignments: Iterable[Assignment],
+    done: dict[tuple[int, str], date],
+    today: date,
+) -> dict[str, tuple[Assignment, Cycle]]:
+    """The assignments open for the person now, the one due soonest per module."""
+    earliest: dict[str, tuple[Assignment, Cycle]] = {}
+    for assignment in assignments:
+        if assignment.module.current_version is None:
+            continue
+        state = cycle_of(assignment, person_id, done)
+        if not state.is_open(today):
             continue
         known = earliest.get(assignment.module_id)
-        if known is None or assignment.due_on < known.due_on:
-            earliest[assignment.module_id] = assignment
+        if known is None or state.due_on < known[1].due_on:
+            earliest[assignment.module_id] = (assignment, state)
+    return earliest
+
+
+def due_for(person: Person, today: date | None = None) -> list[DueItem]:
+    """Assigned modules open for the person (not completed, or a recurring one's new cycle has
+    opened), the earliest due date per module, soonest first."""
+    today = today or local_today()
+    done = completed_on([person.id])
     items = [
         DueItem(
             module_id=a.module_id,
-            due_on=a.due_on,
+            due_on=state.due_on,
             titles=a.module.current_version.manifest["title"],
             minutes=a.module.current_version.manifest["minutes"],
         )
-        for a in earliest.values()
+        for a, state in open_assignments(person.id, assignments_for(person), done, today).values()
     ]
     return sorted(items, key=lambda item: item.due_on)

@@ -19,6 +19,8 @@ ACTIONS = {
     "framework.import": _l("Kompetanserammeverk importert"),
     "framework.export": _l("Kompetanserammeverk eksportert"),
     "requirement.create": _l("Kompetansekrav opprettet"),
+    "requirement.update": _l("Kompetansekrav endret"),
+    "requirement.delete": _l("Kompetansekrav fjernet"),
     "competence.sign_off": _l("Praksis godkjent"),
     "report.export": _l("Rapport eksportert"),
     "workshop.plan": _l("Samlingsrekke planlagt eller endret"),

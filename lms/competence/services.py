@@ -306,9 +306,11 @@ def add_requirement(
     renewal_days: int = 60,
     by: Person | None = None,
     assign_due_on: date | None = None,
+    recur_months: int | None = None,
 ) -> Requirement:
     """Add a requirement, refresh the status of the people it applies to and, when ``assign_due_on``
-    is given, assign them the modules that give the evidence."""
+    is given, assign them the modules that give the evidence (again every ``recur_months``, when
+    set)."""
     requirement = Requirement(
         competence=competence,
         unit=unit,
@@ -325,7 +327,7 @@ def add_requirement(
     people = [p for p, _r in applicable_pairs(requirement_ids=[requirement.id])]
     refresh(people)
     if assign_due_on is not None:
-        assign_modules_for(requirement, assign_due_on, by=by)
+        assign_modules_for(requirement, assign_due_on, by=by, recur_months=recur_months)
     return requirement
 
 
@@ -342,17 +344,24 @@ def modules_giving(code: str, min_level: int) -> list[str]:
     return found
 
 
-def assign_modules_for(requirement: Requirement, due_on: date, *, by: Person | None = None) -> int:
+def assign_modules_for(
+    requirement: Requirement,
+    due_on: date,
+    *,
+    by: Person | None = None,
+    recur_months: int | None = None,
+) -> int:
     from lms.assignments.services import assign_to_person, assign_to_unit
 
     made = 0
+    options = {"by": by, "recur_months": recur_months, "requirement_id": requirement.id}
     for module_id in modules_giving(requirement.competence.code, requirement.min_level):
         if requirement.job_title:
             for person_id, _r in applicable_pairs(requirement_ids=[requirement.id]):
-                assign_to_person(module_id, db.session.get(Person, person_id), due_on, by=by)
+                assign_to_person(module_id, db.session.get(Person, person_id), due_on, **options)
                 made += 1
         else:
-            assign_to_unit(module_id, requirement.unit, due_on, role=requirement.role, by=by)
+            assign_to_unit(module_id, requirement.unit, due_on, role=requirement.role, **options)
             made += 1
     return made
 

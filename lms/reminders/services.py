@@ -34,12 +34,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from lms.assignments.models import Assignment
+from lms.assignments.services import completed_on, open_assignments
 from lms.content.localised import pick
 from lms.content.models import LearningModule
-from lms.core.time import day_and_time
+from lms.core.time import day_and_time, local_today
 from lms.db import utcnow
 from lms.extensions import db
-from lms.learning.models import Attempt
 from lms.mail import queue_mail
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
 from lms.organisation.services import unit_ids_below
@@ -73,19 +73,24 @@ def open_items(person: Person, now: datetime | None = None) -> list[OpenItem]:
 def open_items_for(people: Sequence[Person], now: datetime | None = None) -> dict[int, list[OpenItem]]:
     """``open_items`` for many people in a fixed number of queries (the reminder job runs it for
     everyone every few minutes): assignments reach a person directly, or through a unit at or
-    above one where they hold a role (and that role, when the assignment names one); sessions come
-    from ``lms.reminders.items``."""
+    above one where they hold a role (and that role, when the assignment names one), and a
+    recurring one is open again when the person's new cycle opens (``lms.assignments.cycle``);
+    sessions come from ``lms.reminders.items``."""
     ids = [p.id for p in people]
     if not ids:
         return {}
-    found = assignment_items_for(people, ids)
-    for person_id, items in session_items_for(ids, now or utcnow()).items():
+    now = now or utcnow()
+    found = assignment_items_for(people, ids, local_today(now))
+    for person_id, items in session_items_for(ids, now).items():
         found.setdefault(person_id, []).extend(items)
     return found
 
 
-def assignment_items_for(people: Sequence[Person], ids: list[int]) -> dict[int, list[OpenItem]]:
-    """Each person's assigned modules not yet completed, the earliest due date per module."""
+def assignment_items_for(
+    people: Sequence[Person], ids: list[int], today: date
+) -> dict[int, list[OpenItem]]:
+    """Each person's assigned modules open on ``today`` (not completed, or in a new cycle), the
+    earliest due date per module."""
     parents = dict(db.session.execute(sa.select(Unit.id, Unit.parent_id)).all())
     held: dict[int, list[tuple[int, Role]]] = {}
     for person_id, unit_id, role in db.session.execute(
@@ -99,15 +104,7 @@ def assignment_items_for(people: Sequence[Person], ids: list[int]) -> dict[int, 
             selectinload(Assignment.module).selectinload(LearningModule.current_version)
         )
     ).all()
-    completed = set(
-        db.session.execute(
-            sa.select(Attempt.person_id, Attempt.module_id).where(
-                Attempt.person_id.in_(ids),
-                Attempt.completed_at.is_not(None),
-                sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
-            )
-        ).all()
-    )
+    done = completed_on(ids)
     found: dict[int, list[OpenItem]] = {}
     for person in people:
         reach: set[tuple[int, Role]] = set()
@@ -117,25 +114,15 @@ def assignment_items_for(people: Sequence[Person], ids: list[int]) -> dict[int, 
                 reach.add((at, role))
                 at = parents.get(at)
         units = {unit for unit, _ in reach}
-        earliest: dict[str, Assignment] = {}
-        for a in assignments:
-            if a.person_id is not None:
-                if a.person_id != person.id:
-                    continue
-            elif a.unit_id not in units or (a.role is not None and (a.unit_id, a.role) not in reach):
-                continue
-            if (person.id, a.module_id) in completed or a.module.current_version is None:
-                continue
-            known = earliest.get(a.module_id)
-            if known is None or a.due_on < known.due_on:
-                earliest[a.module_id] = a
+        reaching = [a for a in assignments if _reaches(a, person.id, units, reach)]
         items = []
-        for module_id, a in earliest.items():
+        for module_id, (a, state) in open_assignments(person.id, reaching, done, today).items():
             manifest = a.module.current_version.manifest
-            ref = f"a:{person.id}:{module_id}:{a.due_on.isoformat()}"
+            ref = f"a:{person.id}:{module_id}:{state.due_on.isoformat()}"
+            opens = _start_of_day(state.opens_on) if state.opens_on else a.created_at
             items.append(
                 OpenItem(
-                    item=planner.Item(ref=ref, opens=a.created_at, due=a.due_on),
+                    item=planner.Item(ref=ref, opens=opens, due=state.due_on),
                     kind="assignment",
                     titles=manifest["title"],
                     minutes=int(manifest.get("minutes", 5)),
@@ -145,6 +132,17 @@ def assignment_items_for(people: Sequence[Person], ids: list[int]) -> dict[int, 
         if items:
             found[person.id] = items
     return found
+
+
+def _reaches(a: Assignment, person_id: int, units: set[int], reach: set[tuple[int, Role]]) -> bool:
+    if a.person_id is not None:
+        return a.person_id == person_id
+    return a.unit_id in units and (a.role is None or (a.unit_id, a.role) in reach)
+
+
+def _start_of_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the installation's zone, in UTC."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone()).astimezone(UTC)
 
 
 def preferences_of(person_id: int) -> ReminderPreference:

@@ -13,9 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from lms.assignments.models import Assignment
+from lms.assignments.services import completed_on, cycle_of
 from lms.competence.models import Competence, Framework, Requirement, RequirementStatus, Scale, State
 from lms.competence.services import applicable_query
 from lms.content.models import LearningModule
+from lms.core.time import local_zone
 from lms.extensions import db
 from lms.learning.models import Attempt
 from lms.organisation.models import Person, RoleAssignment, Unit
@@ -48,7 +50,8 @@ class AssignmentCompletion:
 
 def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletion]:
     """Each assignment reaching people in these units: how many of them are done, in progress, not
-    started, and (not done after the due date) overdue."""
+    started, and overdue, each person on their own cycle (``lms.assignments.cycle``): someone who
+    did a recurring module a year ago and is past their next due date is overdue again."""
     scope = list(unit_ids)
     tree = (
         sa.select(Assignment.id.label("assignment_id"), Assignment.unit_id.label("unit_id"))
@@ -73,29 +76,12 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
     direct = sa.select(Assignment.id, Assignment.person_id).where(
         Assignment.person_id.in_(members(scope))
     )
-    targets = sa.union(via_unit, direct).subquery("targets")
-    target = sa.orm.aliased(Assignment, name="target_assignment")
-    same = (Attempt.person_id == targets.c.pid, Attempt.module_id == target.module_id)
-    done = sa.exists().where(
-        *same,
-        Attempt.completed_at.is_not(None),
-        sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
-    )
-    started = sa.exists().where(*same)
-    status = sa.case((done, 2), (started, 1), else_=0).label("status")
-    inner = (
-        sa.select(targets.c.aid, status)
-        .select_from(targets)
-        .join(target, target.id == targets.c.aid)
-        .subquery("statuses")
-    )
-    counts = db.session.execute(
-        sa.select(inner.c.aid, inner.c.status, sa.func.count()).group_by(inner.c.aid, inner.c.status)
-    ).all()
-    ids = {row[0] for row in counts}
+    pairs = db.session.execute(sa.union(via_unit, direct)).all()
+    done = completed_on(members(scope))
+    started = _last_started(members(scope))
     assignments = db.session.scalars(
         sa.select(Assignment)
-        .where(Assignment.id.in_(ids))
+        .where(Assignment.id.in_({aid for aid, _pid in pairs}))
         .options(
             selectinload(Assignment.module).selectinload(LearningModule.current_version),
             selectinload(Assignment.unit),
@@ -103,18 +89,30 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
         )
     )
     result = {a.id: AssignmentCompletion(a) for a in assignments}
-    for aid, state, n in counts:
+    for aid, pid in pairs:
         item = result[aid]
-        if state == 2:
-            item.done += n
-        elif state == 1:
-            item.in_progress += n
+        state = cycle_of(item.assignment, pid, done)
+        if state.done(today):
+            item.done += 1
+            continue
+        began = started.get((pid, item.assignment.module_id))
+        if began is not None and (state.last_done is None or began > state.last_done):
+            item.in_progress += 1
         else:
-            item.not_started += n
-    for item in result.values():
-        if item.assignment.due_on < today:
-            item.overdue = item.in_progress + item.not_started
+            item.not_started += 1
+        item.overdue += state.overdue(today)
     return sorted(result.values(), key=lambda i: (i.assignment.due_on, i.assignment.id))
+
+
+def _last_started(person_ids: sa.Select) -> dict[tuple[int, str], date]:
+    """The local date each person last started each module, by ``(person_id, module_id)``."""
+    rows = db.session.execute(
+        sa.select(Attempt.person_id, Attempt.module_id, sa.func.max(Attempt.started_at))
+        .where(Attempt.person_id.in_(person_ids))
+        .group_by(Attempt.person_id, Attempt.module_id)
+    )
+    zone = local_zone()
+    return {(pid, mid): last.astimezone(zone).date() for pid, mid, last in rows}
 
 
 # Completions per week -----------------------------------------------------------------------------

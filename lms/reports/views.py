@@ -295,6 +295,7 @@ def requirements(unit_id: int):
         role = form.get("role") or None
         job_title = form.get("job_title") or None
         due = form.get("due_on") or ""
+        recur = form.get("recur_months", type=int) if form.get("recur_months") else None
         target = db.session.get(Unit, form.get("unit", type=int) or 0)
         if chosen is None:
             errors.append(_("Velg en kompetanse."))
@@ -310,6 +311,10 @@ def requirements(unit_id: int):
             errors.append(_("Ukjent rolle."))
         if job_title is not None and job_title not in JOB_TITLES:
             errors.append(_("Ukjent stilling."))
+        if form.get("recur_months") and not 1 <= (recur or 0) <= 60:
+            errors.append(
+                _("Gjentas hver … måned: skriv et tall fra 1 til 60, eller la feltet stå tomt.")
+            )
         due_on = None
         if due:
             try:
@@ -328,6 +333,7 @@ def requirements(unit_id: int):
                 renewal_days=renewal,
                 by=current_user,
                 assign_due_on=due_on,
+                recur_months=recur,
             )
             record_by_user("requirement.create", "requirement", requirement.id, {"unit_id": target.id})
             flash(_("Kravet er lagt til."), "success")

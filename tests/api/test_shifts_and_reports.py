@@ -170,3 +170,16 @@ def test_competence_status_per_unit_and_person(app, client, org, api_headers):
     person = client.get("/api/v1/people/NILS/competence", headers=headers).json
     assert [(r["competence_code"], r["status"]) for r in person["requirements"]] == [(code, "missing")]
     assert client.get("/api/v1/units/NOPE/competence", headers=headers).status_code == 404
+
+
+def test_an_assignment_made_through_the_api_can_recur(app, client, org, api_headers, fixture_module):
+    give_external_ids(app, org)
+    headers = api_headers("assignments:write", "assignments:read")
+    body = {"module_id": fixture_module, "due_on": "2026-01-15", "person_external_id": "NILS"}
+    made = client.post("/api/v1/assignments", json=body | {"recur_months": 12}, headers=headers)
+    assert made.status_code == 201, made.json
+    assert made.json["recur_months"] == 12
+    zero = client.post("/api/v1/assignments", json=body | {"recur_months": 0}, headers=headers)
+    assert zero.status_code in (400, 422) and "recur_months" in str(zero.json)
+    listed = client.get("/api/v1/assignments", headers=headers).json
+    assert [a["recur_months"] for a in listed["assignments"]] == [12]
