@@ -36,6 +36,11 @@ def held_roles(person: Person) -> tuple[tuple[Role, int], ...]:
     return cache[person.id]
 
 
+def remember_held_roles(person: Person, roles: Iterable[tuple[Role, int]]) -> None:
+    """Fill ``held_roles``' request cache for a caller that read the roles along with the person."""
+    g.setdefault("held_roles", {})[person.id] = tuple(roles)
+
+
 def acted_on_unit_ids(person: Person, roles: Iterable[Role] = LEADING_ROLES) -> frozenset[int]:
     """The units ``person`` acts on through any of ``roles`` (cached for the request)."""
     roles = frozenset(roles)
