@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from lms.extensions import db
@@ -15,7 +16,10 @@ from tests.learning.test_player import start
 
 
 def menu(client) -> list[str]:
-    page = client.get("/").get_data(as_text=True)
+    return menu_of(client.get("/").get_data(as_text=True))
+
+
+def menu_of(page: str) -> list[str]:
     nav = re.search(r'<ul class="nav-list">(.*?)</ul>', page, re.S).group(1)
     return re.findall(r">([^<]+)</a>", nav)
 
@@ -66,14 +70,22 @@ def test_a_person_signed_out_everywhere_is_signed_out_here_too(make_client, org)
     assert here.get("/").status_code == 302
 
 
-def test_a_card_page_runs_three_queries(client, org, fixture_module, count_queries):
-    client.sign_in(org.nurse)
+@pytest.mark.parametrize(
+    "who, leader_links",
+    [("nurse", set()), ("manager", {"Rapporter"}), ("admin", {"Rapporter", "Administrasjon"})],
+)
+def test_a_card_page_runs_three_queries_whatever_the_roles_in_its_menu(
+    client, org, fixture_module, count_queries, who, leader_links
+):
+    client.sign_in(getattr(org, who))
     attempt_id = start(client, fixture_module)
     client.get(f"/attempts/{attempt_id}/cards/2")
 
     with count_queries() as counted:
         page = client.get(f"/attempts/{attempt_id}/cards/2")
-    assert page.status_code == 200 and "Min konto" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    links = set(menu_of(page.get_data(as_text=True)))
+    assert "Min konto" in links and links & {"Rapporter", "Administrasjon"} == leader_links
     # the person with their roles, the attempt with its version, its answers; and the savepoint and
     # its release that stand in for the request's transaction in these tests
     assert counted.n == 3 + 2
