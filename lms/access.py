@@ -36,6 +36,11 @@ def held_roles(person: Person) -> tuple[tuple[Role, int], ...]:
     return cache[person.id]
 
 
+def remember_held_roles(person: Person, roles: Iterable[tuple[Role, int]]) -> None:
+    """Fill ``held_roles``' request cache for a caller that read the roles along with the person."""
+    g.setdefault("held_roles", {})[person.id] = tuple(roles)
+
+
 def acted_on_unit_ids(person: Person, roles: Iterable[Role] = LEADING_ROLES) -> frozenset[int]:
     """The units ``person`` acts on through any of ``roles`` (cached for the request)."""
     roles = frozenset(roles)
@@ -51,8 +56,13 @@ def can_act_on_unit(person: Person, unit_id: int, roles: Iterable[Role] = LEADIN
     return unit_id in acted_on_unit_ids(person, roles)
 
 
+def holds_any(person: Person, roles: Iterable[Role]) -> bool:
+    """Whether ``person`` holds one of ``roles`` on some unit, and so acts on at least that one."""
+    return any(role in roles for role, _unit in held_roles(person))
+
+
 def is_admin(person: Person) -> bool:
-    return any(role is Role.ADMIN for role, _unit in held_roles(person))
+    return holds_any(person, {Role.ADMIN})
 
 
 def is_top_admin(person: Person) -> bool:

@@ -16,7 +16,7 @@ from lms import signals
 from lms.accounts.models import SignInLink
 from lms.db import utcnow
 from lms.extensions import db
-from lms.organisation.models import Person
+from lms.organisation.models import Person, Role, RoleAssignment
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password")
@@ -117,12 +117,20 @@ def prune_sign_in_links(now: datetime | None = None) -> int:
     return result.rowcount or 0
 
 
-def load_signed_in_person(cookie_id: str) -> Person | None:
-    """Flask-Login's user loader: ``<id>:<session token>``, both must match an active person."""
+def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | None:
+    """The person of a session, ``<id>:<session token>`` (both must match an active person), with the
+    (role, unit id) pairs they hold, read in the same query."""
     person_id, _, token = cookie_id.partition(":")
     if not person_id.isdigit() or not token:
         return None
-    person = db.session.get(Person, int(person_id))
+    rows = db.session.execute(
+        sa.select(Person, RoleAssignment.role, RoleAssignment.unit_id)
+        .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(Person.id == int(person_id))
+    ).all()
+    person = rows[0].Person if rows else None
     if person is None or not person.active:
         return None
-    return person if secrets.compare_digest(person.session_token, token) else None
+    if not secrets.compare_digest(person.session_token, token):
+        return None
+    return person, [(row.role, row.unit_id) for row in rows if row.role is not None]

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, abort, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from sqlalchemy import event
 
 from lms import access
-from lms.accounts.services import load_signed_in_person
+from lms.accounts.services import signed_in_person
 from lms.content.localised import pick
 from lms.core import errors
 from lms.core.time import day_and_time
@@ -44,6 +46,7 @@ def init_core(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    _install_template_gettext(app)
     _init_login(app)
     app.before_request(_refuse_unguarded_endpoints)
     app.after_request(_commit_or_roll_back)
@@ -116,7 +119,38 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = _l("Logg inn for å se denne siden.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_signed_in_person)
+    login_manager.user_loader(_load_signed_in_person)
+
+
+def _load_signed_in_person(cookie_id: str):
+    """Flask-Login's user loader. The person's roles come in the same query, for the page's checks
+    and its menu."""
+    found = signed_in_person(cookie_id)
+    if found is None:
+        return None
+    person, roles = found
+    access.remember_held_roles(person, roles)
+    return person
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """The templates' ``_()`` and ``ngettext()``. Flask-Babel's own look the language up again for
+    every string, a few dozen times a page; these use the translations the page is rendered with
+    (a template rendered outside ``render_template`` looks them up as before)."""
+    app.context_processor(lambda: {"_translations": get_translations()})
+    app.jinja_env.install_gettext_callables(
+        gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True
+    )
+
+
+@pass_context
+def _template_gettext(context: Context, string: str) -> str:
+    return (context.get("_translations") or get_translations()).ugettext(string)
+
+
+@pass_context
+def _template_ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return (context.get("_translations") or get_translations()).ungettext(singular, plural, n)
 
 
 def select_locale() -> str:

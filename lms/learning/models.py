@@ -35,7 +35,8 @@ class Attempt(db.Model):
     passed: Mapped[bool | None]
 
     person: Mapped[Person] = relationship()
-    version: Mapped[ModuleVersion] = relationship()
+    version: Mapped[ModuleVersion] = relationship(lazy="joined", innerjoin=True)
+    """Loaded with the attempt: every use of an attempt (the player, results) needs its version."""
     answers: Mapped[list[Answer]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", order_by="Answer.id"
     )

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from lms.access import acted_on_unit_ids, for_person, for_unit, signed_in
+from lms.access import acted_on_unit_ids, for_person, for_unit, holds_any, signed_in
 from lms.audit.services import record_by_user
 from lms.competence import services as competence
 from lms.competence.models import Competence, EvidenceKind, State
@@ -40,7 +40,7 @@ def _report_unit_ids() -> frozenset[int]:
 @bp.app_context_processor
 def _nav():
     def leads_reports() -> bool:
-        return current_user.is_authenticated and bool(_report_unit_ids())
+        return current_user.is_authenticated and holds_any(current_user, REPORT_ROLES)
 
     return {"leads_reports": leads_reports}
 

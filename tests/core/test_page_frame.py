@@ -1,0 +1,91 @@
+"""The page frame (menu, language, sign-out) and what a card page costs: the roles behind the menu
+come with the signed-in person, the templates' texts follow the person's language, and a card page
+runs a fixed, small number of queries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from lms.extensions import db
+from lms.organisation.models import Person, Role, RoleAssignment
+from lms.organisation.services import grant_role, revoke_role
+from tests.learning.test_player import start
+
+
+def menu(client) -> list[str]:
+    return menu_of(client.get("/").get_data(as_text=True))
+
+
+def menu_of(page: str) -> list[str]:
+    nav = re.search(r'<ul class="nav-list">(.*?)</ul>', page, re.S).group(1)
+    return re.findall(r">([^<]+)</a>", nav)
+
+
+def test_the_menu_shows_reports_and_administration_from_the_page_after_the_role_is_granted(
+    client, org, app
+):
+    client.sign_in(org.nurse)
+    assert "Rapporter" not in menu(client) and "Administrasjon" not in menu(client)
+
+    with app.app_context():
+        grant_role(db.session.get(Person, org.nurse.id), org.ward, Role.MANAGER)
+        db.session.commit()
+    assert "Rapporter" in menu(client) and "Administrasjon" not in menu(client)
+
+    with app.app_context():
+        grant_role(db.session.get(Person, org.nurse.id), org.ward, Role.ADMIN)
+        db.session.commit()
+    assert {"Rapporter", "Administrasjon"} <= set(menu(client))
+
+    with app.app_context():
+        for assignment in db.session.scalars(
+            sa.select(RoleAssignment).where(
+                RoleAssignment.person_id == org.nurse.id, RoleAssignment.role != Role.STAFF
+            )
+        ):
+            revoke_role(assignment)
+        db.session.commit()
+    assert "Rapporter" not in menu(client) and "Administrasjon" not in menu(client)
+    assert client.get("/reports/").status_code == 403
+
+
+def test_the_frame_speaks_the_language_the_person_chose(client, org):
+    client.sign_in(org.manager)
+    assert "Min konto" in menu(client)
+
+    client.submit("/language", {"language": "en", "next": "/"})
+    page = client.get("/").get_data(as_text=True)
+    assert {"My account", "Reports"} <= set(menu(client))
+    assert 'aria-label="Main menu"' in page and "Sign out" in page
+
+
+def test_a_person_signed_out_everywhere_is_signed_out_here_too(make_client, org):
+    here, elsewhere = make_client(), make_client()
+    here.sign_in(org.nurse)
+    elsewhere.sign_in(org.nurse)
+    elsewhere.submit("/logout/everywhere")
+    assert here.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "who, leader_links",
+    [("nurse", set()), ("manager", {"Rapporter"}), ("admin", {"Rapporter", "Administrasjon"})],
+)
+def test_a_card_page_runs_three_queries_whatever_the_roles_in_its_menu(
+    client, org, fixture_module, count_queries, who, leader_links
+):
+    client.sign_in(getattr(org, who))
+    attempt_id = start(client, fixture_module)
+    client.get(f"/attempts/{attempt_id}/cards/2")
+
+    with count_queries() as counted:
+        page = client.get(f"/attempts/{attempt_id}/cards/2")
+    assert page.status_code == 200
+    links = set(menu_of(page.get_data(as_text=True)))
+    assert "Min konto" in links and links & {"Rapporter", "Administrasjon"} == leader_links
+    # the person with their roles, the attempt with its version, its answers; and the savepoint and
+    # its release that stand in for the request's transaction in these tests
+    assert counted.n == 3 + 2
