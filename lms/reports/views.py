@@ -163,25 +163,41 @@ def _cell_htmls() -> Callable[[Cell | None], Markup]:
     return _remembered(_cell_html, shown)
 
 
-def _rows_html(m: services.Matrix, cell_html: Callable[[Cell | None], Markup]) -> list[Markup]:
-    """The matrix's body rows, built as strings (the cells' HTML comes from ``cell_html``)."""
+def _person_link(person: Person) -> str:
     link = url_for("reports.person", person_id=0)[: -len("0")]
-    cells = {}
+    return f'<a href="{link}{person.id}">{escape(person.name)}</a>'
+
+
+def _rows_html(m: services.Matrix, cell_html: Callable[[Cell | None], Markup]) -> list[Markup]:
+    """The matrix's body rows, built as strings (a template loop over 50,000 cells is slow)."""
     rows = []
     for row in m.rows:
         parts = [
-            f'<tr><th scope="row"><a href="{link}{row.person.id}">{escape(row.person.name)}</a>'
+            f'<tr><th scope="row">{_person_link(row.person)}'
             f'<span class="muted"> {escape(row.person.job_title_label)}</span></th>'
         ]
         for column in m.columns:
-            cell = row.cells.get(column.competence.id)
-            html = cells.get(cell)
-            if html is None:
-                html = cells[cell] = f"<td>{cell_html(cell)}</td>"
-            parts.append(html)
+            parts.append(f"<td>{cell_html(row.cells.get(column.competence.id))}</td>")
         parts.append("</tr>")
         rows.append(Markup("".join(parts)))
     return rows
+
+
+def _people_html(m: services.Matrix, cell_html: Callable[[Cell | None], Markup]) -> list[Markup]:
+    """The phone view: one list item per person, each competence's title and cell."""
+    locale = _locale()
+    titles = [f"<dt>{escape(pick(c.competence.titles, locale))}</dt>" for c in m.columns]
+    items = []
+    for row in m.rows:
+        parts = [
+            f'<li><h2 class="person-name">{_person_link(row.person)}'
+            f' <span class="muted">{escape(row.person.job_title_label)}</span></h2><dl class="facts">'
+        ]
+        for title, column in zip(titles, m.columns, strict=True):
+            parts.append(f"{title}<dd>{cell_html(row.cells.get(column.competence.id))}</dd>")
+        parts.append("</dl></li>")
+        items.append(Markup("".join(parts)))
+    return items
 
 
 @bp.route("/units/<int:unit_id>/matrix")
@@ -203,9 +219,9 @@ def matrix(unit_id: int):
         if filters["competence_id"] is None and m.columns
         else services.summary(scope),
         rows_html=_rows_html(m, cell_html) if view == "table" else [],
+        people_html=_people_html(m, cell_html) if view == "list" else [],
         job_titles=JOB_TITLES,
         State=State,
-        cell_html=cell_html,
         args={k: v for k, v in request.args.items() if k != "view"},
     )
 
