@@ -8,7 +8,7 @@ attempt counts or sign-in times.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -153,11 +153,19 @@ def _cell_texts() -> Callable[[Cell | None], str]:
 
 
 def _cell_htmls() -> Callable[[Cell | None], Markup]:
-    """The cell's HTML, keyed on what it shows: the expiry as the day it is where the user is."""
+    """The cell's HTML, keyed on what it shows: the expiry as the day it is where the user is
+    (worked out once per quarter hour, as every time zone's offset is whole quarters)."""
     zone = get_timezone()
+    days: dict[datetime, date] = {}
 
     def shown(cell: Cell):
-        until = cell.valid_until.astimezone(zone).date() if cell.valid_until else None
+        until = cell.valid_until
+        if until is not None:
+            quarter = until.replace(minute=until.minute - until.minute % 15, second=0, microsecond=0)
+            day = days.get(quarter)
+            if day is None:
+                day = days[quarter] = quarter.astimezone(zone).date()
+            until = day
         return cell.state, cell.mandatory, cell.level, cell.required, until
 
     return _remembered(_cell_html, shown)
