@@ -207,6 +207,10 @@ def main() -> None:
             response = client.get(f"/reports/units/{unit_id}/matrix")
             assert response.status_code == 200, response.status_code
 
+        def phone_list():
+            response = client.get(f"/reports/units/{unit_id}/matrix?view=list")
+            assert response.status_code == 200, response.status_code
+
         def xlsx():
             response = client.get(f"/reports/units/{unit_id}/matrix.xlsx")
             assert response.status_code == 200, response.status_code
@@ -219,6 +223,7 @@ def main() -> None:
         timed("refresh everyone's status (nightly)", 1, refresh, count_queries)
         timed("matrix aggregation (SQL + objects)", args.repeat, aggregate, count_queries)
         timed("matrix page, HTML", args.repeat, page, count_queries)
+        timed("matrix page, phone list view", args.repeat, phone_list, count_queries)
         timed("matrix export, XLSX", max(1, args.repeat // 2), xlsx, count_queries)
         timed("unit dashboard", args.repeat, dashboard, count_queries)
         with app.app_context():

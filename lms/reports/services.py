@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -156,8 +157,9 @@ def weekly_completions(unit_ids: Iterable[int], today: date, weeks: int = 12) ->
 # The competence matrix ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One person's standing on one competence; a tuple, as a matrix holds tens of thousands."""
+
     state: State
     mandatory: bool
     level: int | None
@@ -281,24 +283,28 @@ def matrix(
     where = _people_filter(unit_ids, search, job_title)
     people = list(db.session.scalars(sa.select(Person).where(*where).order_by(Person.name, Person.id)))
     cells: dict[int, dict[int, Cell]] = {}
-    competence_ids: set[int] = set()
     states = list(State)
     for pid, cid, sev, level, required, since, until in db.session.execute(
         _cells(unit_ids, where, competence_id)
     ):
-        cells.setdefault(pid, {})[cid] = Cell(states[sev % 4], sev >= 4, level, required, since, until)
-        competence_ids.add(cid)
-    columns = [Column(c) for c in _competences(competence_ids)]
+        row_cells = cells.get(pid)
+        if row_cells is None:
+            row_cells = cells[pid] = {}
+        row_cells[cid] = Cell(states[sev % 4], sev >= 4, level, required, since, until)
     rows = [MatrixRow(p, cells.get(p.id, {})) for p in people]
     if state is not None:
-        rows = [r for r in rows if any(c.state == state for c in r.cells.values())]
+        rows = [r for r in rows if state in {c.state for c in r.cells.values()}]
     if competence_id is not None:
         rows = [r for r in rows if r.cells]
+    counts: dict[int, dict[State, int]] = {}
     for row in rows:
-        for column in columns:
-            cell = row.cells.get(column.competence.id)
-            if cell is not None:
-                column.counts[cell.state] += 1
+        for cid, cell in row.cells.items():
+            counted = counts.get(cid)
+            if counted is None:
+                counted = counts[cid] = dict.fromkeys(State, 0)
+            counted[cell.state] += 1
+    required = {cid for row_cells in cells.values() for cid in row_cells}
+    columns = [Column(c, counts.get(c.id, dict.fromkeys(State, 0))) for c in _competences(required)]
     return Matrix(columns, rows)
 
 

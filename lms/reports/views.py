@@ -7,13 +7,15 @@ attempt counts or sign-in times.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable, Hashable
+from datetime import date, datetime
+from typing import TypeVar
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from lms.access import acted_on_unit_ids, for_person, for_unit, holds_any, signed_in
 from lms.audit.services import record_by_user
@@ -26,8 +28,10 @@ from lms.organisation.models import JOB_TITLES, ROLE_LABELS, Person, Role, Unit
 from lms.organisation.services import ancestors, unit_ids_below, units_in
 from lms.reports import exports, services
 from lms.reports.chart import bar_chart
+from lms.reports.services import Cell
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+T = TypeVar("T")
 
 REPORT_ROLES = (Role.MANAGER, Role.ADMIN)
 INVALID = 422
@@ -131,37 +135,77 @@ def _cell_html(cell) -> Markup:
     ).format(cell.state.name.lower(), CELL_MARKS[cell.state], cell.state.label, detail)
 
 
-def _rows_html(m: services.Matrix) -> list[Markup]:
-    """The matrix's body rows, rendered once per distinct cell (a 1,000 × 50 matrix has few)."""
-    cache: dict = {}
+def _remembered(render: Callable[[Cell | None], T], key: Callable[[Cell], Hashable]):
+    """``render`` once per distinct ``key(cell)``: a 1,000 × 50 matrix has a few hundred."""
+    cache: dict[Hashable, T] = {}
+
+    def rendered(cell: Cell | None) -> T:
+        k = None if cell is None else key(cell)
+        if k not in cache:
+            cache[k] = render(cell)
+        return cache[k]
+
+    return rendered
+
+
+def _cell_texts() -> Callable[[Cell | None], str]:
+    return _remembered(_cell_text, lambda cell: (cell.state, cell.level, cell.required))
+
+
+def _cell_htmls() -> Callable[[Cell | None], Markup]:
+    """The cell's HTML, keyed on what it shows: the expiry as the day it is where the user is
+    (worked out once per quarter hour, as every time zone's offset is whole quarters)."""
+    zone = get_timezone()
+    days: dict[datetime, date] = {}
+
+    def shown(cell: Cell):
+        until = cell.valid_until
+        if until is not None:
+            quarter = until.replace(minute=until.minute - until.minute % 15, second=0, microsecond=0)
+            day = days.get(quarter)
+            if day is None:
+                day = days[quarter] = quarter.astimezone(zone).date()
+            until = day
+        return cell.state, cell.mandatory, cell.level, cell.required, until
+
+    return _remembered(_cell_html, shown)
+
+
+def _person_link(person: Person) -> str:
     link = url_for("reports.person", person_id=0)[: -len("0")]
+    return f'<a href="{link}{person.id}">{escape(person.name)}</a>'
+
+
+def _rows_html(m: services.Matrix, cell_html: Callable[[Cell | None], Markup]) -> list[Markup]:
+    """The matrix's body rows, built as strings (a template loop over 50,000 cells is slow)."""
     rows = []
     for row in m.rows:
         parts = [
-            Markup(
-                '<tr><th scope="row"><a href="{}{}">{}</a><span class="muted"> {}</span></th>'
-            ).format(link, row.person.id, row.person.name, row.person.job_title_label)
+            f'<tr><th scope="row">{_person_link(row.person)}'
+            f'<span class="muted"> {escape(row.person.job_title_label)}</span></th>'
         ]
         for column in m.columns:
-            cell = row.cells.get(column.competence.id)
-            key = (
-                None
-                if cell is None
-                else (
-                    cell.state,
-                    cell.mandatory,
-                    cell.level,
-                    cell.required,
-                    cell.valid_until.date() if cell.valid_until else None,
-                )
-            )
-            html = cache.get(key)
-            if html is None:
-                html = cache[key] = Markup("<td>{}</td>").format(_cell_html(cell))
-            parts.append(html)
-        parts.append(Markup("</tr>"))
-        rows.append(Markup("").join(parts))
+            parts.append(f"<td>{cell_html(row.cells.get(column.competence.id))}</td>")
+        parts.append("</tr>")
+        rows.append(Markup("".join(parts)))
     return rows
+
+
+def _people_html(m: services.Matrix, cell_html: Callable[[Cell | None], Markup]) -> list[Markup]:
+    """The phone view: one list item per person, each competence's title and cell."""
+    locale = _locale()
+    titles = [f"<dt>{escape(pick(c.competence.titles, locale))}</dt>" for c in m.columns]
+    items = []
+    for row in m.rows:
+        parts = [
+            f'<li><h2 class="person-name">{_person_link(row.person)}'
+            f' <span class="muted">{escape(row.person.job_title_label)}</span></h2><dl class="facts">'
+        ]
+        for title, column in zip(titles, m.columns, strict=True):
+            parts.append(f"{title}<dd>{cell_html(row.cells.get(column.competence.id))}</dd>")
+        parts.append("</dl></li>")
+        items.append(Markup("".join(parts)))
+    return items
 
 
 @bp.route("/units/<int:unit_id>/matrix")
@@ -170,21 +214,22 @@ def matrix(unit_id: int):
     unit, scope = _scope(unit_id)
     filters = _filters()
     m = services.matrix(scope, **filters)
+    view = "list" if request.args.get("view") == "list" else "table"
+    cell_html = _cell_htmls()
     return render_template(
         "reports/matrix.html",
         unit=unit,
         path=ancestors(unit),
         matrix=m,
         filters=filters,
-        view=request.args.get("view", "table"),
+        view=view,
         all_competences=m.columns
         if filters["competence_id"] is None and m.columns
         else services.summary(scope),
-        rows_html=_rows_html(m),
+        rows_html=_rows_html(m, cell_html) if view == "table" else [],
+        people_html=_people_html(m, cell_html) if view == "list" else [],
         job_titles=JOB_TITLES,
         State=State,
-        cell_text=_cell_text,
-        cell_html=_cell_html,
         args={k: v for k, v in request.args.items() if k != "view"},
     )
 
@@ -194,7 +239,7 @@ def _matrix_tables(unit_id: int):
     m = services.matrix(scope, **_filters())
     headers = {"name": _("Navn"), "job_title": _("Stilling"), "competence": _("Kompetanse")}
     locale = _locale()
-    rows, summary = exports.matrix_table(m, _cell_text, lambda t: pick(t, locale), headers)
+    rows, summary = exports.matrix_table(m, _cell_texts(), lambda t: pick(t, locale), headers)
     return unit, rows, summary
 
 
