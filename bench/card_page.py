@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.serving import free_port, wait_for
+from bench.serving import bench_config, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "modules" / "alle-korttyper"
@@ -39,19 +39,6 @@ BARE_PAGE = (
 )
 
 
-def config(folder: Path) -> dict:
-    return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-        "INSTANCE_PATH": folder,
-        "SECRET_KEY": "bench-secret-key",
-        "BASE_URL": "http://127.0.0.1",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SCHEDULER_ENABLED": False,
-        "SMTP_HOST": None,
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 def served():
     """The WSGI app gunicorn serves: the platform, with the bare Flask app mounted at /bare."""
     from flask import Flask
@@ -59,7 +46,7 @@ def served():
 
     from lms import create_app
 
-    platform = create_app(config(Path(os.environ["LMS_BENCH_DIR"])))
+    platform = create_app(bench_config(Path(os.environ["LMS_BENCH_DIR"])))
     bare = Flask("bare")
 
     @bare.route("/")
@@ -80,7 +67,7 @@ def prepare(folder: Path) -> int:
     from lms.organisation.models import Role, UnitKind
     from lms.organisation.services import create_person, create_unit, grant_role
 
-    app = create_app(config(folder))
+    app = create_app(bench_config(folder))
     with app.app_context():
         db.create_all()
         unit = create_unit("Benkvik sykehjem", UnitKind.UNIT)

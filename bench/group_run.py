@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.serving import free_port, wait_for
+from bench.serving import bench_config, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "modules" / "alle-korttyper"
@@ -46,24 +46,11 @@ SIGN_INS = threading.Semaphore(4)
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
-def config(folder: Path) -> dict:
-    return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-        "INSTANCE_PATH": folder,
-        "SECRET_KEY": "bench-secret-key",
-        "BASE_URL": "http://127.0.0.1",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SCHEDULER_ENABLED": False,
-        "SMTP_HOST": None,
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 def served():
     """The WSGI app gunicorn serves."""
     from lms import create_app
 
-    return create_app(config(Path(os.environ["LMS_BENCH_DIR"])))
+    return create_app(bench_config(Path(os.environ["LMS_BENCH_DIR"])))
 
 
 def prepare(folder: Path, people: int) -> tuple[int, list[tuple[str, int]]]:
@@ -77,7 +64,7 @@ def prepare(folder: Path, people: int) -> tuple[int, list[tuple[str, int]]]:
     from lms.organisation.models import Role, UnitKind
     from lms.organisation.services import create_person, create_unit, grant_role
 
-    app = create_app(config(folder))
+    app = create_app(bench_config(folder))
     with app.test_request_context():
         db.create_all()
         unit = create_unit("Benkvik hjemmesykepleie", UnitKind.UNIT)

@@ -25,19 +25,7 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def config(folder: Path, database_url: str | None) -> dict:
-    return {
-        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
-        "INSTANCE_PATH": folder,
-        "SECRET_KEY": "bench-secret-key",
-        "BASE_URL": "http://127.0.0.1",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SCHEDULER_ENABLED": False,
-        "SMTP_HOST": None,
-        "LOG_LEVEL": "WARNING",
-    }
+from bench.serving import bench_config  # noqa: E402
 
 
 def payload(people: int, units: int) -> dict:
@@ -73,7 +61,7 @@ def main() -> None:
     from lms.extensions import db
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(config(Path(tmp), args.database_url))
+        app = create_app(bench_config(Path(tmp), args.database_url))
         with app.app_context():
             db.drop_all()
             db.create_all()

@@ -30,24 +30,14 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.serving import bench_config  # noqa: E402
 
 EMAIL = "leder@bench.example"
 PASSWORD = "bench-passord-123"
 
 
 def config(folder: Path) -> dict:
-    return {
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("LMS_BENCH_DATABASE_URL")
-        or f"sqlite:///{folder / 'bench.sqlite3'}",
-        "INSTANCE_PATH": folder,
-        "SECRET_KEY": "bench-secret-key",
-        "BASE_URL": "http://127.0.0.1",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SCHEDULER_ENABLED": False,
-        "SMTP_HOST": None,
-        "LOG_LEVEL": "WARNING",
-        "WTF_CSRF_ENABLED": False,
-    }
+    return bench_config(folder, os.environ.get("LMS_BENCH_DATABASE_URL"), WTF_CSRF_ENABLED=False)
 
 
 def framework_csv(n: int) -> bytes:

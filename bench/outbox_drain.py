@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import bench_config  # noqa: E402
 from lms.tracking.profile import Profile  # noqa: E402
 from tests.support.ralph import Ralph, free_port  # noqa: E402
 from xapi.client import HttpLRS  # noqa: E402
@@ -77,18 +78,7 @@ def make_statements(count: int) -> list[dict]:
 
 
 def config(folder: Path, **extra) -> dict:
-    return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-        "INSTANCE_PATH": folder,
-        "SECRET_KEY": "bench-secret-key",
-        "BASE_URL": BASE_URL,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SCHEDULER_ENABLED": False,
-        "SMTP_HOST": None,
-        "LOG_LEVEL": "WARNING",
-        "LRS_ENDPOINT": None,
-        **extra,
-    }
+    return bench_config(folder, BASE_URL=BASE_URL, LRS_ENDPOINT=None, **extra)
 
 
 def post_direct(lrs: HttpLRS, statements: list[dict], batch: int) -> float:

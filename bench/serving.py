@@ -1,10 +1,28 @@
-"""What the benchmarks share: a free port on 127.0.0.1 and waiting for a server to listen on it."""
+"""What the benchmarks share: the app's settings for a run, a free port on 127.0.0.1 and waiting for
+a server to listen on it."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import time
+from pathlib import Path
+
+
+def bench_config(folder: Path, database_url: str | None = None, **extra) -> dict:
+    """Settings for a benchmark's app: its database (default SQLite in ``folder``), no scheduler,
+    no mail, quiet logs; ``extra`` adds or overrides settings."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
+        "INSTANCE_PATH": folder,
+        "SECRET_KEY": "bench-secret-key",
+        "BASE_URL": "http://127.0.0.1",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SCHEDULER_ENABLED": False,
+        "SMTP_HOST": None,
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
 
 
 def free_port() -> int:
