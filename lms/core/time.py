@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from lms.db import utcnow
@@ -24,14 +24,27 @@ DAY_AND_TIME = {
     "weekday": _l("EEEE d. MMMM 'kl.' HH:mm"),
     "with year": _l("EEEE d. MMMM y 'kl.' HH:mm"),
     "in a sentence": _l("d. MMMM 'kl.' HH:mm"),
+    "weekday, no 'at'": _l("EEEE d. MMMM HH:mm"),
+    "short weekday": _l("EEEE d. MMM HH:mm"),
+    "short": _l("d. MMM HH:mm"),
+    "short with year": _l("d. MMM y HH:mm"),
 }
 """Babel date patterns, as msgids, so each language words "on a day at a time" its own way:
 «tirsdag 8. september kl. 14:00» and "Tuesday 8 September at 14:00"; with the year for a mail read
 later; without the weekday inside a sentence («Den åpner 8. september kl. 13:30», "It opens at
-13:30 on 8 September")."""
+13:30 on 8 September"); and compact forms for lists and tables («man. 8. sep. 14:00»)."""
 
 
 def day_and_time(moment: datetime, form: str = "weekday") -> str:
     """``moment`` in the installation's zone and the reader's language, in one of DAY_AND_TIME's
     forms."""
     return format_datetime(moment, str(DAY_AND_TIME[form]))
+
+
+DAY_AND_MONTH = _l("d. MMMM")
+"""A date inside a sentence, as a msgid: «8. september», "8 September"."""
+
+
+def day_and_month(day: date) -> str:
+    """``day`` in the reader's language, e.g. for a due date in a reminder."""
+    return format_date(day, str(DAY_AND_MONTH))

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
@@ -37,7 +37,7 @@ from lms.assignments.models import Assignment
 from lms.assignments.services import completed_on, open_assignments
 from lms.content.localised import pick
 from lms.content.models import LearningModule
-from lms.core.time import day_and_time, local_today
+from lms.core.time import day_and_month, day_and_time, local_today
 from lms.db import utcnow
 from lms.extensions import db
 from lms.mail import queue_mail
@@ -399,7 +399,7 @@ def message_for(person: Person, item: OpenItem, stage: planner.Stage) -> channel
     with force_locale(locale):
         title = pick(item.titles, locale)
         due = item.item.due
-        when = format_date(due, format="d. MMMM") if due else ""
+        when = day_and_month(due) if due else ""
         subjects = {
             planner.Stage.OPENS: _("Ny oppgave: %(title)s", title=title),
             planner.Stage.WEEK: _("%(title)s: frist %(date)s", title=title, date=when),
@@ -605,10 +605,7 @@ def digest_message(manager: Person, lines: Sequence[DigestLine], today: date) ->
             overdue=len(overdue),
             soon=len(lines) - len(overdue),
         )
-        rows = [
-            f"- {line.person_name}: {line.title} ({format_date(line.due_on, format='d. MMMM')})"
-            for line in lines
-        ]
+        rows = [f"- {line.person_name}: {line.title} ({day_and_month(line.due_on)})" for line in lines]
         body = "\n".join(rows)
     return channels.Message(str(subject), body, current_app.config["BASE_URL"] + "/")
 

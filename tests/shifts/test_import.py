@@ -317,3 +317,15 @@ def test_busy_intervals_for_the_slot_finder_include_rest_after_nights(app, org):
         busy = services.busy_intervals([person.id], start, start + timedelta(days=3))
         ends = [b[1].astimezone(OSLO).strftime("%d %H:%M") for b in busy[person.id]]
         assert ends == ["05 07:30", "05 14:00"]
+
+
+@pytest.mark.parametrize(("language", "saturday"), [("nb", "lørdag {day}. "), ("en", "Saturday {day} ")])
+def test_my_shifts_are_dated_in_the_readers_language(app, org, client, language, saturday):
+    today = datetime.now(ZoneInfo("Europe/Oslo")).date()
+    day = today + timedelta(days=3 + (5 - (today + timedelta(days=3)).weekday()) % 7)
+    client.sign_in(org.nurse)
+    client.submit("/language", {"language": language, "next": "/"})
+    fields = {"shift-day": day.isoformat(), "shift-start": "22:00", "shift-end": "07:30"}
+    client.submit("/shifts/add", fields)
+    page = client.get("/shifts/").get_data(as_text=True)
+    assert saturday.format(day=day.day) in page and "22:00–07:30" in page

@@ -1,0 +1,31 @@
+"""A reminder's due date is worded in the person's language: «frist 8. desember», "due 8 December"."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from lms.extensions import db
+from lms.organisation.models import Person
+from lms.reminders import planner
+from lms.reminders.items import OpenItem
+from lms.reminders.services import message_for
+
+
+@pytest.mark.parametrize(("locale", "date_shown"), [("nb", "8. desember"), ("en", "8 December")])
+def test_the_due_date_in_a_reminder_speaks_the_persons_language(app, org, locale, date_shown):
+    item = OpenItem(
+        item=planner.Item(
+            ref="a:1:m:2026-12-08", opens=datetime(2026, 11, 1, tzinfo=UTC), due=date(2026, 12, 8)
+        ),
+        kind="assignment",
+        titles={"nb": "Håndhygiene", "en": "Hand hygiene"},
+        minutes=5,
+        path="/learn/handhygiene",
+    )
+    with app.app_context():
+        person = db.session.get(Person, org.nurse.id)
+        person.locale = locale
+        message = message_for(person, item, planner.Stage.WEEK)
+    assert date_shown in message.subject
