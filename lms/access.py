@@ -75,19 +75,20 @@ def can_act_on_person(actor: Person, person_id: int, roles: Iterable[Role] | Non
     """Staff act on themselves; leaders on anyone who holds a role in a unit they act on.
 
     With ``roles``, only someone holding one of ``roles`` over a unit where the person holds a role
-    (being the person is not enough).
+    (being the person is not enough). A person with no role anywhere (e.g. made by the HR sync before
+    a unit is given) belongs to no unit, so only an admin of a top unit acts on them.
     """
     if roles is None and actor.id == person_id:
         return True
-    units = acted_on_unit_ids(actor, LEADING_ROLES if roles is None else roles)
+    wanted = LEADING_ROLES if roles is None else frozenset(roles)
+    units = acted_on_unit_ids(actor, wanted)
     if not units:
         return False
-    found = db.session.scalar(
-        sa.select(sa.literal(True))
-        .where(RoleAssignment.person_id == person_id, RoleAssignment.unit_id.in_(units))
-        .limit(1)
-    )
-    return bool(found)
+    query = sa.select(RoleAssignment.unit_id).where(RoleAssignment.person_id == person_id)
+    held = set(db.session.scalars(query))
+    if not held:
+        return Role.ADMIN in wanted and is_top_admin(actor)
+    return not held.isdisjoint(units)
 
 
 def _mark(view: Callable, rule: str) -> Callable:

@@ -481,3 +481,22 @@ def test_new_unit_under_preselects_the_parent_but_only_among_the_admins(client, 
     assert re.search(rf'<option selected value="{org.ward.id}">\W*Sjøgløtt', form)
     form = text(client.get(f"/admin/units/new?parent={org.other_unit.id}"))
     assert "Bakken barnehage" not in form
+
+
+def test_a_person_without_any_role_is_managed_by_an_admin_of_a_top_unit_only(
+    app, client, make_client, org, area_admin
+):
+    """The HR sync can make a person before any unit is given: a top admin must still reach them
+    (to edit or delete them); nobody lower down can."""
+    with app.app_context():
+        person = create_person("Uten Enhet", email="uten.enhet@testvik.no")
+        db.session.commit()
+        person_id = person.id
+    client.sign_in(org.admin)
+    assert "Uten Enhet" in client.get(f"/admin/people/{person_id}").get_data(as_text=True)
+    assert client.get(f"/admin/people/{person_id}/delete").status_code == 200
+    for other in (area_admin, org.manager):
+        lower = make_client()
+        lower.sign_in(other)
+        assert lower.get(f"/admin/people/{person_id}").status_code == 403
+        assert lower.get(f"/admin/people/{person_id}/delete").status_code == 403
