@@ -1,10 +1,21 @@
 """Who may do what: every access rule of the platform lives here.
 
 A manager, facilitator or admin acts on the units where they hold that role and on every unit below
-them; staff act on themselves; API clients act through the scopes of their key. Every view is wrapped
-in exactly one of the decorators below, which also marks it with ``access_rule``. ``create_app``
-refuses to serve an endpoint without that mark, and a test walks the URL map, so a new route without
-an access rule cannot slip through.
+them; staff act on themselves; API clients act through the scopes of their key. Three levels of reach:
+
+- **per unit**: what happens on one unit (its reports, requirements, shifts, workshops, the roles held
+  on it, a person's status there) needs a leading role on that unit or above (``for_unit``,
+  ``for_person``);
+- **per account**: what changes a person everywhere (name, e-mail, phone, active, password and
+  sign-in links, SSO identities, erasure) needs admin rights over *every* unit where the person holds
+  a role, or an admin of a top unit (``for_account``), so an admin of one unit cannot take over the
+  account of someone who also leads elsewhere;
+- **municipality-wide**: what reaches every unit is for an admin of a top unit (``top_admin_only``).
+
+Every view is wrapped in exactly one of the decorators below, which also marks it with
+``access_rule`` (and ``access_roles``). ``create_app`` refuses to serve an endpoint without that mark,
+and the tests walk the URL map against the table in ``lms.access_matrix``, so a new route without an
+access rule, or with the wrong one, cannot slip through.
 """
 
 from __future__ import annotations
@@ -71,6 +82,11 @@ def is_top_admin(person: Person) -> bool:
     return bool(root_unit_ids(acted_on_unit_ids(person, {Role.ADMIN})))
 
 
+def _units_with_roles_of(person_id: int) -> set[int]:
+    query = sa.select(RoleAssignment.unit_id).where(RoleAssignment.person_id == person_id)
+    return set(db.session.scalars(query))
+
+
 def can_act_on_person(actor: Person, person_id: int, roles: Iterable[Role] | None = None) -> bool:
     """Staff act on themselves; leaders on anyone who holds a role in a unit they act on.
 
@@ -84,15 +100,34 @@ def can_act_on_person(actor: Person, person_id: int, roles: Iterable[Role] | Non
     units = acted_on_unit_ids(actor, wanted)
     if not units:
         return False
-    query = sa.select(RoleAssignment.unit_id).where(RoleAssignment.person_id == person_id)
-    held = set(db.session.scalars(query))
+    held = _units_with_roles_of(person_id)
     if not held:
         return Role.ADMIN in wanted and is_top_admin(actor)
     return not held.isdisjoint(units)
 
 
-def _mark(view: Callable, rule: str) -> Callable:
+def can_act_on_account(actor: Person, person_id: int) -> bool:
+    """Whether ``actor`` may change ``person_id``'s account everywhere: name, e-mail, phone, active,
+    password and sign-in links, SSO identities, erasure.
+
+    An admin of a top unit may; any other admin only when they administer *every* unit where the
+    person holds a role (a person with no role belongs to no unit, so only a top admin). Being the
+    person is not enough here: one's own details are changed on the account page.
+    """
+    units = acted_on_unit_ids(actor, {Role.ADMIN})
+    if not units:
+        return False
+    if is_top_admin(actor):
+        return True
+    held = _units_with_roles_of(person_id)
+    return bool(held) and held <= units
+
+
+def _mark(view: Callable, rule: str, roles: Iterable[Role] = ()) -> Callable:
+    """Mark ``view`` with its rule (``kind`` or ``kind:argument``) and the roles it admits, which the
+    access matrix (``lms.access_matrix``) reads to know what to expect of it."""
     view.access_rule = rule
+    view.access_roles = frozenset(roles)
     return view
 
 
@@ -117,7 +152,7 @@ def for_unit(*roles: Role, arg: str = "unit_id") -> Callable[[Callable], Callabl
                 abort(403)
             return view(*args, **kwargs)
 
-        return _mark(login_required(wrapper), f"unit:{arg}")
+        return _mark(login_required(wrapper), f"unit:{arg}", wanted)
 
     return decorate
 
@@ -138,7 +173,23 @@ def for_person(
                 abort(403)
             return view(*args, **kwargs)
 
-        return _mark(login_required(wrapper), f"person:{arg}")
+        return _mark(login_required(wrapper), f"person:{arg}", wanted or LEADING_ROLES)
+
+    return decorate
+
+
+def for_account(arg: str = "person_id") -> Callable[[Callable], Callable]:
+    """An admin over every unit where the person in ``arg`` holds a role, or an admin of a top unit
+    (``can_act_on_account``): for what changes the person's account everywhere."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if not can_act_on_account(current_user, kwargs[arg]):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return _mark(login_required(wrapper), f"account:{arg}", {Role.ADMIN})
 
     return decorate
 
@@ -152,7 +203,29 @@ def admin_only(view: Callable) -> Callable:
             abort(403)
         return view(*args, **kwargs)
 
-    return _mark(login_required(wrapper), "admin")
+    return _mark(login_required(wrapper), "admin", {Role.ADMIN})
+
+
+def top_admin_only(view: Callable) -> Callable:
+    """An admin of a top-level unit (``is_top_admin``): for what reaches every unit of the
+    municipality, which an admin of one unit must not change for the others. It covers
+
+    - the module library: uploading and publishing module versions, which retires the published one
+      (``/admin/modules``);
+    - competence frameworks: importing and exporting them (``/admin/competence``);
+    - the keys of the built-in LRS (``/admin/lrs``) and of the API (``/admin/api``);
+    - the xAPI outbox: its status, resuming delivery, retrying dead letters (``/admin/xapi``);
+    - the audit log, which spans the installation (``/admin/audit``);
+    - retention, which runs only as a scheduled job and a CLI command, so from the server's shell.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_top_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return _mark(login_required(wrapper), "top_admin", {Role.ADMIN})
 
 
 def for_owner(model: type, arg: str) -> Callable[[Callable], Callable]:

@@ -16,12 +16,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from lms.access import admin_only, is_top_admin, public
+from lms.access import public, top_admin_only
 from lms.audit.services import record_by_user
 from lms.extensions import csrf, db
 from lms.organisation.forms import ConfirmForm
@@ -69,11 +68,6 @@ class NewKeyForm(FlaskForm):
     submit = SubmitField(_l("Lag nøkkel"))
 
 
-def _require_top_admin() -> None:
-    if not is_top_admin(current_user):
-        abort(403)
-
-
 def _render(form: NewKeyForm, created: tuple[str, str, str] | None = None, status: int = 200):
     response = current_app.make_response(
         (
@@ -93,9 +87,8 @@ def _render(form: NewKeyForm, created: tuple[str, str, str] | None = None, statu
 
 
 @admin_bp.route("/", methods=["GET", "POST"])
-@admin_only
+@top_admin_only
 def index():
-    _require_top_admin()
     form = NewKeyForm()
     if not form.validate_on_submit():
         return _render(form, status=INVALID if form.errors else 200)
@@ -105,9 +98,8 @@ def index():
 
 
 @admin_bp.route("/<key>/revoke", methods=["POST"])
-@admin_only
+@top_admin_only
 def revoke(key: str):
-    _require_top_admin()
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if credentials.revoke(db.session, key):

@@ -12,7 +12,7 @@ from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.access import admin_only, is_top_admin
+from lms.access import top_admin_only
 from lms.api import keys
 from lms.audit.services import record_by_user
 from lms.extensions import db
@@ -38,11 +38,6 @@ class NewKeyForm(FlaskForm):
     submit = SubmitField(_l("Lag nøkkel"))
 
 
-def _require_top_admin() -> None:
-    if not is_top_admin(current_user):
-        abort(403)
-
-
 def _render(form: NewKeyForm, created: tuple[str, str] | None = None, status: int = 200):
     page = render_template(
         "api/admin.html", form=form, keys=keys.list_keys(), scopes=keys.SCOPES, created=created
@@ -53,9 +48,8 @@ def _render(form: NewKeyForm, created: tuple[str, str] | None = None, status: in
 
 
 @bp.route("/", methods=["GET", "POST"])
-@admin_only
+@top_admin_only
 def index():
-    _require_top_admin()
     form = NewKeyForm()
     if not form.validate_on_submit():
         return _render(form, status=422 if form.errors else 200)
@@ -65,9 +59,8 @@ def index():
 
 
 @bp.route("/<int:key_id>/revoke", methods=["POST"])
-@admin_only
+@top_admin_only
 def revoke(key_id: int):
-    _require_top_admin()
     if not ConfirmForm().validate_on_submit():
         abort(400)
     key = keys.revoke(key_id)

@@ -77,8 +77,12 @@ def summary_of(result: SyncResult | UnitSyncResult, action: str) -> SyncSummary:
 
 
 def refuse(problems: Sequence[SyncProblem], records: str) -> ApiError:
-    """A 400 naming every bad record (or 409 when every problem is a clash with stored data)."""
-    status = 409 if all(p.conflict for p in problems) else 400
+    """A 400 naming every bad record (409 when every problem is a clash with stored data, 403 when
+    every problem is a change the key may not make)."""
+    if all(p.forbidden for p in problems):
+        status = 403
+    else:
+        status = 409 if all(p.conflict for p in problems) else 400
     details = [
         Detail(where=f"{records}[{p.index}].{p.field}", what=p.message, external_id=p.external_id)
         for p in problems

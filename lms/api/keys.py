@@ -15,6 +15,9 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person
 
+ADMIN_SCOPE = "roles:admin"
+"""The scope that lets a key with ``people:write`` make admins: off unless chosen for the key."""
+
 SCOPES = {
     "units:read": "Read units",
     "units:write": "Create and update units (HR sync)",
@@ -25,6 +28,7 @@ SCOPES = {
     "assignments:read": "Read assignments",
     "assignments:write": "Create assignments",
     "reports:read": "Read completion and competence status",
+    ADMIN_SCOPE: "With people:write, grant the admin role and change an admin's e-mail",
 }
 """Every scope a key may hold, with what it allows."""
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import selectinload
 
+from lms.api.auth import current_key
 from lms.api.common import (
     ExternalId,
     Page,
@@ -19,6 +20,7 @@ from lms.api.common import (
     summary_of,
 )
 from lms.api.errors import ApiError
+from lms.api.keys import ADMIN_SCOPE
 from lms.api.registry import operation
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
@@ -137,6 +139,9 @@ def put_people(body: PeopleBatch) -> SyncSummary:
     index and external id) and field. On a first sync, a person with the record's e-mail and no
     external id yet is taken to be the record's person. People not in the batch, and erased people,
     are left alone. Sending the same batch again changes nothing (0 created, 0 updated).
+
+    Granting the admin role, or changing the e-mail of someone who holds it, needs the scope
+    `roles:admin` as well; without it such a batch gets 403, naming each place, and changes nothing.
     """
     records = [
         PersonRecord(
@@ -150,7 +155,7 @@ def put_people(body: PeopleBatch) -> SyncSummary:
         )
         for p in body.people
     ]
-    result = sync_people(records)
+    result = sync_people(records, may_make_admins=ADMIN_SCOPE in current_key().scopes)
     if isinstance(result, list):
         raise refuse(result, "people")
     return summary_of(result, "api.people_sync")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
+from flask import Blueprint, render_template, request
 
-from lms.access import admin_only, is_top_admin
+from lms.access import top_admin_only
 from lms.audit import services
 from lms.audit.actions import ACTIONS, label
 
@@ -34,11 +33,9 @@ def _filters() -> services.Filters:
 
 
 @bp.route("/")
-@admin_only
+@top_admin_only
 def index():
     """The log spans the whole installation, so only an admin of a top unit sees it."""
-    if not is_top_admin(current_user):
-        abort(403)
     filters = _filters()
     page = max(request.args.get("page", 1, type=int), 1)
     found = services.entries(filters, page=page, per_page=PER_PAGE)

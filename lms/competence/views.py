@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import admin_only, signed_in
+from lms.access import signed_in, top_admin_only
 from lms.audit.services import record_by_user
 from lms.competence import services
 from lms.competence.models import Competence, EvidenceKind, Framework, State
@@ -60,7 +60,7 @@ def self_assessment():
 
 
 @bp.route("/admin/competence", methods=["GET", "POST"])
-@admin_only
+@top_admin_only
 def frameworks():
     problems = []
     status = 200
@@ -88,7 +88,7 @@ def frameworks():
 
 
 @bp.route("/admin/competence/<int:framework_id>.csv")
-@admin_only
+@top_admin_only
 def export(framework_id: int):
     framework = db.get_or_404(Framework, framework_id)
     record_by_user("framework.export", "framework", framework.id)

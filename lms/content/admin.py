@@ -1,7 +1,7 @@
 """Admin pages for modules: the installed modules and their versions, uploading a package as a zip
 (installed as a draft after validation, with a report naming every problem), and publishing a draft.
 
-Modules are shared by the whole installation, so any admin may manage them.
+Modules are shared by the whole installation, so only an admin of a top unit manages them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
-from lms.access import admin_only, is_admin
+from lms.access import is_top_admin, top_admin_only
 from lms.audit.services import record_by_user
 from lms.content import services
 from lms.content.localised import Localised
@@ -87,10 +87,10 @@ def _limit_upload_size(endpoint: str | None, _values) -> None:
 
 @bp.errorhandler(413)
 def _too_large(_error):
-    """The body was refused before the view ran (so before ``admin_only``): only an admin sees the
-    module list again, with the message at the file field."""
+    """The body was refused before the view ran (so before ``top_admin_only``): only an admin of a
+    top unit sees the module list again, with the message at the file field."""
     message = _("Filen er for stor. En modulpakke kan være høyst %(size)s.", size=MAX_UPLOAD_LABEL)
-    if not (current_user.is_authenticated and is_admin(current_user)):
+    if not (current_user.is_authenticated and is_top_admin(current_user)):
         return render_error(413, message)
     form = UploadForm(formdata=None)
     form.file.errors = [message]
@@ -143,7 +143,7 @@ def _render_index(form: UploadForm):
 
 
 @bp.route("/")
-@admin_only
+@top_admin_only
 def index():
     return _render_index(UploadForm())
 
@@ -152,7 +152,7 @@ def index():
 
 
 @bp.route("/upload", methods=["POST"])
-@admin_only
+@top_admin_only
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
@@ -181,7 +181,7 @@ def upload():
 
 
 @bp.route("/versions/<int:version_id>")
-@admin_only
+@top_admin_only
 def version(version_id: int):
     version = db.get_or_404(ModuleVersion, version_id)
     module = services.load_version(version)
@@ -199,7 +199,7 @@ def version(version_id: int):
 
 
 @bp.route("/versions/<int:version_id>/publish", methods=["POST"])
-@admin_only
+@top_admin_only
 def publish(version_id: int):
     """Publish a draft (the CSRF check guards every POST): new attempts start on it, attempts
     under way stay on the version they started."""

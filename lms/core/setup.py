@@ -53,7 +53,11 @@ def init_core(app: Flask) -> None:
     app.after_request(_security_headers)
     errors.register(app)
     app.view_functions["static"].access_rule = "public"
-    app.jinja_env.globals.update(is_admin=access.is_admin, current_locale=_current_locale)
+    app.jinja_env.globals.update(
+        is_admin=access.is_admin,
+        is_top_admin=access.is_top_admin,
+        can_act_on_account=access.can_act_on_account,
+        current_locale=_current_locale)
     app.jinja_env.filters.update(
         localise=_localise,
         format_date=format_date,

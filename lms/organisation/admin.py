@@ -1,7 +1,9 @@
 """Admin pages for units, people and roles, and the CSV import of people.
 
 An admin acts on the units where they hold the admin role and every unit below them: every list,
-choice and action here is limited to those units.
+choice and action here is limited to those units. A role is held on one unit, so granting and
+removing it is per unit; a person's details and whether they are active are their account's, so only
+an admin over every unit where they hold a role changes them (``lms.access.for_account``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from lms.access import acted_on_unit_ids, admin_only, for_person, for_unit
+from lms.access import (
+    acted_on_unit_ids,
+    admin_only,
+    can_act_on_account,
+    for_account,
+    for_person,
+    for_unit,
+)
 from lms.accounts.services import find_person_by_email, set_password, sign_out_everywhere
 from lms.audit.services import record_by_user
 from lms.extensions import db
@@ -197,6 +206,7 @@ def _render_person(person: Person, form: EditPersonForm, role_form: RoleForm, st
         role_form=role_form,
         roles=roles,
         other_roles=len(person.roles) - len(roles),
+        may_change_account=can_act_on_account(current_user, person.id),
     )
     return page, status
 
@@ -207,11 +217,20 @@ def _role_form() -> RoleForm:
     return form
 
 
-@bp.route("/people/<int:person_id>", methods=["GET", "POST"])
+@bp.route("/people/<int:person_id>")
 @for_person(roles={Role.ADMIN})
 def person(person_id: int):
+    """The person's roles on the admin's units, and their details (editable only with
+    ``for_account``'s rights, which ``save_person`` checks)."""
     person = db.get_or_404(Person, person_id)
-    form = EditPersonForm(obj=person if request.method == "GET" else None)
+    return _render_person(person, EditPersonForm(obj=person), _role_form())
+
+
+@bp.route("/people/<int:person_id>", methods=["POST"])
+@for_account()
+def save_person(person_id: int):
+    person = db.get_or_404(Person, person_id)
+    form = EditPersonForm()
     if form.validate_on_submit() and _email_is_free(form, person) and _may_deactivate(form, person):
         _save_person(person, form)
         record_by_user("person.update", "person", person.id, {"active": person.active})

@@ -116,6 +116,9 @@ class PersonRef:
     roles: frozenset[tuple[int, Role]]
     in_scope: bool
     """Whether they hold a role in one of the importing admin's units."""
+    account_in_scope: bool
+    """Whether every role they hold is in the importing admin's units, so the admin may change their
+    name, phone and job title (``lms.access.can_act_on_account``)."""
 
 
 @dataclass(frozen=True)
@@ -337,11 +340,22 @@ def _check_row(
     if problems or email is None or unit is None or role is None:
         return problems
     plan = planned.get(email)
+    changed_before = set(plan.changes) if plan else set()
     if plan is None:
-        planned[email] = _new_plan(row, email, name, phone, job_title, existing)
+        plan = planned[email] = _new_plan(row, email, name, phone, job_title, existing)
     else:
         _merge(plan, row, name, phone, job_title, problem)
-    _add_role(planned[email], (unit.id, role), existing)
+    if existing is not None and not existing.account_in_scope:
+        for column in sorted(set(plan.changes) - changed_before):
+            problem(
+                column,
+                _(
+                    "%(email)s har også roller i enheter du ikke administrerer, så du kan ikke endre "
+                    "dette feltet. La det stå tomt eller som det er.",
+                    email=email,
+                ),
+            )
+    _add_role(plan, (unit.id, role), existing)
     return problems
 
 

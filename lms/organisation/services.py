@@ -216,6 +216,7 @@ def import_person_refs(emails: Iterable[str], unit_ids: Iterable[int]) -> dict[s
                 job_title=person.job_title,
                 roles=roles,
                 in_scope=any(unit_id in unit_ids for unit_id, _ in roles),
+                account_in_scope=all(unit_id in unit_ids for unit_id, _ in roles),
             )
     return found
 

@@ -9,6 +9,10 @@ caller commits.
 
 A person's roles on units that have an external id (the units the HR system keeps) become exactly
 those in the record; roles on units without one (given by hand in Lærevakt) are left as they are.
+
+Admins are the HR system's only when the caller says so (``may_make_admins``, the API's
+``roles:admin`` scope): otherwise a batch that would grant the admin role, or change the e-mail of
+someone who holds it (and so let whoever reads that mailbox sign in as them), is refused whole.
 """
 
 from __future__ import annotations
@@ -41,13 +45,15 @@ class PersonRecord:
 @dataclass(frozen=True)
 class SyncProblem:
     """What is wrong with record ``index`` (``field`` in it); ``conflict`` when it clashes with
-    another stored record rather than being bad in itself."""
+    another stored record rather than being bad in itself; ``forbidden`` when the caller may not make
+    the change."""
 
     index: int
     external_id: str
     field: str
     message: str
     conflict: bool = False
+    forbidden: bool = False
 
 
 @dataclass
@@ -97,9 +103,13 @@ class _Checker:
         self.problems: list[SyncProblem] = []
         self.values: list[dict] = []
 
-    def problem(self, index: int, where: str, message: str, conflict: bool = False) -> None:
+    def problem(
+        self, index: int, where: str, message: str, conflict: bool = False, forbidden: bool = False
+    ) -> None:
         record = self.records[index]
-        self.problems.append(SyncProblem(index, record.external_id, where, str(message), conflict))
+        self.problems.append(
+            SyncProblem(index, record.external_id, where, str(message), conflict, forbidden)
+        )
 
     def check_fields(self) -> None:
         """The field checks of the CSV import, and no external id or e-mail twice in the batch."""
@@ -166,9 +176,54 @@ def _match(checker: _Checker) -> list[Person | None]:
     return matched
 
 
-def sync_people(records: Sequence[PersonRecord]) -> SyncResult | list[SyncProblem]:
+def _admin_ids(person_ids: Iterable[int]) -> set[int]:
+    """Those of ``person_ids`` who hold the admin role on some unit."""
+    found: set[int] = set()
+    for chunk in in_chunks(sorted(person_ids)):
+        query = sa.select(RoleAssignment.person_id).where(
+            RoleAssignment.person_id.in_(chunk), RoleAssignment.role == Role.ADMIN
+        )
+        found.update(db.session.scalars(query))
+    return found
+
+
+def _refuse_admin_changes(
+    checker: _Checker,
+    matched: Sequence[Person | None],
+    units: dict[str, int],
+    held: dict[int, dict[tuple[int, Role], int]],
+) -> None:
+    """Name every admin role a record would grant, and every e-mail change of a person who holds
+    the admin role, as forbidden (for a caller without the right to make admins)."""
+    admins = _admin_ids(p.id for p in matched if p is not None)
+    for index, (record, person) in enumerate(zip(checker.records, matched, strict=True)):
+        current = held.get(person.id, {}) if person is not None else {}
+        for position, (unit, role) in enumerate(record.roles):
+            if role is Role.ADMIN and (units[unit], role) not in current:
+                checker.problem(
+                    index,
+                    f"roles[{position}].role",
+                    "granting the admin role needs an API key with the scope 'roles:admin'.",
+                    forbidden=True,
+                )
+        email = checker.values[index]["email"]
+        if person is not None and person.id in admins and email and email != person.email:
+            checker.problem(
+                index,
+                "email",
+                "changing the e-mail of an admin needs an API key with the scope 'roles:admin'.",
+                forbidden=True,
+            )
+
+
+def sync_people(
+    records: Sequence[PersonRecord], *, may_make_admins: bool = False
+) -> SyncResult | list[SyncProblem]:
     """Create or update each record's person and roles; or, if any record is bad, change nothing and
-    return every problem found. New people and roles are inserted in bulk (one statement per batch)."""
+    return every problem found. New people and roles are inserted in bulk (one statement per batch).
+
+    Without ``may_make_admins``, granting the admin role or changing an admin's e-mail is refused
+    (problems marked ``forbidden``), once the records are otherwise good."""
     checker = _Checker(records)
     checker.check_fields()
     units = _unit_ids(records, checker)
@@ -177,6 +232,10 @@ def sync_people(records: Sequence[PersonRecord]) -> SyncResult | list[SyncProble
         return checker.problems
     managed = set(db.session.scalars(sa.select(Unit.id).where(Unit.external_id.is_not(None))))
     held = _roles_of((p.id for p in matched if p is not None), managed)
+    if not may_make_admins:
+        _refuse_admin_changes(checker, matched, units, held)
+        if checker.problems:
+            return checker.problems
     result = SyncResult()
     new_people: list[dict] = []
     new_roles: list[tuple[str | int, int, Role]] = []

@@ -10,11 +10,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import for_person, public, signed_in
+from lms.access import for_account, public, signed_in
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.forms import ConfirmForm
-from lms.organisation.models import Person, Role
+from lms.organisation.models import Person
 from lms.privacy import services
 
 bp = Blueprint("privacy", __name__)
@@ -39,7 +39,7 @@ def export():
 
 
 @bp.route("/admin/people/<int:person_id>/delete", methods=["GET", "POST"])
-@for_person(roles={Role.ADMIN})
+@for_account()
 def delete_person(person_id: int):
     person = db.get_or_404(Person, person_id)
     if person.erased_at is not None:

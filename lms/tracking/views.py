@@ -1,11 +1,12 @@
-"""The admin page with the outbox's figures: what waits, what is sent, what the LRS refused."""
+"""The admin page with the outbox's figures: what waits, what is sent, what the LRS refused. The
+outbox carries every unit's statements, so it is an admin of a top unit's business."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from lms.access import admin_only
+from lms.access import top_admin_only
 from lms.extensions import db
 from xapi import outbox
 from xapi.db import utcnow
@@ -15,7 +16,7 @@ bp = Blueprint("tracking", __name__, url_prefix="/admin/xapi")
 
 
 @bp.route("/")
-@admin_only
+@top_admin_only
 def status():
     now = utcnow()
     state = outbox.status(db.session)
@@ -30,7 +31,7 @@ def status():
 
 
 @bp.route("/retry-dead", methods=["POST"])
-@admin_only
+@top_admin_only
 def retry_dead():
     count = outbox.retry_dead(db.session)
     flash(_("%(count)s utsagn er lagt i køen igjen.", count=count), "success")
@@ -38,7 +39,7 @@ def retry_dead():
 
 
 @bp.route("/resume", methods=["POST"])
-@admin_only
+@top_admin_only
 def resume_delivery():
     resume(db.session)
     flash(_("Leveransen er startet igjen."), "success")

@@ -311,6 +311,7 @@ def test_the_plan_updates_only_what_differs_and_skips_roles_held():
         job_title="sykepleier",
         roles=frozenset({(5, Role.STAFF)}),
         in_scope=True,
+        account_in_scope=True,
     )
     plan = check(
         "navn;e-post;telefon;enhet;rolle;stilling\n"
