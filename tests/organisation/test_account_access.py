@@ -84,7 +84,7 @@ def test_the_person_page_shows_the_details_without_a_form_and_says_why(client, o
     page = text(client.get(f"/admin/people/{org.manager.id}"))
     assert "mona@testvik.no" in page
     assert 'name="email"' not in page
-    assert "har roller i enheter du ikke administrerer" in page
+    assert "Mona Leder har også roller i enheter du ikke administrerer" in page
     assert f"/admin/people/{org.manager.id}/delete" not in page
     assert "Gi en rolle" in page
 
