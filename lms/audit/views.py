@@ -10,6 +10,7 @@ from flask_login import current_user
 from lms.access import admin_only, is_top_admin
 from lms.audit import services
 from lms.audit.actions import ACTIONS, label
+from lms.core.paging import requested_page
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -40,7 +41,7 @@ def index():
     if not is_top_admin(current_user):
         abort(403)
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = requested_page()
     found = services.entries(filters, page=page, per_page=PER_PAGE)
     query = {
         "action": filters.action or None,
