@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from lms.api.auth import record_change
 from lms.api.errors import ApiError, Detail
+from lms.core.paging import MAX_PAGE
 from lms.extensions import db
 from lms.organisation.sync import SyncProblem, SyncResult
 from lms.organisation.unit_sync import UnitSyncResult
@@ -43,7 +44,7 @@ class Strict(BaseModel):
 
 
 class PageQuery(BaseModel):
-    page: int = Field(default=1, ge=1, le=100_000, description="The page, from 1.")
+    page: int = Field(default=1, ge=1, le=MAX_PAGE, description="The page, from 1.")
     per_page: int = Field(default=100, ge=1, le=1000, description="How many items on a page.")
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.extensions import db
+from xapi.db import RETRY_AFTER_SECONDS, database_unavailable
 
 STANDARD_MESSAGES = {
     400: "The request is not valid.",
@@ -23,6 +24,7 @@ STANDARD_MESSAGES = {
     422: "The request is well-formed but cannot be carried out.",
     429: "Too many requests.",
     500: "Something went wrong on our side. The error is logged.",
+    503: "The database is not available now. Try again later.",
 }
 
 
@@ -88,5 +90,10 @@ def handle_http_error(error: HTTPException):
 
 def handle_unexpected_error(error: Exception):
     db.session.rollback()
+    if database_unavailable(error):
+        current_app.logger.warning("database unavailable: %s", error)
+        response = json_error(503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     current_app.logger.exception("unhandled error in the API", exc_info=error)
     return json_error(InternalServerError.code)

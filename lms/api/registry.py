@@ -16,6 +16,7 @@ from lms.access import api_scope
 from lms.api.common import is_plain_text
 from lms.api.errors import ApiError, Detail, place
 from lms.extensions import csrf
+from xapi import bounded_json
 
 PREFIX = "/api/v1"
 
@@ -109,10 +110,10 @@ def operation(
 def _json_body():
     if request.mimetype != "application/json":
         raise ApiError(415)
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, "The request body is not valid JSON.")
-    return data
+    try:
+        return bounded_json.loads(request.get_data())
+    except ValueError as error:
+        raise ApiError(400, f"The request body is not valid JSON: {error}.") from None
 
 
 def _checked(model: type[BaseModel], data, root: str) -> BaseModel:

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from lms.access import top_admin_only
 from lms.audit import services
 from lms.audit.actions import ACTIONS, label
+from lms.core.paging import requested_page
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -37,7 +38,7 @@ def _filters() -> services.Filters:
 def index():
     """The log spans the whole installation, so only an admin of a top unit sees it."""
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = requested_page()
     found = services.entries(filters, page=page, per_page=PER_PAGE)
     query = {
         "action": filters.action or None,

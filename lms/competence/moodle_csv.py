@@ -4,7 +4,8 @@ line, and writing. Pure: bytes in, a framework or problems out; nothing here tou
 The file has one header line, one line for the framework (``Is framework`` = 1, with the scale) and
 one line per competence, parents before children. Moodle reads the first 14 columns by position and
 ignores the rest, so Lærevakt adds three of its own after them: the English short name and
-description, and the external mappings (URIs separated by spaces: DigComp 2.2, ESCO).
+description, and the external mappings (URIs separated by spaces: DigComp 2.2, ESCO). Cells that
+would start a spreadsheet formula are written with a quote in front and read back without it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import json
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+
+from lms.core.spreadsheet import csv_writer, restore
 
 MOODLE_COLUMNS = (
     "Parent ID number",
@@ -239,10 +242,11 @@ def _too_long(column: str, most: int) -> str:
 
 
 def _rows(reader):
-    """(first line of the record, cells) for every record after the header."""
+    """(first line of the record, cells) for every record after the header, each cell as it was
+    before :func:`write` neutralised it."""
     start = reader.line_num + 1
     for row in reader:
-        yield start, row
+        yield start, [restore(cell) for cell in row]
         start = reader.line_num + 1
 
 
@@ -287,9 +291,14 @@ def scale_configuration(scale: ScaleSpec) -> str:
 
 
 def write(framework: FrameworkSpec) -> bytes:
-    """The framework as Moodle's CSV, UTF-8, parents before children."""
+    """The framework as Moodle's CSV, UTF-8, parents before children.
+
+    Text that would start a formula gets a quote in front (:mod:`lms.core.spreadsheet`), as in every
+    CSV export: admins open this file in Excel too. :func:`parse` takes the quote off again, so the
+    file round-trips here; Moodle would keep it (a title such as «'-nivå» there), which is rare and
+    visible, while a formula run on an admin's machine is neither."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     writer.writerow(
         [

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from lms.extensions import db
+from lms.extensions import db, login_manager
+from xapi.db import RETRY_AFTER_SECONDS, database_unavailable
 
 MESSAGES = {
     400: (_l("Noe var galt med forespørselen"), _l("Prøv igjen fra forrige side.")),
@@ -22,6 +23,10 @@ MESSAGES = {
         _l("Du har prøvd for mange ganger på kort tid. Vent et minutt og prøv igjen."),
     ),
     500: (_l("Noe gikk galt hos oss"), _l("Feilen er logget. Prøv igjen om litt.")),
+    503: (
+        _l("Lærevakt er utilgjengelig akkurat nå"),
+        _l("Vi får ikke kontakt med databasen. Vent litt og prøv igjen."),
+    ),
 }
 
 
@@ -60,6 +65,8 @@ def render_error(code: int, message: str | None = None):
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    if database_unavailable(getattr(error, "original_exception", None)):
+        return _unexpected_error(error.original_exception)
     json_handlers = _json_handlers()
     if json_handlers:
         return json_handlers[0](error)
@@ -75,7 +82,19 @@ def _unexpected_error(error: Exception):
     if json_handlers:
         return json_handlers[1](error)
     db.session.rollback()
+    if database_unavailable(error):
+        current_app.logger.warning("database unavailable: %s", error)
+        return unavailable_page()
     current_app.logger.exception("unhandled error", exc_info=error)
     if current_app.testing and current_app.config.get("PROPAGATE_EXCEPTIONS"):
         raise error
     return render_error(InternalServerError.code)
+
+
+def unavailable_page():
+    """503 with ``Retry-After``, for a database that is down or locked. The page is shown as to a
+    visitor who is not signed in: the menu would need the person, and the person needs the
+    database."""
+    login_manager._update_request_context_with_user()
+    page, code = render_error(503)
+    return page, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}

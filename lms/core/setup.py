@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, abort, current_app, has_request_context, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,6 +19,7 @@ from lms.content.localised import pick
 from lms.core import errors
 from lms.core.time import day_and_time
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from xapi import bounded_json
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
 LOCALES = ("nb", "en")
@@ -39,7 +41,17 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, reading no deeper than ``bounded_json.MAX_JSON_DEPTH``: every
+    ``request.get_json`` then treats JSON nested past it as bad JSON (400, or None when silent)
+    instead of failing with ``RecursionError`` (500)."""
+
+    def loads(self, s, **kwargs):
+        return bounded_json.loads(s, **kwargs)
+
+
 def init_core(app: Flask) -> None:
+    app.json = BoundedJSONProvider(app)
     db.init_app(app)
     _tune_database(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER))

@@ -23,6 +23,7 @@ from lms.access import (
 )
 from lms.accounts.services import find_person_by_email, set_password, sign_out_everywhere
 from lms.audit.services import record_by_user
+from lms.core.paging import requested_page
 from lms.extensions import db
 from lms.organisation import importer, services
 from lms.organisation.forms import (
@@ -146,7 +147,7 @@ def _move(form, unit: Unit, parent: Unit | None) -> bool:
 @admin_only
 def people():
     search = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = requested_page()
     ids = admin_unit_ids()
     found, total = services.search_people(ids, search=search, page=page, per_page=PER_PAGE)
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from lms.competence.models import State
+from lms.core.spreadsheet import csv_writer, xlsx_cell, xlsx_value
 from lms.reports.services import Matrix
 
 
@@ -36,26 +35,28 @@ def matrix_table(
 
 
 def to_csv(rows: list[list]) -> bytes:
+    """The rows as CSV for Excel, with text that would start a formula neutralised."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def to_xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
-    """A workbook with one sheet per (name, rows); the first row is a bold header, frozen."""
+    """A workbook with one sheet per (name, rows); the first row is a bold header, frozen. Text
+    is always a string cell, never a formula."""
     book = Workbook(write_only=True)
     for name, rows in sheets:
         sheet = book.create_sheet(name[:31])
         sheet.freeze_panes = "B2"
         header = []
         for value in rows[0]:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = xlsx_cell(sheet, value)
             cell.font = Font(bold=True)
             header.append(cell)
         sheet.append(header)
         for row in rows[1:]:
-            sheet.append(row)
+            sheet.append([xlsx_value(sheet, value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

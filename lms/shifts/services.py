@@ -3,16 +3,12 @@ for the planner and the workshop slot finder. Functions flush; the caller commit
 
 from __future__ import annotations
 
-import ipaddress
 import itertools
-import socket
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import requests
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,11 +19,10 @@ from lms.organisation.models import Person, RoleAssignment
 from lms.organisation.services import unit_ids_below
 from lms.reminders import planner
 from lms.reminders.planner import ShiftKind
-from lms.shifts import importer
+from lms.shifts import fetching, importer
 from lms.shifts.importer import Problem, ShiftRow
 from lms.shifts.models import Shift, ShiftCode, ShiftFeed, ShiftSource
 
-FEED_TIMEOUT = 15
 SYNC_EVERY = timedelta(hours=1)
 """How often a feed is fetched again (the ``sync-shift-feeds`` job runs every few minutes)."""
 
@@ -276,53 +271,34 @@ def replace_period(
 
 
 def add_feed(url: str, *, person: Person | None = None, unit_id: int | None = None) -> ShiftFeed:
-    if not url.startswith(("https://", "http://", "webcal://")):
-        raise ShiftError([Problem(_("Adressen må begynne med https://, http:// eller webcal://."))])
+    try:
+        fetching.check_url(url)
+    except fetching.FeedRefused as refused:
+        raise ShiftError([Problem(refused.message)]) from None
     feed = ShiftFeed(url=url, person_id=person and person.id, unit_id=unit_id)
     db.session.add(feed)
     db.session.flush()
     return feed
 
 
-class PrivateAddress(requests.RequestException):
-    """The feed's host is on a private, loopback or link-local network: refused (the server must not
-    become a way to reach the inside of the network), unless ``LMS_SHIFT_FEEDS_PRIVATE`` allows it."""
-
-
-def _refuse_private(url: str) -> None:
-    if current_app.config.get("SHIFT_FEEDS_PRIVATE"):
-        return
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError as error:
-        raise requests.ConnectionError(str(error)) from error
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
-            raise PrivateAddress(host)
-
-
 def fetch_feed(url: str) -> bytes:
-    url = "https://" + url.removeprefix("webcal://") if url.startswith("webcal://") else url
-    _refuse_private(url)
-    response = requests.get(url, timeout=FEED_TIMEOUT, stream=True, allow_redirects=False)
-    response.raise_for_status()
-    data = response.raw.read(importer.MAX_BYTES + 1, decode_content=True)
-    return data
+    """The feed's calendar, fetched as :mod:`lms.shifts.fetching` allows."""
+    allow_private = bool(current_app.config.get("SHIFT_FEEDS_PRIVATE"))
+    return fetching.fetch(url, max_bytes=importer.MAX_BYTES, allow_private=allow_private)
 
 
 def sync_feed(
     feed: ShiftFeed, now: datetime | None = None, fetch: Callable[[str], bytes] = fetch_feed
 ) -> ImportResult | None:
     """Fetch the feed and replace its shifts, all or nothing. On failure the shifts stay as they were
-    and ``last_error`` says why (without the URL). Returns the result, or None on failure."""
+    and ``last_error`` says why (without the URL's secret parts). Returns the result, or None on
+    failure."""
     now = now or utcnow()
     feed.last_synced_at = now
     try:
         data = fetch(feed.url)
-    except (requests.RequestException, OSError) as error:
-        feed.last_error = _("Kunne ikke hente kalenderen (%(kind)s).", kind=type(error).__name__)
+    except fetching.FeedError as error:
+        feed.last_error = error.message
         db.session.flush()
         return None
     if feed.person_id is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from xapi.bounded_json import MAX_JSON_DEPTH
+
 
 def assert_json_error(response, status: int) -> dict:
     assert response.status_code == status
@@ -26,6 +28,25 @@ def test_a_body_that_is_not_json_is_refused(client, api_headers):
     assert_json_error(client.put("/api/v1/units", data="units", headers=headers), 415)
     bad = client.put("/api/v1/units", data="{", headers=headers, content_type="application/json")
     assert "JSON" in assert_json_error(bad, 400)["message"]
+
+
+def test_the_hr_api_refuses_json_nested_50000_deep_with_a_json_400(client, api_headers):
+    response = client.put(
+        "/api/v1/people",
+        data="[" * 50_000 + "]" * 50_000,
+        content_type="application/json",
+        headers=api_headers(),
+    )
+    assert response.status_code == 400
+    assert response.json["error"]["message"] == (
+        f"The request body is not valid JSON: it nests deeper than {MAX_JSON_DEPTH} levels."
+    )
+
+
+def test_the_api_refuses_a_page_number_past_any_list(client, api_headers):
+    response = client.get(f"/api/v1/people?page={10**30}", headers=api_headers())
+    assert response.status_code == 400
+    assert response.json["error"]["details"][0]["where"] == "query.page"
 
 
 def test_a_bad_query_names_the_parameter(client, api_headers):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -185,3 +186,29 @@ def test_the_commands_load_export_and_import_frameworks(app, tmp_path):
     refused = runner.invoke(main, ["competence", "import", str(broken)])
     assert refused.exit_code == 1
     assert "broken.csv: linje 3: «ID number» mangler" in refused.output
+
+
+def test_texts_that_would_start_a_formula_are_quoted_in_the_export_and_read_back_unchanged():
+    spec = moodle_csv.FrameworkSpec(
+        "=FW",
+        "+Rammeverk",
+        {"nb": "+Rammeverk", "en": "@Framework"},
+        {"nb": "- punkt", "en": "=1+1"},
+        moodle_csv.ScaleSpec([("Grunnleggende", False), ("Selvstendig", True)]),
+        "",
+        [
+            moodle_csv.CompetenceSpec(
+                "-1", "", {"nb": '=HYPERLINK("http://evil.example","x")'}, {"nb": "-innrykk"}, []
+            ),
+            moodle_csv.CompetenceSpec("@2", "-1", {"nb": "Vanlig"}, {"nb": ""}, []),
+        ],
+    )
+    exported = moodle_csv.write(spec)
+    rows = list(csv.reader(io.StringIO(exported.decode("utf-8"), newline="")))
+
+    assert rows[1][1:4] == ["'=FW", "'+Rammeverk", "'- punkt"]
+    assert rows[2][:3] == ["", "'-1", '\'=HYPERLINK("http://evil.example","x")']
+    assert rows[3][:2] == ["'-1", "'@2"]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    parsed = moodle_csv.parse(exported)
+    assert parsed.comparable() == spec.comparable()

@@ -190,7 +190,9 @@ def test_feeds_on_private_addresses_are_refused_by_default(app, org):
     with app.app_context():
         feed = services.add_feed("http://127.0.0.1:9/feed.ics", person=db.session.merge(org.nurse))
         assert services.sync_feed(feed) is None
-        assert "PrivateAddress" in feed.last_error
+        assert feed.last_error == (
+            "Adressen peker til et internt nettverk (127.0.0.1), og derfra hentes ingen kalender."
+        )
 
 
 SECRET = "/private/4f9c2e7a1b8d3c6e5f0a/basic.ics"

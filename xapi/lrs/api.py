@@ -25,11 +25,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import Authorization
 from werkzeug.exceptions import HTTPException
 
-from xapi.db import utcnow
+from xapi import bounded_json
+from xapi.db import RETRY_AFTER_SECONDS, database_unavailable, utcnow
 from xapi.lrs import attachments, credentials, documents, queries, store, tables
 from xapi.lrs.formats import error_response, formatted, http_date, iso, json_response
 from xapi.lrs.parameters import (
@@ -166,6 +168,16 @@ def create_blueprint(
     def _http_error(error: HTTPException):
         session().rollback()
         return error_response(error.code or 500, error.description or error.name)
+
+    @bp.errorhandler(SQLAlchemyError)
+    def _database_error(error: SQLAlchemyError):
+        """503 with ``Retry-After`` while the database is down or locked; any other database error
+        is a bug and goes on to the application's 500."""
+        session().rollback()
+        if not database_unavailable(error):
+            raise error
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return error_response(503, "the database is not available now; try again later", retry)
 
     def about():
         return json_response({"version": SUPPORTED_VERSIONS, "extensions": {}})
@@ -372,9 +384,9 @@ def create_blueprint(
         content_type = g.xreq.content_type or "application/octet-stream"
         if documents.is_json(content_type):
             try:
-                json.loads(content)
-            except (ValueError, UnicodeDecodeError):
-                raise ApiError(400, "the document is not valid JSON") from None
+                bounded_json.loads(content)
+            except (ValueError, UnicodeDecodeError) as error:
+                raise ApiError(400, f"the document is not valid JSON: {error}") from None
         existing = documents.get(db, place, document_id)
         strict = kind != documents.STATE or is_2_0()
         _preconditions(existing, require=method == "PUT" and strict)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from xapi import bounded_json
 
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 SIGNATURE_TYPE = "application/octet-stream"
@@ -155,8 +156,8 @@ def check_signature(statement: dict, jws: bytes, index: int) -> None:
     When the header carries the signer's certificate (``x5c``) the signature is verified with it."""
     try:
         header_b64, payload_b64, signature_b64 = jws.decode("ascii").strip().split(".")
-        header = json.loads(_b64(header_b64))
-        payload = json.loads(_b64(payload_b64))
+        header = bounded_json.loads(_b64(header_b64))
+        payload = bounded_json.loads(_b64(payload_b64))
         signature = _b64(signature_b64)
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise AttachmentError(f"statement {index}: the signature is not a JWS") from None

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from xapi import bounded_json
 from xapi.db import UTCDateTime, metadata
 
 STATE = "state"
@@ -183,7 +184,7 @@ def is_json(content_type: str | None) -> bool:
 
 def _json_object(content: bytes) -> dict[str, Any]:
     try:
-        value = json.loads(content)
+        value = bounded_json.loads(content)
     except (ValueError, UnicodeDecodeError):
         raise NotJsonDocument("the document is not valid JSON") from None
     if not isinstance(value, dict):

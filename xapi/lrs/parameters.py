@@ -20,6 +20,7 @@ from flask import g, request
 from werkzeug.datastructures import Authorization, Headers, MultiDict
 from werkzeug.http import parse_options_header
 
+from xapi import bounded_json
 from xapi.lrs import attachments, queries, tables
 from xapi.validation import IRI, UUID, agent_problems
 
@@ -125,7 +126,7 @@ def _refuse_constant(name: str):
 
 def _loads(data: bytes) -> Any:
     try:
-        return json.loads(data, parse_constant=_refuse_constant)
+        return bounded_json.loads(data, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, f"the body is not valid JSON: {error}") from None
 
@@ -166,7 +167,7 @@ def required_iri(params: Mapping[str, str], key: str) -> str:
 def agent_object(params: Mapping[str, str], key: str = "agent") -> dict:
     text = _required(params, key)
     try:
-        agent = json.loads(text)
+        agent = bounded_json.loads(text)
     except ValueError:
         raise ApiError(400, f"{key} must be a JSON Agent") from None
     found = agent_problems(agent, key)
@@ -267,7 +268,7 @@ def make_more(params: Mapping[str, str], cursor: str) -> str:
 def read_more(token: str) -> tuple[dict[str, str], str]:
     try:
         padded = token + "=" * (-len(token) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        data = bounded_json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         params, cursor = data["p"], data["a"]
         queries.parse_cursor(cursor)
         if not isinstance(params, dict) or set(params) - set(FILTERS):
