@@ -12,7 +12,8 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from lms.access import acted_on_unit_ids, admin_only, for_person, for_unit
-from lms.accounts.services import find_person_by_email, set_password, sign_out_everywhere
+from lms.accounts.services import find_person_by_email, set_password
+from lms.accounts.sessions import sign_out_everywhere
 from lms.audit.services import record_by_user
 from lms.extensions import db
 from lms.organisation import importer, services
