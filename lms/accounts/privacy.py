@@ -20,7 +20,7 @@ def _sections(_app, person: Person) -> list[Section]:
     sessions = [record_of(row, "created_at", "method") for row in owned(SignInSession, person)]
     return [
         Section("sign_in_links", _("Innloggingslenker sendt på e-post"), records, order=90),
-        Section("sign_in_sessions", _("Innlogginger som ikke er avsluttet"), sessions, order=91),
+        Section("sign_in_sessions", _("Innlogginger"), sessions, order=91),
     ]
 
 
