@@ -79,7 +79,6 @@ def build(people: int, competences: int) -> int:
             {
                 "name": f"Person {i:04}",
                 "uuid": f"00000000-0000-4000-8000-{i:012}",
-                "session_token": f"t{i}",
                 "job_title": rng.choice(["helsefagarbeider", "sykepleier", "assistent"]),
                 "active": True,
             }

@@ -41,7 +41,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "LMS_SIGNIN_RATE_LIMIT",
         "5 per minute",
-        "failed sign-ins allowed per address and per e-mail",
+        "failed sign-ins allowed per client address, whatever the account",
+    ),
+    Setting(
+        "LMS_SIGNIN_ACCOUNT_RATE_LIMIT",
+        "10 per hour",
+        "failed sign-ins (and, apart, sign-in link requests) for one account after which a client "
+        "address that has already tried it is refused until the window ends; others may still try",
+    ),
+    Setting(
+        "LMS_SESSION_IDLE_HOURS",
+        "12",
+        "a sign-in ends after this many hours without a request (a working shift)",
+    ),
+    Setting(
+        "LMS_SESSION_MAX_HOURS", "168", "a sign-in ends this many hours after it began, in use or not"
     ),
     Setting(
         "LMS_RATELIMIT_STORAGE_URI",
@@ -179,6 +193,9 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "MAIL_FROM": _read(env, "LMS_MAIL_FROM"),
         "SIGNIN_LINK_MINUTES": int(_read(env, "LMS_SIGNIN_LINK_MINUTES")),
         "SIGNIN_RATE_LIMIT": _read(env, "LMS_SIGNIN_RATE_LIMIT"),
+        "SIGNIN_ACCOUNT_RATE_LIMIT": _read(env, "LMS_SIGNIN_ACCOUNT_RATE_LIMIT"),
+        "SESSION_IDLE_HOURS": float(_read(env, "LMS_SESSION_IDLE_HOURS")),
+        "SESSION_MAX_HOURS": float(_read(env, "LMS_SESSION_MAX_HOURS")),
         "RATELIMIT_STORAGE_URI": _read(env, "LMS_RATELIMIT_STORAGE_URI"),
         "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_SECURE": secure,

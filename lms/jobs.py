@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from lms.accounts.services import prune_sign_in_links
+from lms.accounts.sessions import prune_sessions
 from lms.competence.services import refresh_expiring
 from lms.extensions import db, scheduler
 from lms.privacy.retention import apply_retention
@@ -23,6 +24,7 @@ def jobs(config: dict) -> list[tuple[str, Callable[[], object], dict]]:
     reminders, which commit once per reminder they claim and send."""
     return [
         ("prune-sign-in-links", prune_sign_in_links, {"trigger": "interval", "hours": 1}),
+        ("prune-sign-in-sessions", prune_sessions, {"trigger": "interval", "hours": 1}),
         (
             "deliver-xapi",
             deliver_outbox,

@@ -1,11 +1,12 @@
-"""Sign-in links (when made, used, expiring; never the secret) for "Mine data"; erased with the
-person."""
+"""Sign-in links (when made, used, expiring; never the secret) and sign-in sessions (when and how
+they began) for "Mine data"; the links are erased with the person (the sessions end by
+``lms.privacy.services.erase``)."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from lms.accounts.models import SignInLink
+from lms.accounts.models import SignInLink, SignInSession
 from lms.organisation.models import Person
 from lms.privacy.sections import Erasure, Section, delete_owned, owned, record_of
 from lms.signals import person_erasing, personal_data_requested
@@ -16,7 +17,11 @@ def _sections(_app, person: Person) -> list[Section]:
     records = [
         record_of(link, "created_at", "expires_at", "used_at") for link in owned(SignInLink, person)
     ]
-    return [Section("sign_in_links", _("Innloggingslenker sendt på e-post"), records, order=90)]
+    sessions = [record_of(row, "created_at", "method") for row in owned(SignInSession, person)]
+    return [
+        Section("sign_in_links", _("Innloggingslenker sendt på e-post"), records, order=90),
+        Section("sign_in_sessions", _("Innlogginger"), sessions, order=91),
+    ]
 
 
 @person_erasing.connect

@@ -1,4 +1,5 @@
-"""Passwords, one-time sign-in links and sessions. Functions flush; the caller commits."""
+"""Passwords and one-time sign-in links (sessions: ``lms.accounts.sessions``). Functions flush; the
+caller commits."""
 
 from __future__ import annotations
 
@@ -10,21 +11,16 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_login import login_user
 
-from lms import signals
 from lms.accounts.models import SignInLink
+from lms.core.transactions import read_first
 from lms.db import utcnow
 from lms.extensions import db
-from lms.organisation.models import Person, Role, RoleAssignment
+from lms.organisation.models import Person
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password")
 MIN_PASSWORD_LENGTH = 10
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -47,18 +43,30 @@ def set_password(person: Person, password: str) -> None:
 
 
 def authenticate(email: str, password: str) -> Person | None:
-    """The active person with this e-mail and password, or None. Takes as long either way."""
-    person = find_person_by_email(email)
-    stored = person.password_hash if person and person.password_hash else _DUMMY_HASH
-    try:
-        _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    if person is None or not person.password_hash or not person.active:
-        return None
-    if _hasher.check_needs_rehash(stored):
-        person.password_hash = _hasher.hash(password)
+    """The active person with this e-mail and password, or None. Takes as long either way.
+
+    Hashing is slow on purpose, so it happens in a read transaction that ends before anything is
+    written (``read_first``): concurrent sign-ins on SQLite do not queue for the write lock behind
+    each other's hashing. Then, in a transaction that may write, a hash made with parameters since
+    changed is replaced."""
+    with read_first():
+        person = find_person_by_email(email)
+        stored = person.password_hash if person and person.password_hash else _DUMMY_HASH
+        if not _verified(stored, password):
+            return None
+        if person is None or not person.password_hash or not person.active:
+            return None
+        rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(stored) else None
+    if rehashed is not None:
+        person.password_hash = rehashed
     return person
+
+
+def _verified(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _digest(token: str) -> str:
@@ -66,8 +74,18 @@ def _digest(token: str) -> str:
 
 
 def create_sign_in_link(person: Person, valid_for: timedelta, now: datetime | None = None) -> str:
-    """Store a new one-time link for ``person`` and return its secret (shown once, in the mail)."""
+    """Store a new one-time link for ``person`` and return its secret (shown once, in the mail).
+    The person's older links that could still be used expire now: only the newest one works."""
     now = now or utcnow()
+    db.session.execute(
+        sa.update(SignInLink)
+        .where(
+            SignInLink.person_id == person.id,
+            SignInLink.used_at.is_(None),
+            SignInLink.expires_at > now,
+        )
+        .values(expires_at=now)
+    )
     token = secrets.token_urlsafe(32)
     db.session.add(SignInLink(person=person, token_hash=_digest(token), expires_at=now + valid_for))
     db.session.flush()
@@ -95,42 +113,9 @@ def redeem_sign_in_link(token: str, now: datetime | None = None) -> Person | Non
     return link.person
 
 
-def start_session(person: Person, method: str) -> None:
-    """Sign ``person`` in on this browser, however they proved who they are (``method``: ``"password"``,
-    ``"link"`` or ``"sso"``). Every way of signing in ends here, so the cookie holds the same session
-    token and ``sign_out_everywhere`` ends them all alike."""
-    login_user(person)
-    signals.person_signed_in.send(current_app._get_current_object(), person=person, method=method)
-
-
-def sign_out_everywhere(person: Person) -> None:
-    """End every session of ``person`` on every device: their old cookies no longer match."""
-    person.session_token = new_session_token()
-    db.session.flush()
-
-
 def prune_sign_in_links(now: datetime | None = None) -> int:
     """Delete links that expired more than ``LMS_RETENTION_SIGN_IN_LINK_DAYS`` ago; returns how many."""
     keep = timedelta(days=current_app.config["RETENTION_SIGN_IN_LINK_DAYS"])
     cutoff = (now or utcnow()) - keep
     result = db.session.execute(sa.delete(SignInLink).where(SignInLink.expires_at < cutoff))
     return result.rowcount or 0
-
-
-def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | None:
-    """The person of a session, ``<id>:<session token>`` (both must match an active person), with the
-    (role, unit id) pairs they hold, read in the same query."""
-    person_id, _, token = cookie_id.partition(":")
-    if not person_id.isdigit() or not token:
-        return None
-    rows = db.session.execute(
-        sa.select(Person, RoleAssignment.role, RoleAssignment.unit_id)
-        .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
-        .where(Person.id == int(person_id))
-    ).all()
-    person = rows[0].Person if rows else None
-    if person is None or not person.active:
-        return None
-    if not secrets.compare_digest(person.session_token, token):
-        return None
-    return person, [(row.role, row.unit_id) for row in rows if row.role is not None]

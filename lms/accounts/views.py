@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from lms.access import public, signed_in
-from lms.accounts import services
+from lms.accounts import services, sessions, throttle
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -17,6 +17,7 @@ from lms.accounts.forms import (
     SignInForm,
     SignInLinkForm,
 )
+from lms.core.errors import render_error
 from lms.core.urls import safe_next_url
 from lms.extensions import limiter
 from lms.mail import queue_mail
@@ -39,22 +40,26 @@ def _failed(response) -> bool:
 
 
 def _start_session(person, how: str):
-    services.start_session(person, how)
+    sessions.start_session(person, how)
     return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_failed, key_func=_submitted_email)
 def sign_in():
+    """Failed sign-ins are limited per client address (the decorator) and per account
+    (``throttle``), so that a stranger who guesses cannot lock the person out."""
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = SignInForm()
     if form.validate_on_submit():
+        if throttle.PASSWORD.refuses(_submitted_email()):
+            return render_error(429, throttle.REFUSED_MESSAGE)
         person = services.authenticate(form.email.data, form.password.data)
         if person is not None:
             return _start_session(person, "password")
+        throttle.PASSWORD.count(_submitted_email())
         form.password.errors.append(_("Feil e-post eller passord."))
         return render_template("accounts/sign_in.html", form=form), SIGN_IN_FAILED
     return render_template("accounts/sign_in.html", form=form)
@@ -66,6 +71,9 @@ def sign_in():
 def request_link():
     form = SignInLinkForm()
     if form.validate_on_submit():
+        if throttle.LINK.refuses(_submitted_email()):
+            return render_error(429, throttle.REFUSED_MESSAGE)
+        throttle.LINK.count(_submitted_email())
         person = services.find_person_by_email(form.email.data)
         if person is not None and person.active:
             _send_sign_in_link(person)
@@ -100,6 +108,7 @@ def use_link(token: str):
 @public
 def sign_out():
     if ConfirmForm().validate_on_submit():
+        sessions.end_this_session()
         logout_user()
         flash(_("Du er logget ut."), "info")
     return redirect(url_for("accounts.sign_in"))
@@ -109,7 +118,7 @@ def sign_out():
 @signed_in
 def sign_out_everywhere():
     if ConfirmForm().validate_on_submit():
-        services.sign_out_everywhere(current_user)
+        sessions.sign_out_everywhere(current_user)
         logout_user()
         flash(_("Du er logget ut på alle enheter."), "info")
     return redirect(url_for("accounts.sign_in"))
@@ -121,6 +130,7 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         services.set_password(current_user, form.password.data)
+        sessions.end_other_sessions(current_user)
         flash(_("Passordet er endret."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, confirm=ConfirmForm())

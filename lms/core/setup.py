@@ -14,10 +14,11 @@ from jinja2.runtime import Context
 from sqlalchemy import event
 
 from lms import access
-from lms.accounts.services import signed_in_person
+from lms.accounts.sessions import signed_in_person
 from lms.content.localised import pick
 from lms.core import errors
 from lms.core.time import day_and_time
+from lms.core.transactions import may_write
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from xapi import bounded_json
 
@@ -100,7 +101,9 @@ commits in a row is copied once, then truncated to 64 MiB."""
 
 def _tune_database(app: Flask) -> None:
     """SQLite: real transactions with savepoints, foreign keys, ``SQLITE_FILE_PRAGMAS``, and the
-    write lock taken up front by transactions that may write."""
+    write lock taken up front by transactions that may write (``lms.core.transactions``): SQLite
+    then waits its busy timeout for it, instead of failing half-way when another writer came in
+    between a read and a write."""
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
@@ -119,14 +122,7 @@ def _tune_database(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
-
-
-def _may_write() -> bool:
-    """Whether this transaction may write: every one except a GET or HEAD request's. SQLite then takes
-    its write lock at the start and waits its busy timeout for it, instead of failing half-way when
-    another writer came in between a read and a write."""
-    return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
 
 
 def _init_login(app: Flask) -> None:
@@ -135,6 +131,7 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = _l("Logg inn for å se denne siden.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager.id_attribute = "sign_in_cookie_id"
     login_manager.user_loader(_load_signed_in_person)
 
 

@@ -21,7 +21,8 @@ from lms.access import (
     for_person,
     for_unit,
 )
-from lms.accounts.services import find_person_by_email, set_password, sign_out_everywhere
+from lms.accounts.services import find_person_by_email, set_password
+from lms.accounts.sessions import sign_out_everywhere
 from lms.audit.services import record_by_user
 from lms.core.paging import requested_page
 from lms.extensions import db

@@ -101,8 +101,6 @@ class Person(UserMixin, db.Model):
     job_title: Mapped[str | None] = mapped_column(sa.String(40))
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
-    session_token: Mapped[str] = mapped_column(sa.String(64))
-    """Part of the sign-in cookie; replaced to sign the person out everywhere."""
     active: Mapped[bool] = mapped_column(default=True)
     inactive_since: Mapped[datetime | None] = mapped_column()
     """When the person was last made inactive (kept by ``_note_inactive``); the retention job erases
@@ -121,8 +119,14 @@ class Person(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    signed_in_session = None
+    """``<session id>:<secret>`` of the sign-in session this object was signed in or loaded for
+    (set by ``lms.accounts.sessions``), which Flask-Login keeps in the cookie."""
+
+    def sign_in_cookie_id(self) -> str | None:
+        """What Flask-Login stores in the cookie (its ``id_attribute``): the sign-in session, not
+        the person, so that the session can end on its own."""
+        return self.signed_in_session
 
     @property
     def job_title_label(self) -> str:

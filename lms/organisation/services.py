@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from lms import signals
-from lms.accounts.services import new_session_token, normalise_email
+from lms.accounts.services import normalise_email
 from lms.extensions import db
 from lms.organisation import importer
 from lms.organisation.models import Person, Role, RoleAssignment, Unit, UnitKind
@@ -57,7 +57,6 @@ def create_person(
         phone=(phone or "").strip() or None,
         job_title=job_title or None,
         locale=locale,
-        session_token=new_session_token(),
     )
     db.session.add(person)
     db.session.flush()

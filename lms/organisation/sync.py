@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from lms.accounts.services import new_session_token
 from lms.extensions import db
 from lms.organisation import importer
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
@@ -244,7 +243,7 @@ def sync_people(
     for record, values, person in zip(records, checker.values, matched, strict=True):
         wanted = {(units[unit], role) for unit, role in record.roles}
         if person is None:
-            new_people.append({**values, "session_token": new_session_token()})
+            new_people.append(values)
             new_roles += [(values["external_id"], unit_id, role) for unit_id, role in sorted(wanted)]
             continue
         current = held.get(person.id, {})

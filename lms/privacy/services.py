@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from lms.accounts.services import sign_out_everywhere
+from lms.accounts.sessions import sign_out_everywhere
 from lms.audit.services import record
 from lms.db import utcnow
 from lms.extensions import db

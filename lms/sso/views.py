@@ -23,7 +23,8 @@ from flask_login import current_user
 from joserfc.errors import JoseError
 
 from lms.access import public
-from lms.accounts.services import start_session
+from lms.accounts.sessions import start_session
+from lms.core.transactions import read_first
 from lms.core.urls import safe_next_url
 from lms.extensions import limiter
 from lms.sso import services
@@ -152,7 +153,8 @@ def callback():
     if request.args.get("error") == "access_denied":
         return _refused("cancelled")
     try:
-        token = client.authorize_access_token(claims_options=claims_options(client))
+        with read_first():  # a call to the provider: no write lock held meanwhile
+            token = client.authorize_access_token(claims_options=claims_options(client))
     except requests.RequestException as error:
         current_app.logger.warning("single sign-on: provider unreachable: %s", error)
         return _refused("unreachable")

@@ -30,10 +30,65 @@ def test_five_wrong_passwords_in_a_minute_are_refused(client, org):
     assert "Du har prøvd for mange ganger på kort tid" in refused.get_data(as_text=True)
 
 
-def test_wrong_passwords_for_one_address_do_not_lock_out_others(make_client, org):
-    for _ in range(5):
-        make_client().sign_in(org.nurse, password="feil-passord-000")
-    assert make_client().sign_in(org.assistant).status_code in (302, 429)
+def client_at(make_client, address: str):
+    """A browser whose requests come from client address ``address``."""
+    browser = make_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser
+
+
+def test_a_stranger_guessing_cannot_lock_a_person_out(make_client, org):
+    stranger = client_at(make_client, "203.0.113.66")
+    answers = [stranger.sign_in(org.nurse, password="feil-passord-000") for _ in range(6)]
+    assert [a.status_code for a in answers] == [401] * 5 + [429]
+
+    assert client_at(make_client, "198.51.100.7").sign_in(org.nurse).status_code == 302
+    assert stranger.sign_in(org.nurse).status_code == 429, "the guesser's address stays refused"
+
+
+def test_an_account_guessed_at_from_many_addresses_gives_each_address_one_try(app, make_client, org):
+    assert app.config["SIGNIN_ACCOUNT_RATE_LIMIT"] == "10 per hour"
+    guessers = [client_at(make_client, f"203.0.113.{n}") for n in range(1, 11)]
+    for guesser in guessers:
+        assert guesser.sign_in(org.nurse, password="feil-passord-000").status_code == 401
+
+    refused = guessers[0].sign_in(org.nurse)
+    assert refused.status_code == 429, "an address that has tried may not try again, right or not"
+    assert "be om en innloggingslenke på e-post" in refused.get_data(as_text=True)
+    another = client_at(make_client, "203.0.113.11")
+    assert another.sign_in(org.nurse, password="feil-passord-001").status_code == 401
+    assert another.sign_in(org.nurse, password="feil-passord-002").status_code == 429
+    assert guessers[1].sign_in(org.assistant).status_code == 302, "other accounts are not affected"
+
+    owner = client_at(make_client, "198.51.100.7")
+    assert owner.sign_in(org.nurse).status_code == 302, "the owner, from a clean address, gets in"
+
+
+def test_the_e_mailed_link_works_while_strangers_ask_for_links(app, make_client, org):
+    strangers = [client_at(make_client, f"203.0.113.{n}") for n in range(1, 11)]
+    for stranger in strangers:
+        stranger.submit("/login/link", {"email": org.nurse.email})
+    owner = client_at(make_client, "198.51.100.7")
+    owner.submit("/login/link", {"email": org.nurse.email})
+    newest = LINK.findall(read_mail(app))[-1]
+
+    again = strangers[0].submit("/login/link", {"email": org.nurse.email})
+    assert again.status_code == 429, "a stranger may not keep retiring the owner's link"
+    assert LINK.findall(read_mail(app))[-1] == newest
+    assert owner.submit(newest).status_code == 302
+    assert "Hei, Nils Sykepleier" in owner.get("/").get_data(as_text=True)
+
+
+def test_a_new_sign_in_link_retires_the_older_ones(app, client, org):
+    client.submit("/login/link", {"email": org.nurse.email})
+    client.submit("/login/link", {"email": org.nurse.email})
+    older, newer = LINK.findall(read_mail(app))
+
+    assert client.get(older).status_code == 401
+    assert client.submit(older).status_code == 401
+    assert client.get("/").status_code == 302
+    assert client.submit(newer).status_code == 302
+    assert "Hei, Nils Sykepleier" in client.get("/").get_data(as_text=True)
 
 
 def test_sign_in_link_by_email_works_once(app, client, org):

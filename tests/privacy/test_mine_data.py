@@ -29,6 +29,7 @@ EVERY_SECTION = {
     "competence_evidence",
     "competence_status",
     "sign_in_links",
+    "sign_in_sessions",
     "sso_identities",
     "xapi_outbox",
     "xapi_lrs",
@@ -52,6 +53,7 @@ def test_the_export_holds_every_section_with_the_persons_own_data(app, org, busy
     assert {e["kind"] for e in sections["competence_evidence"]} >= {"self", "sign_off", "certificate"}
     assert sections["reminders"][0]["subject"] == f"Hei {NAME}"
     assert set(sections["sign_in_links"][0]) == {"created_at", "expires_at", "used_at"}
+    assert [session["method"] for session in sections["sign_in_sessions"]] == ["password"]
     with app.app_context():
         uuid = db.session.get(Person, busy_nurse).uuid
     assert sections["xapi_outbox"] and sections["xapi_lrs"]

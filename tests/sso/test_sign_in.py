@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 import sqlalchemy as sa
 
+from lms.accounts.models import SignInSession
 from lms.extensions import db
 from lms.organisation.models import Person
 from lms.sso.models import SsoIdentity
@@ -212,3 +213,19 @@ def test_failed_sso_answers_count_against_the_sign_in_rate_limit(app, client, ss
     for _ in range(3):
         assert client.get("/login/sso/callback?code=gjettet&state=gjettet").status_code == 401
     assert client.get("/login/sso/callback?code=gjettet&state=gjettet").status_code == 429
+
+
+def test_signing_out_ends_a_single_sign_on_session_for_a_copied_cookie_too(
+    app, client, make_client, org, sso
+):
+    sso.set_claims("feide-nils", email="nils@testvik.no", email_verified=True)
+    sign_in(client, sso, "feide-nils")
+    copy = make_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert "Hei, Nils Sykepleier" in home_heading(copy)
+    with app.app_context():
+        method = db.session.scalar(sa.select(SignInSession.method).filter_by(person_id=org.nurse.id))
+    assert method == "sso"
+
+    client.submit("/logout")
+    assert "Hei, Nils Sykepleier" not in home_heading(copy)

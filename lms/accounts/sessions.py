@@ -1,0 +1,155 @@
+"""Sign-in sessions, kept on the server so that they end when they should: signing out ends this
+one, a password change every other one of the person's, deactivation and erasure all of them.
+
+The cookie (Flask's signed session) holds ``<session id>:<secret>`` as Flask-Login's user id, and
+when the session was last seen (``SEEN_KEY``, seconds since the epoch). The ``sign_in_sessions``
+row holds a hash of the secret and when the session began. A session is over when its row is gone,
+when it has been idle for longer than ``LMS_SESSION_IDLE_HOURS`` or when it began more than
+``LMS_SESSION_MAX_HOURS`` ago. The last-seen time lives in the cookie, rewritten at most every
+``SEEN_EVERY``, so that keeping a session alive costs no database write; the cookie is signed, so
+it cannot be moved forward by hand, and a copy of it left unused goes idle on its own.
+
+Functions flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, session
+from flask_login import login_user
+
+from lms import signals
+from lms.accounts.models import SignInSession
+from lms.db import utcnow
+from lms.extensions import db
+from lms.organisation.models import Person, Role, RoleAssignment
+
+SEEN_KEY = "seen"
+SEEN_EVERY = timedelta(minutes=5)
+"""How stale the cookie's last-seen time may get before a request writes it again."""
+FLASK_LOGIN_KEY = "_user_id"
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    idle: timedelta
+    longest: timedelta
+
+    @classmethod
+    def configured(cls) -> Lifetime:
+        config = current_app.config
+        return cls(
+            idle=timedelta(hours=config["SESSION_IDLE_HOURS"]),
+            longest=timedelta(hours=config["SESSION_MAX_HOURS"]),
+        )
+
+    def holds(self, began: datetime, seen: datetime, now: datetime) -> bool:
+        """Whether a session that began at ``began`` and was last seen at ``seen`` still runs."""
+        return now - seen <= self.idle and now - began <= self.longest
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _stamp(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _moment(stamp: object) -> datetime | None:
+    return datetime.fromtimestamp(stamp, UTC) if isinstance(stamp, int) else None
+
+
+def _parse(cookie_id: str | None) -> tuple[int, str] | None:
+    session_id, _, secret = (cookie_id or "").partition(":")
+    if not session_id.isdigit() or not secret:
+        return None
+    return int(session_id), secret
+
+
+def start_session(person: Person, method: str) -> None:
+    """Sign ``person`` in on this browser, however they proved who they are (``method``:
+    ``"password"``, ``"link"`` or ``"sso"``): every way of signing in ends here."""
+    now = utcnow()
+    secret = secrets.token_urlsafe(32)
+    row = SignInSession(person=person, secret_hash=_digest(secret), method=method, created_at=now)
+    db.session.add(row)
+    db.session.flush()
+    person.signed_in_session = f"{row.id}:{secret}"
+    login_user(person)
+    session[SEEN_KEY] = _stamp(now)
+    signals.person_signed_in.send(current_app._get_current_object(), person=person, method=method)
+
+
+def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | None:
+    """The active person of the cookie's session, if it still runs, with the (role, unit id) pairs
+    they hold, read in the same query. Notes in the cookie that the session was seen now (at most
+    every ``SEEN_EVERY``)."""
+    parsed = _parse(cookie_id)
+    seen = _moment(session.get(SEEN_KEY))
+    if parsed is None or seen is None:
+        return None
+    session_id, secret = parsed
+    rows = db.session.execute(
+        sa.select(
+            Person,
+            SignInSession.secret_hash,
+            SignInSession.created_at,
+            RoleAssignment.role,
+            RoleAssignment.unit_id,
+        )
+        .join(SignInSession, SignInSession.person_id == Person.id)
+        .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
+        .where(SignInSession.id == session_id)
+    ).all()
+    if not rows or not rows[0].Person.active:
+        return None
+    if not secrets.compare_digest(rows[0].secret_hash, _digest(secret)):
+        return None
+    now = utcnow()
+    if not Lifetime.configured().holds(rows[0].created_at, seen, now):
+        return None
+    if now - seen >= SEEN_EVERY:
+        session[SEEN_KEY] = _stamp(now)
+    person = rows[0].Person
+    person.signed_in_session = cookie_id
+    return person, [(row.role, row.unit_id) for row in rows if row.role is not None]
+
+
+def _current_session_id() -> int | None:
+    parsed = _parse(session.get(FLASK_LOGIN_KEY))
+    return parsed[0] if parsed else None
+
+
+def end_this_session() -> None:
+    """End the session of this browser's cookie on the server (signing out): a copy of the cookie
+    no longer signs anyone in."""
+    session_id = _current_session_id()
+    if session_id is not None:
+        db.session.execute(sa.delete(SignInSession).where(SignInSession.id == session_id))
+
+
+def end_other_sessions(person: Person) -> None:
+    """End every session of ``person`` but this browser's (after they changed their password)."""
+    others = sa.delete(SignInSession).where(SignInSession.person_id == person.id)
+    session_id = _current_session_id()
+    if session_id is not None:
+        others = others.where(SignInSession.id != session_id)
+    db.session.execute(others)
+
+
+def sign_out_everywhere(person: Person) -> None:
+    """End every session of ``person`` on every device."""
+    db.session.execute(sa.delete(SignInSession).where(SignInSession.person_id == person.id))
+
+
+def prune_sessions(now: datetime | None = None) -> int:
+    """Delete sessions older than ``LMS_SESSION_MAX_HOURS`` (over in any case); returns how many."""
+    cutoff = (now or utcnow()) - Lifetime.configured().longest
+    result = db.session.execute(sa.delete(SignInSession).where(SignInSession.created_at < cutoff))
+    return result.rowcount or 0

@@ -1,0 +1,48 @@
+"""Which of a request's transactions may write, and how a request does slow work before it writes.
+
+On SQLite a transaction that may write takes the write lock when it begins (``BEGIN IMMEDIATE``,
+see ``lms.core.setup``), so that it waits for the lock instead of failing half-way. Slow work done
+inside such a transaction (verifying a password hash, calling another server) holds the lock for
+every other writer: under load they then wait past the busy timeout and fail with "database is
+locked". ``read_first`` runs the slow part in a read transaction that ends before anything is
+written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import g, has_request_context, request
+
+from lms.extensions import db
+
+READING_METHODS = ("GET", "HEAD", "OPTIONS")
+_WRITING = "lms_transaction_may_write"
+
+
+def may_write() -> bool:
+    """Whether a transaction beginning now may write: every one except a GET, HEAD or OPTIONS
+    request's, and except inside ``read_first``; after ``read_first`` every one may."""
+    if not has_request_context():
+        return True
+    chosen = g.get(_WRITING)
+    return chosen if chosen is not None else request.method not in READING_METHODS
+
+
+@contextmanager
+def read_first() -> Iterator[None]:
+    """Run the block in a read transaction, end it, and let what the request does afterwards begin
+    a transaction that may write (also in a GET request).
+
+    Use it before the request has written anything: a transaction already open (say, the one that
+    loaded the signed-in person) is ended first, so that the block holds no write lock. The block
+    must not write. Objects loaded so far are expired and load again, in the new transaction, when
+    next used."""
+    db.session.rollback()
+    setattr(g, _WRITING, False)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        setattr(g, _WRITING, True)
