@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import socket
 import sqlite3
+import time
 
 import pytest
 import sqlalchemy as sa
 
 from lms import create_app
+from lms.accounts.sessions import SEEN_KEY
 from lms.extensions import db
 from tests.conftest import app_config
 from xapi.bounded_json import MAX_JSON_DEPTH, TooDeep, depth, loads
@@ -77,7 +79,10 @@ def app_without_database(tmp_path, monkeypatch):
 def test_pages_answer_503_with_retry_after_and_a_norwegian_page(app_without_database):
     client = app_without_database.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "7:token"  # signed in: the page needs the person, from the database
+        # signed in (a session id, its secret and when it was last seen): the page needs the
+        # person, from the database
+        session["_user_id"] = "7:token"
+        session[SEEN_KEY] = int(time.time())
     response = client.get("/")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
