@@ -2,7 +2,9 @@
 record they describe. ``record`` validates a statement and adds it; the delivery job sends it.
 
 A row is ``pending`` until the LRS has it (``sent``) or has refused it for good (``dead``, with the
-LRS's reason). Sent rows are pruned after a while; dead ones stay until retried.
+LRS's reason). Sent rows are pruned after a while; dead ones stay until retried. A deliverer that is
+posting a pending row has claimed it: ``claimed_by`` names the claim and ``due_at`` is when the claim
+lapses (see ``xapi.delivery``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ outbox = sa.Table(
     sa.Column("tries", sa.Integer, nullable=False, default=0),
     sa.Column("sent_at", UTCDateTime),
     sa.Column("last_error", sa.Text),
+    sa.Column("claimed_by", sa.String(32)),
     sa.Index(None, "status", "due_at"),
 )
 
@@ -41,9 +44,11 @@ delivery_state = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("paused_until", UTCDateTime),
     sa.Column("alert", sa.Text),
+    sa.Column("probe_first", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
-"""One row: whether delivery is paused (after the LRS refused our credentials) and why."""
+"""One row: whether delivery is paused (after a failure, or when the LRS refused our credentials),
+why, and whether the next post is a one-statement probe of an LRS that failed."""
 
 
 def record(session: Session, statement: dict[str, Any], now: datetime | None = None) -> None:

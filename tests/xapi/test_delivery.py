@@ -70,7 +70,7 @@ def fill(count: int) -> list[str]:
 
 
 def run(lrs, at=T0, **settings):
-    return deliver(transaction, lambda _session: lrs, DeliverySettings(**settings), now=lambda: at)
+    return deliver(transaction, lambda: lrs, DeliverySettings(**settings), now=lambda: at)
 
 
 def state():
