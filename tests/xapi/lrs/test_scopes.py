@@ -127,9 +127,7 @@ def test_a_key_voids_what_it_stored_but_not_what_another_key_stored(api, xapi):
     assert xapi.get(statementId=theirs["id"]).status_code == 200, "still not voided"
 
 
-def test_a_key_without_all_may_not_void_a_statement_the_platform_stored_or_one_not_yet_stored(
-    api, xapi
-):
+def test_a_key_without_all_may_not_void_a_statement_the_platform_stored_or_one_not_yet_stored(api, xapi):
     writer = api(*MINE)
     platforms = statement()
     xapi.post(platforms)  # an all key stands in for any other writer
