@@ -76,12 +76,14 @@ class Status:
     dead: int
     paused_until: datetime | None
     alert: str | None
+    in_flight: int = 0
+    """Pending statements a deliverer has claimed and is posting (their claim has not lapsed)."""
 
     def oldest_age(self, now: datetime) -> timedelta | None:
         return None if self.oldest_pending is None else now - self.oldest_pending
 
 
-def status(session: Session) -> Status:
+def status(session: Session, now: datetime | None = None) -> Status:
     counts = dict(
         session.execute(sa.select(outbox.c.status, sa.func.count()).group_by(outbox.c.status)).all()
     )
@@ -89,6 +91,13 @@ def status(session: Session) -> Status:
         sa.select(sa.func.min(outbox.c.created_at)).where(outbox.c.status == PENDING)
     )
     state = session.execute(sa.select(delivery_state.c.paused_until, delivery_state.c.alert)).first()
+    in_flight = session.scalar(
+        sa.select(sa.func.count()).where(
+            outbox.c.status == PENDING,
+            outbox.c.due_at > (now or utcnow()),
+            outbox.c.claimed_by.is_not(None),
+        )
+    )
     return Status(
         pending=counts.get(PENDING, 0),
         oldest_pending=oldest,
@@ -96,6 +105,7 @@ def status(session: Session) -> Status:
         dead=counts.get(DEAD, 0),
         paused_until=state.paused_until if state else None,
         alert=state.alert if state else None,
+        in_flight=in_flight or 0,
     )
 
 
