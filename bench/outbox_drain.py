@@ -162,7 +162,7 @@ def bench_builtin(folder: Path, statements: list[dict], batch: int) -> tuple[flo
     app = create_app(config(served))
     with app.app_context():
         db.create_all()
-        key, secret = credentials.create_key(db.session, "bench")
+        key, secret = credentials.create_key(db.session, "bench", (credentials.ALL,))
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
