@@ -176,7 +176,9 @@ def main() -> None:
         reset_postgres(options.database_url)
         env["LMS_DATABASE_URL"] = options.database_url
     lms(instance, env, "db", "upgrade")
-    key, secret = lms(instance, env, "lrs", "create-key", "bench").splitlines()[0].split(":", 1)
+    key, secret = (
+        lms(instance, env, "lrs", "create-key", "bench", "--scope", "all").splitlines()[0].split(":", 1)
+    )
     port = free_port()
     server = subprocess.Popen(
         [

@@ -14,7 +14,8 @@ Two LRSs, two phases each, the same number of statements in each phase:
   into the outbox of a fresh SQLite database (not timed), then ``deliver_outbox`` sends them (timed).
 - The built-in LRS (``xapi/lrs``), each phase on a fresh SQLite database. direct: ``HttpLRS`` posts to
   its HTTP endpoint, the platform served by gunicorn (1 worker). drain: ``deliver_outbox`` stores
-  them through the in-process ``LocalLRS``, in the delivery's own transactions.
+  them through the in-process ``LocalLRS`` (which commits each batch it stores; the delivery then
+  records the outcome in a short transaction of its own).
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ def bench_builtin(folder: Path, statements: list[dict], batch: int) -> tuple[flo
     app = create_app(config(served))
     with app.app_context():
         db.create_all()
-        key, secret = credentials.create_key(db.session, "bench")
+        key, secret = credentials.create_key(db.session, "bench", (credentials.ALL,))
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

@@ -78,6 +78,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_LRS_KEY", None, "key (user name) for the LRS"),
     Setting("LMS_LRS_SECRET", None, "secret (password) for the LRS"),
     Setting("LMS_XAPI_DELIVERY_SECONDS", "5", "how often the delivery job sends the outbox"),
+    Setting(
+        "LMS_XAPI_CLAIM_SECONDS",
+        "300",
+        "how long a deliverer's claim on a batch holds; after a crash the batch is sent again then",
+    ),
     Setting("LMS_XAPI_KEEP_SENT_DAYS", "30", "how long delivered statements stay in the outbox"),
     Setting("LMS_LOG_LEVEL", "INFO", "logging level"),
     Setting(
@@ -228,6 +233,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "LRS_KEY": _read(env, "LMS_LRS_KEY"),
         "LRS_SECRET": _read(env, "LMS_LRS_SECRET"),
         "XAPI_DELIVERY_SECONDS": float(_read(env, "LMS_XAPI_DELIVERY_SECONDS")),
+        "XAPI_CLAIM_SECONDS": float(_read(env, "LMS_XAPI_CLAIM_SECONDS")),
         "XAPI_KEEP_SENT_DAYS": float(_read(env, "LMS_XAPI_KEEP_SENT_DAYS")),
         "MODULE_PATHS": [SHIPPED_MODULES, *_paths(_read(env, "LMS_MODULE_PATHS"))],
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,

@@ -20,7 +20,8 @@ from lms.tracking.services import deliver_outbox, prune_outbox
 
 def jobs(config: dict) -> list[tuple[str, Callable[[], object], dict]]:
     """(id, function, trigger arguments) of every job. Each function changes the session and the
-    runner commits, except the xAPI delivery, which commits once per batch it sends, and the
+    runner commits, except the xAPI delivery, which commits a short transaction to claim each batch
+    and another to record what the LRS said (posting in between, with none open), and the
     reminders, which commit once per reminder they claim and send."""
     return [
         ("prune-sign-in-links", prune_sign_in_links, {"trigger": "interval", "hours": 1}),

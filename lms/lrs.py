@@ -5,8 +5,8 @@ The xAPI views are public at the web-session level: xAPI clients carry no sessio
 token, and the LRS checks their HTTP Basic credentials itself (``xapi.lrs.credentials``), answering
 401 without them.
 
-Keys read and write every person's learning records, so only an admin of a top-level unit (the
-municipality) manages them.
+Keys read and write learning records of every person (as far as their scopes reach), so only an
+admin of a top-level unit (the municipality) manages them.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
+from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.access import public, top_admin_only
 from lms.audit.services import record_by_user
@@ -57,6 +58,18 @@ agents/profile, activities, agents); endpoint ``<LMS_BASE_URL>/xapi``."""
 
 admin_bp = Blueprint("lrs_admin", __name__, url_prefix="/admin/lrs")
 
+SCOPE_TEXTS = {
+    "statements/write": _l("skrive utsagn"),
+    "statements/read/mine": _l("lese utsagnene denne nøkkelen har skrevet"),
+    "statements/read": _l("lese alle utsagn"),
+    "state": _l("lese og skrive tilstandsdokumenter (State)"),
+    "profile": _l("lese og skrive profildokumenter for aktiviteter og aktører"),
+    "define": _l("definere aktiviteter (navn og beskrivelser i Activities)"),
+    "all/read": _l("lese alt"),
+    "all": _l("alt, også å annullere utsagn som andre nøkler har skrevet"),
+}
+"""What each scope of ``xapi.lrs.credentials.SCOPES`` allows, in words."""
+
 
 class NewKeyForm(FlaskForm):
     name = StringField(
@@ -64,6 +77,14 @@ class NewKeyForm(FlaskForm):
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[DataRequired(), Length(max=100)],
         description=_l("Hvem eller hva nøkkelen er til, for eksempel «Rapportverktøy»."),
+    )
+    scopes = SelectMultipleField(
+        _l("Tilganger"),
+        choices=[SelectChoice(scope, scope) for scope in credentials.SCOPES],
+        default=list(credentials.DEFAULT_SCOPES),
+        validators=[DataRequired(_l("Velg minst én tilgang."))],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
     submit = SubmitField(_l("Lag nøkkel"))
 
@@ -76,6 +97,7 @@ def _render(form: NewKeyForm, created: tuple[str, str, str] | None = None, statu
                 form=form,
                 keys=credentials.list_keys(db.session),
                 created=created,
+                scope_texts=SCOPE_TEXTS,
                 endpoint=f"{_home_page()}/xapi",
                 statement_count=queries.statement_count(db.session),
             ),
@@ -92,8 +114,8 @@ def index():
     form = NewKeyForm()
     if not form.validate_on_submit():
         return _render(form, status=INVALID if form.errors else 200)
-    key, secret = credentials.create_key(db.session, form.name.data)
-    record_by_user("lrs_key.create", "lrs_key", key)
+    key, secret = credentials.create_key(db.session, form.name.data, form.scopes.data)
+    record_by_user("lrs_key.create", "lrs_key", key, {"scopes": form.scopes.data})
     return _render(NewKeyForm(formdata=None), created=(form.name.data, key, secret))
 
 
@@ -120,11 +142,18 @@ def lrs_group() -> None:
 
 @lrs_group.command("create-key")
 @click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice(credentials.SCOPES),
+    help="A scope the key holds (repeat for several); default: " + " ".join(credentials.DEFAULT_SCOPES),
+)
 @with_appcontext
-def create_key_command(name: str) -> None:
+def create_key_command(name: str, scopes: tuple[str, ...]) -> None:
     """Make a key for NAME; prints KEY:SECRET (the secret is shown only this once)."""
     try:
-        key, secret = credentials.create_key(db.session, name)
+        key, secret = credentials.create_key(db.session, name, scopes or credentials.DEFAULT_SCOPES)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="NAME") from None
     db.session.commit()
@@ -139,12 +168,12 @@ def create_key_command(name: str) -> None:
 @lrs_group.command("keys")
 @with_appcontext
 def keys_command() -> None:
-    """List the keys: key, state, created, last used, name."""
+    """List the keys: key, state, created, last used, scopes, name."""
     for found in credentials.list_keys(db.session):
         state = f"revoked {_when(found.revoked_at)}" if found.revoked_at else "active"
         click.echo(
             f"{found.key}  {state}  created {_when(found.created_at)}  "
-            f"last used {_when(found.last_used_at)}  {found.name}"
+            f"last used {_when(found.last_used_at)}  {','.join(found.scopes)}  {found.name}"
         )
 
 

@@ -2,7 +2,9 @@
 record they describe. ``record`` validates a statement and adds it; the delivery job sends it.
 
 A row is ``pending`` until the LRS has it (``sent``) or has refused it for good (``dead``, with the
-LRS's reason). Sent rows are pruned after a while; dead ones stay until retried.
+LRS's reason). Sent rows are pruned after a while; dead ones stay until retried. A deliverer that is
+posting a pending row has claimed it: ``claimed_by`` names the claim and ``due_at`` is when the claim
+lapses (see ``xapi.delivery``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ outbox = sa.Table(
     sa.Column("tries", sa.Integer, nullable=False, default=0),
     sa.Column("sent_at", UTCDateTime),
     sa.Column("last_error", sa.Text),
+    sa.Column("claimed_by", sa.String(32)),
     sa.Index(None, "status", "due_at"),
 )
 
@@ -41,9 +44,11 @@ delivery_state = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("paused_until", UTCDateTime),
     sa.Column("alert", sa.Text),
+    sa.Column("probe_first", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
-"""One row: whether delivery is paused (after the LRS refused our credentials) and why."""
+"""One row: whether delivery is paused (after a failure, or when the LRS refused our credentials),
+why, and whether the next post is a one-statement probe of an LRS that failed."""
 
 
 def record(session: Session, statement: dict[str, Any], now: datetime | None = None) -> None:
@@ -71,12 +76,14 @@ class Status:
     dead: int
     paused_until: datetime | None
     alert: str | None
+    in_flight: int = 0
+    """Pending statements a deliverer has claimed and is posting (their claim has not lapsed)."""
 
     def oldest_age(self, now: datetime) -> timedelta | None:
         return None if self.oldest_pending is None else now - self.oldest_pending
 
 
-def status(session: Session) -> Status:
+def status(session: Session, now: datetime | None = None) -> Status:
     counts = dict(
         session.execute(sa.select(outbox.c.status, sa.func.count()).group_by(outbox.c.status)).all()
     )
@@ -84,6 +91,13 @@ def status(session: Session) -> Status:
         sa.select(sa.func.min(outbox.c.created_at)).where(outbox.c.status == PENDING)
     )
     state = session.execute(sa.select(delivery_state.c.paused_until, delivery_state.c.alert)).first()
+    in_flight = session.scalar(
+        sa.select(sa.func.count()).where(
+            outbox.c.status == PENDING,
+            outbox.c.due_at > (now or utcnow()),
+            outbox.c.claimed_by.is_not(None),
+        )
+    )
     return Status(
         pending=counts.get(PENDING, 0),
         oldest_pending=oldest,
@@ -91,6 +105,7 @@ def status(session: Session) -> Status:
         dead=counts.get(DEAD, 0),
         paused_until=state.paused_until if state else None,
         alert=state.alert if state else None,
+        in_flight=in_flight or 0,
     )
 
 

@@ -22,11 +22,12 @@ def xapi_group() -> None:
 @xapi_group.command("status")
 @with_appcontext
 def status() -> None:
-    """Pending (and the age of the oldest), sent and dead statements; a pause, if any."""
+    """Pending (how many of them are being sent, and the age of the oldest), sent and dead
+    statements; a pause, if any."""
     now = utcnow()
-    state = outbox.status(db.session)
+    state = outbox.status(db.session, now)
     age = state.oldest_age(now)
-    click.echo(f"pending: {state.pending}")
+    click.echo(f"pending: {state.pending} (being sent: {state.in_flight})")
     click.echo(f"oldest pending: {_age(age) if age is not None else '-'}")
     click.echo(f"sent: {state.sent}")
     click.echo(f"dead: {state.dead}")

@@ -22,8 +22,8 @@ PLATFORM_ACCOUNT = "laerevakt"
 
 
 class LocalLRS:
-    """The built-in LRS, reached in-process: statements are stored in the delivery's own
-    transaction, so marking them sent and storing them commit together."""
+    """The built-in LRS, reached in-process. A post stores the statements and commits, like a post
+    to an LRS over HTTP: the delivery posts outside its own transactions (see ``xapi.delivery``)."""
 
     def __init__(self, session: Session, base_url: str):
         self.session = session
@@ -37,10 +37,14 @@ class LocalLRS:
             with self.session.begin_nested():
                 ids = store_statements(self.session, statements, authority=self.authority, now=utcnow())
         except StatementRejected as rejected:
-            return PostResult(status=400, error=str(rejected))
+            return self._answer(PostResult(status=400, error=str(rejected)))
         except StatementConflict as conflict:
-            return PostResult(status=409, error=str(conflict))
-        return PostResult(status=200, stored_ids=ids)
+            return self._answer(PostResult(status=409, error=str(conflict)))
+        return self._answer(PostResult(status=200, stored_ids=ids))
+
+    def _answer(self, result: PostResult) -> PostResult:
+        self.session.commit()
+        return result
 
     def statement_ids(self, since: datetime, until: datetime) -> set[str]:
         ids: set[str] = set()
@@ -83,8 +87,14 @@ def _transaction() -> Iterator[Session]:
         raise
 
 
+def delivery_settings() -> DeliverySettings:
+    return DeliverySettings(claim_seconds=current_app.config["XAPI_CLAIM_SECONDS"])
+
+
 def deliver_outbox(settings: DeliverySettings | None = None) -> Report:
-    return deliver(_transaction, lrs_for, settings)
+    """Send the outbox: each batch is claimed and its outcome recorded in short transactions of
+    their own, and posted with no transaction open (``xapi.delivery``)."""
+    return deliver(_transaction, lambda: lrs_for(db.session), settings or delivery_settings())
 
 
 def prune_outbox() -> int:

@@ -117,7 +117,7 @@ def test_a_people_import_an_lrs_key_and_a_framework_export_are_logged(app, org, 
         db.session.commit()
     client.sign_in(org.admin)
     assert upload(client, GOOD).status_code == 200
-    client.submit("/admin/lrs/", {"name": "Rapportverktøy"})
+    client.submit("/admin/lrs/", {"name": "Rapportverktøy", "scopes": ["statements/read"]})
     assert client.get(f"/admin/competence/{framework_id}.csv").status_code == 200
     with app.app_context():
         logged = [(a, actor) for a, actor, _type, _id in actions()]

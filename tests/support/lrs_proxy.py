@@ -4,6 +4,8 @@ It forwards every request to the LRS (with ``requests``) and notes what it saw. 
 
 - ``script``: answers to give to the next POSTs instead of forwarding them, in order, e.g.
   ``[Answer(500), Answer(429, headers={"Retry-After": "120"})]``; forwarding resumes when it is empty.
+- ``down``: an answer to give to every POST (after ``script``) until it is set back to None: an
+  outage that lasts as long as the test wants.
 - ``reject``: statement id -> reason; a POST holding one of them gets 400 with the reason.
 - ``hold_post``: the number (1-based) of the POST whose answer is held back *after* the LRS has stored
   it: ``held`` is set, and the answer waits for ``release`` (to kill the client meanwhile).
@@ -48,6 +50,7 @@ class LRSProxy:
         """``upstream``: the LRS's root, e.g. ``http://127.0.0.1:8100`` (paths are passed through)."""
         self.upstream = upstream.rstrip("/")
         self.script: list[Answer] = []
+        self.down: Answer | None = None
         self.reject: dict[str, str] = {}
         self.hold_post: int | None = None
         self.held = threading.Event()
@@ -150,7 +153,7 @@ class LRSProxy:
             if self.gate and not self._gate_open:
                 self._lock.wait_for(lambda: self.in_flight >= self.gate, timeout=self.gate_timeout)
                 self._gate_open = True
-            scripted = self.script.pop(0) if self.script else None
+            scripted = self.script.pop(0) if self.script else self.down
         try:
             forwarded = False
             rejected = [i for i in ids if i in self.reject]

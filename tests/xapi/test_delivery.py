@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from lms.cli import main
 from lms.extensions import db
 from xapi import outbox
 from xapi.client import PostResult, parse_retry_after
@@ -70,7 +71,7 @@ def fill(count: int) -> list[str]:
 
 
 def run(lrs, at=T0, **settings):
-    return deliver(transaction, lambda _session: lrs, DeliverySettings(**settings), now=lambda: at)
+    return deliver(transaction, lambda: lrs, DeliverySettings(**settings), now=lambda: at)
 
 
 def state():
@@ -204,3 +205,137 @@ def test_pruning_removes_only_old_delivered_statements(in_app):
     run(FakeLRS())
     assert outbox.prune_sent(db.session, timedelta(days=30), now=T0 + timedelta(days=29)) == 0
     assert outbox.prune_sent(db.session, timedelta(days=30), now=T0 + timedelta(days=31)) == 3
+
+
+# Claims: posting happens outside any transaction ---------------------------------------------------
+
+
+class Killed(Exception):
+    """The deliverer died after the LRS stored its batch, before it heard the answer."""
+
+
+def test_a_deliverer_that_dies_mid_post_holds_its_batch_until_the_claim_lapses_then_it_is_sent(in_app):
+    ids = fill(5)
+    lrs = FakeLRS()
+
+    def stores_then_dies(statements):
+        FakeLRS.post_statements(lrs, statements)
+        raise Killed
+
+    lrs.post_statements = stores_then_dies
+    with pytest.raises(Killed):
+        run(lrs, claim_seconds=300)
+    lrs.post_statements = lambda statements: FakeLRS.post_statements(lrs, statements)
+
+    assert run(lrs, at=T0 + timedelta(seconds=299), claim_seconds=300).sent == 0, "still claimed"
+    assert len(lrs.posts) == 1
+    assert run(lrs, at=T0 + timedelta(seconds=301), claim_seconds=300).sent == 5
+    assert lrs.posts == [ids, ids], "sent again once the claim lapsed"
+    assert sorted(lrs.stored) == sorted(ids), "which the LRS recognises by id: each stored once"
+    assert (state().pending, state().sent, state().dead) == (0, 5, 0)
+
+
+def test_status_counts_a_claimed_batch_as_pending_and_being_sent(app, in_app):
+    fill(3)
+    lrs = FakeLRS()
+
+    def dies(_statements):
+        raise Killed
+
+    lrs.post_statements = dies
+    with pytest.raises(Killed):
+        run(lrs, claim_seconds=300)
+    outbox.record(db.session, statement(3), now=T0 + timedelta(seconds=1))
+    outbox.record(db.session, statement(4), now=T0 + timedelta(seconds=1))
+    db.session.execute(
+        outbox.outbox.update()
+        .where(outbox.outbox.c.statement_id == statement(4)["id"])
+        .values(status=outbox.DEAD, last_error="400: bad")
+    )
+    db.session.commit()
+
+    during = outbox.status(db.session, now=T0 + timedelta(seconds=10))
+    assert (during.pending, during.in_flight, during.dead) == (4, 3, 1)
+    assert during.oldest_pending == T0
+    lapsed = outbox.status(db.session, now=T0 + timedelta(seconds=301))
+    assert (lapsed.pending, lapsed.in_flight) == (4, 0)
+
+    shown = app.test_cli_runner().invoke(main, ["xapi", "status"])
+    assert "pending: 4 (being sent: " in shown.output
+    assert "dead: 1" in shown.output
+    assert "oldest pending: " in shown.output and "oldest pending: -" not in shown.output
+
+
+def test_the_outcome_of_a_lapsed_claim_does_not_undo_what_the_next_deliverer_recorded(in_app):
+    ids = fill(3)
+    lrs = FakeLRS()
+
+    def slow_then_fails(statements):
+        # Meanwhile the claim lapses and another deliverer sends the batch.
+        assert run(FakeLRS(), at=T0 + timedelta(seconds=400), claim_seconds=300).sent == 3
+        return PostResult(status=503, error="too late")
+
+    lrs.post_statements = slow_then_fails
+    run(lrs, claim_seconds=300)
+
+    rows = db.session.execute(sa.select(outbox.outbox.c.status, outbox.outbox.c.tries)).all()
+    assert {tuple(row) for row in rows} == {(outbox.SENT, 0)}
+    assert (state().pending, state().sent) == (0, len(ids))
+
+
+# After an outage: probes ----------------------------------------------------------------------------
+
+
+class Outage(FakeLRS):
+    """An LRS that answers 503 while ``down``."""
+
+    down = False
+
+    def post_statements(self, statements):
+        if self.down:
+            self.posts.append([s["id"] for s in statements])
+            return PostResult(status=503, error="Service Unavailable")
+        return super().post_statements(statements)
+
+
+def test_after_an_outage_everything_waiting_is_sent_within_30_seconds_of_recovery_without_hammering(
+    in_app,
+):
+    ids = fill(250)
+    lrs = Outage()
+    lrs.down = True
+    at = T0
+    while at < T0 + timedelta(minutes=10):  # the scheduler runs every 5 s through the outage
+        run(lrs, at=at, batch_size=100)
+        at += timedelta(seconds=5)
+    assert state().pending == 250
+    assert [len(batch) for batch in lrs.posts[1:]] == [1] * (len(lrs.posts) - 1), "probes only"
+    runs = 10 * 60 / 5
+    assert len(lrs.posts) <= 10 * 60 / 10 + 5 < runs, "about one probe in 10 s, not one each run"
+
+    lrs.down = False
+    recovered_at = at
+    while state().pending and at <= recovered_at + timedelta(seconds=30):
+        run(lrs, at=at, batch_size=100)
+        at += timedelta(seconds=5)
+
+    assert (state().pending, state().sent) == (0, 250)
+    assert sorted(lrs.stored) == sorted(ids)
+
+
+def test_a_probe_waits_as_long_as_retry_after_asks(in_app):
+    fill(3)
+    lrs = FakeLRS(script=[PostResult(status=503, error="maintenance", retry_after=600)])
+    run(lrs)
+    assert run(lrs, at=T0 + timedelta(seconds=599)).sent == 0
+    assert len(lrs.posts) == 1, "no probe inside the wait the LRS asked for"
+    assert run(lrs, at=T0 + timedelta(seconds=601)).sent == 3
+
+
+def test_a_refused_probe_shows_the_lrs_is_back_and_the_rest_follows_at_once(in_app):
+    ids = fill(4)
+    lrs = FakeLRS(script=[PostResult(status=500, error="down")], refuse={ids[0]})
+    run(lrs)
+    report = run(lrs, at=T0 + timedelta(seconds=10))
+    assert (report.dead, report.sent) == (1, 3)
+    assert [len(batch) for batch in lrs.posts] == [4, 1, 3], "a batch, the probe, the rest"

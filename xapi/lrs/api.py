@@ -14,6 +14,9 @@ request that names no version, the version its key last spoke), and the version 
 rules that differ: a 1.0 client may use the alternate request syntax
 (``POST ?method=PUT`` with a form body) and may overwrite State documents without an ETag. Errors
 are JSON with a ``message``, with the status codes the specification names.
+
+What a key may do follows its scopes (``xapi.lrs.credentials.SCOPES``); a request its key's scopes
+do not cover is answered 403.
 """
 
 from __future__ import annotations
@@ -66,18 +69,41 @@ SINGLE_PARAMS = {"statementId", "voidedStatementId", "format", "attachments"}
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE"]
 
 
+WRITE_STATEMENTS = {"statements/write", credentials.ALL}
+READ_EVERY_STATEMENT = {"statements/read", "all/read", credentials.ALL}
+READ_MY_STATEMENTS = "statements/read/mine"
+DEFINE = {"define", credentials.ALL}
+DOCUMENT_SCOPE = {
+    documents.STATE: "state",
+    documents.ACTIVITY_PROFILE: "profile",
+    documents.AGENT_PROFILE: "profile",
+}
+
+
 @dataclass(frozen=True)
 class Client:
-    """Who sent a request: the name of its key, and the xAPI version ("1.0.3" or "2.0.0") that key
-    last spoke, if known."""
+    """Who sent a request: the name of its key, the xAPI version ("1.0.3" or "2.0.0") that key
+    last spoke, if known, the key itself (None for a client the host authenticated otherwise) and
+    its scopes."""
 
     name: str
     version: str | None = None
+    key: str | None = None
+    scopes: frozenset[str] = frozenset({credentials.ALL})
 
 
 def _key_client(session: Session, key: str, secret: str, version: str | None) -> Client | None:
     found = credentials.check(session, key, secret, version=version)
-    return Client(found.name, found.last_version) if found else None
+    if found is None:
+        return None
+    return Client(found.name, found.last_version, found.key, frozenset(found.scopes))
+
+
+def _require(scopes: set[str], doing: str) -> None:
+    """403 unless the request's key holds one of ``scopes``."""
+    if not scopes & g.xapi_scopes:
+        needed = " or ".join(sorted(scopes))
+        raise ApiError(403, f"this key may not {doing} (it needs the scope {needed})")
 
 
 def create_blueprint(
@@ -136,6 +162,8 @@ def create_blueprint(
                 401, "valid credentials are required", {"WWW-Authenticate": 'Basic realm="xAPI"'}
             )
         g.xapi_client = client.name
+        g.xapi_key = client.key
+        g.xapi_scopes = client.scopes
         return None
 
     def _client(auth: Authorization | None, version: str | None) -> Client | None:
@@ -201,7 +229,9 @@ def create_blueprint(
         }
 
     def _store(batch: list[dict], data: dict[str, tuple[str, bytes]]) -> list[str]:
+        _require(WRITE_STATEMENTS, "store statements")
         db = session()
+        _check_voiding(db, batch)
         try:
             attachments.check_batch(batch, data)
             ids = store.store_statements(
@@ -210,6 +240,8 @@ def create_blueprint(
                 authority=_authority(),
                 now=now(),
                 version="2.0.0" if is_2_0() else store.DEFAULT_VERSION,
+                stored_by=g.xapi_key,
+                define=bool(DEFINE & g.xapi_scopes),
             )
         except (store.StatementRejected, attachments.AttachmentError) as error:
             raise ApiError(400, str(error)) from None
@@ -218,6 +250,25 @@ def create_blueprint(
         store.save_attachments(db, data)
         db.commit()
         return ids
+
+    def _check_voiding(db: Session, batch: list) -> None:
+        """A key without ``all`` voids only statements it stored (before, or in this batch)."""
+        if credentials.ALL in g.xapi_scopes:
+            return
+        in_batch = {str(item.get("id", "")).lower() for item in batch if isinstance(item, dict)}
+        targets = [
+            str(item["object"].get("id", "")).lower()
+            for item in batch
+            if store.voids(item) and str(item["object"].get("id", "")).lower() not in in_batch
+        ]
+        owners = queries.keys_that_stored(db, targets) if targets else {}
+        for target in targets:
+            if target not in owners or owners[target] != g.xapi_key:
+                raise ApiError(
+                    403,
+                    f"this key may only void statements it stored, and {target} is not one of "
+                    "them (voiding others' statements needs the scope all)",
+                )
 
     def _post():
         only_params(set())
@@ -239,7 +290,15 @@ def create_blueprint(
         _store([body], data)
         return Response(status=204)
 
+    def _readable_by() -> object:
+        """Whose statements this request may read: anyone's, or only its own key's."""
+        if READ_EVERY_STATEMENT & g.xapi_scopes:
+            return queries.ANYONE
+        _require({*READ_EVERY_STATEMENT, READ_MY_STATEMENTS}, "read statements")
+        return g.xapi_key
+
     def _get():
+        readable_by = _readable_by()
         args = g.xreq.args
         unknown = sorted(set(args) - GET_PARAMS)
         if unknown:
@@ -249,7 +308,7 @@ def create_blueprint(
                 raise ApiError(400, f"the parameter {key} is given more than once")
         consistent = iso(now())
         if "statementId" in args or "voidedStatementId" in args:
-            return _get_one(args, consistent)
+            return _get_one(args, consistent, readable_by)
         after = None
         params: Mapping[str, str] = args
         if "more" in args:
@@ -258,7 +317,9 @@ def create_blueprint(
             params, after = read_more(args["more"])
         filters = statement_filters(params)
         try:
-            found, cursor = queries.query_statements(session(), **filters, after=after)
+            found, cursor = queries.query_statements(
+                session(), **filters, after=after, stored_by=readable_by
+            )
         except ValueError as error:
             raise ApiError(400, str(error)) from None
         found = [formatted(statement, params) for statement in found]
@@ -284,7 +345,7 @@ def create_blueprint(
             payload, status=200, content_type=f'multipart/mixed; boundary="{boundary}"'
         )
 
-    def _get_one(args: Mapping[str, str], consistent: str):
+    def _get_one(args: Mapping[str, str], consistent: str, readable_by: object):
         if "statementId" in args and "voidedStatementId" in args:
             raise ApiError(400, "give statementId or voidedStatementId, not both")
         others = sorted(set(args) - SINGLE_PARAMS)
@@ -296,7 +357,7 @@ def create_blueprint(
             raise ApiError(400, "the statement id must be a UUID")
         format_param(args)
         boolean(args, "attachments")
-        found = queries.get_statement(session(), statement_id, voided=voided)
+        found = queries.get_statement(session(), statement_id, voided=voided, stored_by=readable_by)
         if found is None:
             raise ApiError(404, f"no {'voided ' if voided else ''}statement {statement_id}")
         found = formatted(found, args)
@@ -319,6 +380,13 @@ def create_blueprint(
 
     def _document_resource(kind: str):
         method = g.xreq.method
+        scopes = {DOCUMENT_SCOPE[kind], credentials.ALL}
+        if method in ("GET", "HEAD"):
+            scopes.add("all/read")
+        _require(
+            scopes,
+            f"{'read' if method in ('GET', 'HEAD') else 'write'} {kind.replace('_', ' ')} documents",
+        )
         args = g.xreq.args
         id_param = "stateId" if kind == documents.STATE else "profileId"
         allowed = {id_param, "since"}

@@ -7,6 +7,10 @@ out is remembered in this process (as a keyed digest of the secret, never the se
 sending many requests does not pay that each time. Revoking takes effect at once: the row is read on
 every check.
 
+A key holds scopes, those of xAPI 1.0.3's OAuth scopes (section 6.4.2 of its communication part):
+what it may read and write. A key made without saying gets the specification's default,
+``statements/write statements/read/mine``.
+
 A key also remembers the xAPI version its client last spoke (``last_version``), so a request of that
 client that names no version can be answered in the client's own version.
 """
@@ -18,6 +22,7 @@ import hmac
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +36,25 @@ LAST_USED_EVERY = timedelta(minutes=1)
 """``last_used_at`` is written at most this often per key, so reads stay reads."""
 CACHE_SIZE = 256
 
+ALL = "all"
+SCOPES = (
+    "statements/write",
+    "statements/read/mine",
+    "statements/read",
+    "state",
+    "profile",
+    "define",
+    "all/read",
+    ALL,
+)
+"""Every scope a key may hold, as xAPI names them: ``statements/write`` write any statement;
+``statements/read/mine`` read the statements this key stored; ``statements/read`` read any
+statement; ``state`` read and write State documents; ``profile`` read and write Activity and
+Agent Profile documents; ``define`` (re)define activities (without it, statements are stored but
+the Activities resource keeps what it knew); ``all/read`` read everything; ``all`` everything,
+including voiding statements that other keys stored."""
+DEFAULT_SCOPES = ("statements/write", "statements/read/mine")
+
 credentials = sa.Table(
     "xapi_lrs_credential",
     metadata,
@@ -42,9 +66,18 @@ credentials = sa.Table(
     sa.Column("last_used_at", UTCDateTime),
     sa.Column("revoked_at", UTCDateTime),
     sa.Column("last_version", sa.String(10)),
+    sa.Column("scopes", sa.String(200), nullable=False, server_default=ALL),
 )
 _c = credentials.c
-_COLUMNS = (_c.name, _c.key, _c.created_at, _c.last_used_at, _c.revoked_at, _c.last_version)
+_COLUMNS = (
+    _c.name,
+    _c.key,
+    _c.created_at,
+    _c.last_used_at,
+    _c.revoked_at,
+    _c.last_version,
+    _c.scopes,
+)
 """The columns of a ``Credential``, in its order."""
 
 
@@ -56,6 +89,7 @@ class Credential:
     last_used_at: datetime | None
     revoked_at: datetime | None
     last_version: str | None = None
+    scopes: tuple[str, ...] = (ALL,)
 
     @property
     def active(self) -> bool:
@@ -88,26 +122,45 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
     return hmac.compare_digest(found.hex(), digest)
 
 
-def create_key(session: Session, name: str, now: datetime | None = None) -> tuple[str, str]:
-    """A new key for ``name``; returns ``(key, secret)``. The secret is not kept: show it now."""
+def create_key(
+    session: Session,
+    name: str,
+    scopes: Iterable[str] = DEFAULT_SCOPES,
+    now: datetime | None = None,
+) -> tuple[str, str]:
+    """A new key for ``name`` holding ``scopes``; returns ``(key, secret)``. The secret is not
+    kept: show it now. Raises ValueError for a bad name or unknown or no scopes."""
     name = name.strip()
     if not name or len(name) > 100:
         raise ValueError("a key needs a name of 1 to 100 characters")
+    scopes = set(scopes)
+    unknown = sorted(scopes - set(SCOPES))
+    if unknown or not scopes:
+        raise ValueError(f"unknown scopes: {', '.join(unknown)}" if unknown else "a key needs a scope")
     key = secrets.token_hex(12)
     secret = secrets.token_urlsafe(32)
     session.execute(
         credentials.insert().values(
-            name=name, key=key, secret_hash=hash_secret(secret), created_at=now or utcnow()
+            name=name,
+            key=key,
+            secret_hash=hash_secret(secret),
+            created_at=now or utcnow(),
+            scopes=" ".join(scope for scope in SCOPES if scope in scopes),
         )
     )
     return key, secret
+
+
+def _credential(row: sa.Row) -> Credential:
+    *fields, scopes = row
+    return Credential(*fields, scopes=tuple(scopes.split()))
 
 
 def list_keys(session: Session) -> list[Credential]:
     """Every key, active ones first, newest first."""
     c = credentials.c
     query = sa.select(*_COLUMNS).order_by(c.revoked_at.is_not(None), c.created_at.desc(), c.id.desc())
-    return [Credential(*row) for row in session.execute(query)]
+    return [_credential(row) for row in session.execute(query)]
 
 
 def revoke(session: Session, key: str, now: datetime | None = None) -> bool:
@@ -152,7 +205,15 @@ def check(
         changes["last_version"] = version
     if changes:
         session.execute(credentials.update().where(c.id == row.id).values(**changes))
-    return Credential(row.name, row.key, row.created_at, now, None, version or row.last_version)
+    return Credential(
+        row.name,
+        row.key,
+        row.created_at,
+        now,
+        None,
+        version or row.last_version,
+        tuple(row.scopes.split()),
+    )
 
 
 def _matches_remembered(key: str, stored_hash: str, secret: str) -> bool:

@@ -30,14 +30,37 @@ MAX_LIMIT = 500
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def get_statement(session: Session, statement_id: str, voided: bool = False) -> dict | None:
+ANYONE = object()
+"""``stored_by`` of a query that reads statements whoever stored them."""
+
+
+def _stored_by(table: sa.Table | sa.Alias, stored_by: object) -> list:
+    return [] if stored_by is ANYONE else [table.c.stored_by == stored_by]
+
+
+def get_statement(
+    session: Session, statement_id: str, voided: bool = False, stored_by: object = ANYONE
+) -> dict | None:
     """The statement with this id; a voided one only with ``voided=True`` (and then only a voided
-    one), as ``statementId`` and ``voidedStatementId`` ask."""
+    one), as ``statementId`` and ``voidedStatementId`` ask; with ``stored_by``, only if that key
+    stored it."""
     query = sa.select(statements.c.statement).where(
-        statements.c.statement_id == statement_id.lower(), statements.c.voided.is_(voided)
+        statements.c.statement_id == statement_id.lower(),
+        statements.c.voided.is_(voided),
+        *_stored_by(statements, stored_by),
     )
     text = session.scalar(query)
     return None if text is None else json.loads(text)
+
+
+def keys_that_stored(session: Session, statement_ids: list[str]) -> dict[str, str | None]:
+    """The key that stored each of these statements (None: the platform), for those stored."""
+    found: dict[str, str | None] = {}
+    c = statements.c
+    for chunk in chunks(sorted({statement_id.lower() for statement_id in statement_ids})):
+        query = sa.select(c.statement_id, c.stored_by).where(c.statement_id.in_(chunk))
+        found.update({row.statement_id: row.stored_by for row in session.execute(query)})
+    return found
 
 
 def query_statements(
@@ -54,6 +77,7 @@ def query_statements(
     related_activities: bool = False,
     related_agents: bool = False,
     after: str | None = None,
+    stored_by: object = ANYONE,
 ) -> tuple[list[dict], str | None]:
     """Statements that are not voided and match every filter, by ``stored`` (newest first unless
     ``ascending``), at most ``limit`` (at most and by default ``MAX_LIMIT``; 0 means that too).
@@ -61,8 +85,9 @@ def query_statements(
 
     ``since`` is exclusive and ``until`` inclusive. With any of the filters agent, verb, activity
     and registration, statements whose object is a StatementRef to a matching statement (voided or
-    not) are returned too, as the specification asks. Raises ValueError for an agent without an
-    identifier or a cursor this function did not make.
+    not) are returned too, as the specification asks. With ``stored_by``, only statements that key
+    stored (``statements/read/mine``). Raises ValueError for an agent without an identifier or a
+    cursor this function did not make.
     """
     limit = MAX_LIMIT if limit <= 0 else min(limit, MAX_LIMIT)
     target = statements.alias("target")
@@ -120,12 +145,17 @@ def query_statements(
     main = (
         sa.select(*columns)
         .select_from(source)
-        .where(c.voided.is_(False), *main_where, *window_on(stored_column, id_column))
+        .where(
+            c.voided.is_(False),
+            *main_where,
+            *_stored_by(statements, stored_by),
+            *window_on(stored_column, id_column),
+        )
         .order_by(*order_on(stored_column, id_column))
         .limit(limit + 1)
     )
     rows = list(session.execute(main))
-    window = [c.voided.is_(False), *window_on(c.stored, c.id)]
+    window = [c.voided.is_(False), *_stored_by(statements, stored_by), *window_on(c.stored, c.id)]
     order = order_on(c.stored, c.id)
     if own:
         # Statements referring to a matching one, merged into the page in order. Driven from the

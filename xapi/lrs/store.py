@@ -144,8 +144,14 @@ def store_statements(
     authority: dict,
     now: datetime,
     version: str = DEFAULT_VERSION,
+    stored_by: str | None = None,
+    define: bool = True,
 ) -> list[str]:
     """Store a batch: all of it or (raising) none. Returns the statement ids in order.
+
+    ``stored_by``: the key storing it (None: the platform itself). Without ``define`` the
+    statements are stored but the activity definitions they carry do not change the Activities
+    resource (xAPI's ``define`` scope).
 
     Raises ``StatementRejected`` when a statement breaks the data rules or an id is used twice in
     the batch with different content, ``StatementConflict`` when an id is already stored with
@@ -159,12 +165,16 @@ def store_statements(
     ids, batch = _prepare(statements_in, version)
     try:
         with session.begin_nested():
-            _insert(session, batch, authority, _to_millisecond(now), version)
+            _insert(
+                session, batch, _Storing(authority, _to_millisecond(now), version, stored_by, define)
+            )
     except IntegrityError:
         # Somebody stored one of these ids since we looked: look again (now it is a re-send or a
         # conflict, which _insert tells apart).
         with session.begin_nested():
-            _insert(session, batch, authority, _to_millisecond(now), version)
+            _insert(
+                session, batch, _Storing(authority, _to_millisecond(now), version, stored_by, define)
+            )
     return ids
 
 
@@ -193,9 +203,18 @@ def _prepare(statements_in: list[Any], version: str) -> tuple[list[str], dict[st
     return ids, batch
 
 
-def _insert(
-    session: Session, batch: dict[str, _Prepared], authority: dict, now: datetime, version: str
-) -> None:
+@dataclass(frozen=True)
+class _Storing:
+    """How a batch is stored: what ``store_statements`` was told besides the statements."""
+
+    authority: dict
+    now: datetime
+    version: str
+    stored_by: str | None
+    define: bool
+
+
+def _insert(session: Session, batch: dict[str, _Prepared], storing: _Storing) -> None:
     for chunk in chunks(list(batch)):
         query = sa.select(statements.c.statement_id, statements.c.content_hash).where(
             statements.c.statement_id.in_(chunk)
@@ -206,15 +225,16 @@ def _insert(
             batch = {key: item for key, item in batch.items() if key != statement_id}
     if not batch:
         return
+    now = storing.now
     stored = _iso(now)
     rows, related = [], []
     for prepared in batch.values():
         statement = dict(prepared.statement)
         statement["stored"] = stored
-        statement["authority"] = authority
-        statement.setdefault("version", version)
+        statement["authority"] = storing.authority
+        statement.setdefault("version", storing.version)
         statement.setdefault("timestamp", stored)
-        rows.append(_row(statement, prepared.content_hash, now))
+        rows.append({**_row(statement, prepared.content_hash, now), "stored_by": storing.stored_by})
         related.append((related_agents(statement), related_activities(statement)))
     inserted = session.execute(
         statements.insert().returning(statements.c.id, sort_by_parameter_order=True), rows
@@ -232,7 +252,8 @@ def _insert(
     if activity_rows:
         session.execute(statement_activities.insert(), activity_rows)
     _apply_voiding(session, rows)
-    _remember_activities(session, [prepared.statement for prepared in batch.values()])
+    if storing.define:
+        _remember_activities(session, [prepared.statement for prepared in batch.values()])
 
 
 def _activities_in(statement: dict) -> Iterator[dict]:
@@ -344,6 +365,16 @@ def _row(statement: dict, content_hash: str, now: datetime) -> dict:
         "content_hash": content_hash,
         "statement": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
     }
+
+
+def voids(statement: Any) -> bool:
+    """Whether ``statement`` (as submitted, not yet checked) voids another one."""
+    return (
+        isinstance(statement, dict)
+        and isinstance(statement.get("verb"), dict)
+        and statement["verb"].get("id") == VOIDED
+        and isinstance(statement.get("object"), dict)
+    )
 
 
 def _lower(value: str | None) -> str | None:

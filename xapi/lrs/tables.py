@@ -36,7 +36,9 @@ statements = sa.Table(
     sa.Column("ref_target", sa.String(36), index=True),
     sa.Column("content_hash", sa.String(64), nullable=False),
     sa.Column("statement", sa.Text, nullable=False),
+    sa.Column("stored_by", sa.String(40)),
     sa.Index(None, "stored", "id"),
+    sa.Index(None, "stored_by", "stored", "id"),
     sa.Index(None, "verb_key", "stored", "id"),
     sa.Index(None, "activity_key", "stored", "id"),
     sa.Index(None, "registration", "stored", "id"),
@@ -45,7 +47,8 @@ statements = sa.Table(
 ``authority``, ``version`` and ``timestamp`` filled in); ``content_hash`` identifies what was submitted,
 normalised, to recognise a re-send; ``voids`` is the target of a voiding statement, ``ref_target``
 that of any statement whose object is a StatementRef (queries return those beside the statements
-they target)."""
+they target); ``stored_by`` the key (``xapi.lrs.credentials``) that stored it, None for statements
+the platform stored itself (what ``statements/read/mine`` reads, and who may void it)."""
 
 statement_agents = sa.Table(
     "xapi_lrs_statement_agent",

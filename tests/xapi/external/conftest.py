@@ -38,6 +38,9 @@ from xapi.outbox import outbox as outbox_table
 
 BASE_URL = "http://localhost"
 LMS = Path(sys.executable).with_name("lms")
+CHECKOUT = Path(__file__).resolve().parents[3]
+"""The checkout under test: a worker runs its code, not that of the checkout the virtual
+environment's ``lms`` script was installed from (another worktree may share the environment)."""
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 """The test clock starts here (the night the clocks go forward in Oslo)."""
 
@@ -192,7 +195,7 @@ def deliver_once(
 
     with app.app_context():
         try:
-            return deliver(_commit_per_block, lrs_for, settings, now=clock)
+            return deliver(_commit_per_block, lambda: lrs_for(db.session), settings, now=clock)
         finally:
             db.session.remove()
 
@@ -230,6 +233,7 @@ def worker_env(app: Flask, database_url: str, endpoint: str) -> dict[str, str]:
         LMS_LRS_KEY=app.config["LRS_KEY"],
         LMS_LRS_SECRET=app.config["LRS_SECRET"],
         LMS_LOG_LEVEL="WARNING",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")])),
     )
     return env
 

@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 import uuid
 from collections import Counter
@@ -29,6 +30,7 @@ from tests.conftest import FIXTURE_MODULE
 from tests.support.lrs_proxy import Answer
 from tests.tracking.test_learning_statements import RIGHT, take_module
 from xapi import outbox
+from xapi.db import utcnow
 from xapi.delivery import DeliverySettings
 from xapi.outbox import PENDING
 from xapi.outbox import outbox as outbox_table
@@ -110,14 +112,18 @@ def test_while_the_lrs_is_down_nothing_is_lost_and_afterwards_each_statement_arr
     clock = Clock()
     ralph.stop()
     try:
+        reports = []
         for _ in range(3):
-            report = deliver_once(lrs, clock)
-            assert (report.sent, report.retried) == (0, 100)
-            assert report.errors and report.errors[0].startswith("0: ConnectionError")
+            reports.append(deliver_once(lrs, clock))
             clock.advance(minutes=1)
+        assert [(r.sent, r.retried) for r in reports] == [(0, 100), (0, 1), (0, 1)], (
+            "a batch, then one-statement probes"
+        )
+        assert all(r.errors[0].startswith("0: ConnectionError") for r in reports)
         assert outbox_state(lrs) == OutboxState(pending=5000, sent=0, dead=0)
         rows = outbox_rows(lrs)
-        assert {rows[i].tries for i in ids[:100]} == {3}, "the first batch was due again each minute"
+        assert rows[ids[0]].tries == 3, "the oldest statement was the probe each minute"
+        assert {rows[i].tries for i in ids[1:100]} == {1}
         assert {rows[i].tries for i in ids[100:]} == {0}
         assert all(rows[i].last_error.startswith("0: ConnectionError") for i in ids[:100])
     finally:
@@ -129,6 +135,51 @@ def test_while_the_lrs_is_down_nothing_is_lost_and_afterwards_each_statement_arr
     assert ralph.id_counts() == exactly_once(ids)
 
 
+def test_after_an_outage_everything_waiting_arrives_within_30_seconds_of_recovery_once(
+    lrs, proxy, ralph
+):
+    ids = fill(lrs, 1000, at=T0)
+    clock = Clock()
+    proxy.down = Answer(503, "Service Unavailable")
+    while clock() < T0 + _secs(60):  # a minute of faults; the scheduler runs every 5 s
+        deliver_once(lrs, clock)
+        clock.advance(seconds=5)
+    assert outbox_state(lrs) == OutboxState(pending=1000, sent=0, dead=0)
+    assert proxy.post_count() > 1, "the LRS was asked again during the outage"
+    assert {len(seen.ids) for seen in proxy.posts[1:]} == {1}, "after the first batch, only probes"
+
+    proxy.down = None
+    recovered_at = clock()
+    while outbox_state(lrs).pending and clock() <= recovered_at + _secs(30):
+        deliver_once(lrs, clock)
+        clock.advance(seconds=5)
+
+    assert outbox_state(lrs) == OutboxState(pending=0, sent=1000, dead=0)
+    assert ralph.id_counts() == exactly_once(ids)
+
+
+def test_while_the_lrs_is_slow_an_ordinary_write_on_another_connection_succeeds(lrs, proxy, ralph):
+    ids = fill(lrs, 10, at=T0)
+    proxy.hold_post = 1  # the LRS has the batch; its answer waits until we release it
+    reports = []
+    delivery = threading.Thread(target=lambda: reports.append(deliver_once(lrs, utcnow)))
+    delivery.start()
+    try:
+        assert proxy.held.wait(timeout=60), "the delivery never posted"
+        learning = statements(1)[0]
+        with lrs.app_context():  # what a web request recording learning does, on its own connection
+            outbox.record(db.session, learning)
+            db.session.commit()
+            db.session.remove()
+    finally:
+        proxy.release.set()
+        delivery.join(timeout=60)
+
+    assert reports and reports[0].sent == 11, reports
+    assert outbox_state(lrs) == OutboxState(pending=0, sent=11, dead=0)
+    assert ralph.id_counts() == exactly_once([*ids, learning["id"]])
+
+
 # c. The worker is killed mid-batch -------------------------------------------------------------------
 
 
@@ -137,6 +188,7 @@ def test_a_worker_killed_after_the_lrs_stored_its_batch_leaves_nothing_twice(
 ):
     ids = fill(lrs, 1000, at=T0)
     env = worker_env(lrs, lrs_database_url, proxy.endpoint())
+    env["LMS_XAPI_CLAIM_SECONDS"] = "2"  # the killed worker's claim on its batch lapses soon
     proxy.hold_post = 3  # Ralph stores the third batch; its answer never reaches the worker
     worker = start_worker(env)
     try:
@@ -150,7 +202,7 @@ def test_a_worker_killed_after_the_lrs_stored_its_batch_leaves_nothing_twice(
     assert set(ralph.id_counts()) == set(ids[:300]), "the in-flight batch is stored in the LRS"
     assert outbox_state(lrs) == OutboxState(pending=800, sent=200, dead=0), "but not marked sent"
 
-    for _ in range(20):  # a killed session's row locks go when its server process notices
+    for _ in range(20):  # until the killed worker's claim lapses
         again = subprocess.run(
             [str(LMS), "xapi", "deliver"],
             env=env,
@@ -181,15 +233,20 @@ def test_server_errors_back_off_and_retry_after_holds_the_batch_back(lrs, proxy,
     clock = Clock()
     settings = DeliverySettings(base_backoff=2.0, max_backoff=60.0)
 
-    for tries in range(1, 4):
-        report = deliver_once(lrs, clock, settings)
-        assert (report.sent, report.retried) == (0, 100)
-        assert proxy.post_count() == tries
-        due = {row.due_at for row in outbox_rows(lrs).values()}
-        assert all(clock() < at <= clock() + _secs(60) for at in due), "backed off, within the cap"
-        assert deliver_once(lrs, clock, settings).retried == 0, "not due again yet"
-        assert proxy.post_count() == tries
+    report = deliver_once(lrs, clock, settings)
+    assert (report.sent, report.retried) == (0, 100)
+    due = {row.due_at for row in outbox_rows(lrs).values()}
+    assert all(clock() < at <= clock() + _secs(60) for at in due), "backed off, within the cap"
+    assert deliver_once(lrs, clock, settings).retried == 0, "not due again yet"
+    assert proxy.post_count() == 1
+    for tries in (2, 3):
         clock.advance(seconds=61)
+        report = deliver_once(lrs, clock, settings)
+        assert (report.sent, report.retried) == (0, 1), "a one-statement probe"
+        assert proxy.posts[-1].ids == (ids[0],)
+        assert proxy.post_count() == tries
+        assert deliver_once(lrs, clock, settings).retried == 0, "not due again yet"
+    clock.advance(seconds=61)
 
     for _ in range(2):
         limited_at = clock()
@@ -204,7 +261,7 @@ def test_server_errors_back_off_and_retry_after_holds_the_batch_back(lrs, proxy,
 
     report = deliver_once(lrs, clock, settings)
     assert report.sent == 100
-    assert [seen.status for seen in proxy.posts] == [500, 500, 500, 429, 429, 200]
+    assert [seen.status for seen in proxy.posts] == [500, 500, 500, 429, 429, 200, 200]
     assert outbox_state(lrs) == OutboxState(pending=0, sent=100, dead=0)
     assert ralph.id_counts() == exactly_once(ids)
 

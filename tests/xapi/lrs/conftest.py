@@ -44,12 +44,17 @@ class Key:
         return (self.key, self.secret)
 
 
+def make_key(app: Flask, name: str, scopes: tuple[str, ...]) -> Key:
+    with app.app_context():
+        key, secret = credentials.create_key(db.session, name, scopes)
+        db.session.commit()
+    return Key(name, key, secret)
+
+
 @pytest.fixture
 def lrs_key(app: Flask) -> Key:
-    with app.app_context():
-        key, secret = credentials.create_key(db.session, "Rapportverktøy")
-        db.session.commit()
-    return Key("Rapportverktøy", key, secret)
+    """A key that may do everything (``all``), as the conformance suite's is."""
+    return make_key(app, "Rapportverktøy", (credentials.ALL,))
 
 
 class XapiClient:

@@ -28,7 +28,19 @@ def test_create_key_prints_key_and_secret_on_one_line_and_they_authenticate(app,
     assert response.status_code == 200
     listed = run(app, "keys")
     assert key in listed.output and "Rapportverktøy" in listed.output and "active" in listed.output
+    assert "statements/write,statements/read/mine" in listed.output, "xAPI's default scopes"
     assert secret not in listed.output
+
+
+def test_create_key_takes_scopes(app, client):
+    result = run(app, "create-key", "Tilstand", "--scope", "state", "--scope", "statements/read")
+    key, secret = PAIR.search(result.stdout).groups()
+    assert client.get("/xapi/statements", headers=VERSION, auth=(key, secret)).status_code == 200
+    refused = client.post("/xapi/statements", json=statement(), headers=VERSION, auth=(key, secret))
+    assert refused.status_code == 403
+    assert f"{key}  active" in run(app, "keys").output
+    assert "statements/read,state  Tilstand" in run(app, "keys").output
+    assert run(app, "create-key", "x", "--scope", "everything").exit_code != 0
 
 
 def test_revoke_command(app, client):
@@ -46,7 +58,11 @@ def test_admin_page_creates_a_key_showing_the_secret_once(app, client, org):
     page = client.get("/admin/lrs/")
     assert page.status_code == 200
     assert "http://localhost/xapi" in page.get_data(as_text=True)
-    made = client.submit("/admin/lrs/", {"name": "Rapportverktøy"})
+    checked = re.findall(r'<input checked [^>]*value="([^"]+)"', page.get_data(as_text=True))
+    assert checked == ["statements/write", "statements/read/mine"], "xAPI's default scopes"
+    made = client.submit(
+        "/admin/lrs/", {"name": "Rapportverktøy", "scopes": ["statements/read", "state"]}
+    )
     assert made.status_code == 200
     assert made.headers["Cache-Control"] == "no-store"
     html = made.get_data(as_text=True)
@@ -54,9 +70,20 @@ def test_admin_page_creates_a_key_showing_the_secret_once(app, client, org):
     secret = re.search(r'id="new-secret">([^<]+)<', html).group(1)
     response = client.get("/xapi/statements", headers=VERSION, auth=(key, secret))
     assert response.status_code == 200
+    posted = client.post("/xapi/statements", json=statement(), headers=VERSION, auth=(key, secret))
+    assert posted.status_code == 403, "statements/write was not chosen"
     listing = client.get("/admin/lrs/").get_data(as_text=True)
     assert key in listing and "Rapportverktøy" in listing
+    assert "<td>statements/read, state</td>" in listing
     assert secret not in listing
+
+
+def test_admin_page_refuses_a_key_without_scopes(client, org):
+    client.sign_in(org.admin)
+    response = client.submit("/admin/lrs/", {"name": "Rapportverktøy"})
+    assert response.status_code == 422
+    assert "Velg minst én tilgang." in response.get_data(as_text=True)
+    assert 'id="new-secret"' not in response.get_data(as_text=True)
 
 
 def test_admin_page_refuses_an_empty_name(client, org):

@@ -51,6 +51,11 @@ def _work() -> None:
     ):
         _, cursor = queries.query_statements(db.session, **filters, limit=1)
         queries.query_statements(db.session, **filters, limit=1, after=cursor)
+    # A key with statements/read/mine, and the check before a key voids a statement.
+    _, cursor = queries.query_statements(db.session, stored_by="a-key", limit=1)
+    queries.query_statements(db.session, stored_by="a-key", limit=1, after=cursor)
+    queries.get_statement(db.session, made[1]["id"], stored_by="a-key")
+    queries.keys_that_stored(db.session, [made[2]["id"]])
 
 
 def _plans(app) -> list[tuple[str, list[str]]]:
