@@ -6,7 +6,7 @@ outbox rows a deliverer has claimed name the claim; the delivery state says whet
 a one-statement probe.
 
 Revision ID: 1a5c09e513ab
-Revises: 31330caa5e0a
+Revises: 5e55104a7c13
 Create Date: 2026-12-01 21:20:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1a5c09e513ab'
-down_revision = '31330caa5e0a'
+down_revision = '5e55104a7c13'
 branch_labels = None
 depends_on = None
 
