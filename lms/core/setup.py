@@ -70,7 +70,8 @@ def init_core(app: Flask) -> None:
         is_admin=access.is_admin,
         is_top_admin=access.is_top_admin,
         can_act_on_account=access.can_act_on_account,
-        current_locale=_current_locale)
+        current_locale=_current_locale,
+    )
     app.jinja_env.filters.update(
         localise=_localise,
         format_date=format_date,
