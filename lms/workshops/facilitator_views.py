@@ -5,7 +5,7 @@ the workshops blueprint of ``lms.workshops.views``, which imports this module.""
 from __future__ import annotations
 
 import io
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import segno
 from flask import (
@@ -32,7 +32,7 @@ from lms.organisation.forms import unit_choices
 from lms.organisation.models import ROLE_LABELS, Role, Unit
 from lms.organisation.services import unit_ids_below, units_in
 from lms.text import render_markdown
-from lms.workshops import pages, participants, planning, slots
+from lms.workshops import pages, participants, planning
 from lms.workshops.attendance import (
     check_in_window,
     close_series,
@@ -47,9 +47,6 @@ from lms.workshops.evaluations import (
 from lms.workshops.forms import InviteForm, NotesForm, SeriesForm, SessionForm
 from lms.workshops.models import WorkshopSeries, WorkshopSession
 from lms.workshops.views import INVALID, bp, series_or_404, session_number, session_or_404
-
-SLOT_STARTS = (time(8, 30), time(13, 0), time(14, 0), time(14, 30), time(19, 0))
-"""Candidate start times for the slot finder: mornings, the day/evening handover, evenings."""
 
 
 def _led_series(unit_id: int, series_id: int) -> WorkshopSeries:
@@ -246,6 +243,7 @@ def edit_session(unit_id: int, session_id: int):
         form.start.data = session.starts_at.astimezone(zone).time()
         form.end.data = session.ends_at.astimezone(zone).time()
         form.place.data = session.place or ""
+        _fill_in_suggested_time(form)
     elif form.validate_on_submit():
         try:
             starts_at, ends_at = planning.session_times(form.day.data, form.start.data, form.end.data)
@@ -264,6 +262,22 @@ def edit_session(unit_id: int, session_id: int):
         "workshops/session_form.html", form=form, session=session, number=session_number(session)
     )
     return page, (INVALID if form.errors else 200)
+
+
+def _fill_in_suggested_time(form: SessionForm) -> None:
+    """A time chosen in the slot finder comes as ``?day=2026-09-01&start=14:30&end=15:30``; a value
+    that does not parse is left as it was."""
+    fields = (
+        (form.day, date.fromisoformat),
+        (form.start, time.fromisoformat),
+        (form.end, time.fromisoformat),
+    )
+    for field, parse in fields:
+        value = request.args.get(field.name, "")
+        try:
+            field.data = parse(value) if value else field.data
+        except ValueError:
+            continue
 
 
 @bp.route("/units/<int:unit_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
@@ -395,29 +409,19 @@ def evaluations(unit_id: int, session_id: int):
 @bp.route("/units/<int:unit_id>/sessions/<int:session_id>/slots")
 @for_unit()
 def slot_finder(unit_id: int, session_id: int):
-    """Candidate times that suit most of the people with a place, given their shifts. Until the
-    shift feature registers a busy source, the page says so instead of guessing."""
+    """Coming times when the people with a place are at work together (``slots``); each fills in
+    the session's form."""
     session = _led_session(unit_id, session_id)
-    source = slots.busy_source()
-    ranked = []
     rows = pages.participant_rows(session.series)
     people = [row.participant.person for row in rows if row.participant.has_place]
-    if source is not None and people:
-        zone = local_zone()
-        day = session.starts_at.astimezone(zone).date() - timedelta(days=7)
-        candidates = slots.candidate_times(
-            day, 14, SLOT_STARTS, session.ends_at - session.starts_at, zone
-        )
-        ids = [p.id for p in people]
-        busy = source(ids, candidates[0][0], candidates[-1][1]) if candidates else {}
-        ranked = slots.rank_slots(candidates, ids, busy)
+    suggestions = pages.slot_suggestions(session, [p.id for p in people], utcnow())
     return render_template(
         "workshops/slots.html",
         session=session,
         series=session.series,
         number=session_number(session),
-        connected=source is not None,
-        ranked=ranked,
+        suggestions=suggestions,
         names={p.id: p.name for p in people},
         people=people,
+        zone=local_zone(),
     )

@@ -3,16 +3,21 @@ others in, notes are sanitised, evaluations are anonymous; and the lists' query 
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role
+from lms.shifts import services as shifts
 from lms.workshops import attendance, errors, evaluations, participants
 from tests.conftest import add_person
 from tests.workshops.conftest import make_series, outbox_statements, verb
+
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 @pytest.fixture
@@ -173,14 +178,52 @@ def test_only_those_who_attended_can_evaluate(app, org, client, live):
     assert evaluate(client, live.session_ids[0], 4, "Hei").status_code == 404
 
 
-def test_the_slot_finder_uses_the_rosters(app, org, client, live):
-    """The shift feature registers people's busy intervals (lms.shifts), so the page ranks times."""
+def _roster(app, group, hours: dict[int, tuple[time, time]], days: int = 7) -> date:
+    """Shifts for the group's people (by index) from tomorrow; returns tomorrow's local date."""
+    tomorrow = datetime.now(OSLO).date() + timedelta(days=1)
+    with app.app_context():
+        for index, (start, end) in hours.items():
+            person = db.session.merge(group.people[index])
+            for n in range(days):
+                shifts.add_shift(person, tomorrow + timedelta(days=n), start, end)
+        db.session.commit()
+    return tomorrow
+
+
+def test_the_slot_finder_offers_coming_times_when_the_group_is_at_work_together(app, org, client):
+    """A session tomorrow: no past time is offered, the overlap of day and evening shifts is."""
+    tomorrow_noon = utcnow().replace(microsecond=0) + timedelta(days=1)
+    with app.test_request_context():
+        group = make_series(org, starts=[tomorrow_noon], extra_staff=3)
+    day, evening = (time(7, 30), time(15, 30)), (time(14, 30), time(22, 30))
+    tomorrow = _roster(app, group, {0: day, 1: day, 2: evening, 3: evening})
     client.sign_in(org.facilitator)
-    page = client.get(f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}/slots").get_data(
+    url = f"/workshops/units/{group.unit_id}/sessions/{group.session_ids[0]}/slots"
+    page = client.get(url).get_data(as_text=True)
+    offered = [datetime.fromisoformat(s) for s in re.findall(r'<time datetime="([^"]+)">', page)[1:]]
+    assert offered and all(moment > utcnow() for moment in offered)
+    assert offered[0].astimezone(OSLO).strftime("%H:%M") == "14:30"
+    assert "På jobb: 4 av 4" in page
+    link = f"day={tomorrow.isoformat()}&amp;start=14:30&amp;end=15:30"
+    assert link in page
+    form = client.get(url.replace("/slots", "/edit?") + link.replace("&amp;", "&")).get_data(
         as_text=True
     )
-    assert "Vaktplaner er ikke koblet til ennå" not in page
-    assert '<th scope="col">På vakt</th>' in page
+    assert f'value="{tomorrow.isoformat()}"' in form
+    assert 'value="14:30"' in form and 'value="15:30"' in form
+
+
+def test_the_slot_finder_offers_nothing_in_the_rest_after_a_shift(app, org, client, live):
+    tomorrow = _roster(app, live, {0: (time(14, 30), time(21, 30))}, days=14)
+    client.sign_in(org.facilitator)
+    url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}/slots"
+    page = client.get(url).get_data(as_text=True)
+    offered = [datetime.fromisoformat(s) for s in re.findall(r'<time datetime="([^"]+)">', page)[1:]]
+    assert offered
+    for moment in offered:
+        clock = moment.astimezone(OSLO)
+        if tomorrow < clock.date() <= tomorrow + timedelta(days=14):
+            assert clock.time() >= time(8, 30), "11 hours after the shift that ended at 21:30"
 
 
 def test_the_door_page_shows_a_server_made_qr_code(app, org, client, live):
