@@ -85,7 +85,7 @@ def participant_rows(series: WorkshopSeries) -> list[ParticipantRow]:
         db.session.execute(
             sa.select(WorkshopAttendance.person_id, sa.func.count())
             .join(WorkshopSession, WorkshopAttendance.session_id == WorkshopSession.id)
-            .where(WorkshopSession.series_id == series.id)
+            .where(WorkshopSession.series_id == series.id, WorkshopSession.cancelled_at.is_(None))
             .group_by(WorkshopAttendance.person_id)
         ).all()
     )
@@ -134,7 +134,7 @@ def my_workshops(person: Person, now: datetime | None = None) -> list[MySeries]:
     mine = []
     for participant in participants:
         series = participant.series
-        upcoming = [s for s in series.sessions if s.ends_at >= now]
+        upcoming = [s for s in series.kept_sessions if s.ends_at >= now]
         mine.append(
             MySeries(
                 participant=participant,
@@ -144,7 +144,7 @@ def my_workshops(person: Person, now: datetime | None = None) -> list[MySeries]:
                     (s for s in upcoming if check_in_open(s, now) and s.id not in attended), None
                 ),
                 to_evaluate=[s for s in series.sessions if s.id in attended and s.id not in evaluated],
-                attended=sum(1 for s in series.sessions if s.id in attended),
+                attended=sum(1 for s in series.kept_sessions if s.id in attended),
             )
         )
     far = datetime.max.replace(tzinfo=now.tzinfo)

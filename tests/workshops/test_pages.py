@@ -13,7 +13,8 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role
 from lms.shifts import services as shifts
-from lms.workshops import attendance, errors, evaluations, participants
+from lms.workshops import actions, attendance, errors, evaluations, participants
+from lms.workshops.models import ActionStatus
 from tests.conftest import add_person
 from tests.workshops.conftest import make_series, outbox_statements, verb
 
@@ -117,29 +118,84 @@ def test_the_facilitator_ticks_people_in(app, org, client, live):
         ]
 
 
-def test_notes_are_sanitised(app, org, client, live):
+def test_notes_and_actions_are_sanitised(app, org, client, live):
     client.sign_in(org.facilitator)
     url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/notes"
-    response = client.submit(
-        url,
-        {
-            "notes": "Vi snakket om **innlogging**.<script>alert('x')</script>",
-            "actions": "- Låse skjermen <img src=x onerror=alert(1)>\n- [lenke](javascript:alert(1))",
-        },
-    )
+    response = client.submit(url, {"notes": "Vi snakket om **innlogging**.<script>alert('x')</script>"})
     assert response.status_code == 302
+    action = {
+        "action-text": "Låse skjermen <img src=x onerror=alert(1)>",
+        "action-owner": str(org.facilitator.id),
+        "action-due_on": "2026-10-01",
+    }
+    assert client.submit(url.replace("/notes", "/actions"), action).status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "<script>alert" not in page  # the form shows the source escaped
-    rendered = page[page.index("Slik er de lagret") :]
+    rendered = page[page.index("Slik er notatene lagret") :]
     assert "<strong>innlogging</strong>" in rendered
     assert "<script" not in rendered
-    assert "onerror" not in rendered
-    assert 'href="javascript:' not in rendered
     agenda = client.get(
         f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}/agenda"
     ).get_data(as_text=True)
-    assert "Låse skjermen" in agenda
-    assert "onerror" not in agenda and "<script>alert" not in agenda
+    assert "Låse skjermen &lt;img src=x onerror=alert(1)&gt;" in agenda
+    assert "<img src=x" not in agenda and "<script>alert" not in agenda
+
+
+def test_an_open_action_comes_back_at_the_next_session_until_it_is_done(app, org, client, live):
+    client.sign_in(org.facilitator)
+    first = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}"
+    second = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}"
+    action = {
+        "action-text": "Lapp ved PC-en om å låse skjermen",
+        "action-owner": str(org.assistant.id),
+        "action-due_on": "2026-10-01",
+    }
+    assert client.submit(f"{first}/actions", action).status_code == 302
+    for page in (client.get(f"{second}/agenda"), client.get(f"{second}/notes")):
+        text = page.get_data(as_text=True)
+        assert "Åpne tiltak fra tidligere samlinger" in text
+        assert "Lapp ved PC-en om å låse skjermen" in text
+        assert f"Ansvarlig: {org.assistant.name}" in text
+        assert "Frist: 1. oktober 2026" in text and "Åpen" in text
+    with app.app_context():
+        (agreed,) = actions.actions_of(live.session(0))
+        assert (agreed.owner_id, agreed.due_on, agreed.status) == (
+            org.assistant.id,
+            date(2026, 10, 1),
+            ActionStatus.OPEN,
+        )
+    done = client.submit(f"{second}/actions/{agreed.id}/status", {"status": "done"})
+    assert done.status_code == 302
+    assert "Lapp ved PC-en" not in client.get(f"{second}/agenda").get_data(as_text=True)
+    with app.app_context():
+        assert actions.actions_of(live.session(0))[0].status is ActionStatus.DONE
+
+
+def test_an_action_needs_an_owner_from_the_group(app, org, client, live):
+    client.sign_in(org.facilitator)
+    url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/actions"
+    action = {"action-text": "Noe", "action-owner": str(org.outsider.id), "action-due_on": "2026-10-01"}
+    response = client.submit(url, action)
+    assert response.status_code == 422
+    assert "Ikke et gyldig valg" in response.get_data(as_text=True) or "Not a valid choice" in (
+        response.get_data(as_text=True)
+    )
+    with app.app_context():
+        assert actions.actions_of(live.session(0)) == []
+
+
+def test_only_the_facilitators_change_actions_and_the_forms_need_their_token(app, org, client, live):
+    url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/actions"
+    action = {"action-text": "Noe", "action-owner": str(org.assistant.id), "action-due_on": "2026-10-01"}
+    client.sign_in(org.assistant)
+    assert client.submit(url, action).status_code == 403
+    assert client.submit(url.replace("/actions", "/cancel")).status_code == 403
+    client.sign_in(org.facilitator)
+    assert client.post(url, data=action).status_code == 400  # no CSRF token
+    assert client.post(url.replace("/actions", "/cancel")).status_code == 400
+    with app.app_context():
+        assert actions.actions_of(live.session(0)) == []
+        assert not live.session(0).cancelled
 
 
 def evaluate(client, session_id, usefulness, takeaway, improve=""):
