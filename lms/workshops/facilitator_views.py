@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -66,7 +67,9 @@ def unit(unit_id: int):
 
 def _series_form(series: WorkshopSeries | None = None) -> SeriesForm:
     form = SeriesForm(obj=series if request.method == "GET" else None)
-    form.modules.choices = [SelectChoice(v.module_id, v.title("nb")) for v in published_versions()]
+    locale = str(get_locale())
+    titled = sorted(((v.title(locale), v.module_id) for v in published_versions()), key=_casefolded)
+    form.modules.choices = [SelectChoice(module_id, title) for title, module_id in titled]
     if request.method == "GET" and series is not None:
         form.agenda.data = planning.agenda_text(series.agenda)
         form.questions.data = "\n".join(series.questions)
@@ -74,6 +77,10 @@ def _series_form(series: WorkshopSeries | None = None) -> SeriesForm:
     if request.method == "GET" and series is None:
         form.agenda.data = default_agenda()
     return form
+
+
+def _casefolded(titled: tuple[str, str]) -> str:
+    return titled[0].casefold()
 
 
 def default_agenda() -> str:

@@ -22,7 +22,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.services import units_in
 from lms.text import render_markdown
-from lms.workshops import invitations, pages, participants
+from lms.workshops import actions, invitations, pages, participants
 from lms.workshops.attendance import (
     check_in_problem,
     required_count,
@@ -110,14 +110,16 @@ def mine():
 def series(series_id: int):
     series = _visible_series(series_id)
     participant = participants.participant_of(series, current_user)
+    may_lead = _may_lead(series)
     return render_template(
         "workshops/series.html",
         series=series,
         participant=participant,
+        open_actions=actions.open_actions_of_series(series) if participant or may_lead else [],
         description=render_markdown(series.description),
         seats_taken=participants.seats_taken(series),
         required=required_count(series),
-        may_lead=_may_lead(series),
+        may_lead=may_lead,
         now=utcnow(),
     )
 

@@ -99,3 +99,21 @@ def test_a_new_series_starts_from_an_agenda_in_the_planners_language(org, client
     assert "10 min Introduction and a round of the table\n" in page
     assert "10 min What do we take with us? Agree on actions</textarea>" in page
     assert "Innledning" not in page
+
+
+def test_module_titles_are_in_the_readers_language(app, org, client, group, fixture_module):
+    with app.test_request_context():
+        series = group.series()
+        fields = planning.SeriesFields(title=series.title, module_ids=[fixture_module])
+        planning.update_series(series, fields)
+        db.session.commit()
+    client.sign_in(org.facilitator)
+    manage = f"/workshops/units/{group.unit_id}/series/{group.series_id}"
+    edit = f"{manage}/edit"
+    assert "Alle korttyper</a>" in client.get(manage).get_data(as_text=True)
+    assert "Alle korttyper</label>" in client.get(edit).get_data(as_text=True)
+    _in_english(client)
+    page = client.get(manage).get_data(as_text=True)
+    assert "Every card type</a>" in page and "Alle korttyper" not in page
+    form = client.get(edit).get_data(as_text=True)
+    assert "Every card type</label>" in form and "Alle korttyper" not in form

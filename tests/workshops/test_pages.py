@@ -141,7 +141,9 @@ def test_notes_and_actions_are_sanitised(app, org, client, live):
     assert "<img src=x" not in agenda and "<script>alert" not in agenda
 
 
-def test_an_open_action_comes_back_at_the_next_session_until_it_is_done(app, org, client, live):
+def test_an_open_action_comes_back_at_the_next_session_until_it_is_done(
+    app, org, client, live, make_client
+):
     client.sign_in(org.facilitator)
     first = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}"
     second = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}"
@@ -164,9 +166,14 @@ def test_an_open_action_comes_back_at_the_next_session_until_it_is_done(app, org
             date(2026, 10, 1),
             ActionStatus.OPEN,
         )
+    owner = make_client()
+    owner.sign_in(org.assistant)
+    series_page = f"/workshops/series/{live.series_id}"
+    assert "Lapp ved PC-en om å låse skjermen" in owner.get(series_page).get_data(as_text=True)
     done = client.submit(f"{second}/actions/{agreed.id}/status", {"status": "done"})
     assert done.status_code == 302
     assert "Lapp ved PC-en" not in client.get(f"{second}/agenda").get_data(as_text=True)
+    assert "Lapp ved PC-en" not in owner.get(series_page).get_data(as_text=True)
     with app.app_context():
         assert actions.actions_of(live.session(0))[0].status is ActionStatus.DONE
 
