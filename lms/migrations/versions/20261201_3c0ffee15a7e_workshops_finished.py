@@ -27,6 +27,20 @@ def _action_lines(text):
 
 
 def upgrade():
+    # Read the free-text actions first: on SQLite the sessions' table is copied and dropped below,
+    # which would cascade to actions made before it.
+    connection = op.get_bind()
+    sessions = sa.table('workshop_sessions', sa.column('id', sa.Integer), sa.column('actions', sa.Text))
+    agreed = [
+        (session_id, line)
+        for session_id, text in connection.execute(sa.select(sessions.c.id, sessions.c.actions))
+        for line in _action_lines(text)
+    ]
+
+    with op.batch_alter_table('workshop_sessions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.drop_column('actions')
+
     actions = op.create_table('workshop_actions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -44,20 +58,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_workshop_actions_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_workshop_actions_session_id'), ['session_id'], unique=False)
 
-    connection = op.get_bind()
-    sessions = sa.table('workshop_sessions', sa.column('id', sa.Integer), sa.column('actions', sa.Text))
     now = datetime.now(UTC)
-    rows = [
-        {'session_id': session_id, 'text': line, 'status': 'open', 'created_at': now}
-        for session_id, text in connection.execute(sa.select(sessions.c.id, sessions.c.actions))
-        for line in _action_lines(text)
-    ]
-    if rows:
-        op.bulk_insert(actions, rows)
-
-    with op.batch_alter_table('workshop_sessions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.drop_column('actions')
+    if agreed:
+        op.bulk_insert(actions, [
+            {'session_id': session_id, 'text': line, 'status': 'open', 'created_at': now}
+            for session_id, line in agreed
+        ])
 
 
 def downgrade():
