@@ -359,6 +359,7 @@ def test_query_counts_do_not_grow_with_participants(app, org, make_client, count
         attendance.set_attendance(
             group.session(0), [p.id for p in group.people], db.session.merge(org.facilitator)
         )
+        actions.add_action(group.session(0), "Første tiltak", group.people[0].id, date(2026, 10, 1))
         db.session.commit()
     leader, person = make_client(), make_client()
     leader.sign_in(org.facilitator)
@@ -367,6 +368,11 @@ def test_query_counts_do_not_grow_with_participants(app, org, make_client, count
         "attendance": (leader, attendance_url(group)),
         "manage": (leader, f"/workshops/units/{org.zone.id}/series/{group.series_id}"),
         "mine": (person, "/workshops/"),
+        "series": (person, f"/workshops/series/{group.series_id}"),
+        "notes": (leader, attendance_url(group).replace("/attendance", "/notes")),
+        "agenda": (leader, attendance_url(group, 1).replace("/attendance", "/agenda")),
+        "next notes": (leader, attendance_url(group, 1).replace("/attendance", "/notes")),
+        "slots": (leader, attendance_url(group, 1).replace("/attendance", "/slots")),
     }
 
     def measure() -> dict[str, int]:
@@ -389,5 +395,7 @@ def test_query_counts_do_not_grow_with_participants(app, org, make_client, count
             [p.id for p in group.people + more],
             db.session.merge(org.facilitator),
         )
+        for n, owner in enumerate(more):
+            actions.add_action(group.session(0), f"Tiltak {n}", owner.id, date(2026, 10, 1))
         db.session.commit()
     assert measure() == small
