@@ -3,8 +3,9 @@
 Everyone with a place in a series (signed up or invited, not on the waiting list) gets one reminder
 before each of its sessions: from local midnight the day before, at the first free time by the
 planner's rules (not at work, not in rest after nights or a quick return, not in quiet hours), and no
-later than ``LAST_CALL`` before the start. Nothing is planned for a session that has passed, a series
-that was closed (its sessions not yet held are called off), or a person who left the series.
+later than ``LAST_CALL`` before the start. Nothing is planned for a session that has passed or was
+cancelled, a series that was closed (its sessions not yet held are called off), or a person who left
+the series.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def session_items_for(person_ids: Sequence[int], now: datetime) -> dict[int, lis
             WorkshopParticipant.person_id.in_(list(person_ids)),
             WorkshopParticipant.status != ParticipantStatus.WAITING,
             WorkshopSeries.closed_at.is_(None),
+            WorkshopSession.cancelled_at.is_(None),
             WorkshopSession.starts_at > now + LAST_CALL,
             WorkshopSession.starts_at < now + LOOK_AHEAD,
         )

@@ -4,7 +4,7 @@ for the planner and the workshop slot finder. Functions flush; the caller commit
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -403,18 +403,3 @@ def shifts_of(person: Person, start: datetime, end: datetime) -> list[Shift]:
             .order_by(Shift.starts_at)
         )
     )
-
-
-def busy_intervals(
-    person_ids: Sequence[int], start: datetime, end: datetime
-) -> Mapping[int, list[tuple[datetime, datetime]]]:
-    """For the workshop slot finder: each person's shifts and the rest after them (after a run of
-    nights until 14:00, quick-return gaps) that overlap [start, end)."""
-    shifts = shifts_between(person_ids, start - timedelta(days=2), end + timedelta(days=2))
-    busy: dict[int, list[tuple[datetime, datetime]]] = {}
-    policy = planner.Policy()
-    for person_id, theirs in shifts.items():
-        intervals = [(s.start, s.end) for s in theirs]
-        intervals += planner.rest_periods(theirs, policy, zone())
-        busy[person_id] = sorted(i for i in intervals if i[0] < end and i[1] > start)
-    return busy

@@ -27,18 +27,6 @@ INVALID = 422
 SHOWN = timedelta(days=42)
 
 
-@bp.record_once
-def _provide_busy_intervals(_state) -> None:
-    """Give the workshop slot finder people's busy intervals, if that feature is installed."""
-    try:
-        from lms.workshops import slots
-    except ImportError:  # pragma: no cover - the workshop feature is optional here
-        return
-    setter = getattr(slots, "set_busy_source", None)
-    if setter is not None:
-        setter(services.busy_intervals)
-
-
 @bp.app_template_filter("shift_kind")
 def _shift_kind_label(kind) -> str:
     return str(KIND_LABELS.get(ShiftKind(kind), kind))

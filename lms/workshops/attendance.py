@@ -50,7 +50,9 @@ def check_in_open(session: WorkshopSession, now: datetime) -> bool:
 
 
 def check_in_problem(session: WorkshopSession, now: datetime) -> str | None:
-    """Why self check-in is closed at ``now`` (too early, or the session is over), or None."""
+    """Why self check-in is closed at ``now`` (cancelled, too early, or over), or None."""
+    if session.cancelled:
+        return _("Samlingen er avlyst.")
     opens, closes = check_in_window(session)
     if now < opens:
         return _(
@@ -126,6 +128,8 @@ def set_attendance(
     the series can be ticked (WorkshopError otherwise, and nothing changes). Returns (added, removed)."""
     now = now or utcnow()
     series = session.series
+    if session.cancelled:
+        raise WorkshopError(_("Samlingen er avlyst."))
     present = set(present)
     participants = {
         p.person_id: p
@@ -179,10 +183,12 @@ def withdraw_attendance(
 
 
 def counted_session_ids(series: WorkshopSeries) -> list[int]:
-    """The sessions that make up the series: all of them while it runs; those held once closed."""
+    """The sessions that make up the series: all those not cancelled while it runs; those held once
+    it is closed."""
+    kept = series.kept_sessions
     if series.closed_at is None:
-        return [s.id for s in series.sessions]
-    return [s.id for s in series.sessions if s.starts_at <= series.closed_at]
+        return [s.id for s in kept]
+    return [s.id for s in kept if s.starts_at <= series.closed_at]
 
 
 def _settle_completion(series: WorkshopSeries, person: Person, now: datetime) -> None:
@@ -216,6 +222,11 @@ def close_series(series: WorkshopSeries, now: datetime | None = None) -> None:
     now = now or utcnow()
     series.closed_at = now
     db.session.flush()
+    settle_everyone(series, now)
+
+
+def settle_everyone(series: WorkshopSeries, now: datetime) -> None:
+    """Check everyone with a place again, after the sessions that count have changed."""
     for participant in participants_with_place(series):
         _settle_completion(series, participant.person, now)
 

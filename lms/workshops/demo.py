@@ -13,7 +13,8 @@ from lms.content.services import published_versions
 from lms.core.time import local_zone
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
-from lms.workshops import attendance, evaluations, participants, planning
+from lms.workshops import actions, attendance, evaluations, participants, planning
+from lms.workshops.models import ActionStatus
 
 TITLE = "Refleksjonsgruppe: digital hverdag"
 DESCRIPTION = """\
@@ -33,17 +34,24 @@ QUESTIONS = [
     "Hva trenger du for å hjelpe en kollega som står fast?",
 ]
 NOTES = (
+    # Each session's notes and its agreed actions: text, owner (a member by index, else the
+    # facilitator), and whether it is done by now.
     (
         "Gruppen delte erfaringer med pålogging på felles PC ved vaktskiftet. Flere opplever at "
         "det tar tid å logge inn, og at noen lar være å logge ut.\n\nCase: *«Kollegaen som "
         "alltid er pålogget»*.",
-        "- Alle logger ut eller låser skjermen når de går fra PC-en\n"
-        "- Marianne spør IT om raskere innlogging med kort",
+        (
+            ("Alle logger ut eller låser skjermen når de går fra PC-en", None, True),
+            ("Spør IT om raskere innlogging med kort", 0, False),
+        ),
     ),
     (
         "Oppfølging: de fleste har låst skjermen, men det glemmes i travle morgenstell. "
         "Vi snakket om hvordan vi minner hverandre på det uten å kritisere.",
-        "- Lapp ved PC-en: «Lås med Windows + L»\n- Neste gang: case om bilder på privat telefon",
+        (
+            ("Lapp ved PC-en: «Lås med Windows + L»", 1, False),
+            ("Finne en case om bilder på privat telefon til neste gang", None, False),
+        ),
     ),
 )
 MODULES = ("trygg-innlogging", "taushetsplikt-digitalt")
@@ -99,10 +107,16 @@ def _add_series(nursing_home: Unit, staff: list[Person], today: date) -> None:
     participants.invite(series, members, facilitator)
     held = series.sessions[:2]
     present_by_session = (members[:5], members[1:6])
-    for session, present, (notes, actions) in zip(held, present_by_session, NOTES, strict=True):
+    for session, present, (notes, agreed) in zip(held, present_by_session, NOTES, strict=True):
         attendance.set_attendance(
             session, [p.id for p in present], facilitator, now=session.starts_at + timedelta(minutes=5)
         )
-        planning.save_notes(session, notes, actions)
+        planning.save_notes(session, notes)
+        due = (session.starts_at + timedelta(weeks=3)).astimezone(zone).date()
+        for text, owner, done in agreed:
+            owner_id = facilitator.id if owner is None else members[owner].id
+            action = actions.add_action(session, text, owner_id, due)
+            if done:
+                actions.set_status(action, ActionStatus.DONE, now=session.starts_at)
     for person, (score, takeaway, improve) in zip(members[1:4], EVALUATIONS, strict=True):
         evaluations.submit_evaluation(held[0], person, score, takeaway, improve)

@@ -1,16 +1,16 @@
 """The facilitators' pages of workshops: planning a series and its sessions, invitations, the
-attendance list, notes, the agenda, the door's QR code, evaluations and the slot finder. They are on
+attendance list, the door's QR code, evaluations and the slot finder (a session's notes, actions,
+agenda and cancellation are in ``session_views``). They are on
 the workshops blueprint of ``lms.workshops.views``, which imports this module."""
 
 from __future__ import annotations
 
 import io
-from datetime import time, timedelta
+from datetime import date, time
 
 import segno
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -32,7 +33,7 @@ from lms.organisation.forms import unit_choices
 from lms.organisation.models import ROLE_LABELS, Role, Unit
 from lms.organisation.services import unit_ids_below, units_in
 from lms.text import render_markdown
-from lms.workshops import pages, participants, planning, slots
+from lms.workshops import pages, participants, planning
 from lms.workshops.attendance import (
     check_in_window,
     close_series,
@@ -44,26 +45,9 @@ from lms.workshops.evaluations import (
     MIN_EVALUATIONS_SHOWN,
     evaluation_summary,
 )
-from lms.workshops.forms import InviteForm, NotesForm, SeriesForm, SessionForm
+from lms.workshops.forms import InviteForm, SeriesForm, SessionForm
 from lms.workshops.models import WorkshopSeries, WorkshopSession
-from lms.workshops.views import INVALID, bp, series_or_404, session_number, session_or_404
-
-SLOT_STARTS = (time(8, 30), time(13, 0), time(14, 0), time(14, 30), time(19, 0))
-"""Candidate start times for the slot finder: mornings, the day/evening handover, evenings."""
-
-
-def _led_series(unit_id: int, series_id: int) -> WorkshopSeries:
-    series = series_or_404(series_id)
-    if series.unit_id != unit_id:
-        abort(404)
-    return series
-
-
-def _led_session(unit_id: int, session_id: int) -> WorkshopSession:
-    session = session_or_404(session_id)
-    if session.series.unit_id != unit_id:
-        abort(404)
-    return session
+from lms.workshops.views import INVALID, bp, led_series, led_session, session_number
 
 
 @bp.route("/units/<int:unit_id>/")
@@ -83,7 +67,9 @@ def unit(unit_id: int):
 
 def _series_form(series: WorkshopSeries | None = None) -> SeriesForm:
     form = SeriesForm(obj=series if request.method == "GET" else None)
-    form.modules.choices = [SelectChoice(v.module_id, v.title("nb")) for v in published_versions()]
+    locale = str(get_locale())
+    titled = sorted(((v.title(locale), v.module_id) for v in published_versions()), key=_casefolded)
+    form.modules.choices = [SelectChoice(module_id, title) for title, module_id in titled]
     if request.method == "GET" and series is not None:
         form.agenda.data = planning.agenda_text(series.agenda)
         form.questions.data = "\n".join(series.questions)
@@ -91,6 +77,10 @@ def _series_form(series: WorkshopSeries | None = None) -> SeriesForm:
     if request.method == "GET" and series is None:
         form.agenda.data = default_agenda()
     return form
+
+
+def _casefolded(titled: tuple[str, str]) -> str:
+    return titled[0].casefold()
 
 
 def default_agenda() -> str:
@@ -141,7 +131,7 @@ def new_series(unit_id: int):
 @bp.route("/units/<int:unit_id>/series/<int:series_id>/edit", methods=["GET", "POST"])
 @for_unit()
 def edit_series(unit_id: int, series_id: int):
-    series = _led_series(unit_id, series_id)
+    series = led_series(unit_id, series_id)
     form = _series_form(series)
     if form.validate_on_submit():
         fields = _fields(form)
@@ -181,13 +171,13 @@ def _render_manage(series, session_form=None, invite_form=None, status=200):
 @bp.route("/units/<int:unit_id>/series/<int:series_id>")
 @for_unit()
 def manage(unit_id: int, series_id: int):
-    return _render_manage(_led_series(unit_id, series_id))
+    return _render_manage(led_series(unit_id, series_id))
 
 
 @bp.route("/units/<int:unit_id>/series/<int:series_id>/sessions", methods=["POST"])
 @for_unit()
 def add_session(unit_id: int, series_id: int):
-    series = _led_series(unit_id, series_id)
+    series = led_series(unit_id, series_id)
     form = SessionForm(prefix="session")
     if form.validate_on_submit():
         try:
@@ -206,7 +196,7 @@ def add_session(unit_id: int, series_id: int):
 @bp.route("/units/<int:unit_id>/series/<int:series_id>/invite", methods=["POST"])
 @for_unit()
 def invite(unit_id: int, series_id: int):
-    series = _led_series(unit_id, series_id)
+    series = led_series(unit_id, series_id)
     form = _invite_form(series)
     if form.validate_on_submit():
         try:
@@ -227,7 +217,7 @@ def invite(unit_id: int, series_id: int):
 @bp.route("/units/<int:unit_id>/series/<int:series_id>/close", methods=["POST"])
 @for_unit()
 def close(unit_id: int, series_id: int):
-    series = _led_series(unit_id, series_id)
+    series = led_series(unit_id, series_id)
     if series.closed_at is None:
         close_series(series)
         record_by_user("workshop.plan", "workshop_series", series.id, {"step": "series.close"})
@@ -238,7 +228,7 @@ def close(unit_id: int, series_id: int):
 @bp.route("/units/<int:unit_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 @for_unit()
 def edit_session(unit_id: int, session_id: int):
-    session = _led_session(unit_id, session_id)
+    session = led_session(unit_id, session_id)
     form = SessionForm()
     if request.method == "GET":
         zone = local_zone()
@@ -246,6 +236,7 @@ def edit_session(unit_id: int, session_id: int):
         form.start.data = session.starts_at.astimezone(zone).time()
         form.end.data = session.ends_at.astimezone(zone).time()
         form.place.data = session.place or ""
+        _fill_in_suggested_time(form)
     elif form.validate_on_submit():
         try:
             starts_at, ends_at = planning.session_times(form.day.data, form.start.data, form.end.data)
@@ -266,11 +257,27 @@ def edit_session(unit_id: int, session_id: int):
     return page, (INVALID if form.errors else 200)
 
 
+def _fill_in_suggested_time(form: SessionForm) -> None:
+    """A time chosen in the slot finder comes as ``?day=2026-09-01&start=14:30&end=15:30``; a value
+    that does not parse is left as it was."""
+    fields = (
+        (form.day, date.fromisoformat),
+        (form.start, time.fromisoformat),
+        (form.end, time.fromisoformat),
+    )
+    for field, parse in fields:
+        value = request.args.get(field.name, "")
+        try:
+            field.data = parse(value) if value else field.data
+        except ValueError:
+            continue
+
+
 @bp.route("/units/<int:unit_id>/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
 @for_unit()
 def attendance(unit_id: int, session_id: int):
     """The facilitator's list: big checkboxes, one POST for the whole list."""
-    session = _led_session(unit_id, session_id)
+    session = led_session(unit_id, session_id)
     problem = None
     if request.method == "POST":
         try:
@@ -300,51 +307,6 @@ def attendance(unit_id: int, session_id: int):
     return page, (INVALID if problem else 200)
 
 
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/notes", methods=["GET", "POST"])
-@for_unit()
-def notes(unit_id: int, session_id: int):
-    session = _led_session(unit_id, session_id)
-    form = NotesForm(obj=session if request.method == "GET" else None)
-    if form.validate_on_submit():
-        planning.save_notes(session, form.notes.data, form.actions.data)
-        flash(_("Notatene er lagret."), "success")
-        return redirect(url_for("workshops.notes", unit_id=unit_id, session_id=session.id))
-    page = render_template(
-        "workshops/notes.html",
-        form=form,
-        session=session,
-        series=session.series,
-        number=session_number(session),
-        notes_html=render_markdown(session.notes),
-        actions_html=render_markdown(session.actions),
-    )
-    return page, (INVALID if form.errors else 200)
-
-
-@bp.route("/units/<int:unit_id>/sessions/<int:session_id>/agenda")
-@for_unit()
-def agenda(unit_id: int, session_id: int):
-    """For the projector: the agenda with clock times, the questions, and last time's actions."""
-    session = _led_session(unit_id, session_id)
-    series = session.series
-    number = session_number(session)
-    zone = local_zone()
-    clock = session.starts_at.astimezone(zone)
-    steps = []
-    for step in series.agenda:
-        steps.append({**step, "at": clock})
-        clock = clock + timedelta(minutes=step["minutes"])
-    previous = series.sessions[number - 2] if number > 1 else None
-    return render_template(
-        "workshops/agenda.html",
-        session=session,
-        series=series,
-        number=number,
-        steps=steps,
-        previous_actions=render_markdown(previous.actions) if previous and previous.actions else None,
-    )
-
-
 def _check_in_url(session: WorkshopSession) -> str:
     path = url_for("workshops.check_in", session_id=session.id, token=session.check_in_token)
     return current_app.config["BASE_URL"].rstrip("/") + path
@@ -354,7 +316,7 @@ def _check_in_url(session: WorkshopSession) -> str:
 @for_unit()
 def door(unit_id: int, session_id: int):
     """The QR code to show at the door (or on the projector)."""
-    session = _led_session(unit_id, session_id)
+    session = led_session(unit_id, session_id)
     return render_template(
         "workshops/door.html",
         session=session,
@@ -368,7 +330,7 @@ def door(unit_id: int, session_id: int):
 @bp.route("/units/<int:unit_id>/sessions/<int:session_id>/qr.svg")
 @for_unit()
 def qr(unit_id: int, session_id: int):
-    session = _led_session(unit_id, session_id)
+    session = led_session(unit_id, session_id)
     buffer = io.BytesIO()
     segno.make(_check_in_url(session), error="m").save(
         buffer, kind="svg", scale=10, border=2, title=_("QR-kode for innsjekking")
@@ -381,7 +343,7 @@ def qr(unit_id: int, session_id: int):
 @bp.route("/units/<int:unit_id>/sessions/<int:session_id>/evaluations")
 @for_unit()
 def evaluations(unit_id: int, session_id: int):
-    session = _led_session(unit_id, session_id)
+    session = led_session(unit_id, session_id)
     return render_template(
         "workshops/evaluations.html",
         session=session,
@@ -395,29 +357,19 @@ def evaluations(unit_id: int, session_id: int):
 @bp.route("/units/<int:unit_id>/sessions/<int:session_id>/slots")
 @for_unit()
 def slot_finder(unit_id: int, session_id: int):
-    """Candidate times that suit most of the people with a place, given their shifts. Until the
-    shift feature registers a busy source, the page says so instead of guessing."""
-    session = _led_session(unit_id, session_id)
-    source = slots.busy_source()
-    ranked = []
+    """Coming times when the people with a place are at work together (``slots``); each fills in
+    the session's form."""
+    session = led_session(unit_id, session_id)
     rows = pages.participant_rows(session.series)
     people = [row.participant.person for row in rows if row.participant.has_place]
-    if source is not None and people:
-        zone = local_zone()
-        day = session.starts_at.astimezone(zone).date() - timedelta(days=7)
-        candidates = slots.candidate_times(
-            day, 14, SLOT_STARTS, session.ends_at - session.starts_at, zone
-        )
-        ids = [p.id for p in people]
-        busy = source(ids, candidates[0][0], candidates[-1][1]) if candidates else {}
-        ranked = slots.rank_slots(candidates, ids, busy)
+    suggestions = pages.slot_suggestions(session, [p.id for p in people], utcnow())
     return render_template(
         "workshops/slots.html",
         session=session,
         series=session.series,
         number=session_number(session),
-        connected=source is not None,
-        ranked=ranked,
+        suggestions=suggestions,
         names={p.id: p.name for p in people},
         people=people,
+        zone=local_zone(),
     )

@@ -88,12 +88,22 @@ class NotesForm(FlaskForm):
     notes = TextAreaField(
         _l("Notater"), description=_l("Du kan bruke Markdown."), validators=[Length(max=20000)]
     )
-    actions = TextAreaField(
-        _l("Avtalte tiltak"),
-        description=_l("Hva gruppen ble enige om å gjøre. Ett tiltak per linje, gjerne som liste."),
-        validators=[Length(max=20000)],
-    )
     submit = SubmitField(_l("Lagre notatene"))
+
+
+class ActionForm(FlaskForm):
+    """An agreed action; the owner's choices (the facilitator and the participants) are filled in
+    by the view."""
+
+    text = StringField(
+        _l("Tiltak"),
+        filters=[_strip],
+        description=_l("Hva gruppen ble enige om å gjøre."),
+        validators=[DataRequired(), Length(max=500)],
+    )
+    owner = SelectField(_l("Ansvarlig"), coerce=int)
+    due_on = DateField(_l("Frist"), validators=[InputRequired()])
+    submit = SubmitField(_l("Legg til tiltaket"))
 
 
 USEFULNESS_CHOICES = [

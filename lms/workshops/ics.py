@@ -7,7 +7,8 @@ daylight-saving change.
 
 - An invitation or update of one session (e-mail attachment and download) is ``METHOD:REQUEST`` with
   one VEVENT, the facilitator (or the installation) as ORGANIZER and the person as ATTENDEE: iTIP wants
-  one UID per message.
+  one UID per message. A cancelled session is ``METHOD:CANCEL`` with ``STATUS:CANCELLED`` and the
+  SEQUENCE raised by the cancellation, so calendars take the event out.
 - The whole series as a download is ``METHOD:PUBLISH`` with every session: a calendar to import.
 """
 
@@ -36,8 +37,8 @@ def session_calendar(
     attendee: Person | None = None,
     number: int | None = None,
 ) -> bytes:
-    """One session as an invitation (or, with a higher SEQUENCE, an update)."""
-    calendar = _calendar("REQUEST")
+    """One session as an invitation (or, with a higher SEQUENCE, an update; or its cancellation)."""
+    calendar = _calendar(method_of(session))
     calendar.add_component(
         _event(session, zone=zone, url=url, mail_from=mail_from, attendee=attendee, number=number)
     )
@@ -52,6 +53,11 @@ def series_calendar(
     for number, (session, url) in enumerate(zip(sessions, urls, strict=True), start=1):
         calendar.add_component(_event(session, zone=zone, url=url, mail_from=mail_from, number=number))
     return _finish(calendar, sessions, zone)
+
+
+def method_of(session: WorkshopSession) -> str:
+    """The iTIP method of a message about ``session``."""
+    return "CANCEL" if session.cancelled else "REQUEST"
 
 
 def _calendar(method: str) -> icalendar.Calendar:
@@ -86,7 +92,7 @@ def _event(
         event.add("location", session.where)
     event.add("description", f"{url}\n\n{series.description}".strip())
     event.add("url", url)
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if session.cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     organizer = series.facilitator
     name, address = parseaddr(mail_from)

@@ -1,9 +1,13 @@
-"""Invitation and change e-mails with the sessions as iCalendar, and the series' addresses."""
+"""Invitation, change and cancellation e-mails with the sessions as iCalendar, and the series'
+addresses. Each mail is worded in its recipient's language (their chosen one, else the
+installation's), whoever's request sends it."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from flask import current_app
-from flask_babel import format_datetime
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from lms.core.time import day_and_time, local_zone
@@ -58,59 +62,71 @@ def _attachment(session: WorkshopSession, person: Person) -> Attachment:
         filename=f"samling-{number}.ics",
         content=session_ics(session, person),
         mimetype="text/calendar",
-        params={"method": "REQUEST", "charset": "utf-8"},
+        params={"method": ics.method_of(session), "charset": "utf-8"},
     )
+
+
+def in_language_of(person: Person) -> AbstractContextManager:
+    """Word what follows in ``person``'s language."""
+    return force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def mail_series(participant: WorkshopParticipant, *, invited: bool) -> None:
     person, series = participant.person, participant.series
     if not person.email:
         return
-    lines = [
-        _("Hei %(name)s,", name=person.name),
-        "",
-        _("Du er invitert til «%(title)s».", title=series.title)
-        if invited
-        else _("Du har plass i «%(title)s».", title=series.title),
-        "",
-    ]
-    for session in series.sessions:
-        lines.append(f"- {_when(session)}, {session.where}".rstrip(", "))
-    lines += [
-        "",
-        _("Samlingene ligger som kalenderinvitasjoner i e-posten."),
-        series_url(series.id),
-    ]
-    subject = (
-        _("Invitasjon: %(title)s", title=series.title)
-        if invited
-        else _("Påmeldt: %(title)s", title=series.title)
-    )
+    with in_language_of(person):
+        lines = [
+            _("Hei %(name)s,", name=person.name),
+            "",
+            _("Du er invitert til «%(title)s».", title=series.title)
+            if invited
+            else _("Du har plass i «%(title)s».", title=series.title),
+            "",
+        ]
+        for session in series.kept_sessions:
+            lines.append(f"- {_when(session)}, {session.where}".rstrip(", "))
+        lines += [
+            "",
+            _("Samlingene ligger som kalenderinvitasjoner i e-posten."),
+            series_url(series.id),
+        ]
+        subject = (
+            _("Invitasjon: %(title)s", title=series.title)
+            if invited
+            else _("Påmeldt: %(title)s", title=series.title)
+        )
     queue_mail(
         person.email,
         subject,
         "\n".join(lines),
-        [_attachment(session, person) for session in series.sessions],
+        [_attachment(session, person) for session in series.kept_sessions],
     )
 
 
 def mail_session(person: Person, session: WorkshopSession, *, update: bool) -> None:
+    """A new session, a changed one (``update``), or a cancelled one (by its state)."""
     if not person.email:
         return
     series = session.series
-    subject = (
-        _("Endret: %(title)s", title=series.title)
-        if update
-        else _("Ny samling: %(title)s", title=series.title)
-    )
-    body = "\n".join(
-        [
-            _("Hei %(name)s,", name=person.name),
-            "",
-            _("Samlingen er endret:") if update else _("En ny samling er lagt til:"),
-            f"{_when(session)}, {session.where}".rstrip(", "),
-            "",
-            series_url(series.id),
-        ]
-    )
+    with in_language_of(person):
+        if session.cancelled:
+            subject = _("Avlyst: %(title)s", title=series.title)
+            lead = _("Samlingen er avlyst:")
+        elif update:
+            subject = _("Endret: %(title)s", title=series.title)
+            lead = _("Samlingen er endret:")
+        else:
+            subject = _("Ny samling: %(title)s", title=series.title)
+            lead = _("En ny samling er lagt til:")
+        body = "\n".join(
+            [
+                _("Hei %(name)s,", name=person.name),
+                "",
+                lead,
+                f"{_when(session)}, {session.where}".rstrip(", "),
+                "",
+                series_url(series.id),
+            ]
+        )
     queue_mail(person.email, subject, body, [_attachment(session, person)])

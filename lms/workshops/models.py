@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import secrets
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,6 +40,21 @@ PARTICIPANT_STATUS_LABELS = {
     ParticipantStatus.SIGNED_UP: _l("Påmeldt"),
     ParticipantStatus.INVITED: _l("Invitert"),
     ParticipantStatus.WAITING: _l("Venteliste"),
+}
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_STATUS_LABELS[self])
+
+
+ACTION_STATUS_LABELS = {
+    ActionStatus.OPEN: _l("Åpen"),
+    ActionStatus.DONE: _l("Fullført"),
 }
 
 
@@ -95,6 +110,11 @@ class WorkshopSeries(db.Model):
     def agenda_minutes(self) -> int:
         return sum(step["minutes"] for step in self.agenda)
 
+    @property
+    def kept_sessions(self) -> list[WorkshopSession]:
+        """The sessions not cancelled: those the series is made of."""
+        return [session for session in self.sessions if not session.cancelled]
+
 
 class WorkshopModule(db.Model):
     """A module linked to a series (to take before or during it)."""
@@ -132,16 +152,50 @@ class WorkshopSession(db.Model):
     """Where this session is, when it differs from the series' place."""
     check_in_token: Mapped[str] = mapped_column(sa.String(40), default=new_token)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
-    actions: Mapped[str] = mapped_column(sa.Text, default="")
-    """Agreed actions (Markdown)."""
+    cancelled_at: Mapped[datetime | None]
+    """When the facilitator called this session off; it then no longer counts for completion."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     series: Mapped[WorkshopSeries] = relationship(back_populates="sessions")
+    agreed_actions: Mapped[list[WorkshopAction]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="WorkshopAction.id"
+    )
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def where(self) -> str:
         return self.place or self.series.place
+
+
+class WorkshopAction(db.Model):
+    """An action agreed at a session: what, who sees to it (a participant or the facilitator), by
+    when, and whether it is done. Open ones come back at the series' next session."""
+
+    __tablename__ = "workshop_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("workshop_sessions.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(sa.String(500))
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    due_on: Mapped[date | None]
+    status: Mapped[ActionStatus] = mapped_column(text_enum(ActionStatus), default=ActionStatus.OPEN)
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    session: Mapped[WorkshopSession] = relationship(back_populates="agreed_actions")
+    owner: Mapped[Person | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is ActionStatus.OPEN
 
 
 class WorkshopParticipant(db.Model):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from lms.core.time import local_zone
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
+from lms.shifts.services import shifts_between
+from lms.workshops import slots
 from lms.workshops.attendance import check_in_open
 from lms.workshops.models import (
     CheckInMethod,
@@ -23,6 +26,8 @@ from lms.workshops.models import (
     WorkshopSession,
 )
 
+REST_LOOK_BACK = timedelta(days=2)
+"""Shifts this long before the first candidate still count: the rest after them may reach it."""
 NOT_REACHED_WINDOW = timedelta(days=183)
 """A person counts as reached if they took part in a series with a session within about six months."""
 
@@ -80,7 +85,7 @@ def participant_rows(series: WorkshopSeries) -> list[ParticipantRow]:
         db.session.execute(
             sa.select(WorkshopAttendance.person_id, sa.func.count())
             .join(WorkshopSession, WorkshopAttendance.session_id == WorkshopSession.id)
-            .where(WorkshopSession.series_id == series.id)
+            .where(WorkshopSession.series_id == series.id, WorkshopSession.cancelled_at.is_(None))
             .group_by(WorkshopAttendance.person_id)
         ).all()
     )
@@ -129,7 +134,7 @@ def my_workshops(person: Person, now: datetime | None = None) -> list[MySeries]:
     mine = []
     for participant in participants:
         series = participant.series
-        upcoming = [s for s in series.sessions if s.ends_at >= now]
+        upcoming = [s for s in series.kept_sessions if s.ends_at >= now]
         mine.append(
             MySeries(
                 participant=participant,
@@ -139,7 +144,7 @@ def my_workshops(person: Person, now: datetime | None = None) -> list[MySeries]:
                     (s for s in upcoming if check_in_open(s, now) and s.id not in attended), None
                 ),
                 to_evaluate=[s for s in series.sessions if s.id in attended and s.id not in evaluated],
-                attended=sum(1 for s in series.sessions if s.id in attended),
+                attended=sum(1 for s in series.kept_sessions if s.id in attended),
             )
         )
     far = datetime.max.replace(tzinfo=now.tzinfo)
@@ -206,3 +211,32 @@ def not_reached(unit_ids: Iterable[int], now: datetime | None = None) -> list[Pe
         .order_by(Person.name)
     )
     return list(db.session.scalars(query))
+
+
+SLOT_DAYS = 14
+"""How many days the slot finder looks through."""
+
+
+@dataclass
+class SlotSuggestions:
+    ranked: list[slots.Slot]
+    rosters_known: bool
+    """Whether any of the people has shifts in the span (else nothing is known of paid time)."""
+
+
+def slot_suggestions(
+    session: WorkshopSession, person_ids: Sequence[int], now: datetime
+) -> SlotSuggestions:
+    """Times for ``session``, for ``person_ids``, from their shifts: from a week before the session
+    (never before today) for ``SLOT_DAYS`` days, only after ``now``."""
+    zone = local_zone()
+    first_day = max(
+        now.astimezone(zone).date(), session.starts_at.astimezone(zone).date() - timedelta(days=7)
+    )
+    duration = session.ends_at - session.starts_at
+    candidates = slots.candidate_times(first_day, SLOT_DAYS, duration, zone)
+    if not candidates or not person_ids:
+        return SlotSuggestions([], False)
+    shifts = shifts_between(person_ids, candidates[0][0] - REST_LOOK_BACK, candidates[-1][1])
+    ranked = slots.rank_slots(candidates, person_ids, shifts, after=now, zone=zone)
+    return SlotSuggestions(ranked, bool(shifts))

@@ -1,7 +1,7 @@
-"""Planning a workshop series: its fields, agenda and questions, sessions and notes.
+"""Planning a workshop series: its fields, agenda and questions, sessions, cancellations and notes.
 
-Functions change the session and flush; the caller commits. Everyone with a place hears of a new or
-moved session by e-mail (``invitations``)."""
+Functions change the session and flush; the caller commits. Everyone with a place hears of a new,
+moved or cancelled session by e-mail (``invitations``)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from lms.core.time import local_zone
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Unit
+from lms.workshops.attendance import settle_everyone
 from lms.workshops.errors import WorkshopError
 from lms.workshops.invitations import mail_session
 from lms.workshops.models import (
@@ -148,6 +149,8 @@ def update_session(
 ) -> bool:
     """Move a session or change its place; if anything changed, the SEQUENCE grows and everyone with
     a place gets the update. Returns whether anything changed."""
+    if session.cancelled:
+        raise WorkshopError(_("Samlingen er avlyst og kan ikke endres."))
     if ends_at <= starts_at:
         raise WorkshopError(_("Slutten må være etter starten."))
     place = (place or "").strip() or None
@@ -162,8 +165,26 @@ def update_session(
     return True
 
 
-def save_notes(session: WorkshopSession, notes: str, actions: str) -> None:
+def cancel_session(session: WorkshopSession, now: datetime | None = None) -> None:
+    """Call a coming session off: it stays in the list as cancelled, no longer counts toward the
+    series' required share (everyone's completion is checked again), gets no reminders, and
+    everyone with a place is told, with an iCalendar CANCEL of a higher SEQUENCE. A session that has
+    begun, or was cancelled already, is refused (WorkshopError) and nothing changes."""
+    now = now or utcnow()
+    if session.cancelled:
+        raise WorkshopError(_("Samlingen er allerede avlyst."))
+    if session.starts_at <= now:
+        raise WorkshopError(_("Samlingen har begynt, så den kan ikke avlyses."))
+    session.cancelled_at = now
+    session.sequence += 1
+    session.updated_at = now
+    db.session.flush()
+    settle_everyone(session.series, now)
+    for participant in participants_with_place(session.series):
+        mail_session(participant.person, session, update=True)
+
+
+def save_notes(session: WorkshopSession, notes: str) -> None:
     session.notes = notes or ""
-    session.actions = actions or ""
     session.updated_at = utcnow()
     db.session.flush()

@@ -1,6 +1,7 @@
 """Workshop sign-ups, attendance, evaluations and series led, for "Mine data". On erasure the
 person's evaluation texts are blanked and unlinked, and their name, e-mail and phone are taken out
-of the notes, actions and descriptions of the series they took part in or led."""
+of the notes, agreed actions and descriptions of the series they took part in or led; actions
+they owned keep no owner."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from lms.organisation.models import Person
 from lms.privacy.sections import Erasure, Section, owned, record_of
 from lms.signals import person_erasing, personal_data_requested
 from lms.workshops.models import (
+    WorkshopAction,
     WorkshopAttendance,
     WorkshopEvaluation,
     WorkshopParticipant,
@@ -35,6 +37,12 @@ def _sections(_app, person: Person) -> list[Section]:
         record_of(e, "usefulness", "takeaway", "improve", "created_at", session=e.session.starts_at)
         for e in owned(WorkshopEvaluation, person)
     ]
+    owned_actions = [
+        record_of(a, "text", "due_on", "status", "created_at", series=a.session.series.title)
+        for a in db.session.scalars(
+            sa.select(WorkshopAction).where(WorkshopAction.owner_id == person.id)
+        )
+    ]
     led = db.session.scalars(sa.select(WorkshopSeries).where(WorkshopSeries.facilitator_id == person.id))
     series = [record_of(s, "title", "created_at", "closed_at") for s in led]
     return [
@@ -42,7 +50,18 @@ def _sections(_app, person: Person) -> list[Section]:
         Section("workshop_attendance", _("Oppmøte på samlinger"), attended, order=51),
         Section("workshop_evaluations", _("Dine evalueringer av samlinger"), evaluations, order=52),
         Section("workshop_series_led", _("Samlingsrekker du leder"), series, order=53),
+        Section("workshop_actions", _("Tiltak du har ansvar for"), owned_actions, order=54),
     ]
+
+
+def _actions_owned_by(person: Person) -> list[WorkshopAction]:
+    return list(
+        db.session.scalars(
+            sa.select(WorkshopAction)
+            .where(WorkshopAction.owner_id == person.id)
+            .order_by(WorkshopAction.id)
+        )
+    )
 
 
 def _touched_series(person: Person) -> list[WorkshopSeries]:
@@ -64,6 +83,8 @@ def _erase(_app, erasure: Erasure) -> None:
         evaluation.takeaway = ""
         evaluation.improve = ""
         evaluation.person_id = None
+    for action in _actions_owned_by(erasure.person):
+        action.owner_id = None
     for series in _touched_series(erasure.person):
         series.title = erasure.scrub(series.title)
         series.description = erasure.scrub(series.description)
@@ -71,4 +92,5 @@ def _erase(_app, erasure: Erasure) -> None:
         series.questions = erasure.scrub_json(series.questions)
         for session in series.sessions:
             session.notes = erasure.scrub(session.notes)
-            session.actions = erasure.scrub(session.actions)
+            for action in session.agreed_actions:
+                action.text = erasure.scrub(action.text)

@@ -1,6 +1,6 @@
 """Workshop pages. Participants' pages (``/workshops/...``, here) are for phones; the facilitator's
 pages (``/workshops/units/<unit>/...``, guarded by ``for_unit`` on the series' unit, in
-``facilitator_views``) are for a laptop and a projector."""
+``facilitator_views`` and ``session_views``) are for a laptop and a projector."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.services import units_in
 from lms.text import render_markdown
-from lms.workshops import invitations, pages, participants
+from lms.workshops import actions, invitations, pages, participants
 from lms.workshops.attendance import (
     check_in_problem,
     required_count,
@@ -67,6 +67,22 @@ def session_or_404(session_id: int) -> WorkshopSession:
     return db.session.get(WorkshopSession, session_id) or abort(404)
 
 
+def led_series(unit_id: int, series_id: int) -> WorkshopSeries:
+    """A series of the unit in the URL (whose access the route's ``for_unit`` checked), or 404."""
+    series = series_or_404(series_id)
+    if series.unit_id != unit_id:
+        abort(404)
+    return series
+
+
+def led_session(unit_id: int, session_id: int) -> WorkshopSession:
+    """A session of a series of the unit in the URL, or 404."""
+    session = session_or_404(session_id)
+    if session.series.unit_id != unit_id:
+        abort(404)
+    return session
+
+
 def session_number(session: WorkshopSession) -> int:
     return session.series.sessions.index(session) + 1
 
@@ -94,14 +110,16 @@ def mine():
 def series(series_id: int):
     series = _visible_series(series_id)
     participant = participants.participant_of(series, current_user)
+    may_lead = _may_lead(series)
     return render_template(
         "workshops/series.html",
         series=series,
         participant=participant,
+        open_actions=actions.open_actions_of_series(series) if participant or may_lead else [],
         description=render_markdown(series.description),
         seats_taken=participants.seats_taken(series),
         required=required_count(series),
-        may_lead=_may_lead(series),
+        may_lead=may_lead,
         now=utcnow(),
     )
 
@@ -213,4 +231,4 @@ def evaluation(session_id: int):
 
 
 # The facilitators' pages are on this blueprint too (their endpoints keep the ``workshops.`` names).
-from lms.workshops import facilitator_views  # noqa: E402, F401
+from lms.workshops import facilitator_views, session_views  # noqa: E402, F401

@@ -16,7 +16,7 @@ from lms.groups import services as groups
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference
 from lms.shifts import services as shifts
 from lms.tracking.services import LocalLRS
-from lms.workshops import attendance, evaluations, participants, planning
+from lms.workshops import actions, attendance, evaluations, participants, planning
 from tests.tracking.test_learning_statements import RIGHT, outbox_statements, take_module
 from xapi.lrs.store import store_statements
 
@@ -54,7 +54,8 @@ def _workshop(org):
     participants.invite(series, [nurse], facilitator)
     attendance.set_attendance(session, [nurse.id], facilitator, now=SESSION_AT)
     evaluations.submit_evaluation(session, nurse, 4, f"{NAME} lærte mye", f"Ring {PHONE}")
-    planning.save_notes(session, f"{NAME} delte en case.", f"{EMAIL} sender lenken.")
+    planning.save_notes(session, f"{NAME} delte en case.")
+    actions.add_action(session, f"{EMAIL} sender lenken.", nurse.id, date(2026, 9, 15))
 
 
 def _everyday(org):

@@ -59,6 +59,7 @@ def test_after_deletion_the_person_is_nowhere_and_the_figures_are_unchanged(
         uuid = db.session.get(Person, busy_nurse).uuid
     assert {"people.name", "answers.response", "workshop_sessions.notes"} <= set(before[NAME])
     assert "xapi_lrs_statement.statement" in before[EMAIL]
+    assert "workshop_actions.text" in before[EMAIL]
     assert "reminders.subject" in before[NAME] and "people.phone" in before[PHONE]
     assert figures_before[0][0][1] == 1, "the nurse's completion counts for the ward"
 

@@ -21,6 +21,7 @@ EVERY_SECTION = {
     "workshop_attendance",
     "workshop_evaluations",
     "workshop_series_led",
+    "workshop_actions",
     "shifts",
     "shift_feeds",
     "reminders",
@@ -52,6 +53,7 @@ def test_the_export_holds_every_section_with_the_persons_own_data(app, org, busy
     assert len(sections["group_runs"]) == 1 and len(sections["workshop_attendance"]) == 1
     assert {e["kind"] for e in sections["competence_evidence"]} >= {"self", "sign_off", "certificate"}
     assert sections["reminders"][0]["subject"] == f"Hei {NAME}"
+    assert sections["workshop_actions"][0]["text"] == f"{EMAIL} sender lenken."
     assert set(sections["sign_in_links"][0]) == {"created_at", "expires_at", "used_at"}
     assert [session["method"] for session in sections["sign_in_sessions"]] == ["password"]
     with app.app_context():

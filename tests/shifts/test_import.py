@@ -6,7 +6,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -306,19 +306,6 @@ def test_the_roster_upload_page_names_the_bad_line(app, org, client):
     assert "Linje 3" in response.get_data(as_text=True)
     with app.app_context():
         assert shifts_of(org.nurse) == []
-
-
-def test_busy_intervals_for_the_slot_finder_include_rest_after_nights(app, org):
-    from lms.workshops import slots
-
-    assert slots.busy_source() is services.busy_intervals, "registered when the app starts"
-    with app.app_context():
-        person = db.session.merge(org.nurse)
-        services.add_shift(person, date(2026, 5, 4), time(21, 30), time(7, 30))
-        start = datetime.fromisoformat("2026-05-04T00:00+00:00")
-        busy = services.busy_intervals([person.id], start, start + timedelta(days=3))
-        ends = [b[1].astimezone(OSLO).strftime("%d %H:%M") for b in busy[person.id]]
-        assert ends == ["05 07:30", "05 14:00"]
 
 
 @pytest.mark.parametrize(("language", "saturday"), [("nb", "lørdag {day}. "), ("en", "Saturday {day} ")])

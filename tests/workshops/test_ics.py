@@ -77,7 +77,8 @@ def test_a_session_download_is_a_request_with_a_stable_uid(app, org, client, dst
     assert events(again.data)[1][0]["UID"] == event["UID"]
 
 
-def calendar_parts(mail_log: str) -> list[icalendar.Calendar]:
+def calendar_parts(mail_log: str, method: str = "REQUEST") -> list[icalendar.Calendar]:
+    """The calendars attached to the mails, each checked to be sent with ``method``."""
     found = []
     for chunk in mail_log.split("=" * 72):
         if not chunk.strip():
@@ -85,8 +86,10 @@ def calendar_parts(mail_log: str) -> list[icalendar.Calendar]:
         message = email.message_from_string(chunk.strip())
         for part in message.walk():
             if part.get_content_type() == "text/calendar":
-                assert part.get_param("method") == "REQUEST"
-                found.append(icalendar.Calendar.from_ical(part.get_payload(decode=True)))
+                assert part.get_param("method") == method
+                calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+                assert str(calendar["METHOD"]) == method
+                found.append(calendar)
     return found
 
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 from flask_babel import force_locale
 
-from lms.workshops import attendance
+from lms.extensions import db
+from lms.workshops import attendance, planning
 from tests.conftest import read_mail
 from tests.workshops.conftest import BASE, make_series
 
@@ -57,17 +58,36 @@ def test_check_in_times_are_worded_in_the_readers_language(app, group, locale, t
 
 
 @pytest.mark.parametrize(
-    ("locale", "line"),
+    ("chosen", "line"),
     [
-        ("nb", "- tirsdag 1. september 2026 kl. 14:00–15:00, Møterommet"),
+        (None, "- tirsdag 1. september 2026 kl. 14:00–15:00, Møterommet"),
         ("en", "- Tuesday 1 September 2026 at 14:00–15:00, Møterommet"),
     ],
 )
-def test_the_invitation_lists_the_sessions_in_the_planners_language(app, org, locale, line):
-    with app.test_request_context(), force_locale(locale):
+@pytest.mark.parametrize("planner", ["nb", "en"])
+def test_the_invitation_is_in_the_recipients_language_whoever_plans(app, org, planner, chosen, line):
+    org.assistant.locale = chosen  # make_series merges this person into the session
+    with app.test_request_context(), force_locale(planner):
         make_series(org, starts=[BASE], extra_staff=0)
     (body,) = _mail_bodies(app)
     assert line in body
+
+
+def test_a_cancellation_is_in_each_recipients_language(app, org, group):
+    with app.app_context():
+        db.session.merge(org.assistant).locale = "en"
+        db.session.commit()
+    (app.config["INSTANCE_PATH"] / "mail.log").write_text("", encoding="utf-8")
+    with app.test_request_context(), force_locale("en"):
+        planning.cancel_session(group.session(1), now=BASE)
+        db.session.commit()
+    bodies = _mail_bodies(app)
+    (english,) = [b for b in bodies if "Aisha" in b]
+    assert english.startswith("Hi Aisha")
+    assert "Tuesday 15 September 2026 at 14:00–15:00" in english
+    others = [b for b in bodies if b != english]
+    assert len(others) == 5
+    assert all("Samlingen er avlyst:" in b and "tirsdag 15. september 2026" in b for b in others)
 
 
 def test_a_new_series_starts_from_an_agenda_in_the_planners_language(org, client):
@@ -79,3 +99,21 @@ def test_a_new_series_starts_from_an_agenda_in_the_planners_language(org, client
     assert "10 min Introduction and a round of the table\n" in page
     assert "10 min What do we take with us? Agree on actions</textarea>" in page
     assert "Innledning" not in page
+
+
+def test_module_titles_are_in_the_readers_language(app, org, client, group, fixture_module):
+    with app.test_request_context():
+        series = group.series()
+        fields = planning.SeriesFields(title=series.title, module_ids=[fixture_module])
+        planning.update_series(series, fields)
+        db.session.commit()
+    client.sign_in(org.facilitator)
+    manage = f"/workshops/units/{group.unit_id}/series/{group.series_id}"
+    edit = f"{manage}/edit"
+    assert "Alle korttyper</a>" in client.get(manage).get_data(as_text=True)
+    assert "Alle korttyper</label>" in client.get(edit).get_data(as_text=True)
+    _in_english(client)
+    page = client.get(manage).get_data(as_text=True)
+    assert "Every card type</a>" in page and "Alle korttyper" not in page
+    form = client.get(edit).get_data(as_text=True)
+    assert "Every card type</label>" in form and "Alle korttyper" not in form

@@ -3,16 +3,22 @@ others in, notes are sanitised, evaluations are anonymous; and the lists' query 
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role
-from lms.workshops import attendance, errors, evaluations, participants
+from lms.shifts import services as shifts
+from lms.workshops import actions, attendance, errors, evaluations, participants
+from lms.workshops.models import ActionStatus
 from tests.conftest import add_person
 from tests.workshops.conftest import make_series, outbox_statements, verb
+
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 @pytest.fixture
@@ -112,29 +118,91 @@ def test_the_facilitator_ticks_people_in(app, org, client, live):
         ]
 
 
-def test_notes_are_sanitised(app, org, client, live):
+def test_notes_and_actions_are_sanitised(app, org, client, live):
     client.sign_in(org.facilitator)
     url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/notes"
-    response = client.submit(
-        url,
-        {
-            "notes": "Vi snakket om **innlogging**.<script>alert('x')</script>",
-            "actions": "- Låse skjermen <img src=x onerror=alert(1)>\n- [lenke](javascript:alert(1))",
-        },
-    )
+    response = client.submit(url, {"notes": "Vi snakket om **innlogging**.<script>alert('x')</script>"})
     assert response.status_code == 302
+    action = {
+        "action-text": "Låse skjermen <img src=x onerror=alert(1)>",
+        "action-owner": str(org.facilitator.id),
+        "action-due_on": "2026-10-01",
+    }
+    assert client.submit(url.replace("/notes", "/actions"), action).status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "<script>alert" not in page  # the form shows the source escaped
-    rendered = page[page.index("Slik er de lagret") :]
+    rendered = page[page.index("Slik er notatene lagret") :]
     assert "<strong>innlogging</strong>" in rendered
     assert "<script" not in rendered
-    assert "onerror" not in rendered
-    assert 'href="javascript:' not in rendered
     agenda = client.get(
         f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}/agenda"
     ).get_data(as_text=True)
-    assert "Låse skjermen" in agenda
-    assert "onerror" not in agenda and "<script>alert" not in agenda
+    assert "Låse skjermen &lt;img src=x onerror=alert(1)&gt;" in agenda
+    assert "<img src=x" not in agenda and "<script>alert" not in agenda
+
+
+def test_an_open_action_comes_back_at_the_next_session_until_it_is_done(
+    app, org, client, live, make_client
+):
+    client.sign_in(org.facilitator)
+    first = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}"
+    second = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}"
+    action = {
+        "action-text": "Lapp ved PC-en om å låse skjermen",
+        "action-owner": str(org.assistant.id),
+        "action-due_on": "2026-10-01",
+    }
+    assert client.submit(f"{first}/actions", action).status_code == 302
+    for page in (client.get(f"{second}/agenda"), client.get(f"{second}/notes")):
+        text = page.get_data(as_text=True)
+        assert "Åpne tiltak fra tidligere samlinger" in text
+        assert "Lapp ved PC-en om å låse skjermen" in text
+        assert f"Ansvarlig: {org.assistant.name}" in text
+        assert "Frist: 1. oktober 2026" in text and "Åpen" in text
+    with app.app_context():
+        (agreed,) = actions.actions_of(live.session(0))
+        assert (agreed.owner_id, agreed.due_on, agreed.status) == (
+            org.assistant.id,
+            date(2026, 10, 1),
+            ActionStatus.OPEN,
+        )
+    owner = make_client()
+    owner.sign_in(org.assistant)
+    series_page = f"/workshops/series/{live.series_id}"
+    assert "Lapp ved PC-en om å låse skjermen" in owner.get(series_page).get_data(as_text=True)
+    done = client.submit(f"{second}/actions/{agreed.id}/status", {"status": "done"})
+    assert done.status_code == 302
+    assert "Lapp ved PC-en" not in client.get(f"{second}/agenda").get_data(as_text=True)
+    assert "Lapp ved PC-en" not in owner.get(series_page).get_data(as_text=True)
+    with app.app_context():
+        assert actions.actions_of(live.session(0))[0].status is ActionStatus.DONE
+
+
+def test_an_action_needs_an_owner_from_the_group(app, org, client, live):
+    client.sign_in(org.facilitator)
+    url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/actions"
+    action = {"action-text": "Noe", "action-owner": str(org.outsider.id), "action-due_on": "2026-10-01"}
+    response = client.submit(url, action)
+    assert response.status_code == 422
+    assert "Ikke et gyldig valg" in response.get_data(as_text=True) or "Not a valid choice" in (
+        response.get_data(as_text=True)
+    )
+    with app.app_context():
+        assert actions.actions_of(live.session(0)) == []
+
+
+def test_only_the_facilitators_change_actions_and_the_forms_need_their_token(app, org, client, live):
+    url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[0]}/actions"
+    action = {"action-text": "Noe", "action-owner": str(org.assistant.id), "action-due_on": "2026-10-01"}
+    client.sign_in(org.assistant)
+    assert client.submit(url, action).status_code == 403
+    assert client.submit(url.replace("/actions", "/cancel")).status_code == 403
+    client.sign_in(org.facilitator)
+    assert client.post(url, data=action).status_code == 400  # no CSRF token
+    assert client.post(url.replace("/actions", "/cancel")).status_code == 400
+    with app.app_context():
+        assert actions.actions_of(live.session(0)) == []
+        assert not live.session(0).cancelled
 
 
 def evaluate(client, session_id, usefulness, takeaway, improve=""):
@@ -173,14 +241,52 @@ def test_only_those_who_attended_can_evaluate(app, org, client, live):
     assert evaluate(client, live.session_ids[0], 4, "Hei").status_code == 404
 
 
-def test_the_slot_finder_uses_the_rosters(app, org, client, live):
-    """The shift feature registers people's busy intervals (lms.shifts), so the page ranks times."""
+def _roster(app, group, hours: dict[int, tuple[time, time]], days: int = 7) -> date:
+    """Shifts for the group's people (by index) from tomorrow; returns tomorrow's local date."""
+    tomorrow = datetime.now(OSLO).date() + timedelta(days=1)
+    with app.app_context():
+        for index, (start, end) in hours.items():
+            person = db.session.merge(group.people[index])
+            for n in range(days):
+                shifts.add_shift(person, tomorrow + timedelta(days=n), start, end)
+        db.session.commit()
+    return tomorrow
+
+
+def test_the_slot_finder_offers_coming_times_when_the_group_is_at_work_together(app, org, client):
+    """A session tomorrow: no past time is offered, the overlap of day and evening shifts is."""
+    tomorrow_noon = utcnow().replace(microsecond=0) + timedelta(days=1)
+    with app.test_request_context():
+        group = make_series(org, starts=[tomorrow_noon], extra_staff=3)
+    day, evening = (time(7, 30), time(15, 30)), (time(14, 30), time(22, 30))
+    tomorrow = _roster(app, group, {0: day, 1: day, 2: evening, 3: evening})
     client.sign_in(org.facilitator)
-    page = client.get(f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}/slots").get_data(
+    url = f"/workshops/units/{group.unit_id}/sessions/{group.session_ids[0]}/slots"
+    page = client.get(url).get_data(as_text=True)
+    offered = [datetime.fromisoformat(s) for s in re.findall(r'<time datetime="([^"]+)">', page)[1:]]
+    assert offered and all(moment > utcnow() for moment in offered)
+    assert offered[0].astimezone(OSLO).strftime("%H:%M") == "14:30"
+    assert "På jobb: 4 av 4" in page
+    link = f"day={tomorrow.isoformat()}&amp;start=14:30&amp;end=15:30"
+    assert link in page
+    form = client.get(url.replace("/slots", "/edit?") + link.replace("&amp;", "&")).get_data(
         as_text=True
     )
-    assert "Vaktplaner er ikke koblet til ennå" not in page
-    assert '<th scope="col">På vakt</th>' in page
+    assert f'value="{tomorrow.isoformat()}"' in form
+    assert 'value="14:30"' in form and 'value="15:30"' in form
+
+
+def test_the_slot_finder_offers_nothing_in_the_rest_after_a_shift(app, org, client, live):
+    tomorrow = _roster(app, live, {0: (time(14, 30), time(21, 30))}, days=14)
+    client.sign_in(org.facilitator)
+    url = f"/workshops/units/{live.unit_id}/sessions/{live.session_ids[1]}/slots"
+    page = client.get(url).get_data(as_text=True)
+    offered = [datetime.fromisoformat(s) for s in re.findall(r'<time datetime="([^"]+)">', page)[1:]]
+    assert offered
+    for moment in offered:
+        clock = moment.astimezone(OSLO)
+        if tomorrow < clock.date() <= tomorrow + timedelta(days=14):
+            assert clock.time() >= time(8, 30), "11 hours after the shift that ended at 21:30"
 
 
 def test_the_door_page_shows_a_server_made_qr_code(app, org, client, live):
@@ -253,6 +359,7 @@ def test_query_counts_do_not_grow_with_participants(app, org, make_client, count
         attendance.set_attendance(
             group.session(0), [p.id for p in group.people], db.session.merge(org.facilitator)
         )
+        actions.add_action(group.session(0), "Første tiltak", group.people[0].id, date(2026, 10, 1))
         db.session.commit()
     leader, person = make_client(), make_client()
     leader.sign_in(org.facilitator)
@@ -261,6 +368,11 @@ def test_query_counts_do_not_grow_with_participants(app, org, make_client, count
         "attendance": (leader, attendance_url(group)),
         "manage": (leader, f"/workshops/units/{org.zone.id}/series/{group.series_id}"),
         "mine": (person, "/workshops/"),
+        "series": (person, f"/workshops/series/{group.series_id}"),
+        "notes": (leader, attendance_url(group).replace("/attendance", "/notes")),
+        "agenda": (leader, attendance_url(group, 1).replace("/attendance", "/agenda")),
+        "next notes": (leader, attendance_url(group, 1).replace("/attendance", "/notes")),
+        "slots": (leader, attendance_url(group, 1).replace("/attendance", "/slots")),
     }
 
     def measure() -> dict[str, int]:
@@ -283,5 +395,7 @@ def test_query_counts_do_not_grow_with_participants(app, org, make_client, count
             [p.id for p in group.people + more],
             db.session.merge(org.facilitator),
         )
+        for n, owner in enumerate(more):
+            actions.add_action(group.session(0), f"Tiltak {n}", owner.id, date(2026, 10, 1))
         db.session.commit()
     assert measure() == small

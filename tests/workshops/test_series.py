@@ -4,7 +4,7 @@ an 80 % series, two do not; statements for attendance, completion and correction
 from __future__ import annotations
 
 from lms.extensions import db
-from lms.workshops import attendance, evaluations, pages, participants
+from lms.workshops import actions, attendance, evaluations, pages, participants
 from lms.workshops.models import WorkshopParticipant
 from tests.workshops.conftest import outbox_statements, verb
 from xapi.validation import problems
@@ -149,5 +149,8 @@ def test_the_demo_series_is_running_with_two_sessions_held(app, org):
         assert len(series.sessions) == 4
         held = [s for s in series.sessions if evaluations.evaluation_summary(s).attended]
         assert len(held) == 2
-        assert all(s.notes and s.actions for s in held)
+        assert all(s.notes and s.agreed_actions for s in held)
+        still_open = [a.text for a in actions.open_from_earlier(series.sessions[2])]
+        assert "Spør IT om raskere innlogging med kort" in still_open
+        assert "Alle logger ut eller låser skjermen når de går fra PC-en" not in still_open
         assert evaluations.evaluation_summary(held[0]).shown
