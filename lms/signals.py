@@ -96,9 +96,10 @@ group_left = _signals.signal(
 
 group_run_closed = _signals.signal(
     "group-run-closed",
-    doc="""A facilitator has closed a group run; fired after every present participant's attempt
-    has been completed (each through ``attempt_completed``). Keyword arguments: ``run`` and
-    ``completed`` (the participants who got the completion).""",
+    doc="""A facilitator has closed a group run; fired after the attempt of every participant who
+    got something from the run (``lms.groups.judging``: passed, failed, completed or attended) has
+    been completed (each through ``attempt_completed``). Keyword arguments: ``run`` and
+    ``completed`` (those participants).""",
 )
 
 personal_data_requested = _signals.signal(

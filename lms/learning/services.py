@@ -20,6 +20,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.groups.models import GroupParticipant, GroupRun
 from lms.learning.models import Answer, Attempt
+from lms.learning.standing import Verdict, solo_verdict
 from lms.organisation.models import Person
 from lms.plugins import card_types
 
@@ -32,6 +33,7 @@ class NotAnswerable(ValueError):
 class Outcome:
     score: float | None
     passed: bool | None
+    verdict: Verdict
 
 
 def open_attempt(person: Person, module_id: str) -> Attempt | None:
@@ -134,10 +136,11 @@ def outcome(module: Module, answers: list[Answer]) -> Outcome:
     """Score and pass/fail from the answers to the scored cards (pure)."""
     scored_ids = {card.id for card in module.scored_cards}
     if not scored_ids:
-        return Outcome(score=None, passed=None)
+        return Outcome(score=None, passed=None, verdict=Verdict.COMPLETED)
     points = sum(a.score or 0.0 for a in answers if a.card_id in scored_ids)
     score = points / len(scored_ids)
-    return Outcome(score=score, passed=score * 100 >= module.pass_mark)
+    passed = score * 100 >= module.pass_mark
+    return Outcome(score=score, passed=passed, verdict=solo_verdict(passed))
 
 
 def missing_answers(attempt: Attempt, module: Module) -> list[Card]:
@@ -146,12 +149,16 @@ def missing_answers(attempt: Attempt, module: Module) -> list[Card]:
     return [card for card in module.scored_cards if card.id not in answered]
 
 
-def complete(attempt: Attempt, module: Module) -> Outcome:
+def complete(
+    attempt: Attempt, module: Module, result: Outcome | None = None, *, at: datetime | None = None
+) -> Outcome:
+    """End the attempt with ``result`` (a group run's judgement), or else with the solo outcome of
+    its answers; ``attempt_completed`` tells evidence and statements."""
     if attempt.completed:
-        return Outcome(attempt.score, attempt.passed)
-    result = outcome(module, attempt.answers)
-    attempt.score, attempt.passed = result.score, result.passed
-    attempt.completed_at = attempt.updated_at = utcnow()
+        return Outcome(attempt.score, attempt.passed, Verdict(attempt.outcome))
+    result = result or outcome(module, attempt.answers)
+    attempt.score, attempt.passed, attempt.outcome = result.score, result.passed, result.verdict
+    attempt.completed_at = attempt.updated_at = at or utcnow()
     attempt.position = len(module.cards) - 1
     db.session.flush()
     signals.attempt_completed.send(current_app._get_current_object(), attempt=attempt, module=module)

@@ -21,6 +21,7 @@ from lms.content.models import LearningModule
 from lms.core.time import local_zone
 from lms.extensions import db
 from lms.learning.models import Attempt
+from lms.learning.standing import DONE_OUTCOMES
 from lms.organisation.models import Person, RoleAssignment, Unit
 
 
@@ -146,7 +147,7 @@ def weekly_completions(unit_ids: Iterable[int], today: date, weeks: int = 12) ->
         .where(
             Attempt.person_id.in_(members(unit_ids)),
             Attempt.completed_at >= start,
-            sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
+            Attempt.outcome.in_(DONE_OUTCOMES),
         )
         .group_by(index)
     ).all()
