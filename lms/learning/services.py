@@ -143,6 +143,18 @@ def outcome(module: Module, answers: list[Answer]) -> Outcome:
     return Outcome(score=score, passed=passed, verdict=solo_verdict(passed))
 
 
+def missed(attempt: Attempt, module: Module) -> tuple[list[tuple[Card, Answer]], int]:
+    """The scored cards answered wrong (with the answer), in module order, and how many scored
+    cards have no answer (in a group run: those the person was not there for, or let pass)."""
+    answers = {answer.card_id: answer for answer in attempt.answers}
+    wrong = [
+        (card, answers[card.id])
+        for card in module.scored_cards
+        if card.id in answers and (answers[card.id].score or 0.0) < 1.0
+    ]
+    return wrong, sum(1 for card in module.scored_cards if card.id not in answers)
+
+
 def missing_answers(attempt: Attempt, module: Module) -> list[Card]:
     """Scored cards not yet answered: the attempt cannot be completed without them."""
     answered = {answer.card_id for answer in attempt.answers}
