@@ -26,10 +26,11 @@ def home():
     return render_template(
         "core/home.html",
         due=due,
-        started={a.module_id: a for a in mine.in_progress},
+        standings=mine.standings(),
         in_progress=[a for a in mine.in_progress if a.module_id not in due_ids],
         available=[v for v in mine.available if v.module_id not in due_ids],
         completed=mine.completed,
+        unfinished=mine.unfinished,
         today=local_today(),
         led_units=led_units,
         locale=str(get_locale()),

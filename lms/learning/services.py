@@ -20,7 +20,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.groups.models import GroupParticipant, GroupRun
 from lms.learning.models import Answer, Attempt
-from lms.learning.standing import Verdict, solo_verdict
+from lms.learning.standing import Standing, Verdict, solo_verdict, standing_of
 from lms.organisation.models import Person
 from lms.plugins import card_types
 
@@ -192,7 +192,17 @@ class Overview:
 
     in_progress: list[Attempt]
     completed: list[Attempt]
+    """Passed, or completed when nothing is scored."""
+    unfinished: list[Attempt]
+    """Ended without the completion: failed, or a group run attended; to be taken again."""
     available: list[ModuleVersion]
+
+    def standings(self) -> dict[str, Standing]:
+        """Each begun module's standing (its latest attempt), by module id."""
+        return {
+            a.module_id: standing_of(True, a.outcome)
+            for a in self.in_progress + self.completed + self.unfinished
+        }
 
 
 def overview(person: Person) -> Overview:
@@ -209,7 +219,9 @@ def overview(person: Person) -> Overview:
     for attempt in attempts:
         latest.setdefault(attempt.module_id, attempt)
     open_ones = [a for a in latest.values() if not a.completed]
-    done = [a for a in latest.values() if a.completed]
+    ended = [a for a in latest.values() if a.completed]
+    done = [a for a in ended if Verdict(a.outcome).gives_completion]
+    unfinished = [a for a in ended if not Verdict(a.outcome).gives_completion]
     begun = set(latest)
     available = [v for v in content.published_versions() if v.module_id not in begun]
-    return Overview(in_progress=open_ones, completed=done, available=available)
+    return Overview(open_ones, done, unfinished, available)
