@@ -39,7 +39,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
-from lms.access import acted_on_unit_ids, can_act_on_person, can_act_on_unit, for_owner, signed_in
+from lms.access import (
+    LEADING_ROLES,
+    acted_on_unit_ids,
+    can_act_on_person,
+    can_act_on_unit,
+    for_owner,
+    holds_any,
+    signed_in,
+)
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
 from lms.extensions import db, limiter
@@ -96,6 +104,16 @@ def _retry_when_busy(view):
     return wrapper
 
 
+@bp.app_context_processor
+def _nav():
+    def leads_groups() -> bool:
+        """Whether the menu offers "Gruppeøkter": managers, facilitators and admins (from the
+        roles read once per request, no query of its own)."""
+        return current_user.is_authenticated and holds_any(current_user, LEADING_ROLES)
+
+    return {"leads_groups": leads_groups}
+
+
 def _led_run(run_id: int) -> GroupRun:
     """The run, if the signed-in person leads it: its facilitator, or a leader of its unit."""
     run = db.session.get(GroupRun, run_id) or abort(404)
@@ -125,6 +143,7 @@ def index():
     return render_template(
         "groups/index.html",
         modules=services.group_modules(),
+        chosen_module=request.args.get("module"),
         units=units_in(units),
         open_runs=open_runs,
         closed_runs=closed,
