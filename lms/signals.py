@@ -40,8 +40,10 @@ attempt_progressed = _signals.signal(
 
 attempt_completed = _signals.signal(
     "attempt-completed",
-    doc="""A person has completed a module. Keyword arguments: ``attempt`` (with ``score`` and
-    ``passed`` set) and ``module`` (the parsed Module, with the evidence it gives).""",
+    doc="""A person's attempt at a module has ended. Keyword arguments: ``attempt`` (with
+    ``score``, ``passed`` and ``outcome`` set: ``lms.learning.standing.Verdict``; only ``passed``
+    and ``completed`` give the completion, ``attended`` is a group run without a judgement) and
+    ``module`` (the parsed Module, with the evidence it gives).""",
 )
 
 
