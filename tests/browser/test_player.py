@@ -150,7 +150,7 @@ def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page,
 
     page.get_by_role("link", name="Tilbake til Mine").click()
     done = page.get_by_role("region", name="Fullført")
-    expect(done.get_by_role("link", name=re.compile(MODULE))).to_contain_text("bestått")
+    expect(done.get_by_role("link", name=re.compile(MODULE))).to_contain_text("Bestått")
     page.screenshot(path="/tmp/player-mine.png", full_page=True)
     assert_accessible(page)
 
