@@ -201,3 +201,50 @@ def test_a_run_closed_early_gives_attendance_and_no_pass_or_fail(
     assert [verb for verb, _result in ends] == ["attended", "attended"]
     assert sorted(r["score"]["scaled"] for _v, r in ends) == [0.0, 1.0]
     assert all("completion" not in r and "success" not in r for _v, r in ends)
+
+
+def test_the_close_screen_runs_as_many_queries_for_many_participants_as_for_few(
+    run, org, staff, phone, count_queries
+):
+    move(run.facilitator, run.id, 2)
+    aisha = phone(org.assistant)
+    answer(aisha, join(aisha, run.code), "enkelt", RIGHT["enkelt"])
+    url = f"/groups/runs/{run.id}/close"
+
+    def measure() -> int:
+        run.facilitator.get(url)
+        with count_queries() as counted:
+            assert run.facilitator.get(url).status_code == 200
+        return counted.n
+
+    few = measure()
+    for person in staff:
+        client = phone(person)
+        answer(client, join(client, run.code), "enkelt", RIGHT["enkelt"])
+    assert measure() == few
+
+
+def test_a_facilitator_finds_group_runs_in_the_menu_on_home_and_on_a_module_page(
+    run, org, phone, fixture_module, count_queries
+):
+    home = run.facilitator.get("/").get_data(as_text=True)
+    menu = home.split('aria-label="Hovedmeny"')[1].split("</nav>")[0]
+    assert ">Gruppeøkter<" in menu and ">Rapporter<" not in menu  # a facilitator, not a manager
+    lead = home.split('id="lead-heading"')[1].split("</section>")[0]
+    assert "Start en gruppeøkt" in lead and f"kode {run.code}" in lead
+    module_page = run.facilitator.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    assert f'href="/groups?module={fixture_module}"' in module_page and "Kjør i gruppe" in module_page
+    chosen = run.facilitator.get(f"/groups?module={fixture_module}").get_data(as_text=True)
+    assert f'value="{fixture_module}" selected' in chosen
+
+    staff = phone(org.assistant)  # staff: none of it
+    assert ">Gruppeøkter<" not in staff.get("/").get_data(as_text=True)
+    assert "Kjør i gruppe" not in staff.get(f"/learn/{fixture_module}").get_data(as_text=True)
+
+    with count_queries() as one_run:
+        run.facilitator.get("/")
+    for _ in range(3):
+        run.facilitator.submit("/groups/runs", {"module_id": fixture_module, "unit_id": "adhoc"})
+    with count_queries() as four_runs:
+        page = run.facilitator.get("/").get_data(as_text=True)
+    assert page.count("Åpen gruppeøkt") == 4 and four_runs.n == one_run.n
