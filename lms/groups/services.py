@@ -400,9 +400,6 @@ class Closed:
     results: dict[int, GroupResult]
     """What each participant got, by participant id."""
 
-    def count(self, *verdicts) -> int:
-        return sum(1 for r in self.results.values() if r.verdict in verdicts)
-
 
 def close(run: GroupRun, *, now: datetime | None = None) -> Closed:
     """Close the run: phones silent for too long count as gone, the join code stops working, and
