@@ -263,7 +263,7 @@ def close(run_id: int):
         run=run,
         module=services.module_of(run),
         by_standing=_by_standing(people, results),
-        shown=next(iter(results.values())).shown if results else 0,
+        shown=len(run.shown or []),
         share=ATTENDED_PERCENT,
         silent=silent,
         gone_minutes=services.gone_minutes(),
