@@ -40,8 +40,10 @@ attempt_progressed = _signals.signal(
 
 attempt_completed = _signals.signal(
     "attempt-completed",
-    doc="""A person has completed a module. Keyword arguments: ``attempt`` (with ``score`` and
-    ``passed`` set) and ``module`` (the parsed Module, with the evidence it gives).""",
+    doc="""A person's attempt at a module has ended. Keyword arguments: ``attempt`` (with
+    ``score``, ``passed`` and ``outcome`` set: ``lms.learning.standing.Verdict``; only ``passed``
+    and ``completed`` give the completion, ``attended`` is a group run without a judgement) and
+    ``module`` (the parsed Module, with the evidence it gives).""",
 )
 
 
@@ -96,9 +98,10 @@ group_left = _signals.signal(
 
 group_run_closed = _signals.signal(
     "group-run-closed",
-    doc="""A facilitator has closed a group run; fired after every present participant's attempt
-    has been completed (each through ``attempt_completed``). Keyword arguments: ``run`` and
-    ``completed`` (the participants who got the completion).""",
+    doc="""A facilitator has closed a group run; fired after the attempt of every participant who
+    got something from the run (``lms.groups.judging``: passed, failed, completed or attended) has
+    been completed (each through ``attempt_completed``). Keyword arguments: ``run`` and
+    ``completed`` (those participants).""",
 )
 
 personal_data_requested = _signals.signal(

@@ -43,6 +43,8 @@ class AssignmentCompletionOut(BaseModel):
     module_id: str
     due_on: date
     done: int
+    failed: int
+    attended: int
     in_progress: int
     not_started: int
     overdue: int
@@ -122,6 +124,8 @@ def unit_completion(external_id: str, query: CompletionQuery) -> Completion:
                 module_id=item.assignment.module_id,
                 due_on=item.assignment.due_on,
                 done=item.done,
+                failed=item.failed,
+                attended=item.attended,
                 in_progress=item.in_progress,
                 not_started=item.not_started,
                 overdue=item.overdue,

@@ -16,6 +16,7 @@ from lms.content.models import LearningModule
 from lms.core.time import local_today, local_zone
 from lms.extensions import db
 from lms.learning.models import Attempt
+from lms.learning.standing import DONE_OUTCOMES
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
 
 
@@ -123,7 +124,7 @@ def completed_on(person_ids: Iterable[int] | sa.Select) -> dict[tuple[int, str],
         .where(
             Attempt.person_id.in_(ids),
             Attempt.completed_at.is_not(None),
-            sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
+            Attempt.outcome.in_(DONE_OUTCOMES),
         )
         .group_by(Attempt.person_id, Attempt.module_id)
     )

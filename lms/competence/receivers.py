@@ -1,4 +1,5 @@
-"""Completions become evidence: a module passed (or completed, when nothing in it is scored) and a
+"""Completions become evidence: a module passed (or completed, when nothing in it is scored; not a
+group run merely attended) and a
 workshop series completed. Receivers run in the event's transaction and only flush."""
 
 from __future__ import annotations
@@ -6,6 +7,7 @@ from __future__ import annotations
 from lms import signals
 from lms.competence import services
 from lms.competence.models import EvidenceKind
+from lms.learning.standing import Verdict
 
 
 def connect() -> None:
@@ -16,7 +18,7 @@ def connect() -> None:
 
 
 def module_completed(_sender, *, attempt, module, **_kwargs) -> None:
-    if attempt.passed is False:
+    if not Verdict(attempt.outcome).gives_completion:
         return
     services.record_declared(
         attempt.person_id,

@@ -9,8 +9,10 @@ from lms.access import acted_on_unit_ids, public, signed_in
 from lms.assignments.services import due_for
 from lms.core.time import local_today
 from lms.extensions import db
+from lms.groups import services as groups
 from lms.learning.services import overview
 from lms.organisation.services import units_in
+from lms.workshops import pages as workshop_pages
 
 bp = Blueprint("core", __name__)
 
@@ -23,15 +25,21 @@ def home():
     due = due_for(current_user)
     due_ids = {item.module_id for item in due}
     mine = overview(current_user)
+    leads = bool(led_units)
+    open_runs = groups.runs_led_by(current_user)[0] if leads else []
+    series = workshop_pages.series_in_units(acted_on_unit_ids(current_user)) if leads else []
     return render_template(
         "core/home.html",
         due=due,
-        started={a.module_id: a for a in mine.in_progress},
+        standings=mine.standings(),
         in_progress=[a for a in mine.in_progress if a.module_id not in due_ids],
         available=[v for v in mine.available if v.module_id not in due_ids],
         completed=mine.completed,
+        unfinished=mine.unfinished,
         today=local_today(),
         led_units=led_units,
+        open_runs=open_runs,
+        led_series=[s for s in series if s.closed_at is None],
         locale=str(get_locale()),
     )
 

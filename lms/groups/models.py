@@ -37,6 +37,8 @@ class GroupRun(db.Model):
     """Index of the card on the shared screen."""
     revision: Mapped[int] = mapped_column(default=0)
     """Raised on every change the phones must follow (card moved, run closed)."""
+    shown: Mapped[list[int] | None] = mapped_column(sa.JSON, default=lambda: [0])
+    """Indices of the cards the screen has shown: what a participant's presence is measured by."""
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
 
@@ -95,3 +97,15 @@ class GroupParticipant(db.Model):
     @property
     def with_phone(self) -> bool:
         return self.last_seen_at is not None
+
+
+class GroupPresence(db.Model):
+    """A card the run showed while the participant was present: what ``lms.groups.judging`` judges
+    them on. Written when they join (the card on the screen) and when the facilitator moves on."""
+
+    __tablename__ = "group_presence"
+
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("group_participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    card_index: Mapped[int] = mapped_column(primary_key=True)

@@ -25,7 +25,8 @@ from lms.content.package import Module
 from lms.db import utcnow
 from lms.extensions import db
 from lms.groups import qr
-from lms.groups.models import GroupParticipant, GroupRun, LeftHow
+from lms.groups.judging import GroupResult, judge
+from lms.groups.models import GroupParticipant, GroupPresence, GroupRun, LeftHow
 from lms.groups.tally import Tally, tally
 from lms.learning import services as learning
 from lms.learning.models import Answer, Attempt
@@ -194,6 +195,7 @@ def join(
     participant.ticked_in_by_id = ticked_in_by.id if ticked_in_by is not None else None
     participant.last_seen_at = None if ticked_in_by is not None else now
     db.session.flush()
+    _mark_present(run, participant)
     _forget_team(run)
     signals.group_joined.send(
         current_app._get_current_object(), participant=participant, ticked_in_by=ticked_in_by
@@ -242,7 +244,29 @@ def move(run: GroupRun, index: int) -> None:
     if index != run.position:
         run.position = index
         run.revision += 1
+        run.shown = sorted({*(run.shown or []), index})
         db.session.flush()
+        _mark_present(run)
+
+
+def _mark_present(run: GroupRun, participant: GroupParticipant | None = None) -> None:
+    """Note that the card on the screen is shown to ``participant`` (or to everyone present whose
+    phone has not been silent for ``gone_minutes``), in one statement whatever the group's size."""
+    heard_since = utcnow() - timedelta(minutes=gone_minutes())
+    present = sa.select(GroupParticipant.id, sa.literal(run.position)).where(
+        GroupParticipant.run_id == run.id,
+        GroupParticipant.left_at.is_(None),
+        sa.or_(GroupParticipant.last_seen_at.is_(None), GroupParticipant.last_seen_at >= heard_since),
+        ~sa.select(GroupPresence.participant_id)
+        .where(
+            GroupPresence.participant_id == GroupParticipant.id,
+            GroupPresence.card_index == run.position,
+        )
+        .exists(),
+    )
+    if participant is not None:
+        present = present.where(GroupParticipant.id == participant.id)
+    db.session.execute(sa.insert(GroupPresence).from_select(["participant_id", "card_index"], present))
 
 
 def answerable(card: Card) -> bool:
@@ -319,8 +343,9 @@ def participants(run: GroupRun) -> list[GroupParticipant]:
         sa.select(GroupParticipant)
         .where(GroupParticipant.run_id == run.id)
         .options(joinedload(GroupParticipant.person))
+        .options(joinedload(GroupParticipant.attempt).selectinload(Attempt.answers))
     )
-    found = list(db.session.scalars(query))
+    found = list(db.session.scalars(query).unique())
     return sorted(found, key=lambda p: (not p.present, p.person.name.casefold()))
 
 
@@ -333,17 +358,55 @@ def gone_minutes() -> int:
     return current_app.config["GROUP_GONE_MINUTES"]
 
 
+def results(run: GroupRun, people: Iterable[GroupParticipant]) -> dict[int, GroupResult]:
+    """What each of ``people`` gets from the run (``lms.groups.judging``), by participant id, judged
+    on the cards shown so far: the phone, the close screen and the close itself all ask this, in
+    one query (``people``' attempts should have their answers loaded)."""
+    people = list(people)
+    module = module_of(run)
+    seen: dict[int, set[int]] = {p.id: set() for p in people}
+    rows = db.session.execute(
+        sa.select(GroupPresence.participant_id, GroupPresence.card_index).where(
+            GroupPresence.participant_id.in_(list(seen))
+        )
+    )
+    for participant_id, index in rows:
+        seen[participant_id].add(index)
+    scored = {card.index for card in module.scored_cards}
+    return {
+        p.id: judge(
+            card_count=len(module.cards),
+            scored=scored,
+            shown=run.shown or [],
+            present_for=seen[p.id],
+            scores=_scores_by_index(module, p.attempt),
+            pass_mark=module.pass_mark,
+        )
+        for p in people
+    }
+
+
+def result_of(participant: GroupParticipant) -> GroupResult:
+    return results(participant.run, [participant])[participant.id]
+
+
+def _scores_by_index(module: Module, attempt: Attempt) -> dict[int, float | None]:
+    by_id = {card.id: card.index for card in module.cards}
+    return {by_id[a.card_id]: a.score for a in attempt.answers if a.card_id in by_id}
+
+
 @dataclass(frozen=True)
 class Closed:
-    completed: list[GroupParticipant]
-    not_completed: list[GroupParticipant]
+    results: dict[int, GroupResult]
+    """What each participant got, by participant id."""
 
 
 def close(run: GroupRun, *, now: datetime | None = None) -> Closed:
-    """Close the run: phones silent for too long count as gone, everyone still present gets the
-    completion (score from what they answered), the join code stops working."""
+    """Close the run: phones silent for too long count as gone, the join code stops working, and
+    everyone who has been in the run gets what ``results`` says (an attempt judged to nothing stays
+    open, to be finished on one's own; one already finished alone after leaving is left as it is)."""
     if not run.is_open:
-        return Closed([], [])
+        return Closed({})
     now = now or utcnow()
     gone_after = timedelta(minutes=gone_minutes())
     everyone = list(
@@ -358,15 +421,25 @@ def close(run: GroupRun, *, now: datetime | None = None) -> Closed:
         seen_at = participant.last_seen_at
         if participant.present and seen_at is not None and now - seen_at > gone_after:
             leave(participant, LeftHow.GONE, now=now)
+    judged = results(run, everyone)
     module = module_of(run)
-    completed = [p for p in everyone if p.present]
-    for participant in completed:
-        learning.complete(participant.attempt, module)
     run.closed_at = now
     run.revision += 1
     db.session.flush()
+    for participant in everyone:
+        result = judged[participant.id]
+        if result.verdict is not None and not participant.attempt.completed:
+            outcome = learning.Outcome(result.score, result.passed, result.verdict)
+            learning.complete(participant.attempt, module, outcome, at=now)
+    completed = [p for p in everyone if judged[p.id].verdict is not None]
     signals.group_run_closed.send(current_app._get_current_object(), run=run, completed=completed)
-    return Closed(completed, [p for p in everyone if not p.present])
+    return Closed(judged)
+
+
+def made_at_close(participant: GroupParticipant, attempt: Attempt) -> bool:
+    """Whether the attempt was completed by the run's close (so its statements are the run's)."""
+    closed = participant.run.closed_at
+    return closed is not None and attempt.completed_at == closed
 
 
 # For the statements -------------------------------------------------------------------------------

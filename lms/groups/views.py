@@ -39,13 +39,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
-from lms.access import acted_on_unit_ids, can_act_on_person, can_act_on_unit, for_owner, signed_in
+from lms.access import (
+    LEADING_ROLES,
+    acted_on_unit_ids,
+    can_act_on_person,
+    can_act_on_unit,
+    for_owner,
+    holds_any,
+    signed_in,
+)
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
 from lms.extensions import db, limiter
 from lms.groups import qr, services
+from lms.groups.judging import ATTENDED_PERCENT
 from lms.groups.models import GroupParticipant, GroupRun, LeftHow
 from lms.groups.tally import MIN_ANSWERS_SHOWN
+from lms.learning.standing import Standing, standing_from
 from lms.organisation.models import Person, Unit
 from lms.organisation.services import units_in
 from lms.plugins import card_types
@@ -94,6 +104,16 @@ def _retry_when_busy(view):
     return wrapper
 
 
+@bp.app_context_processor
+def _nav():
+    def leads_groups() -> bool:
+        """Whether the menu offers "Gruppeøkter": managers, facilitators and admins (from the
+        roles read once per request, no query of its own)."""
+        return current_user.is_authenticated and holds_any(current_user, LEADING_ROLES)
+
+    return {"leads_groups": leads_groups}
+
+
 def _led_run(run_id: int) -> GroupRun:
     """The run, if the signed-in person leads it: its facilitator, or a leader of its unit."""
     run = db.session.get(GroupRun, run_id) or abort(404)
@@ -123,6 +143,7 @@ def index():
     return render_template(
         "groups/index.html",
         modules=services.group_modules(),
+        chosen_module=request.args.get("module"),
         units=units_in(units),
         open_runs=open_runs,
         closed_runs=closed,
@@ -220,30 +241,44 @@ def move(run_id: int):
 @signed_in
 @_retry_when_busy
 def close(run_id: int):
+    """Before the close: what each person would get if the run closed now; after it: what each got
+    (both from ``services.results``, as the phones say)."""
     run = _led_run(run_id)
-    if not run.is_open:
-        return redirect(url_for("groups.screen", run_id=run.id))
     if request.method == "POST":
-        closed = services.close(run)
-        flash(_("Økten er avsluttet. %(n)s fikk fullføringen.", n=len(closed.completed)), "success")
-        return redirect(url_for("groups.screen", run_id=run.id))
+        if run.is_open:
+            services.close(run)
+            flash(_("Økten er avsluttet."), "success")
+        return redirect(url_for("groups.close", run_id=run.id))
     people = services.participants(run)
+    results = services.results(run, people)
     gone_after = timedelta(minutes=services.gone_minutes())
     now = utcnow()
     silent = [
         p
         for p in people
-        if p.present and p.last_seen_at is not None and now - p.last_seen_at > gone_after
+        if run.is_open and p.present and p.last_seen_at is not None and now - p.last_seen_at > gone_after
     ]
     return render_template(
         "groups/close.html",
         run=run,
         module=services.module_of(run),
-        present=[p for p in people if p.present and p not in silent],
+        by_standing=_by_standing(people, results),
+        shown=len(run.shown or []),
+        share=ATTENDED_PERCENT,
         silent=silent,
         gone_minutes=services.gone_minutes(),
         locale=_locale(),
     )
+
+
+def _by_standing(people, results) -> list[tuple[Standing, list[GroupParticipant]]]:
+    """The participants under the standing the run gives them, best first."""
+    order = [Standing.PASSED, Standing.COMPLETED, Standing.FAILED, Standing.ATTENDED]
+    order.append(Standing.IN_PROGRESS)
+    grouped: dict[Standing, list[GroupParticipant]] = {s: [] for s in order}
+    for person in people:
+        grouped[standing_from(results[person.id].verdict)].append(person)
+    return [(s, grouped[s]) for s in order if grouped[s]]
 
 
 # The facilitator's list: ticking people in --------------------------------------------------------
@@ -376,8 +411,12 @@ def _phone_context(participant: GroupParticipant, error: str | None = None) -> d
             )
         elif not card_type.takes_response:
             body = card_type.render(card, locale=_locale(), response=None, grade=None, error=None)
+    result = services.result_of(participant) if not (run.is_open and participant.present) else None
     return {
         "participant": participant,
+        "result": result,
+        "standing": standing_from(result.verdict) if result else None,
+        "share": ATTENDED_PERCENT,
         "run": run,
         "module": module,
         "card": card,

@@ -33,6 +33,8 @@ class Attempt(db.Model):
     score: Mapped[float | None]
     """Share of the scored cards answered right, 0..1; None while open or when nothing is scored."""
     passed: Mapped[bool | None]
+    outcome: Mapped[str | None] = mapped_column(sa.String(12))
+    """How the attempt ended (``lms.learning.standing.Verdict``); None while open."""
 
     person: Mapped[Person] = relationship()
     version: Mapped[ModuleVersion] = relationship(lazy="joined", innerjoin=True)

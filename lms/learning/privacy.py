@@ -43,6 +43,7 @@ def _sections(_app, person: Person) -> list[Section]:
             "completed_at",
             "score",
             "passed",
+            "outcome",
             version=a.version.version,
             answers=[record_of(x, "card_id", "response", "score", "answered_at") for x in a.answers],
         )

@@ -20,6 +20,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.groups.models import GroupParticipant, GroupRun
 from lms.learning.models import Answer, Attempt
+from lms.learning.standing import Standing, Verdict, solo_verdict, standing_of
 from lms.organisation.models import Person
 from lms.plugins import card_types
 
@@ -32,6 +33,7 @@ class NotAnswerable(ValueError):
 class Outcome:
     score: float | None
     passed: bool | None
+    verdict: Verdict
 
 
 def open_attempt(person: Person, module_id: str) -> Attempt | None:
@@ -134,10 +136,23 @@ def outcome(module: Module, answers: list[Answer]) -> Outcome:
     """Score and pass/fail from the answers to the scored cards (pure)."""
     scored_ids = {card.id for card in module.scored_cards}
     if not scored_ids:
-        return Outcome(score=None, passed=None)
+        return Outcome(score=None, passed=None, verdict=Verdict.COMPLETED)
     points = sum(a.score or 0.0 for a in answers if a.card_id in scored_ids)
     score = points / len(scored_ids)
-    return Outcome(score=score, passed=score * 100 >= module.pass_mark)
+    passed = score * 100 >= module.pass_mark
+    return Outcome(score=score, passed=passed, verdict=solo_verdict(passed))
+
+
+def missed(attempt: Attempt, module: Module) -> tuple[list[tuple[Card, Answer]], int]:
+    """The scored cards answered wrong (with the answer), in module order, and how many scored
+    cards have no answer (in a group run: those the person was not there for, or let pass)."""
+    answers = {answer.card_id: answer for answer in attempt.answers}
+    wrong = [
+        (card, answers[card.id])
+        for card in module.scored_cards
+        if card.id in answers and (answers[card.id].score or 0.0) < 1.0
+    ]
+    return wrong, sum(1 for card in module.scored_cards if card.id not in answers)
 
 
 def missing_answers(attempt: Attempt, module: Module) -> list[Card]:
@@ -146,12 +161,16 @@ def missing_answers(attempt: Attempt, module: Module) -> list[Card]:
     return [card for card in module.scored_cards if card.id not in answered]
 
 
-def complete(attempt: Attempt, module: Module) -> Outcome:
+def complete(
+    attempt: Attempt, module: Module, result: Outcome | None = None, *, at: datetime | None = None
+) -> Outcome:
+    """End the attempt with ``result`` (a group run's judgement), or else with the solo outcome of
+    its answers; ``attempt_completed`` tells evidence and statements."""
     if attempt.completed:
-        return Outcome(attempt.score, attempt.passed)
-    result = outcome(module, attempt.answers)
-    attempt.score, attempt.passed = result.score, result.passed
-    attempt.completed_at = attempt.updated_at = utcnow()
+        return Outcome(attempt.score, attempt.passed, Verdict(attempt.outcome))
+    result = result or outcome(module, attempt.answers)
+    attempt.score, attempt.passed, attempt.outcome = result.score, result.passed, result.verdict
+    attempt.completed_at = attempt.updated_at = at or utcnow()
     attempt.position = len(module.cards) - 1
     db.session.flush()
     signals.attempt_completed.send(current_app._get_current_object(), attempt=attempt, module=module)
@@ -173,7 +192,17 @@ class Overview:
 
     in_progress: list[Attempt]
     completed: list[Attempt]
+    """Passed, or completed when nothing is scored."""
+    unfinished: list[Attempt]
+    """Ended without the completion: failed, or a group run attended; to be taken again."""
     available: list[ModuleVersion]
+
+    def standings(self) -> dict[str, Standing]:
+        """Each begun module's standing (its latest attempt), by module id."""
+        return {
+            a.module_id: standing_of(True, a.outcome)
+            for a in self.in_progress + self.completed + self.unfinished
+        }
 
 
 def overview(person: Person) -> Overview:
@@ -190,7 +219,9 @@ def overview(person: Person) -> Overview:
     for attempt in attempts:
         latest.setdefault(attempt.module_id, attempt)
     open_ones = [a for a in latest.values() if not a.completed]
-    done = [a for a in latest.values() if a.completed]
+    ended = [a for a in latest.values() if a.completed]
+    done = [a for a in ended if Verdict(a.outcome).gives_completion]
+    unfinished = [a for a in ended if not Verdict(a.outcome).gives_completion]
     begun = set(latest)
     available = [v for v in content.published_versions() if v.module_id not in begun]
-    return Overview(in_progress=open_ones, completed=done, available=available)
+    return Overview(open_ones, done, unfinished, available)

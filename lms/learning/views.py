@@ -30,6 +30,7 @@ from lms.content.cards.base import ResponseError
 from lms.db import utcnow
 from lms.learning import services
 from lms.learning.models import Attempt
+from lms.learning.standing import Standing, standing_of
 from lms.plugins import card_types
 
 bp = Blueprint("learning", __name__)
@@ -139,8 +140,19 @@ def _go_on(attempt: Attempt, module, index: int):
 def done(attempt: Attempt):
     if not attempt.completed:
         return redirect(url_for("learning.card", attempt_id=attempt.id, index=attempt.position))
+    module = services.module_of(attempt)
+    standing = standing_of(True, attempt.outcome)
+    missed, unanswered = services.missed(attempt, module)
     return render_template(
-        "learning/done.html", attempt=attempt, module=services.module_of(attempt), locale=_locale()
+        "learning/done.html",
+        attempt=attempt,
+        module=module,
+        standing=standing,
+        review=[(card, _card_body(module, card, answer, None)) for card, answer in missed]
+        if standing is not Standing.PASSED
+        else [],
+        unanswered=unanswered,
+        locale=_locale(),
     )
 
 

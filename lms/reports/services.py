@@ -21,6 +21,7 @@ from lms.content.models import LearningModule
 from lms.core.time import local_zone
 from lms.extensions import db
 from lms.learning.models import Attempt
+from lms.learning.standing import DONE_OUTCOMES, Standing, standing_of
 from lms.organisation.models import Person, RoleAssignment, Unit
 
 
@@ -35,14 +36,19 @@ def members(unit_ids: Iterable[int]):
 @dataclass
 class AssignmentCompletion:
     assignment: Assignment
+    """People counted by ``Standing`` (``lms.learning.standing``): done (passed, or completed when
+    unscored), failed, attended (a group run without a pass), in progress, not started."""
+
     done: int = 0
+    failed: int = 0
+    attended: int = 0
     in_progress: int = 0
     not_started: int = 0
     overdue: int = 0
 
     @property
     def total(self) -> int:
-        return self.done + self.in_progress + self.not_started
+        return self.done + self.failed + self.attended + self.in_progress + self.not_started
 
     @property
     def share_done(self) -> int:
@@ -79,7 +85,7 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
     )
     pairs = db.session.execute(sa.union(via_unit, direct)).all()
     done = completed_on(members(scope))
-    started = _last_started(members(scope))
+    latest = _latest_attempts(members(scope))
     assignments = db.session.scalars(
         sa.select(Assignment)
         .where(Assignment.id.in_({aid for aid, _pid in pairs}))
@@ -96,8 +102,14 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
         if state.done(today):
             item.done += 1
             continue
-        began = started.get((pid, item.assignment.module_id))
-        if began is not None and (state.last_done is None or began > state.last_done):
+        began, outcome = latest.get((pid, item.assignment.module_id), (None, None))
+        since_done = began is not None and (state.last_done is None or began > state.last_done)
+        standing = standing_of(since_done, outcome)
+        if standing is Standing.FAILED:
+            item.failed += 1
+        elif standing is Standing.ATTENDED:
+            item.attended += 1
+        elif standing is Standing.IN_PROGRESS:
             item.in_progress += 1
         else:
             item.not_started += 1
@@ -105,15 +117,34 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
     return sorted(result.values(), key=lambda i: (i.assignment.due_on, i.assignment.id))
 
 
-def _last_started(person_ids: sa.Select) -> dict[tuple[int, str], date]:
-    """The local date each person last started each module, by ``(person_id, module_id)``."""
-    rows = db.session.execute(
-        sa.select(Attempt.person_id, Attempt.module_id, sa.func.max(Attempt.started_at))
+def _latest_attempts(person_ids: sa.Select) -> dict[tuple[int, str], tuple[date, str | None]]:
+    """Each person's latest attempt at each module, by ``(person_id, module_id)``: the local date it
+    started and its outcome (None while open). One query."""
+    latest = (
+        sa.select(
+            Attempt.person_id,
+            Attempt.module_id,
+            Attempt.started_at,
+            Attempt.outcome,
+            sa.func.row_number()
+            .over(
+                partition_by=(Attempt.person_id, Attempt.module_id),
+                order_by=(Attempt.started_at.desc(), Attempt.id.desc()),
+            )
+            .label("newest"),
+        )
         .where(Attempt.person_id.in_(person_ids))
-        .group_by(Attempt.person_id, Attempt.module_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(latest.c.person_id, latest.c.module_id, latest.c.started_at, latest.c.outcome).where(
+            latest.c.newest == 1
+        )
     )
     zone = local_zone()
-    return {(pid, mid): last.astimezone(zone).date() for pid, mid, last in rows}
+    return {
+        (pid, mid): (started.astimezone(zone).date(), outcome) for pid, mid, started, outcome in rows
+    }
 
 
 # Completions per week -----------------------------------------------------------------------------
@@ -146,7 +177,7 @@ def weekly_completions(unit_ids: Iterable[int], today: date, weeks: int = 12) ->
         .where(
             Attempt.person_id.in_(members(unit_ids)),
             Attempt.completed_at >= start,
-            sa.or_(Attempt.passed.is_(True), Attempt.passed.is_(None)),
+            Attempt.outcome.in_(DONE_OUTCOMES),
         )
         .group_by(index)
     ).all()

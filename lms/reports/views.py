@@ -24,6 +24,7 @@ from lms.competence.models import Competence, EvidenceKind, State
 from lms.content.localised import pick
 from lms.core.time import local_today
 from lms.extensions import db
+from lms.learning.standing import Standing
 from lms.organisation.models import JOB_TITLES, ROLE_LABELS, Person, Role, Unit
 from lms.organisation.services import ancestors, unit_ids_below, units_in
 from lms.reports import exports, services
@@ -93,6 +94,7 @@ def unit(unit_id: int):
         chart=chart,
         columns=services.summary(scope),
         State=State,
+        standing_labels={standing.value: standing.label for standing in Standing},
     )
 
 

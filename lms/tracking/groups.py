@@ -37,9 +37,12 @@ def profile() -> Profile:
 
 def decorate(context: dict[str, Any], attempt: Attempt) -> dict[str, Any]:
     """``context`` with the run's registration, instructor and team when ``attempt`` is a present
-    participant's attempt in a group run; unchanged for a solo attempt (or after leaving)."""
+    participant's attempt in a group run, or was completed by the run's close (someone who left
+    but was there long enough to be judged); unchanged for a solo attempt (or after leaving)."""
     participant = groups.participant_for_attempt(attempt)
-    if participant is None or not participant.present:
+    if participant is None:
+        return context
+    if not participant.present and not groups.made_at_close(participant, attempt):
         return context
     return run_context(context, participant.run)
 

@@ -14,6 +14,7 @@ from lms.content.package import Module
 from lms.extensions import db
 from lms.learning.models import Answer, Attempt
 from lms.learning.services import module_of
+from lms.learning.standing import Verdict
 from lms.plugins import card_types
 from lms.tracking import groups, workshops
 from lms.tracking.profile import PROGRESS, Profile, iso_duration, plain_text, scaled_score
@@ -117,12 +118,15 @@ def module_progressed(_app: Flask, attempt: Attempt, module: Module) -> None:
 
 
 def module_completed(_app: Flask, attempt: Attempt, module: Module) -> None:
-    result: dict = {
-        "completion": True,
-        "duration": iso_duration(attempt.completed_at - attempt.started_at),
-    }
+    """``completed`` and ``passed``/``failed``; a group run only attended: ``attended``, with the
+    score over the cards the person was there for and no completion."""
+    result: dict = {"duration": iso_duration(attempt.completed_at - attempt.started_at)}
     if attempt.score is not None:
         result["score"] = scaled_score(attempt.score)
+    if attempt.outcome == Verdict.ATTENDED:
+        _record_about_module(attempt, module, "attended", at=attempt.completed_at, result=result)
+        return
+    result = {"completion": True, **result}
     _record_about_module(attempt, module, "completed", at=attempt.completed_at, result=result)
     if attempt.passed is not None:
         verdict = "passed" if attempt.passed else "failed"

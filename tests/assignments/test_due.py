@@ -43,11 +43,11 @@ def test_the_earliest_due_date_counts_and_a_completed_module_is_no_longer_due(ap
         attempt = Attempt(
             person=nurse, module_id=fixture_module, version=current_version(fixture_module)
         )
-        attempt.completed_at, attempt.passed = utcnow(), False
+        attempt.completed_at, attempt.passed, attempt.outcome = utcnow(), False, "failed"
         db.session.add(attempt)
         db.session.flush()
         assert len(due_for(nurse)) == 1, "a failed attempt leaves the module due"
-        attempt.passed = True
+        attempt.passed, attempt.outcome = True, "passed"
         db.session.flush()
         assert due_for(nurse) == []
 

@@ -21,6 +21,7 @@ def _completed(person: Person, module_id: str, at: datetime) -> Attempt:
         started_at=at - timedelta(minutes=5),
         completed_at=at,
         passed=True,
+        outcome="passed",
     )
     db.session.add(attempt)
     db.session.flush()

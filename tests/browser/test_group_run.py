@@ -134,14 +134,15 @@ def test_a_facilitator_and_three_phones_run_a_module_together(live_server, make_
     expect(phone_a.get_by_text("Snakk sammen om dette")).to_be_visible()
     expect(phone_a.locator("textarea")).to_have_count(0)
     screen.get_by_role("link", name="Avslutt økten").click()
-    expect(screen.get_by_text("3 som er med nå, får fullføringen")).to_be_visible()
-    screen.get_by_role("button", name="Avslutt og gi fullføring").click()
-    expect(screen.get_by_text("Økten er avsluttet. 3 fikk fullføringen.")).to_be_visible()
+    expect(screen.get_by_role("heading", name="Fullført, ikke bestått (3)")).to_be_visible()
+    expect(screen.get_by_role("heading", name="Påbegynt (1)")).to_be_visible()
+    screen.get_by_role("button", name="Avslutt økten").click()
+    expect(screen.get_by_text("Økten er avsluttet.", exact=True)).to_be_visible()
 
     for phone in (phone_a, phone_c):
         expect(card_heading(phone)).to_have_text("Økten er avsluttet")
-        expect(phone.get_by_text("har fått fullføringen")).to_be_visible()
-    expect(phone_b.get_by_text("fikk ikke fullføringen")).to_be_visible()
+        expect(phone.locator("main [data-standing]")).to_have_text("Fullført, ikke bestått")
+    expect(phone_b.locator("main [data-standing]")).to_have_text("Påbegynt")
 
     with live_server.app.app_context():
         rows = db.session.execute(

@@ -141,7 +141,7 @@ def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page,
             press(page, "Neste")
 
     expect(page).to_have_url(re.compile(r"/attempts/\d+/done$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Du har fullført «{MODULE}»")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Du har bestått «{MODULE}»")
     expect(page.get_by_text("Du fikk 100 % riktig.")).to_be_visible()
     expect(page.get_by_text("Bestått!")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage") is True  # every step was swapped in
@@ -150,7 +150,7 @@ def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page,
 
     page.get_by_role("link", name="Tilbake til Mine").click()
     done = page.get_by_role("region", name="Fullført")
-    expect(done.get_by_role("link", name=re.compile(MODULE))).to_contain_text("bestått")
+    expect(done.get_by_role("link", name=re.compile(MODULE))).to_contain_text("Bestått")
     page.screenshot(path="/tmp/player-mine.png", full_page=True)
     assert_accessible(page)
 
@@ -229,7 +229,7 @@ def test_answers_given_without_network_arrive_once_when_it_returns(page: Page, l
 
     page.context.set_offline(False)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Du har fullført «{MODULE}»")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Du har bestått «{MODULE}»")
     expect(page.get_by_text("Du fikk 100 % riktig.")).to_be_visible()
     assert attempt_state(live_server, attempt_id) == (True, ANSWERED)
 

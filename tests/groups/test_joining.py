@@ -157,5 +157,5 @@ def test_the_overview_lists_open_and_closed_runs(run, org, fixture_module):
     open_part = page.split('id="open-heading"')[1].split("</section>")[0]
     closed_part = page.split('id="closed-heading"')[1].split("</section>")[0]
     assert run.code in open_part and "Hjemmesykepleien sone Nord" in open_part
-    assert "Ad hoc-gruppe" in closed_part and "0 fikk fullføringen" in closed_part
+    assert "Ad hoc-gruppe" in closed_part and "0 var med til slutt" in closed_part
     assert 'value="alle-korttyper"' in page

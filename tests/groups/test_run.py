@@ -161,11 +161,11 @@ def close_run(run):
     return response
 
 
-def test_closing_completes_everyone_present_and_not_those_who_left(run, org, staff, phone, app):
-    move(run.facilitator, run.id, QUESTION)
+def test_closing_judges_everyone_on_the_cards_they_were_there_for(run, org, staff, phone, app):
     stayer, leaver, silent = phone(org.assistant), phone(staff[0]), phone(staff[1])
     stayer_id, leaver_id, silent_id = (join(c, run.code) for c in (stayer, leaver, silent))
     run.facilitator.submit(f"/groups/runs/{run.id}/people", {"person_id": staff[2].id})
+    move(run.facilitator, run.id, QUESTION)
     answer(stayer, stayer_id, "enkelt", {"response": "b"})
     answer(leaver, leaver_id, "enkelt", {"response": "b"})
     answer(silent, silent_id, "enkelt", {"response": "b"})
@@ -174,8 +174,13 @@ def test_closing_completes_everyone_present_and_not_those_who_left(run, org, sta
     with app.app_context():
         db.session.get(GroupParticipant, silent_id).last_seen_at = utcnow() - timedelta(minutes=45)
         db.session.commit()
+    for index in range(QUESTION + 1, POLL + 1):  # to card 8: the leaver saw 2 of the 7 shown
+        move(run.facilitator, run.id, index)
     confirm = run.facilitator.get(f"/groups/runs/{run.id}/close").get_data(as_text=True)
-    assert "2 som er med nå, får fullføringen" in confirm and "Deltaker 1" in confirm
+    failed_part = confirm.split('data-standing="failed"')[1].split("</section>")[0]
+    assert "Fullført, ikke bestått (2)" in failed_part and "Aisha" in failed_part
+    started_part = confirm.split('data-standing="in_progress"')[1].split("</section>")[0]
+    assert "Påbegynt (2)" in started_part and "Deltaker 1" in confirm
 
     close_run(run)
 
@@ -186,18 +191,20 @@ def test_closing_completes_everyone_present_and_not_those_who_left(run, org, sta
         }
         stayed, left, gone = by_person[org.assistant.id], by_person[staff[0].id], by_person[staff[1].id]
         ticked = by_person[staff[2].id]
-        assert stayed.attempt.completed and stayed.attempt.score == 1 / 4
+        assert stayed.attempt.outcome == "failed" and stayed.attempt.score == 1 / 4
         assert [a.card_id for a in stayed.attempt.answers] == ["enkelt"]
-        assert ticked.attempt.completed and ticked.attempt.score == 0.0
+        assert ticked.attempt.outcome == "failed" and ticked.attempt.score == 0.0
         assert not left.attempt.completed and left.left_how == "self"
         assert left.attempt.position == QUESTION and len(left.attempt.answers) == 1
         assert not gone.attempt.completed and gone.left_how == "gone"
         assert db.session.get(GroupRun, run.id).closed_at is not None
-    assert "fått fullføringen" in stayer.get(f"/groups/me/{stayer_id}").get_data(as_text=True)
-    assert "fikk ikke fullføringen" in leaver.get(f"/groups/me/{leaver_id}").get_data(as_text=True)
+    stayer_page = stayer.get(f"/groups/me/{stayer_id}").get_data(as_text=True)
+    assert "Fullført, ikke bestått" in stayer_page and "25 % riktig" in stayer_page
+    leaver_page = leaver.get(f"/groups/me/{leaver_id}").get_data(as_text=True)
+    assert "Påbegynt" in leaver_page and "var med på 2 av 7 kort" in leaver_page
     assert stayer.get(f"/groups/me/{stayer_id}/state").json["status"] == "closed"
-    screen = run.facilitator.get(f"/groups/runs/{run.id}").get_data(as_text=True)
-    assert "Økten er avsluttet" in screen and "2 var med til slutt" in screen
+    results = run.facilitator.get(f"/groups/runs/{run.id}/close").get_data(as_text=True)
+    assert "Resultater" in results and results.count("Fullført, ikke bestått (2)") == 1
 
 
 def test_a_leaver_can_come_back_before_the_end(run, org, phone, app):
@@ -214,6 +221,8 @@ def test_the_facilitator_takes_someone_off_the_list(run, org, phone, app):
     aisha = phone(org.assistant)
     participant_id = join(aisha, run.code)
     run.facilitator.submit(f"/groups/runs/{run.id}/people/{participant_id}/remove")
+    for index in (1, 2, 3):  # she was there for 1 of the 4 cards shown
+        move(run.facilitator, run.id, index)
     close_run(run)
     participant = participant_record(app, participant_id)
     assert participant.left_how == "facilitator"
@@ -301,8 +310,8 @@ def test_the_runs_statements_carry_registration_instructor_and_team(run, org, st
         (aisha_uuid, "answered"),
         (other_uuid, "progressed"),
         (other_uuid, "leave"),
-        (aisha_uuid, "completed"),
-        (aisha_uuid, "failed"),
+        (aisha_uuid, "attended"),
+        (other_uuid, "attended"),
     ]
     instructor = {
         "objectType": "Agent",
@@ -315,13 +324,15 @@ def test_the_runs_statements_carry_registration_instructor_and_team(run, org, st
     team = lambda s: [m["account"]["name"] for m in s["context"]["team"]["member"]]  # noqa: E731
     assert team(statements[4]) == [aisha_uuid, other_uuid]
     assert team(statements[-1]) == [aisha_uuid]
+    # one card shown, one of the four questions: attended, scored on the one she was there for
+    assert statements[-2]["result"]["score"]["scaled"] == 1.0
+    assert "completion" not in statements[-2]["result"]
     joined = statements[1]
     assert joined["verb"] == {
         "id": "http://activitystrea.ms/join",
         "display": {"en-US": "joined", "nb-NO": "ble med"},
     }
     assert joined["object"]["id"] == "http://localhost/xapi/activities/module/alle-korttyper"
-    assert statements[-1]["result"]["score"]["scaled"] == 0.25
 
 
 def test_solo_attempts_keep_their_own_registration(client, org, fixture_module, app):

@@ -125,8 +125,9 @@ def test_every_card_answered_right_passes_with_full_score(client, org, module, a
 
     assert last.headers["Location"].endswith(f"/attempts/{attempt_id}/done")
     page = client.get(last.headers["Location"]).get_data(as_text=True)
-    assert "Du har fullført «Alle korttyper»" in page
+    assert "Du har bestått «Alle korttyper»" in page
     assert "Du fikk 100 % riktig." in page
+    assert "Dette bommet du på" not in page and "Prøv igjen" not in page
     assert "Bestått!" in page
     assert "TEST-1" in page
     attempt = attempt_row(app, attempt_id)
@@ -145,12 +146,32 @@ def test_wrong_answers_show_the_score_and_do_not_pass(client, org, module, app):
     last = take_module(client, attempt_id, WRONG)
 
     page = client.get(last.headers["Location"]).get_data(as_text=True)
+    assert "Du har ikke bestått «Alle korttyper» denne gangen" in page
+    assert "Du har fullført" not in page
     assert "Du fikk 50 % riktig." in page
     assert "Grensen for bestått er 75 %" in page
     assert "Bestått!" not in page
     assert "TEST-1" not in page  # no evidence without a pass
     attempt = attempt_row(app, attempt_id)
     assert attempt.completed and attempt.passed is False and attempt.score == 0.5
+    assert attempt.outcome == "failed"
+
+
+def test_a_failed_attempt_shows_what_was_missed_and_offers_a_new_attempt(client, org, module, app):
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    last = take_module(client, attempt_id, WRONG)
+    page = client.get(last.headers["Location"]).get_data(as_text=True)
+    review = page.split('id="review-heading"')[1].split("</section>")[0]
+    # the two questions answered wrong, each with the answer given and the right one
+    assert review.count('class="card-view card-content review-card"') == 2
+    assert "ditt svar" in review and ("riktig svar" in review or "riktig rekkefølge" in review)
+    assert "Listen viser riktig rekkefølge." in review and "Ikke helt." in review
+    assert "Fullført, ikke bestått" in page
+
+    again = client.submit(f"/learn/{module}/start")
+    new_id = int(again.headers["Location"].split("/attempts/")[1].split("/")[0])
+    assert new_id != attempt_id and not attempt_row(app, new_id).completed
 
 
 def test_another_device_continues_on_the_card_where_the_person_stopped(make_client, org, module):
@@ -299,10 +320,12 @@ def test_mine_lists_started_completed_and_available_modules(client, org, module,
 
     started = page.split('id="progress-heading"')[1].split("</section>")[0]
     available = page.split('id="available-heading"')[1].split("</section>")[0]
-    completed = page.split('id="done-heading"')[1].split("</section>")[0]
+    unfinished = page.split('id="unfinished-heading"')[1].split("</section>")[0]
     assert "Alle korttyper" in started and "Kort 1 av 10" in started
     assert "Kopi kopi-b" in available and "Alle korttyper" not in available
-    assert "Kopi kopi-a" in completed and "ikke bestått" in completed
+    # nothing answered: failed, so not under "Fullført" but to be taken again
+    assert "Kopi kopi-a" in unfinished and "Fullført, ikke bestått" in unfinished
+    assert "Kopi kopi-a" not in page.split('id="done-heading"')[1].split("</section>")[0]
 
 
 def test_mine_runs_as_many_queries_for_many_attempts_as_for_one(
@@ -321,7 +344,7 @@ def test_mine_runs_as_many_queries_for_many_attempts_as_for_one(
     with count_queries() as many:
         page = client.get("/").get_data(as_text=True)
 
-    assert page.count("card-link-done") == 4
+    assert page.count('data-standing="failed"') == 4  # completed with no answers: failed
     assert many.n == few.n
 
 

@@ -90,6 +90,7 @@ def test_nothing_once_the_item_is_done(app, org, assigned):
                 version_id=version.id,
                 completed_at=at(MONDAY, 9),
                 passed=True,
+                outcome="passed",
             )
         )
         db.session.commit()
@@ -180,6 +181,7 @@ def test_a_snoozed_reminder_of_a_done_item_does_not_come_back(app, org, assigned
                 version_id=current_version(assigned).id,
                 completed_at=at(MONDAY, 15),
                 passed=True,
+                outcome="passed",
             )
         )
         db.session.commit()
