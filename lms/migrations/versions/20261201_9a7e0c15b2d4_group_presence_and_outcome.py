@@ -1,7 +1,7 @@
 """the cards a group run showed and each participant was present for; how each attempt ended
 
 Revision ID: 9a7e0c15b2d4
-Revises: 31330caa5e0a
+Revises: 3c0ffee15a7e
 Create Date: 2026-12-01 21:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9a7e0c15b2d4'
-down_revision = '31330caa5e0a'
+down_revision = '3c0ffee15a7e'
 branch_labels = None
 depends_on = None
 
