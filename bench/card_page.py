@@ -4,7 +4,9 @@ threads) on 127.0.0.1: requests per second for each, and the ratio.
 The budget (DESIGN.md §6): a card page is a few small queries and a cached, pre-rendered module, within
 2-3x of a bare Flask endpoint served the same way. Nothing here asserts a time; it prints figures.
 
-    .venv/bin/python bench/card_page.py [--requests 2000] [--connections 4]
+    .venv/bin/python bench/card_page.py [--requests 2000] [--connections 4] [--rounds 3]
+
+The rounds alternate bare page and card page; it prints the median and spread of each.
 
 Setup: SQLite in a temporary folder, the test module ``alle-korttyper`` installed and published, one
 person with an attempt open on a question card; the client signs in like a browser (CSRF token,
@@ -26,9 +28,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.serving import bench_config, free_port, wait_for
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.support.runs import load_average, parse_arguments, spread  # noqa: E402
+from bench.support.serving import bench_config, free_port, wait_for  # noqa: E402
+
 FIXTURE = ROOT / "tests" / "fixtures" / "modules" / "alle-korttyper"
 EMAIL = "bench@example.no"
 PASSWORD = "bench-passord-123"
@@ -145,7 +150,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--warmup", type=int, default=200)
-    args = parser.parse_args()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parse_arguments(parser, smoke={"requests": 40, "warmup": 10, "rounds": 1})
 
     with tempfile.TemporaryDirectory(prefix="lms-bench-") as tmp:
         folder = Path(tmp)
@@ -172,8 +178,10 @@ def main() -> None:
             signed_in = {"Cookie": cookie}
             for path, headers in ((card, signed_in), ("/bare/", {})):
                 hammer(port, path, headers, args.warmup, args.connections)
-            bare = hammer(port, "/bare/", {}, args.requests, args.connections)
-            page = hammer(port, card, signed_in, args.requests, args.connections)
+            bare, page = [], []
+            for _ in range(args.rounds):
+                bare.append(hammer(port, "/bare/", {}, args.requests, args.connections))
+                page.append(hammer(port, card, signed_in, args.requests, args.connections))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -182,9 +190,11 @@ def main() -> None:
         f"gunicorn 1 worker, {max(4, args.connections)} threads; {args.requests} requests over "
         f"{args.connections} keep-alive connections"
     )
-    print(f"bare Flask page:  {bare:8.0f} requests/s")
-    print(f"module card page: {page:8.0f} requests/s ({card})")
-    print(f"ratio card page / bare: {page / bare:.2f} (a card page costs {bare / page:.1f}x a bare one)")
+    ratios = [p / b for p, b in zip(page, bare, strict=True)]
+    print(f"bare Flask page:  {spread(bare, 'requests/s')}")
+    print(f"module card page: {spread(page, 'requests/s')} ({card})")
+    print(f"ratio card page / bare: {spread(ratios, digits=2)}")
+    print(load_average())
 
 
 if __name__ == "__main__":

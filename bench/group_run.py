@@ -35,9 +35,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.serving import bench_config, free_port, wait_for
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.support.runs import load_average, parse_arguments, percentile  # noqa: E402
+from bench.support.serving import bench_config, free_port, wait_for  # noqa: E402
+
 FIXTURE = ROOT / "tests" / "fixtures" / "modules" / "alle-korttyper"
 PASSWORD = "bench-passord-123"
 FACILITATOR = "veileder@example.no"
@@ -230,7 +233,9 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=0.8, help="poll interval in seconds (group.js)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
-    args = parser.parse_args()
+    args = parse_arguments(
+        parser, smoke={"sizes": "2", "moves": 2, "every": 0.3, "workers": 1, "threads": 4}
+    )
     sizes = sorted(int(s) for s in args.sizes.split(","))
     args.moves = max(1, min(args.moves, 9))
 
@@ -286,6 +291,10 @@ def main() -> None:
         f"largest group where every phone saw every card change within 1 s: "
         f"{max(within) if within else 'none of those tried'}"
     )
+    print(load_average())
+    failed = sum(len(errors) for *_, errors in results)
+    if failed:
+        raise SystemExit(f"{failed} requests failed")
 
 
 def report(result) -> None:
@@ -294,7 +303,7 @@ def report(result) -> None:
     finite = sorted(v for v in every if v != float("inf"))
     missed = len(every) - len(finite)
     worst = max(every)
-    p95 = finite[int(0.95 * (len(finite) - 1))] if finite else float("nan")
+    p95 = percentile(finite, 0.95) if finite else float("nan")
     print(
         f"{size:4d} phones: card change seen by all in "
         + ", ".join(f"{max(move):.2f}" for move in latencies)

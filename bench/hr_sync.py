@@ -15,7 +15,6 @@ the same data. Nothing here asserts a time; it prints figures.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -25,7 +24,8 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.serving import bench_config  # noqa: E402
+from bench.support.runs import load_average, parse_arguments, spread  # noqa: E402
+from bench.support.serving import bench_config  # noqa: E402
 
 
 def payload(people: int, units: int) -> dict:
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
+    args = parse_arguments(parser, smoke={"people": 30, "units": 3, "repeat": 2})
 
     from lms import create_app
     from lms.api import keys
@@ -95,16 +95,16 @@ def main() -> None:
 
         print(f"database: {engine.dialect.name}; {args.people} people on {args.units} units")
         seconds, n, summary = sync()
-        print(f"first sync   {seconds:7.2f} s   {n:4} statements   {summary}")
+        print(f"first sync   {seconds:.2f} s (1 round)   {n:4} statements   {summary}")
         runs = [sync() for _ in range(args.repeat)]
         assert all(r[2]["unchanged"] == args.people for r in runs)
         times = [r[0] for r in runs]
         print(
-            f"second sync  {statistics.median(times):7.2f} s   {runs[-1][1]:4} statements   "
-            f"{runs[-1][2]}   (median of {args.repeat}, best {min(times):.2f} s)"
+            f"second sync  {spread(times, 's', digits=2)}   {runs[-1][1]:4} statements   {runs[-1][2]}"
         )
         with app.app_context():
             db.engine.dispose()
+    print(load_average())
 
 
 if __name__ == "__main__":

@@ -33,9 +33,12 @@ from pathlib import Path
 
 import requests
 
-from bench.serving import free_port
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.support.runs import load_average, parse_arguments, percentile, spread  # noqa: E402
+from bench.support.serving import free_port  # noqa: E402
+
 VERBS = [
     "http://adlnet.gov/expapi/verbs/answered",
     "http://adlnet.gov/expapi/verbs/completed",
@@ -168,9 +171,16 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--every", type=int, default=10_000, help="print the rate every N statements")
     parser.add_argument("--queries", type=int, default=20, help="repetitions of each query")
-    options = parser.parse_args()
+    options = parse_arguments(
+        parser, smoke={"statements": 400, "batch": 50, "every": 200, "queries": 2, "workers": 1}
+    )
+    with tempfile.TemporaryDirectory(prefix="lrs-bench-") as instance:
+        serve_and_run(options, Path(instance))
+    print(load_average())
 
-    instance = Path(tempfile.mkdtemp(prefix="lrs-bench-"))
+
+def serve_and_run(options, instance: Path) -> None:
+    """Make the LRS's database and key, serve it with gunicorn and run the bench against it."""
     env = {**os.environ, "LMS_INSTANCE_PATH": str(instance), "PYTHONPATH": str(ROOT)}
     if options.database_url:
         reset_postgres(options.database_url)
@@ -244,8 +254,8 @@ def run(options, endpoint: str, key: str, secret: str, pid: int) -> None:
             elapsed = time.perf_counter() - window_started
             rate = window_count / elapsed
             rates.append(rate)
-            latencies = sorted(window_latencies)
-            p95 = latencies[int(len(latencies) * 0.95) - 1] if len(latencies) > 1 else latencies[0]
+            latencies = window_latencies
+            p95 = percentile(latencies, 0.95)
             cpu_now = server_cpu(pid)
             cpu = (cpu_now - window_cpu) * 1000 / len(latencies)
             cpus.append(cpu)
@@ -258,8 +268,9 @@ def run(options, endpoint: str, key: str, secret: str, pid: int) -> None:
     print(
         f"rate first window {rates[0]:.0f}/s, last window {rates[-1]:.0f}/s "
         f"({rates[-1] / rates[0]:.2f} of the first); server CPU per batch first {cpus[0]:.1f} ms, "
-        f"last {cpus[-1]:.1f} ms; load average now {os.getloadavg()[0]:.1f}"
+        f"last {cpus[-1]:.1f} ms"
     )
+    print(f"rate over the windows: {spread(rates, 'statements/s')}; {load_average()}")
 
     if options.database_url:
         analyse_if_nobody_does(options.database_url)
@@ -285,14 +296,15 @@ def run(options, endpoint: str, key: str, secret: str, pid: int) -> None:
             started = time.perf_counter()
             response = http.get(f"{endpoint}/statements", params={**params, "limit": 100}, timeout=60)
             times.append((time.perf_counter() - started) * 1000)
+            if not response.ok:
+                sys.exit(f"query {label}: {response.status_code} {response.text[:300]}")
             body = response.json()
             found = len(body["statements"])
             if body["more"]:
                 started = time.perf_counter()
                 http.get(f"{endpoint.rsplit('/xapi', 1)[0]}{body['more']}", timeout=60)
                 more_times.append((time.perf_counter() - started) * 1000)
-        times.sort()
-        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        p95 = percentile(times, 0.95)
         more = f"{statistics.median(more_times):.1f}" if more_times else "-"
         print(f"{label:<28} {found:>6} {statistics.median(times):>8.1f} {p95:>8.1f} {more:>14}")
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -30,7 +29,8 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.serving import bench_config  # noqa: E402
+from bench.support.runs import load_average, parse_arguments, spread  # noqa: E402
+from bench.support.serving import bench_config  # noqa: E402
 
 EMAIL = "leder@bench.example"
 PASSWORD = "bench-passord-123"
@@ -141,10 +141,7 @@ def timed(label: str, repeat: int, function, count_queries) -> None:
         function()
         times.append(time.perf_counter() - start)
         queries.append(counter())
-    print(
-        f"{label:<38} median {statistics.median(times) * 1000:8.1f} ms"
-        f"   best {min(times) * 1000:8.1f} ms   {queries[-1]} queries"
-    )
+    print(f"{label:<38} {spread([t * 1000 for t in times], 'ms', digits=1)}   {queries[-1]} queries")
 
 
 def main() -> None:
@@ -152,7 +149,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--competences", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = parse_arguments(parser, smoke={"people": 20, "competences": 4, "repeat": 2})
 
     from lms import create_app
     from lms.competence import services
@@ -218,6 +215,7 @@ def main() -> None:
         with app.app_context():
             db.drop_all()
             db.engine.dispose()
+    print(load_average())
 
 
 if __name__ == "__main__":

@@ -2,13 +2,14 @@
 
 Prints the time to plan everyone (the pure planner only: no database) and the growth from 5,000 to
 50,000 people, which should be close to 10x (linear). Run: ``.venv/bin/python bench/reminder_planner.py``
-(``--people 5000 50000`` to choose the sizes).
+(``--people 5000 50000`` to choose the sizes, ``--rounds 3`` the rounds of each, interleaved).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import statistics
 import sys
 import time as wall
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.support.runs import load_average, parse_arguments, spread
 from lms.reminders import planner
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -90,21 +92,29 @@ def run(count: int) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, nargs="+", default=[5000, 50000])
-    sizes = parser.parse_args().people
-    results = []
-    for count in sizes:
-        seconds, planned = run(count)
-        results.append((count, seconds))
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parse_arguments(parser, smoke={"people": [50, 100], "rounds": 2})
+    seconds: dict[int, list[float]] = {count: [] for count in args.people}
+    planned: dict[int, int] = {}
+    for _ in range(args.rounds):
+        for count in args.people:
+            elapsed, planned[count] = run(count)
+            seconds[count].append(elapsed)
+    for count in args.people:
+        per_person = [s / count * 1e6 for s in seconds[count]]
         print(
-            f"{count:>7,} people, {WEEKS} weeks of shifts: {seconds:6.2f} s "
-            f"({seconds / count * 1e6:5.0f} µs per person, {planned:,} reminders planned)"
+            f"{count:>7,} people, {WEEKS} weeks of shifts: {spread(seconds[count], 's', digits=2)}; "
+            f"median {statistics.median(per_person):.0f} µs per person, "
+            f"{planned[count]:,} reminders planned"
         )
-    if len(results) >= 2:
-        (small, t_small), (large, t_large) = results[0], results[-1]
+    if len(args.people) >= 2:
+        small, large = args.people[0], args.people[-1]
+        growth = statistics.median(seconds[large]) / statistics.median(seconds[small])
         print(
-            f"growth from {small:,} to {large:,} people: "
-            f"{t_large / t_small:.1f}x time for {large / small:.0f}x people"
+            f"growth from {small:,} to {large:,} people (medians): "
+            f"{growth:.1f}x time for {large / small:.0f}x people"
         )
+    print(load_average())
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def _template_folder() -> str:
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the application. ``config`` overrides what the ``LMS_*`` environment gives."""
-    settings = load_config()
+    settings = load_config(given=config)
     settings.update(config or {})
     app = Flask(
         __name__,

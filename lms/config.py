@@ -175,10 +175,15 @@ def persistent_secret_key(instance_path: Path) -> str:
     return key
 
 
-def load_config(env: Mapping[str, str] | None = None) -> dict:
-    """Build the Flask config from the environment (``os.environ`` unless given)."""
+def load_config(env: Mapping[str, str] | None = None, given: Mapping | None = None) -> dict:
+    """Build the Flask config from the environment (``os.environ`` unless given). ``given``: the
+    settings the caller will put over it; an instance folder or secret key given there is used
+    as is, so no secret key file is made where the caller did not ask for one."""
     env = os.environ if env is None else env
-    instance_path = Path(_read(env, "LMS_INSTANCE_PATH") or default_instance_path()).resolve()
+    given = given or {}
+    instance_path = Path(
+        given.get("INSTANCE_PATH") or _read(env, "LMS_INSTANCE_PATH") or default_instance_path()
+    ).resolve()
     base_url = _read(env, "LMS_BASE_URL").rstrip("/")
     database_url = _read(env, "LMS_DATABASE_URL") or f"sqlite:///{instance_path / 'lms.sqlite3'}"
     secure_setting = _read(env, "LMS_SECURE_COOKIES")
@@ -186,7 +191,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
     return {
         "INSTANCE_PATH": instance_path,
         "BASE_URL": base_url,
-        "SECRET_KEY": _read(env, "LMS_SECRET_KEY") or persistent_secret_key(instance_path),
+        "SECRET_KEY": (
+            given.get("SECRET_KEY")
+            or _read(env, "LMS_SECRET_KEY")
+            or persistent_secret_key(instance_path)
+        ),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BABEL_DEFAULT_LOCALE": _read(env, "LMS_DEFAULT_LOCALE"),
         "BABEL_DEFAULT_TIMEZONE": _read(env, "LMS_TIMEZONE"),

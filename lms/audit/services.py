@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from lms.audit.actions import ACTIONS
 from lms.audit.models import AuditEntry
-from lms.core.time import local_zone
+from lms.core.time import start_of_local_day
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person
@@ -65,10 +65,6 @@ class Page:
         return max((self.total + self.per_page - 1) // self.per_page, 1)
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=local_zone())
-
-
 def _where(filters: Filters) -> list:
     where = []
     if filters.action:
@@ -84,9 +80,9 @@ def _where(filters: Filters) -> list:
             )
         )
     if filters.since:
-        where.append(AuditEntry.created_at >= _start_of(filters.since))
+        where.append(AuditEntry.created_at >= start_of_local_day(filters.since))
     if filters.until:
-        where.append(AuditEntry.created_at < _start_of(filters.until + timedelta(days=1)))
+        where.append(AuditEntry.created_at < start_of_local_day(filters.until + timedelta(days=1)))
     return where
 
 

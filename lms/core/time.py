@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -18,6 +18,12 @@ def local_zone() -> ZoneInfo:
 
 def local_today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(local_zone()).date()
+
+
+def start_of_local_day(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the installation's zone, as a UTC instant: the boundary to
+    compare stored times with, right on both sides of a clock change."""
+    return datetime.combine(day, time(0), tzinfo=local_zone()).astimezone(UTC)
 
 
 DAY_AND_TIME = {

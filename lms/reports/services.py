@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from lms.assignments.services import completed_on, cycle_of
 from lms.competence.models import Competence, Framework, Requirement, RequirementStatus, Scale, State
 from lms.competence.services import applicable_query
 from lms.content.models import LearningModule
-from lms.core.time import local_zone
+from lms.core.time import local_zone, start_of_local_day
 from lms.extensions import db
 from lms.learning.models import Attempt
 from lms.learning.standing import DONE_OUTCOMES, Standing, standing_of
@@ -156,33 +156,29 @@ class Week:
     completions: int
 
 
-def _week_index(column, start: datetime):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        seconds = sa.func.extract("epoch", column - sa.literal(start, sa.DateTime(timezone=True)))
-        return sa.cast(sa.func.floor(seconds / 604800), sa.Integer)
-    days = sa.func.julianday(column) - sa.func.julianday(start.strftime("%Y-%m-%d %H:%M:%S"))
-    return sa.cast(days / 7, sa.Integer)
-
-
 def weekly_completions(unit_ids: Iterable[int], today: date, weeks: int = 12) -> list[Week]:
     """Modules completed (passed, or completed when unscored) by people in these units, per week
-    (Monday to Sunday) for the last ``weeks`` weeks, oldest first."""
+    (Monday to Sunday in the installation's zone) for the last ``weeks`` weeks, oldest first.
+
+    The weeks' boundaries are local midnights, worked out here as UTC instants (a week across a
+    clock change is an hour shorter or longer) and bucketed in SQL by a CASE over them."""
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=weeks - 1)
-    start = datetime(first.year, first.month, first.day, tzinfo=UTC)
-    index = _week_index(Attempt.completed_at, start).label("week")
+    bounds = [start_of_local_day(first + timedelta(weeks=n)) for n in range(weeks + 1)]
+    completed = Attempt.completed_at
+    week = sa.case(*((completed < bounds[n + 1], n) for n in range(weeks))).label("week")
     rows = db.session.execute(
-        sa.select(index, sa.func.count())
+        sa.select(week, sa.func.count())
         .where(
             Attempt.person_id.in_(members(unit_ids)),
-            Attempt.completed_at >= start,
+            completed >= bounds[0],
+            completed < bounds[-1],
             Attempt.outcome.in_(DONE_OUTCOMES),
         )
-        .group_by(index)
+        .group_by(week)
     ).all()
-    counts = {int(week): n for week, n in rows}
-    return [Week(first + timedelta(weeks=i), counts.get(i, 0)) for i in range(weeks)]
+    counts = {int(n): count for n, count in rows}
+    return [Week(first + timedelta(weeks=n), counts.get(n, 0)) for n in range(weeks)]
 
 
 # The competence matrix ----------------------------------------------------------------------------

@@ -247,7 +247,7 @@ def _matrix_tables(unit_id: int):
 
 def _filename(unit: Unit, what: str, suffix: str) -> str:
     safe = "".join(ch if ch.isalnum() else "-" for ch in unit.name.lower()).strip("-")
-    return f"{what}-{safe}-{date.today().isoformat()}.{suffix}"
+    return f"{what}-{safe}-{local_today().isoformat()}.{suffix}"
 
 
 @bp.route("/units/<int:unit_id>/matrix.csv")

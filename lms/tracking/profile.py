@@ -20,7 +20,6 @@ VERBS = {
     "passed": (f"{ADL}/verbs/passed", "bestod"),
     "failed": (f"{ADL}/verbs/failed", "bestod ikke"),
     "attended": (f"{ADL}/verbs/attended", "deltok"),
-    "terminated": (f"{ADL}/verbs/terminated", "avsluttet"),
     "voided": (f"{ADL}/verbs/voided", "annullerte"),
 }
 ACTIVITY_TYPES = {

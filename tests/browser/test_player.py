@@ -95,13 +95,13 @@ def attempt_state(live_server, attempt_id: int) -> tuple[bool, list[str]]:
 ANSWERED = sorted(["enkelt", "flere", "sant", "rekkefolge", "tanker", "mening", "trygghet", "prov"])
 
 
-def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page, live_server):
+def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page, live_server, tmp_path):
     sign_in(page, new_staff_member(live_server, "Siri Sykepleier"))
     page.get_by_role("link", name=re.compile(MODULE)).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(MODULE)
     expect(page.get_by_text("10 kort")).to_be_visible()
     assert_accessible(page)
-    page.screenshot(path="/tmp/player-module.png", full_page=True)
+    page.screenshot(path=tmp_path / "player-module.png", full_page=True)
 
     press(page, "Start")
     progress(page, 1)
@@ -115,14 +115,14 @@ def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page,
 
     progress(page, 3)
     expect(page.locator(".question")).to_be_focused()
-    page.screenshot(path="/tmp/player-question.png", full_page=True)
+    page.screenshot(path=tmp_path / "player-question.png", full_page=True)
     assert_accessible(page)
     answer_card(page, 2)
     feedback = page.locator(".feedback")
     expect(feedback).to_contain_text("Riktig!")
     expect(feedback).to_be_focused()
     expect(page.get_by_text("riktig svar")).to_be_visible()
-    page.screenshot(path="/tmp/player-feedback.png", full_page=True)
+    page.screenshot(path=tmp_path / "player-feedback.png", full_page=True)
     assert_accessible(page)
     expect(page.locator("[data-player-announcer]")).to_have_text(re.compile("Kort 3 av 10. Riktig!"))
 
@@ -145,13 +145,13 @@ def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page,
     expect(page.get_by_text("Du fikk 100 % riktig.")).to_be_visible()
     expect(page.get_by_text("Bestått!")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage") is True  # every step was swapped in
-    page.screenshot(path="/tmp/player-done.png", full_page=True)
+    page.screenshot(path=tmp_path / "player-done.png", full_page=True)
     assert_accessible(page)
 
     page.get_by_role("link", name="Tilbake til Mine").click()
     done = page.get_by_role("region", name="Fullført")
     expect(done.get_by_role("link", name=re.compile(MODULE))).to_contain_text("Bestått")
-    page.screenshot(path="/tmp/player-mine.png", full_page=True)
+    page.screenshot(path=tmp_path / "player-mine.png", full_page=True)
     assert_accessible(page)
 
 
@@ -183,7 +183,7 @@ def test_another_device_continues_on_the_same_card(
     expect(ward_pc.get_by_text("Hvilke passord er sterke?")).to_be_visible()
 
 
-def test_answers_given_without_network_arrive_once_when_it_returns(page: Page, live_server):
+def test_answers_given_without_network_arrive_once_when_it_returns(page: Page, live_server, tmp_path):
     sign_in(page, new_staff_member(live_server, "Vera Vikar"))
     attempt_id = start_module(page)
     expect(page.locator("html")).to_have_attribute("data-offline-ready", str(attempt_id))
@@ -208,7 +208,7 @@ def test_answers_given_without_network_arrive_once_when_it_returns(page: Page, l
             answer_card(page, index)
             expect(page.locator("[data-player-status]")).to_contain_text(QUEUED)
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Du er ferdig med «{MODULE}»")
-        page.screenshot(path="/tmp/player-offline-done.png", full_page=True)
+        page.screenshot(path=tmp_path / "player-offline-done.png", full_page=True)
         assert_accessible(page)
         # every card came from the phone's cache, and no answer reached the server
         # (the service worker's own update check of /sw.js is not offline under Playwright)

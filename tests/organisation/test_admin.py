@@ -128,6 +128,11 @@ def test_the_same_name_under_another_parent_is_fine(app, admin, org):
         {"name": "Hjemmesykepleien sone Nord", "kind": "unit", "parent": org.other_area.id},
     )
     assert response.status_code == 302
+    with app.app_context():
+        parents = db.session.scalars(
+            sa.select(Unit.parent_id).filter_by(name="Hjemmesykepleien sone Nord")
+        ).all()
+    assert sorted(parents) == sorted([org.area.id, org.other_area.id])
 
 
 def test_admin_renames_and_moves_a_unit(app, admin, org):

@@ -1,9 +1,12 @@
 """Property-based: for any rota, preferences, policy, items and history, no planned reminder falls in
-a forbidden period, required learning stays in paid time, and the weekly cap holds."""
+a forbidden period, required learning stays in paid time, and the weekly cap holds; and the planner
+does plan: an item with a suitable time before the horizon gets a reminder, the cap takes away only
+what is over it, and snoozing finds a time once the rota leaves room for one."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -78,6 +81,32 @@ def test_no_reminder_in_a_forbidden_period_and_the_cap_holds(scenario):
         assert count + counted[week] <= policy.weekly_cap
     assert len({r.key for r in planned}) == len(planned), "each key at most once"
 
+    uncapped = planner.plan(
+        now, rota, prefs, replace(policy, weekly_cap=10**6), items, sent, horizon=timedelta(weeks=3)
+    )
+    assert set(planned) <= set(uncapped)
+    in_week = Counter(planner.week_of(r.send_at, OSLO) for r in uncapped)
+    for week, count in in_week.items():
+        assert weeks[week] == min(count, max(0, policy.weekly_cap - counted[week])), week
+    planned_items = {r.item for r in uncapped}
+    for item in items:
+        if _has_a_suitable_time(item, now, now + timedelta(weeks=3), rota, prefs, policy):
+            assert item.ref in planned_items, item
+
+
+def _has_a_suitable_time(item: Item, now: datetime, end: datetime, rota, prefs, policy) -> bool:
+    """Whether ``item``'s last stage (overdue, never superseded) finds a time of its kind (a learning
+    window for a required item, free time otherwise) from its trigger or ``now`` to ``end``."""
+    start = max(now, planner.stage_triggers(item, OSLO)[-1][1])
+    if start >= end or (item.required and not rota):
+        return False
+    found = planner.next_suitable_time(
+        start, rota, prefs, policy, required=item.required, horizon=end - start
+    )
+    if found is None or found >= end:
+        return False
+    return not item.required or in_learning_window(found, rota, policy)
+
 
 @settings(max_examples=150, deadline=None)
 @given(scenarios())
@@ -87,6 +116,13 @@ def test_snoozing_never_lands_in_a_forbidden_period(scenario):
     if found is not None:
         reminder = planner.Reminder("k", "i", planner.Stage.OPENS, found)
         assert broken_rules([reminder], rota, prefs, policy, now=now, required=False) == []
+    # Quiet hours end by 09:30 and start from 19:00, and a night's rest ends on the day the night
+    # does: from the day after the last shift, every day has free time, and office hours come
+    # within three days.
+    free_from = max([now, *(shift.end for shift in rota)]).astimezone(OSLO).date()
+    latest = local(free_from + timedelta(days=4), time(0))
+    if latest < now + timedelta(days=28):
+        assert found is not None and now <= found < latest
 
 
 def test_the_strategy_reaches_dst_weeks():

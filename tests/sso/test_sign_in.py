@@ -8,12 +8,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 import sqlalchemy as sa
 
+from bench.support.serving import free_port
 from lms.accounts.models import SignInSession
 from lms.extensions import db
 from lms.organisation.models import Person
 from lms.sso.models import SsoIdentity
 from tests.support.oidc_provider import path_and_query
-from tests.support.ralph import free_port
 
 
 def start(client, next_url: str | None = None) -> str:

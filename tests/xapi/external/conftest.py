@@ -25,13 +25,13 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 import lms.models  # noqa: F401
+from bench.support.ralph import Ralph, RalphNotInstalled
 from lms import create_app
 from lms.extensions import db
 from lms.tracking.profile import Profile
 from tests.conftest import app_config
 from tests.support.databases import scratch_database_url
 from tests.support.lrs_proxy import LRSProxy
-from tests.support.ralph import Ralph, RalphNotInstalled
 from xapi import outbox
 from xapi.delivery import DeliverySettings, Report, deliver, delivery_state
 from xapi.outbox import outbox as outbox_table

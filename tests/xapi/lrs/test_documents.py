@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from lms.extensions import db
 from tests.xapi.lrs.conftest import XapiClient
+from xapi.lrs import documents
 
 ACTIVITY = "http://localhost/xapi/activities/module/a"
 AGENT = json.dumps({"objectType": "Agent", "mbox": "mailto:nils@example.com"})
 REGISTRATION = "a1b2c3d4-0000-4000-8000-000000000001"
+T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
 PLACES = {
     "state": ("/xapi/activities/state", "stateId", {"activityId": ACTIVITY, "agent": AGENT}),
@@ -120,14 +123,28 @@ def test_post_cannot_merge_what_is_not_two_json_objects(docs, first, first_type,
     assert docs.get("doc-1").data == before
 
 
-def test_listing_ids_with_since(docs):
-    docs.put("old", {"a": 1})
-    time.sleep(0.01)
-    middle = datetime.now(UTC).isoformat()
-    time.sleep(0.01)
+def _stamp(app, updated: dict[str, datetime]) -> None:
+    """Give stored documents explicit update times (the LRS stamps them with the time of the PUT)."""
+    with app.app_context():
+        for document_id, at in updated.items():
+            db.session.execute(
+                sa.update(documents.documents)
+                .where(documents.documents.c.document_id == document_id)
+                .values(updated=at)
+            )
+        db.session.commit()
+
+
+def test_listing_ids_with_since_in_the_order_they_were_updated(app, docs):
     docs.put("new", {"b": 1})
-    assert sorted(docs.get().get_json()) == ["new", "old"]
-    assert docs.get(since=middle).get_json() == ["new"]
+    docs.put("old", {"a": 1})
+    _stamp(app, {"old": T0, "new": T0 + timedelta(seconds=1)})
+
+    assert docs.get().get_json() == ["old", "new"]
+    assert docs.get(since=(T0 - timedelta(seconds=1)).isoformat()).get_json() == ["old", "new"]
+    assert docs.get(since=(T0 + timedelta(milliseconds=500)).isoformat()).get_json() == ["new"]
+    assert docs.get(since=T0.isoformat()).get_json() == ["new"], "since is exclusive"
+    assert docs.get(since=(T0 + timedelta(seconds=1)).isoformat()).get_json() == []
     assert docs.get(since="yesterday").status_code == 400
 
 

@@ -1,7 +1,7 @@
 """Serve Ralph with uvicorn, its file backend appending to its data file.
 
 Run with Ralph's own interpreter, ``-P`` keeping this folder (and our ``ralph.py``) off its path:
-``.venv-ralph/bin/python -P tests/support/ralph_launcher.py HOST PORT``;
+``.venv-ralph/bin/python -P bench/support/ralph_launcher.py HOST PORT``;
 it imports nothing of ours. Ralph's file backend writes with ``operation_type`` CREATE by default,
 which refuses an existing file: every POST after the first would answer 500 ("... already exists and
 overwrite is not allowed"). The LRS backend inherits ``default_operation_type`` from

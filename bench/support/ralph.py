@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections import Counter
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from bench.support.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 RALPH_VENV = ROOT / ".venv-ralph"
@@ -30,12 +31,6 @@ DATA_FILE = "fs_lrs.jsonl"
 
 class RalphNotInstalled(RuntimeError):
     pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Ralph:
