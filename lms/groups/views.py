@@ -196,11 +196,17 @@ def screen(run_id: int):
     return render_template(
         "groups/screen.html",
         projected=projected,
-        join_url=join_url,
-        join_address=url_for("groups.join", _external=True),
+        short_host=_short_host(run),
         qr=qr.svg_data_uri(join_url) if run.is_open else None,
         **context,
     )
+
+
+def _short_host(run: GroupRun) -> str:
+    """What goes before ``/j/<code>`` in the short join address on the screen: the host (and any
+    path the platform is mounted under), without the scheme, which phones fill in themselves."""
+    address = url_for("groups.short_join", code=run.code, _external=True)
+    return address.split("://", 1)[-1].rsplit("/j/", 1)[0]
 
 
 @bp.route("/groups/runs/<int:run_id>/live")
@@ -421,10 +427,12 @@ def _status(participant: GroupParticipant) -> str:
 @bp.route("/groups/me/<int:participant_id>")
 @for_owner(GroupParticipant, "participant_id")
 def participant(participant: GroupParticipant):
-    services.seen(participant)
     context = _phone_context(participant)
     if request.args.get("fragment"):
+        # The phone fetching its new card: it is polling, so ``live`` notes that it is here; a
+        # write here would make every phone in the room queue for the database at each card.
         return render_template("groups/_phone_card.html", **context)
+    services.seen(participant)
     return render_template("groups/participant.html", **context)
 
 

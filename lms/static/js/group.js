@@ -207,6 +207,10 @@
       });
       controls.appendChild(button);
     }
+    if (controls) {
+      pressWithKeys(screen);
+      timePerCard(screen);
+    }
 
     if (!live) return;
     poller(function () {
@@ -228,6 +232,102 @@
         });
       });
     });
+  }
+
+  /* The arrow keys, space and a presentation clicker's Page Up/Down press "Forrige kort" and
+     "Neste kort" (the buttons say so in aria-keyshortcuts), unless the key is meant for a field,
+     a button, a link or a summary that has the focus. */
+  var KEYS = { ArrowRight: "next", " ": "next", PageDown: "next", ArrowLeft: "previous", PageUp: "previous" };
+
+  function pressWithKeys(screen) {
+    var hint = screen.querySelector("[data-group-keys]");
+    if (hint) hint.hidden = false;
+    document.addEventListener("keydown", function (event) {
+      var which = KEYS[event.key];
+      if (!which || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.target.closest && event.target.closest("input, select, textarea, button, a, summary, [contenteditable]")) {
+        return;
+      }
+      var button = screen.querySelector('[data-group-key="' + which + '"]');
+      if (!button) return;
+      event.preventDefault();
+      button.click();
+    });
+  }
+
+  /* The timer per card: the length the facilitator chose (kept in this browser), counted from
+     when the card was first shown here, so reloading the screen does not start it again. */
+  function timePerCard(screen) {
+    var box = screen.querySelector("[data-group-timer]");
+    var clock = screen.querySelector("[data-timer-clock]");
+    var announce = screen.querySelector("[data-timer-announce]");
+    if (!box || !clock) return;
+    var choice = box.querySelector("[data-timer-length]");
+    var restart = box.querySelector("[data-timer-restart]");
+    var lengthKey = "lms-group-timer-length";
+    var startKey = "lms-group-timer-" + screen.dataset.run + "-" + screen.dataset.revision;
+    var ticking = null;
+    var saidTimeUp = false;
+    box.hidden = false;
+
+    function stored(storage, key) {
+      try {
+        return storage.getItem(key);
+      } catch (error) {
+        return null;
+      }
+    }
+    function store(storage, key, value) {
+      try {
+        storage.setItem(key, value);
+      } catch (error) {
+        /* private mode: the timer works, it is just not remembered */
+      }
+    }
+
+    function show() {
+      var length = Number(choice.value);
+      var started = Number(stored(window.sessionStorage, startKey) || Date.now());
+      var left = Math.ceil(length - (Date.now() - started) / 1000);
+      if (!length) {
+        clock.textContent = "";
+        clock.classList.remove("group-clock-out");
+        return;
+      }
+      if (left > 0) {
+        clock.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+        clock.classList.remove("group-clock-out");
+        saidTimeUp = false;
+        return;
+      }
+      clock.textContent = screen.dataset.msgTimeUp;
+      clock.classList.add("group-clock-out");
+      if (!saidTimeUp && announce) announce.textContent = screen.dataset.msgTimeUp;
+      saidTimeUp = true;
+    }
+
+    function start(fresh) {
+      if (fresh || !stored(window.sessionStorage, startKey)) {
+        store(window.sessionStorage, startKey, String(Date.now()));
+      }
+      if (announce) announce.textContent = "";
+      window.clearInterval(ticking);
+      ticking = Number(choice.value) ? window.setInterval(show, 250) : null;
+      show();
+    }
+
+    choice.value = stored(window.localStorage, lengthKey) || "0";
+    if (choice.selectedIndex < 0) choice.value = "0";
+    restart.hidden = choice.value === "0";
+    choice.addEventListener("change", function () {
+      store(window.localStorage, lengthKey, choice.value);
+      restart.hidden = choice.value === "0";
+      start(true);
+    });
+    restart.addEventListener("click", function () {
+      start(true);
+    });
+    start(false);
   }
 
   var phone = document.querySelector("[data-group-phone]");
