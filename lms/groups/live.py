@@ -76,6 +76,8 @@ FRESH_FOR = 0.15
 TOKEN_HOURS = CODE_HOURS
 """How long a phone's token works; the phone gets a new one with every load of its page."""
 TOKEN_SALT = "lms.groups.live"
+MAX_TOKENS = 20_000
+"""Verified tokens a process remembers (one per phone it serves) before it starts afresh."""
 EXTENSION = "lms.groups.live"
 _CHANGED = "lms.groups.live.changed"
 """``Session.info`` key: the runs whose phones must be told, once the session commits."""
@@ -84,25 +86,41 @@ _CHANGED = "lms.groups.live.changed"
 # The token ----------------------------------------------------------------------------------------
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return states().serializer
-
-
 def token_for(participant: GroupParticipant) -> str:
     """The token the participant's phone polls with."""
-    return _serializer().dumps([participant.id, participant.run_id])
+    return states().serializer.dumps([participant.id, participant.run_id])
 
 
 def read_token(token: str) -> tuple[int, int] | None:
     """(participant id, run id) from a token this app issued less than ``TOKEN_HOURS`` ago; None
-    for a forged, damaged or expired one."""
+    for a forged, damaged or expired one. A phone sends the same token every poll, so a verified
+    one is remembered (with when it was issued) and only its age is checked again."""
+    known = states().tokens
+    found = known.get(token)
+    if found is None:
+        found = _verify(token)
+        if found is None:
+            return None
+        if len(known) >= MAX_TOKENS:
+            known.clear()
+        known[token] = found
+    participant_id, run_id, issued = found
+    if time.time() - issued > TOKEN_HOURS * 3600:
+        return None
+    return participant_id, run_id
+
+
+def _verify(token: str) -> tuple[int, int, float] | None:
     try:
-        participant_id, run_id = _serializer().loads(token, max_age=TOKEN_HOURS * 3600)
+        payload, issued = states().serializer.loads(
+            token, max_age=TOKEN_HOURS * 3600, return_timestamp=True
+        )
+        participant_id, run_id = payload
     except (BadSignature, TypeError, ValueError):
         return None
     if not (isinstance(participant_id, int) and isinstance(run_id, int)):
         return None
-    return participant_id, run_id
+    return participant_id, run_id, issued.timestamp()
 
 
 # The run's state, per process ---------------------------------------------------------------------
@@ -153,6 +171,8 @@ class RunStates:
 
     serializer: URLSafeTimedSerializer
     clock: Callable[[], float] = time.monotonic
+    tokens: dict[str, tuple[int, int, float]] = field(default_factory=dict)
+    """Verified tokens: (participant id, run id, when issued as a Unix time)."""
     _states: dict[int, RunState] = field(default_factory=dict)
     _reading: set[int] = field(default_factory=set)
     _seen: set[int] = field(default_factory=set)
