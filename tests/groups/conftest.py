@@ -62,7 +62,7 @@ def poll_url(client, participant_id: int) -> str:
 
 @pytest.fixture
 def clock(app, monkeypatch):
-    """The process's clock for the run states, frozen; ``clock.move(seconds)`` moves it on."""
+    """A fresh process's run states with a frozen clock; ``clock.move(seconds)`` moves it on."""
 
     class Clock:
         now = 1000.0
@@ -71,8 +71,8 @@ def clock(app, monkeypatch):
             self.now += seconds
 
     frozen = Clock()
-    with app.app_context():
-        monkeypatch.setattr(live.states(), "clock", lambda: frozen.now)
+    fresh = live.RunStates(app.extensions[live.EXTENSION].serializer, clock=lambda: frozen.now)
+    monkeypatch.setitem(app.extensions, live.EXTENSION, fresh)
     return frozen
 
 
