@@ -210,6 +210,9 @@
     if (controls) {
       pressWithKeys(screen);
       timePerCard(screen);
+      var reload = controls.querySelector("[data-group-reload]");
+      if (reload && live) reload.hidden = true; /* the screen follows by itself */
+      roomForBar(controls);
     }
 
     if (!live) return;
@@ -232,6 +235,17 @@
         });
       });
     });
+  }
+
+  /* Where the controls are a bar fixed to the bottom of the window (presenter.css), the page
+     keeps room below its end for the bar as it is, on one line or more. */
+  function roomForBar(controls) {
+    function fit() {
+      var fixed = window.getComputedStyle(controls).position === "fixed";
+      document.body.style.paddingBottom = fixed ? controls.offsetHeight + 8 + "px" : "";
+    }
+    window.addEventListener("resize", fit);
+    fit();
   }
 
   /* The arrow keys, space and a presentation clicker's Page Up/Down press "Forrige kort" and
