@@ -1,27 +1,41 @@
-"""How many phones one group run serves with a card change reaching every phone within a second.
+"""How fast 50, 100 and 200 phones in one group run see a card change, and what their polling costs.
 
-The app is served by gunicorn (threads) on 127.0.0.1 with SQLite in a temporary folder. One run of
-the test module ``alle-korttyper`` is open with every simulated participant joined. Each participant
-is a thread with its own keep-alive connection and session cookie that does what ``group.js`` does:
-ask ``/groups/me/<id>/state`` every ``--every`` seconds with ``If-None-Match`` (a 304 while nothing
-changed) and, when the revision changes, fetch the new card (``?fragment=1``). Each phone starts at a
-random moment within the interval, as real phones do.
+The platform runs under gunicorn, 2 workers x 4 threads (gthread), as DESIGN.md §6 says, on
+127.0.0.1 with SQLite in a temporary folder (or ``--database-url``: an empty scratch database whose
+tables are dropped and made again). One run of the test module ``alle-korttyper`` is open with every
+participant joined. Before any clock starts, each phone signs in (CSRF token, session cookie) and
+loads its page, which gives it the address it polls (``/groups/live/<token>``). Phones sign in by
+e-mailed link (cheap for the server; a password's hash is slow by design).
 
-The facilitator then moves to the next card ``--moves`` times; for each move the bench records how
-long after the move was sent each phone had the new card in hand. It does that for growing groups
-(``--sizes``) and prints the figures and the largest group in which every phone saw every move
-within one second. Nothing is asserted: it prints figures (DESIGN.md §6).
+Each phone then does what ``group.js`` does: ask that address every 0.6 s +- 25 % (a new random
+wait each time, counted from the start of the previous ask), with ``If-None-Match`` and no
+cookies (304 while nothing changed), and when the revision changes fetch its new card
+(``/groups/me/<id>?fragment=1``, signed in). The client is one asyncio loop with aiohttp: two
+keep-alive connections per phone (the browser keeps cookie-less requests apart), far from the
+bottleneck (its own CPU is printed).
 
-    .venv/bin/python bench/group_run.py [--sizes 25,50,100,200] [--workers 2] [--threads 8]
+Each round, for each group size in turn (interleaved), the bench measures:
 
-The bench's own client threads share the machine with the server, so on a small machine the figure
-is a floor for what the server alone could do.
+- *idle*: ``--idle`` seconds of polling with nothing changing: the server's CPU per second (all
+  gunicorn processes, from /proc) and per request, the same phones asking a bare Flask endpoint
+  (mounted at /bare in the same gunicorn, its own ETag and 304) for the same time as the baseline;
+- *moves*: the facilitator moves on ``--moves`` times, 1.5-2.5 s apart; for each move, how long
+  after the facilitator pressed "Neste kort" each phone had its new card in hand; the share within
+  1 s, and the server's CPU per second over those seconds (cards fetched included).
+
+It prints the command, each round's figures, then per size the median and the spread (min-max)
+over the rounds, and the load average before and after. Nothing is asserted (DESIGN.md §6). On a
+shared machine, read the figures with the load average: the server competes with whatever else runs.
+
+    .venv/bin/python bench/group_run.py [--sizes 50,100,200] [--rounds 3] [--moves 5] [--idle 5]
+    .venv/bin/python bench/group_run.py --smoke     # a few phones, one short round: does it run
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
+import asyncio
+import html
 import os
 import random
 import re
@@ -30,35 +44,59 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode
+
+import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.support.runs import load_average, parse_arguments, percentile  # noqa: E402
+from bench.support.runs import parse_arguments  # noqa: E402
 from bench.support.serving import bench_config, free_port, wait_for  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "modules" / "alle-korttyper"
 PASSWORD = "bench-passord-123"
 FACILITATOR = "veileder@example.no"
-SIGN_INS = threading.Semaphore(4)
-"""Phones sign in a few at a time (password hashing is heavy; sign-in is not what is measured)."""
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+STATE_URL = re.compile(r'data-state-url="([^"]+)"')
+EVERY = 0.6
+JITTER = 0.25
+"""As ``group.js``: EVERY_MS and JITTER."""
+WITHIN = 1.0
+WORKERS, THREADS = 2, 4
+SIGN_INS_AT_ONCE = 8
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def served():
-    """The WSGI app gunicorn serves."""
+    """The WSGI app gunicorn serves: the platform, with a bare Flask app at /bare for the baseline."""
+    from flask import Flask, jsonify, request
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
     from lms import create_app
 
-    return create_app(bench_config(Path(os.environ["LMS_BENCH_DIR"])))
+    folder = Path(os.environ["LMS_BENCH_DIR"])
+    platform = create_app(bench_config(folder, os.environ.get("LMS_BENCH_DATABASE_URL") or None))
+    bare = Flask("bare")
+
+    @bare.route("/state")
+    def state():
+        response = jsonify(revision=0, position=0, status="open")
+        response.set_etag("bare")
+        return response.make_conditional(request)
+
+    platform.wsgi_app = DispatcherMiddleware(platform.wsgi_app, {"/bare": bare})
+    return platform
 
 
-def prepare(folder: Path, people: int) -> tuple[int, list[tuple[str, int]]]:
+def prepare(folder: Path, database_url: str | None, people: int) -> tuple[int, list[tuple[str, int]]]:
     """The database: the module, a facilitator, ``people`` staff joined to one open run.
-    Returns the run's id and each participant's (e-mail, participant id)."""
+    Returns the run's id and each participant's (sign-in link token, participant id): the phones
+    sign in by e-mailed link, which costs the server little (a password is hashed for a tenth of a
+    second or more by design, and signing in is not what is measured)."""
     from lms import create_app
     from lms.accounts import services as accounts
     from lms.content import services as content
@@ -67,8 +105,9 @@ def prepare(folder: Path, people: int) -> tuple[int, list[tuple[str, int]]]:
     from lms.organisation.models import Role, UnitKind
     from lms.organisation.services import create_person, create_unit, grant_role
 
-    app = create_app(bench_config(folder))
+    app = create_app(bench_config(folder, database_url))
     with app.test_request_context():
+        db.drop_all()
         db.create_all()
         unit = create_unit("Benkvik hjemmesykepleie", UnitKind.UNIT)
         facilitator = create_person("Vera Veileder", email=FACILITATOR)
@@ -79,177 +118,349 @@ def prepare(folder: Path, people: int) -> tuple[int, list[tuple[str, int]]]:
         joined = []
         for n in range(people):
             person = create_person(f"Deltaker {n}", email=f"deltaker{n}@example.no")
-            accounts.set_password(person, PASSWORD)
             grant_role(person, unit, Role.STAFF)
-            joined.append((person.email, groups.join(run, person)))
+            link = accounts.create_sign_in_link(person, timedelta(hours=3))
+            joined.append((link, groups.join(run, person)))
         db.session.commit()
-        result = run.id, [(email, participant.id) for email, participant in joined]
+        result = run.id, [(link, participant.id) for link, participant in joined]
         db.session.remove()
         db.engine.dispose()
     return result
 
 
-class Browser:
-    """One keep-alive connection with a session cookie, like one phone's browser."""
+# The server's CPU ---------------------------------------------------------------------------------
 
-    def __init__(self, port: int):
-        self.port = port
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookie = ""
 
-    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
-        headers = {"Cookie": self.cookie, **(headers or {})}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in range(2):
+def _cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
             try:
-                self.connection.request(method, path, body=body, headers=headers)
-                response = self.connection.getresponse()
-                data = response.read()
-                break
-            except (http.client.HTTPException, OSError):
-                self.connection.close()  # the server closed an idle keep-alive: open again
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                if attempt:
-                    raise
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";")[0]
-        return response, data
-
-    def sign_in(self, email: str) -> None:
-        _, page = self.request("GET", "/login")
-        token = CSRF.search(page.decode()).group(1)
-        body = urlencode({"csrf_token": token, "email": email, "password": PASSWORD})
-        response, _ = self.request("POST", "/login", body)
-        if response.status != 302:
-            raise RuntimeError(f"sign-in of {email} failed: HTTP {response.status}")
-
-    def csrf_token(self, path: str) -> str:
-        _, page = self.request("GET", path)
-        return CSRF.search(page.decode()).group(1)
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
 
 
-class Phone(threading.Thread):
-    def __init__(self, port: int, email: str, participant_id: int, every: float, stop: threading.Event):
-        super().__init__(daemon=True)
-        self.browser = Browser(port)
-        self.email = email
-        self.participant_id = participant_id
-        self.every = every
-        self.stop = stop
-        self.ready = threading.Event()
-        self.seen: dict[int, float] = {}
-        """Revision -> when the new card was in hand (perf_counter)."""
-        self.polls = 0
-        self.not_modified = 0
-        self.errors: list[str] = []
+class ServerCpu:
+    """CPU seconds used by gunicorn's master and workers (the workers are found once, at start)."""
 
-    def run(self) -> None:
-        try:
-            with SIGN_INS:
-                self.browser.sign_in(self.email)
-        except Exception as error:
-            self.errors.append(str(error))
-            self.ready.set()
-            return
-        self.ready.set()
-        state = f"/groups/me/{self.participant_id}/state"
-        card = f"/groups/me/{self.participant_id}?fragment=1"
-        etag, revision = None, None
-        next_poll = time.perf_counter() + random.uniform(0, self.every)
-        while not self.stop.is_set():
-            pause = next_poll - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            next_poll += self.every
+    def __init__(self, master: int):
+        self.pids = [master, *_children(master)]
+
+    def seconds(self) -> float:
+        return sum(_cpu_seconds(pid) for pid in self.pids)
+
+
+def client_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+# The phones ---------------------------------------------------------------------------------------
+
+
+def jittered(seconds: float) -> float:
+    return seconds * (1 - JITTER + 2 * JITTER * random.random())
+
+
+@dataclass
+class Phone:
+    link: str
+    """The token of the phone's sign-in link."""
+    participant_id: int
+    base: str
+    page: aiohttp.ClientSession | None = None
+    """Signed in: the page and its card fragments."""
+    poll: aiohttp.ClientSession | None = None
+    """No cookies: the polls, as ``credentials: "omit"``."""
+    poll_path: str = ""
+    polls: int = 0
+    not_modified: int = 0
+    errors: list[str] = field(default_factory=list)
+    seen: dict[int, float] = field(default_factory=dict)
+    """Revision -> when its card was in hand (loop time)."""
+
+    async def sign_in(self) -> None:
+        self.page = aiohttp.ClientSession(
+            self.base,
+            connector=aiohttp.TCPConnector(limit=1),
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookies for 127.0.0.1 too
+        )
+        self.poll = aiohttp.ClientSession(
+            self.base,
+            connector=aiohttp.TCPConnector(limit=1),
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
+        await _sign_in_by_link(self.page, self.link)
+        async with self.page.get(f"/groups/me/{self.participant_id}") as response:
+            text = await response.text()
+        self.poll_path = html.unescape(STATE_URL.search(text).group(1))
+
+    async def close(self) -> None:
+        for session in (self.page, self.poll):
+            if session is not None:
+                await session.close()
+
+    async def follow(self, path: str, loop: asyncio.AbstractEventLoop) -> None:
+        """Poll ``path`` as ``group.js`` does until cancelled."""
+        etag, shown = None, None
+        await asyncio.sleep(jittered(EVERY))
+        while True:
+            began = loop.time()
             headers = {"If-None-Match": etag} if etag else {}
             try:
-                response, data = self.browser.request("GET", state, headers=headers)
-            except (http.client.HTTPException, OSError) as error:
+                async with self.poll.get(path, headers=headers) as response:
+                    self.polls += 1
+                    if response.status == 304:
+                        self.not_modified += 1
+                    elif response.status == 200:
+                        etag = response.headers.get("ETag")
+                        state = await response.json()
+                        now = (state["revision"], state["status"])
+                        if shown is not None and now != shown:
+                            await self._fetch_card(state["revision"], loop)
+                        shown = now
+                    else:
+                        self.errors.append(f"poll: HTTP {response.status}")
+            except aiohttp.ClientError as error:
                 self.errors.append(repr(error))
-                continue
-            self.polls += 1
-            if response.status == 304:
-                self.not_modified += 1
-                continue
-            if response.status != 200:
-                self.errors.append(f"state: HTTP {response.status}")
-                continue
-            etag = response.getheader("ETag")
-            now = int(re.search(rb'"revision":\s*(\d+)', data).group(1))
-            if revision is not None and now != revision:
-                fragment, _ = self.browser.request("GET", card)
-                if fragment.status == 200:
-                    self.seen[now] = time.perf_counter()
-            revision = now
+            await asyncio.sleep(max(0.0, jittered(EVERY) - (loop.time() - began)))
+
+    async def _fetch_card(self, revision: int, loop: asyncio.AbstractEventLoop) -> None:
+        async with self.page.get(f"/groups/me/{self.participant_id}?fragment=1") as response:
+            await response.read()
+            if response.status == 200:
+                self.seen.setdefault(revision, loop.time())
+            else:
+                self.errors.append(f"card: HTTP {response.status}")
 
 
-def measure(port: int, run_id: int, phones: list[Phone], moves: int, every: float):
-    """Card changes 1..``moves`` from the first card; returns each move's latencies per phone and
-    the polls per second served meanwhile."""
-    facilitator = Browser(port)
-    facilitator.sign_in(FACILITATOR)
-    screen = f"/groups/runs/{run_id}"
-
-    def move_to(position: int) -> float:
-        token = facilitator.csrf_token(screen)
-        sent = time.perf_counter()
-        response, _ = facilitator.request(
-            "POST", f"{screen}/move", urlencode({"csrf_token": token, "to": str(position)})
-        )
+async def _sign_in_by_link(session: aiohttp.ClientSession, token: str) -> None:
+    async with session.get(f"/login/link/{token}") as response:
+        csrf = CSRF.search(await response.text()).group(1)
+    async with session.post(
+        f"/login/link/{token}", data={"csrf_token": csrf}, allow_redirects=False
+    ) as response:
         if response.status != 302:
-            raise SystemExit(f"move failed: HTTP {response.status}")
-        return sent
+            raise SystemExit(f"sign-in by link failed: HTTP {response.status}")
 
-    move_to(0)
+
+async def _sign_in(session: aiohttp.ClientSession, email: str) -> None:
+    async with session.get("/login") as response:
+        token = CSRF.search(await response.text()).group(1)
+    form = {"csrf_token": token, "email": email, "password": PASSWORD}
+    async with session.post("/login", data=form, allow_redirects=False) as response:
+        if response.status != 302:
+            raise SystemExit(f"sign-in of {email} failed: HTTP {response.status}")
+
+
+class Facilitator:
+    def __init__(self, base: str, run_id: int):
+        self.session = aiohttp.ClientSession(base, cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self.screen = f"/groups/runs/{run_id}"
+        self.revision = 0
+
+    async def move_to(self, position: int) -> tuple[int, float]:
+        """Press "Neste kort" (to ``position``); returns the new revision and when it was pressed."""
+        async with self.session.get(self.screen) as response:
+            token = CSRF.search(await response.text()).group(1)
+        pressed = asyncio.get_running_loop().time()
+        form = {"csrf_token": token, "to": str(position)}
+        async with self.session.post(
+            f"{self.screen}/move", data=form, allow_redirects=False
+        ) as response:
+            if response.status != 302:
+                raise SystemExit(f"move failed: HTTP {response.status}")
+        self.revision += 1
+        return self.revision, pressed
+
+
+# One measurement ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    size: int
+    share_within: float
+    """Share of phone-moves where the new card was in hand within ``WITHIN`` seconds."""
+    median_latency: float
+    p95_latency: float
+    worst_latency: float
+    idle_cores: float
+    """Server CPU seconds per second while the phones poll and nothing changes."""
+    idle_ms_per_poll: float
+    bare_cores: float
+    """The same, the phones asking the bare endpoint instead."""
+    bare_ms_per_poll: float
+    moves_cores: float
+    """Server CPU seconds per second over the card changes (new cards fetched included)."""
+    polls_per_second: float
+    client_cores: float
+    errors: list[str]
+
+
+async def poll_window(phones, path_of, seconds, cpu: ServerCpu, loop) -> tuple[float, float, float]:
+    """Let the phones poll ``path_of(phone)`` for ``seconds``; returns server CPU cores, ms per
+    poll and the client's CPU cores."""
+    tasks = [asyncio.create_task(p.follow(path_of(p), loop)) for p in phones]
+    await asyncio.sleep(1.5 * EVERY)  # every phone has asked once and holds an ETag
+    polls, server, client, began = (
+        sum(p.polls for p in phones),
+        cpu.seconds(),
+        client_cpu(),
+        loop.time(),
+    )
+    await asyncio.sleep(seconds)
+    elapsed = loop.time() - began
+    server_used, client_used = cpu.seconds() - server, client_cpu() - client
+    asked = sum(p.polls for p in phones) - polls
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return server_used / elapsed, 1000 * server_used / max(asked, 1), client_used / elapsed
+
+
+async def measure(phones, facilitator, cpu, args, position: int, loop) -> tuple[Figures, int]:
+    """One round for one group size; returns the figures and the card the run is on."""
     for phone in phones:
-        phone.start()
-    for phone in phones:
-        phone.ready.wait()
-    time.sleep(2 * every)  # every phone polling, with its first state in hand
-    polls_before, began = sum(p.polls for p in phones), time.perf_counter()
-    latencies: list[list[float]] = []
-    for position in range(1, moves + 1):
-        sent = move_to(position)
-        deadline = time.perf_counter() + 10
-        while time.perf_counter() < deadline and not all(_seen_after(p, sent) for p in phones):
-            time.sleep(0.02)
-        latencies.append([(_seen_after(p, sent) or float("inf")) - sent for p in phones])
-        time.sleep(every)
-    rate = (sum(p.polls for p in phones) - polls_before) / (time.perf_counter() - began)
-    return latencies, rate
+        phone.polls = phone.not_modified = 0
+        phone.errors.clear()
+    bare_cores, bare_ms, _ = await poll_window(phones, lambda p: "/bare/state", args.idle, cpu, loop)
+    idle_cores, idle_ms, client_cores = await poll_window(
+        phones, lambda p: p.poll_path, args.idle, cpu, loop
+    )
+    polled = sum(p.polls for p in phones)
+
+    tasks = [asyncio.create_task(p.follow(p.poll_path, loop)) for p in phones]
+    await asyncio.sleep(1.5 * EVERY)
+    server, began = cpu.seconds(), loop.time()
+    latencies = []
+    for _ in range(args.moves):
+        position = 1 if position >= 9 else position + 1
+        revision, pressed = await facilitator.move_to(position)
+        deadline = pressed + 5.0
+        while loop.time() < deadline and not all(revision in p.seen for p in phones):
+            await asyncio.sleep(0.02)
+        latencies += [p.seen.get(revision, float("inf")) - pressed for p in phones]
+        await asyncio.sleep(random.uniform(1.5, 2.5) - min(loop.time() - pressed, 1.5))
+    moves_cores = (cpu.seconds() - server) / (loop.time() - began)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+    finite = sorted(v for v in latencies if v != float("inf"))
+    figures = Figures(
+        size=len(phones),
+        share_within=sum(1 for v in latencies if v <= WITHIN) / len(latencies),
+        median_latency=statistics.median(finite) if finite else float("inf"),
+        p95_latency=finite[int(0.95 * (len(finite) - 1))] if finite else float("inf"),
+        worst_latency=max(latencies),
+        idle_cores=idle_cores,
+        idle_ms_per_poll=idle_ms,
+        bare_cores=bare_cores,
+        bare_ms_per_poll=bare_ms,
+        moves_cores=moves_cores,
+        polls_per_second=polled / (args.idle + 1.5 * EVERY),
+        client_cores=client_cores,
+        errors=[e for p in phones for e in p.errors],
+    )
+    return figures, position
 
 
-def _seen_after(phone: Phone, sent: float) -> float | None:
-    times = [t for t in phone.seen.values() if t >= sent]
-    return min(times) if times else None
+async def run_bench(args, port: int, run_id: int, participants, cpu: ServerCpu) -> list[Figures]:
+    loop = asyncio.get_running_loop()
+    base = f"http://127.0.0.1:{port}"
+    phones = [Phone(link, pid, base) for link, pid in participants]
+    signing = asyncio.Semaphore(SIGN_INS_AT_ONCE)
+
+    async def sign_in(phone: Phone) -> None:
+        async with signing:
+            await phone.sign_in()
+
+    print(f"signing in {len(phones)} phones (before any clock starts) ...", flush=True)
+    facilitator = Facilitator(base, run_id)
+    results, position = [], 0
+    try:
+        await asyncio.gather(*(sign_in(p) for p in phones))
+        await _sign_in(facilitator.session, FACILITATOR)
+        for round_number in range(1, args.rounds + 1):
+            for size in args.sizes:
+                figures, position = await measure(phones[:size], facilitator, cpu, args, position, loop)
+                results.append(figures)
+                print(f"round {round_number}: {describe(figures)}", flush=True)
+    finally:
+        await facilitator.session.close()
+        await asyncio.gather(*(p.close() for p in phones))
+    return results
+
+
+def describe(f: Figures) -> str:
+    errors = f"; {len(f.errors)} errors, e.g. {f.errors[0]}" if f.errors else ""
+    return (
+        f"{f.size:3d} phones: {100 * f.share_within:5.1f} % saw the card change within "
+        f"{WITHIN:g} s (median {f.median_latency:.2f} s, p95 {f.p95_latency:.2f} s, worst "
+        f"{f.worst_latency:.2f} s); server {f.idle_cores:.2f} cores polling "
+        f"({f.polls_per_second:.0f} polls/s, {f.idle_ms_per_poll:.2f} ms each; bare endpoint "
+        f"{f.bare_cores:.2f} cores, {f.bare_ms_per_poll:.2f} ms each), {f.moves_cores:.2f} cores "
+        f"over the card changes; "
+        f"client {f.client_cores:.2f} cores{errors}"
+    )
+
+
+def summary(results: list[Figures], sizes: list[int]) -> None:
+    def spread(values, fmt):
+        values = sorted(values)
+        return f"{fmt(statistics.median(values))} ({fmt(values[0])}-{fmt(values[-1])})"
+
+    percent = lambda v: f"{100 * v:.1f} %"  # noqa: E731
+    two = lambda v: f"{v:.2f}"  # noqa: E731
+    print("\nper size, median over the rounds (min-max):")
+    for size in sizes:
+        mine = [f for f in results if f.size == size]
+        print(
+            f"{size:3d} phones: within {WITHIN:g} s "
+            f"{spread([f.share_within for f in mine], percent)}; median latency "
+            f"{spread([f.median_latency for f in mine], two)} s; p95 "
+            f"{spread([f.p95_latency for f in mine], two)} s; server cores polling "
+            f"{spread([f.idle_cores for f in mine], two)} (bare endpoint "
+            f"{spread([f.bare_cores for f in mine], two)}), over card changes "
+            f"{spread([f.moves_cores for f in mine], two)}; ms per poll "
+            f"{spread([f.idle_ms_per_poll for f in mine], two)} vs bare "
+            f"{spread([f.bare_ms_per_poll for f in mine], two)}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="25,50,100,200", help="group sizes to try, growing")
-    parser.add_argument("--moves", type=int, default=5, help="card changes per size (at most 9)")
-    parser.add_argument("--every", type=float, default=0.8, help="poll interval in seconds (group.js)")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
-    args = parse_arguments(
-        parser, smoke={"sizes": "2", "moves": 2, "every": 0.3, "workers": 1, "threads": 4}
-    )
-    sizes = sorted(int(s) for s in args.sizes.split(","))
-    args.moves = max(1, min(args.moves, 9))
+    parser.add_argument("--sizes", default="50,100,200", help="group sizes, measured in turn")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--moves", type=int, default=5, help="card changes per size and round")
+    parser.add_argument("--idle", type=float, default=5.0, help="seconds of polling measured idle")
+    parser.add_argument("--database-url", help="an empty scratch database (default: SQLite)")
+    args = parse_arguments(parser, smoke={"sizes": "5", "rounds": 1, "moves": 2, "idle": 1.0})
+    args.sizes = sorted(int(s) for s in args.sizes.split(","))
 
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="lms-bench-group-") as tmp:
         folder = Path(tmp)
-        print(f"preparing a run with {sizes[-1]} participants ...", flush=True)
-        run_id, participants = prepare(folder, sizes[-1])
+        print(f"preparing a run with {max(args.sizes)} participants ...", flush=True)
+        run_id, participants = prepare(folder, args.database_url, max(args.sizes))
         port = free_port()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen(
             [
                 str(gunicorn),
-                "--workers", str(args.workers),
-                "--threads", str(args.threads),
+                "--workers", str(WORKERS),
+                "--threads", str(THREADS),
                 "--worker-class", "gthread",
                 "--bind", f"127.0.0.1:{port}",
                 "--keep-alive", "30",
@@ -257,61 +468,34 @@ def main() -> None:
                 "--chdir", str(ROOT),
                 "bench.group_run:served()",
             ],
-            env={**os.environ, "LMS_BENCH_DIR": str(folder)},
+            env={
+                **os.environ,
+                "LMS_BENCH_DIR": str(folder),
+                "LMS_BENCH_DATABASE_URL": args.database_url or "",
+            },
         )  # fmt: skip
-        results = []
         try:
             wait_for(port, server)
-            for size in sizes:
-                stop = threading.Event()
-                phones = [
-                    Phone(port, email, pid, args.every, stop) for email, pid in participants[:size]
-                ]
-                latencies, rate = measure(port, run_id, phones, args.moves, args.every)
-                stop.set()
-                for phone in phones:
-                    phone.join(timeout=10)
-                polls = sum(p.polls for p in phones)
-                not_modified = sum(p.not_modified for p in phones)
-                errors = [e for p in phones for e in p.errors]
-                results.append((size, latencies, rate, polls, not_modified, errors))
-                report(results[-1])
+            time.sleep(1.0)  # the workers are up
+            cpu = ServerCpu(server.pid)
+            results = asyncio.run(run_bench(args, port, run_id, participants, cpu))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+    load_after = os.getloadavg()
 
-    print()
+    summary(results, args.sizes)
+    database = "PostgreSQL" if args.database_url else "SQLite (WAL)"
     print(
-        f"gunicorn {args.workers} workers x {args.threads} threads (gthread), SQLite (WAL); "
-        f"phones poll every {args.every:g} s; {args.moves} card changes per size; "
-        f"{os.cpu_count()} CPUs shared by server and client"
+        f"\ngunicorn {WORKERS} workers x {THREADS} threads (gthread), {database}; phones poll every "
+        f"{EVERY:g} s +- {100 * JITTER:.0f} %; {args.rounds} rounds x {args.moves} card changes "
+        f"per size; {os.cpu_count()} CPUs shared by server, client and the rest of the machine"
     )
-    within = [size for size, lat, *_ in results if all(max(move) <= 1.0 for move in lat)]
     print(
-        f"largest group where every phone saw every card change within 1 s: "
-        f"{max(within) if within else 'none of those tried'}"
-    )
-    print(load_average())
-    failed = sum(len(errors) for *_, errors in results)
-    if failed:
-        raise SystemExit(f"{failed} requests failed")
-
-
-def report(result) -> None:
-    size, latencies, rate, polls, not_modified, errors = result
-    every = [value for move in latencies for value in move]
-    finite = sorted(v for v in every if v != float("inf"))
-    missed = len(every) - len(finite)
-    worst = max(every)
-    p95 = percentile(finite, 0.95) if finite else float("nan")
-    print(
-        f"{size:4d} phones: card change seen by all in "
-        + ", ".join(f"{max(move):.2f}" for move in latencies)
-        + f" s (median {statistics.median(finite):.2f} s, p95 {p95:.2f} s, worst {worst:.2f} s)"
-        + f"; {rate:.0f} polls/s, {100 * not_modified / max(polls, 1):.0f}% answered 304"
-        + (f"; {missed} phone-moves missed" if missed else "")
-        + (f"; {len(errors)} errors, e.g. {errors[0]}" if errors else ""),
-        flush=True,
+        "load average (1, 5, 15 min) before: "
+        + ", ".join(f"{v:.2f}" for v in load_before)
+        + "; after: "
+        + ", ".join(f"{v:.2f}" for v in load_after)
     )
 
 

@@ -198,7 +198,11 @@ def _refuse_unguarded_endpoints() -> None:
 
 
 def _commit_or_roll_back(response):
-    """One commit per request: services flush, this commits what a successful request changed."""
+    """One commit per request: services flush, this commits what a successful request changed.
+    A request that never touched the database (a group run's poll, a static file) has nothing to
+    commit and gets no session made for it here."""
+    if not db.session.registry.has():
+        return response
     if response.status_code < 400:
         db.session.commit()
     else:

@@ -1,17 +1,20 @@
 """Group runs on the shared screen (the facilitator's laptop on a projector) and on the phones.
 
-How the phones follow the screen: short polling. Each phone asks ``/groups/me/<id>/state`` every
-0.8 s (``group.js``), so a card change reaches it within a second. The answer is a few bytes of JSON
-with an ETag, so an unchanged state costs two small indexed reads and a 304. When the run's
-``revision`` changes, the phone fetches the new card (a fragment of its page) and swaps it in.
-Polling needs nothing but ordinary requests, so it works with gunicorn's threaded workers, behind
-any proxy and without another server; a held-open stream per phone (server-sent events) would tie
-up one worker thread per participant. ``bench/group_run.py`` measures how many phones one run
-serves within a second.
+How the phones follow the screen: short polling of ``/groups/live/<token>``, a conditional GET that
+needs no sign-in, no session and no ORM, answered from a per-process copy of the run's state
+(``lms.groups.live``, which argues the choice against a push channel). When the run's revision or
+the phone's status changes, the phone fetches its new card (``/groups/me/<id>?fragment=1``, signed
+in) and swaps it in. ``bench/group_run.py`` measures how fast 50, 100 and 200 phones see a card
+change and what that costs the server.
+
+The shared screen is a presenter view for a projector or a TV (``screen.html``, ``presenter.css``):
+the card large, the join code and a short address (``/j/<code>``), the count of people present and
+the group's answers (``live``, polled by the screen), a timer per card and the controls always in
+view, with keyboard control from ``group.js``.
 
 Who may do what: the run's facilitator (or a leader of the run's unit) paces it, ticks people in and
 closes it; a participant acts only on their own participation (``for_owner``, so another person's
-id gives 404); anybody signed in may join by code.
+id gives 404); anybody signed in may join by code; the poll takes the token its page was given.
 """
 
 from __future__ import annotations
@@ -46,12 +49,13 @@ from lms.access import (
     can_act_on_unit,
     for_owner,
     holds_any,
+    public,
     signed_in,
 )
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
 from lms.extensions import db, limiter
-from lms.groups import qr, services
+from lms.groups import live, qr, services
 from lms.groups.judging import ATTENDED_PERCENT
 from lms.groups.models import GroupParticipant, GroupRun, LeftHow
 from lms.groups.tally import MIN_ANSWERS_SHOWN
@@ -61,6 +65,7 @@ from lms.organisation.services import units_in
 from lms.plugins import card_types
 
 bp = Blueprint("groups", __name__)
+bp.record_once(lambda state: live.init_app(state.app))
 
 WRONG_CODE = 404
 EXPIRED_CODE = 410
@@ -206,16 +211,22 @@ def screen(run_id: int):
     return render_template(
         "groups/screen.html",
         projected=projected,
-        join_url=join_url,
-        join_address=url_for("groups.join", _external=True),
+        short_host=_short_host(run),
         qr=qr.svg_data_uri(join_url) if run.is_open else None,
         **context,
     )
 
 
+def _short_host(run: GroupRun) -> str:
+    """What goes before ``/j/<code>`` in the short join address on the screen: the host (and any
+    path the platform is mounted under), without the scheme, which phones fill in themselves."""
+    address = url_for("groups.short_join", code=run.code, _external=True)
+    return address.split("://", 1)[-1].rsplit("/j/", 1)[0]
+
+
 @bp.route("/groups/runs/<int:run_id>/live")
 @signed_in
-def live(run_id: int):
+def screen_live(run_id: int):
     """The screen's changing part (who is here, the group's answers), for the screen to poll."""
     run = _led_run(run_id)
     html = render_template("groups/_live.html", **_screen_context(run))
@@ -383,6 +394,15 @@ def join_code(code: str):
     )
 
 
+@bp.route("/j/<code>")
+@public
+def short_join(code: str):
+    """The short address on the shared screen, easy to type from the back of the room: on to the
+    join page for the code (which asks a stranger to sign in first)."""
+    code = qr.normalise(code)
+    return redirect(url_for("groups.join_code", code=code) if code else url_for("groups.join"))
+
+
 def _join_run(run: GroupRun):
     participant = services.join(run, current_user)
     return redirect(url_for("groups.participant", participant_id=participant.id))
@@ -426,6 +446,7 @@ def _phone_context(participant: GroupParticipant, error: str | None = None) -> d
         "body": body,
         "error": error,
         "status": _status(participant),
+        "live_token": live.token_for(participant),
         "locale": _locale(),
     }
 
@@ -439,24 +460,36 @@ def _status(participant: GroupParticipant) -> str:
 @bp.route("/groups/me/<int:participant_id>")
 @for_owner(GroupParticipant, "participant_id")
 def participant(participant: GroupParticipant):
-    services.seen(participant)
     context = _phone_context(participant)
     if request.args.get("fragment"):
+        # The phone fetching its new card: it is polling, so ``live`` notes that it is here; a
+        # write here would make every phone in the room queue for the database at each card.
         return render_template("groups/_phone_card.html", **context)
+    services.seen(participant)
     return render_template("groups/participant.html", **context)
 
 
-@bp.route("/groups/me/<int:participant_id>/state")
-@for_owner(GroupParticipant, "participant_id")
-def state(participant: GroupParticipant):
-    """What the phone polls: the run's revision, card and status. Cheap, and 304 when unchanged."""
-    services.seen(participant)
-    run = participant.run
-    status = _status(participant)
-    response = jsonify(revision=run.revision, position=run.position, status=status)
-    response.set_etag(f"{run.id}.{run.revision}.{status}")
+@bp.route("/groups/live/<token>")
+@public
+def live_state(token: str):
+    """What the phone polls: the run's revision, card and the phone's status, 304 when unchanged.
+    The token is the credential (``lms.groups.live``): no session, no sign-in, no ORM."""
+    found = live.read_token(token) or abort(403)
+    participant_id, run_id = found
+    states = live.states()
+    if states.seen_due():
+        states.write_seen()
+    state = states.state_of(run_id) or abort(404)
+    states.note_seen(participant_id)
+    status = state.status_of(participant_id)
+    etag = f"{run_id}.{state.revision}.{status}"
+    if request.if_none_match.contains(etag):
+        response = current_app.response_class(status=304)
+    else:
+        response = jsonify(revision=state.revision, position=state.position, status=status)
+    response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache, private"
-    return response.make_conditional(request)
+    return response
 
 
 @bp.route("/groups/me/<int:participant_id>/answer", methods=["POST"])

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 import pytest
 
 from lms.extensions import db
+from lms.groups import live
 from lms.groups.models import GroupParticipant, GroupRun
 from lms.organisation.models import Role
 from tests.conftest import add_person
@@ -50,6 +52,28 @@ def move(client, run_id: int, index: int):
 
 def answer(client, participant_id: int, card_id: str, fields: dict):
     return client.submit(f"/groups/me/{participant_id}/answer", {"card_id": card_id, **fields})
+
+
+def poll_url(client, participant_id: int) -> str:
+    """The address the phone's page tells ``group.js`` to poll."""
+    page = client.get(f"/groups/me/{participant_id}").get_data(as_text=True)
+    return unescape(re.search(r'data-state-url="([^"]+)"', page).group(1))
+
+
+@pytest.fixture
+def clock(app, monkeypatch):
+    """A fresh process's run states with a frozen clock; ``clock.move(seconds)`` moves it on."""
+
+    class Clock:
+        now = 1000.0
+
+        def move(self, seconds: float) -> None:
+            self.now += seconds
+
+    frozen = Clock()
+    fresh = live.RunStates(app.extensions[live.EXTENSION].serializer, clock=lambda: frozen.now)
+    monkeypatch.setitem(app.extensions, live.EXTENSION, fresh)
+    return frozen
 
 
 def run_record(app, run_id: int) -> GroupRun:

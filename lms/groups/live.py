@@ -1,0 +1,272 @@
+"""How the phones in a group run follow the shared screen: a poll that costs what a bare endpoint costs.
+
+The phone asks ``/groups/live/<token>`` every 0.45-0.75 s (``group.js``: 0.6 s with jitter, so 200
+phones do not fall into step, and at once when the page is shown again). The answer is
+``{"revision", "position", "status"}`` with an ETag, so an unchanged state is a 304 with no body.
+When the revision or the status changes, the phone fetches its new card (an ordinary, signed-in
+page fragment) and swaps it in.
+
+Why that poll is cheap:
+
+- **No sign-in, no session.** The token names the participant and the run, signed with the app's
+  secret (``itsdangerous``, salt ``lms.groups.live``) and valid for ``TOKEN_HOURS``. It is issued
+  with every full load of the phone's page, which *is* signed in (``for_owner``), so it only ever
+  reaches the person the participation belongs to; the phone sends it without cookies
+  (``credentials: "omit"``), so Flask-Login, the session cookie and the ORM stay out of the poll. A
+  forged or expired token gets 403 and the phone reloads its page (and with it a new token, or the
+  sign-in page). What the token gives away if it leaks is the run's card number and whether it is
+  open: nothing about anyone's answers.
+- **The run's state is held where it is cheap to read.** Each process keeps, per run, the revision,
+  the position, whether it is closed and which participants have left (``RunState``), read with one
+  statement on the run's primary key (``read_state``), for at most ``FRESH_FOR`` seconds.
+  Within that, a poll costs no query at all; after it, one thread re-reads while the others keep
+  answering from the old state (no stampede at expiry).
+
+Why a per-process cache with a short lifetime, and not something else:
+
+- The platform runs under gunicorn with several worker processes (DESIGN.md §6), often on more than
+  one host. A value held only in memory would be right in the process that moved the card and wrong in
+  every other one. So every process re-reads the database, which every process shares, at most
+  ``1 / FRESH_FOR`` times a second per open run (a few tiny indexed reads a second, whatever the
+  number of phones): the other processes see a change within ``FRESH_FOR``. The process that made
+  the change forgets its copy as soon as the change is *committed* (``_forget_committed_runs``,
+  a session event; forgetting before the commit could let a poll read and keep the old row), so there
+  the change shows at once; that is also what a single-process server and the tests see.
+- A push channel (server-sent events, WebSockets) would hold one connection per phone open: 200
+  phones need 200 threads in gunicorn's threaded workers, or an evented worker (gevent) under the
+  whole platform, with its own rules for the database drivers and the scheduler. Phones lock their
+  screens and drop such connections anyway, and proxies buffer them. A conditional GET works with
+  any worker class, any proxy and any number of processes, and a locked phone simply stops asking.
+- A message broker (Redis) or PostgreSQL ``LISTEN/NOTIFY`` would tell the processes about a change
+  without the re-read, but needs a server the platform does not otherwise have (Redis), or a
+  listening connection and thread in each process, and works on PostgreSQL only; the re-read it
+  saves costs well under one per cent of a core.
+
+The latency a phone sees is its poll interval (0.45-0.75 s) plus at most ``FRESH_FOR`` plus the
+fetch of its new card: ``bench/group_run.py`` measures the share of 50, 100 and 200 phones that
+have the new card within a second, and the server's CPU while they poll (docs/group-runs-live.md).
+
+That the phone is still there (``GroupParticipant.last_seen_at``, which decides who counts as gone
+when the run closes) is remembered in the process and written for all the phones it has heard from
+in one statement, at most every ``services.SEEN_EVERY`` per process, by the poll that finds the
+time has come (``RunStates.note_seen`` / ``write_seen``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from lms.db import utcnow
+from lms.extensions import db
+from lms.groups.models import GroupParticipant, GroupRun
+from lms.groups.services import CODE_HOURS, SEEN_EVERY
+
+FRESH_FOR = 0.15
+"""Seconds a process answers from its copy of a run's state before it reads the database again."""
+TOKEN_HOURS = CODE_HOURS
+"""How long a phone's token works; the phone gets a new one with every load of its page."""
+TOKEN_SALT = "lms.groups.live"
+MAX_TOKENS = 20_000
+"""Verified tokens a process remembers (one per phone it serves) before it starts afresh."""
+EXTENSION = "lms.groups.live"
+_CHANGED = "lms.groups.live.changed"
+"""``Session.info`` key: the runs whose phones must be told, once the session commits."""
+
+
+# The token ----------------------------------------------------------------------------------------
+
+
+def token_for(participant: GroupParticipant) -> str:
+    """The token the participant's phone polls with."""
+    return states().serializer.dumps([participant.id, participant.run_id])
+
+
+def read_token(token: str) -> tuple[int, int] | None:
+    """(participant id, run id) from a token this app issued less than ``TOKEN_HOURS`` ago; None
+    for a forged, damaged or expired one. A phone sends the same token every poll, so a verified
+    one is remembered (with when it was issued) and only its age is checked again."""
+    known = states().tokens
+    found = known.get(token)
+    if found is None:
+        found = _verify(token)
+        if found is None:
+            return None
+        if len(known) >= MAX_TOKENS:
+            known.clear()
+        known[token] = found
+    participant_id, run_id, issued = found
+    if time.time() - issued > TOKEN_HOURS * 3600:
+        return None
+    return participant_id, run_id
+
+
+def _verify(token: str) -> tuple[int, int, float] | None:
+    try:
+        payload, issued = states().serializer.loads(
+            token, max_age=TOKEN_HOURS * 3600, return_timestamp=True
+        )
+        participant_id, run_id = payload
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if not (isinstance(participant_id, int) and isinstance(run_id, int)):
+        return None
+    return participant_id, run_id, issued.timestamp()
+
+
+# The run's state, per process ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunState:
+    revision: int
+    position: int
+    closed: bool
+    left: frozenset[int]
+    """Ids of the participants who have left."""
+    read_at: float
+    """When it was read (``time.monotonic``)."""
+
+    def status_of(self, participant_id: int) -> str:
+        """What ``views._status`` says of the participant: closed, left or open."""
+        if self.closed:
+            return "closed"
+        return "left" if participant_id in self.left else "open"
+
+
+def read_state(run_id: int, now: float) -> RunState | None:
+    """The run's state in one statement on its primary key (and the participants' run index), on
+    the request's connection: no ORM objects, no identity map. None if there is no such run."""
+    runs, participants = GroupRun.__table__, GroupParticipant.__table__
+    query = (
+        sa.select(runs.c.revision, runs.c.position, runs.c.closed_at, participants.c.id)
+        .select_from(
+            runs.outerjoin(
+                participants,
+                sa.and_(participants.c.run_id == runs.c.id, participants.c.left_at.is_not(None)),
+            )
+        )
+        .where(runs.c.id == run_id)
+    )
+    rows = db.session.connection().execute(query).all()
+    if not rows:
+        return None
+    revision, position, closed_at, _left = rows[0]
+    left = frozenset(row[3] for row in rows if row[3] is not None)
+    return RunState(revision, position, closed_at is not None, left, now)
+
+
+@dataclass
+class RunStates:
+    """One process's copy of the open runs' states and of the phones it has heard from."""
+
+    serializer: URLSafeTimedSerializer
+    clock: Callable[[], float] = time.monotonic
+    tokens: dict[str, tuple[int, int, float]] = field(default_factory=dict)
+    """Verified tokens: (participant id, run id, when issued as a Unix time)."""
+    _states: dict[int, RunState] = field(default_factory=dict)
+    _reading: set[int] = field(default_factory=set)
+    _seen: set[int] = field(default_factory=set)
+    _written_at: float | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def state_of(self, run_id: int) -> RunState | None:
+        """The run's state, read again when the copy is older than ``FRESH_FOR`` (by one thread;
+        the others answer from the old copy meanwhile)."""
+        now = self.clock()
+        held = self._states.get(run_id)
+        if held is not None and now - held.read_at < FRESH_FOR:
+            return held
+        with self._lock:
+            if held is not None and run_id in self._reading:
+                return held
+            self._reading.add(run_id)
+        try:
+            state = read_state(run_id, now)
+        finally:
+            self._reading.discard(run_id)
+        if state is None:
+            self._states.pop(run_id, None)
+        else:
+            self._states[run_id] = state
+        return state
+
+    def forget(self, run_ids: set[int]) -> None:
+        for run_id in run_ids:
+            self._states.pop(run_id, None)
+
+    def note_seen(self, participant_id: int) -> None:
+        """The participant's phone asked; written with the others by ``write_seen``."""
+        self._seen.add(participant_id)
+
+    def seen_due(self) -> bool:
+        """Whether this process last wrote who it has heard from ``SEEN_EVERY`` ago or more (the
+        first time: ``SEEN_EVERY`` after its first poll; joining wrote ``last_seen_at`` already)."""
+        now = self.clock()
+        if self._written_at is None:
+            self._written_at = now
+        return bool(self._seen) and now - self._written_at >= SEEN_EVERY.total_seconds()
+
+    def write_seen(self) -> int:
+        """Write ``last_seen_at`` for every present participant heard from since the last write, in
+        one statement on the request's connection, before it reads anything (SQLite then takes the
+        write lock without a stale snapshot). A hint: if the database is busy, the next poll tries
+        again. Returns how many phones were written."""
+        with self._lock:
+            ids, self._seen = self._seen, set()
+            self._written_at = self.clock()
+        table = GroupParticipant.__table__
+        try:
+            with db.session.begin_nested():
+                db.session.connection().execute(
+                    sa.update(table)
+                    .where(table.c.id.in_(sorted(ids)), table.c.left_at.is_(None))
+                    .values(last_seen_at=utcnow())
+                )
+        except OperationalError:
+            self._seen |= ids
+            return 0
+        return len(ids)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = RunStates(
+        URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=TOKEN_SALT)
+    )
+
+
+def states() -> RunStates:
+    """This process's ``RunStates`` for the current app (made by ``init_app`` when the groups
+    blueprint is registered)."""
+    return current_app.extensions[EXTENSION]
+
+
+# Forgetting a run's state once a change to it is committed ----------------------------------------
+
+
+def _mark_changed(_mapper, _connection, target) -> None:
+    session = sa.orm.object_session(target)
+    run_id = target.id if isinstance(target, GroupRun) else target.run_id
+    if session is not None and run_id is not None:
+        session.info.setdefault(_CHANGED, set()).add(run_id)
+
+
+def _forget_committed_runs(session: Session) -> None:
+    changed = session.info.pop(_CHANGED, None)
+    if changed and has_app_context():
+        states().forget(changed)
+
+
+for _model in (GroupRun, GroupParticipant):
+    for _moment in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _moment, _mark_changed)
+event.listen(Session, "after_commit", _forget_committed_runs)
