@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -34,7 +34,7 @@ from lms.extensions import db
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_unit, grant_role
 from lms.shifts.services import add_feed
-from lms.workshops import planning
+from lms.workshops import actions, planning
 from tests.conftest import FIXTURE_MODULE, PASSWORD, add_person, app_config
 from xapi.db import utcnow
 from xapi.lrs import credentials
@@ -122,6 +122,8 @@ class World:
     units: dict[str, Unit]
     actor: Person
     target: Person
+    made: dict[str, object] = field(default_factory=dict)
+    """What the builders made, so that a route's values name records that belong together."""
 
 
 def make_world(role: Role, unit_name: str, target_name: str) -> World:
@@ -150,6 +152,8 @@ def _assignment(world: World) -> int:
 
 
 def _series(world: World):
+    if "series" in world.made:
+        return world.made["series"]
     leader = add_person(
         "Fasilitator", "fasilitator@testvik.no", world.units[TARGET_UNIT], Role.FACILITATOR
     )
@@ -159,7 +163,13 @@ def _series(world: World):
     start = utcnow() + timedelta(days=7)
     planning.add_session(series, start, start + timedelta(hours=1))
     db.session.flush()
+    world.made["series"] = series
     return series
+
+
+def _action(world: World) -> int:
+    session = _series(world).sessions[0]
+    return actions.add_action(session, "Prøve ut ny rutine", session.series.facilitator_id, None).id
 
 
 def _requirement(world: World) -> int:
@@ -181,6 +191,7 @@ BUILDERS = {
     "assignment_id": _assignment,
     "series_id": lambda world: _series(world).id,
     "session_id": lambda world: _series(world).sessions[0].id,
+    "action_id": _action,
     "requirement_id": _requirement,
     "feed_id": lambda world: (
         add_feed("https://vakter.example/a.ics", unit_id=world.units[TARGET_UNIT].id).id
