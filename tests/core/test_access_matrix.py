@@ -28,7 +28,6 @@ from lms.access_matrix import TABLE, Standing, lets_in, rule_kind
 from lms.api import keys
 from lms.api.registry import OPERATIONS, PREFIX
 from lms.competence import services as competence
-from lms.competence.moodle_csv import CompetenceSpec, FrameworkSpec, ScaleSpec, write
 from lms.content.services import install
 from lms.extensions import db
 from lms.organisation.models import Person, Role, Unit, UnitKind
@@ -36,6 +35,7 @@ from lms.organisation.services import create_unit, grant_role
 from lms.shifts.services import add_feed
 from lms.workshops import actions, planning
 from tests.conftest import FIXTURE_MODULE, PASSWORD, add_person, app_config
+from tests.support.frameworks import import_test_framework
 from xapi.db import utcnow
 from xapi.lrs import credentials
 
@@ -173,17 +173,7 @@ def _action(world: World) -> int:
 
 
 def _requirement(world: World) -> int:
-    spec = FrameworkSpec(
-        "MATRIX",
-        "Matrise",
-        {"nb": "Matrise"},
-        {"nb": ""},
-        ScaleSpec([("En", False), ("To", True)]),
-        "",
-        [CompetenceSpec("MATRIX-1", "", {"nb": "Kompetanse"}, {"nb": ""}, [])],
-    )
-    competence.import_framework(write(spec))
-    code = competence.competences_by_code(["MATRIX-1"])["MATRIX-1"]
+    code = import_test_framework("MATRIX")
     return competence.add_requirement(code, world.units[TARGET_UNIT], 1).id
 
 

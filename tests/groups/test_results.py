@@ -9,9 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lms.assignments.services import assign_to_unit
-from lms.competence import services as competence
 from lms.competence.models import Evidence
-from lms.competence.moodle_csv import CompetenceSpec, FrameworkSpec, ScaleSpec, write
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.groups.models import GroupParticipant, GroupRun
@@ -19,6 +17,7 @@ from lms.organisation.models import Unit
 from lms.reports import services as reports
 from tests.groups.conftest import answer, join, move
 from tests.groups.test_run import close_run, outbox_for
+from tests.support.frameworks import import_test_framework
 
 RIGHT = {
     "enkelt": {"response": "b"},
@@ -31,16 +30,7 @@ ORDER = ["enkelt", "flere", "sant", "rekkefolge"]  # at indices 2, 3, 4, 5
 
 def _framework(app):
     with app.app_context():
-        spec = FrameworkSpec(
-            "TEST",
-            "Test",
-            {"nb": "Test"},
-            {"nb": ""},
-            ScaleSpec([("En", False), ("To", True)]),
-            "",
-            [CompetenceSpec("TEST-1", "", {"nb": "Testkompetanse"}, {"nb": ""}, [])],
-        )
-        competence.import_framework(write(spec))
+        import_test_framework()
         db.session.commit()
 
 

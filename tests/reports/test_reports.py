@@ -19,6 +19,7 @@ from lms.learning import services as learning
 from lms.organisation.models import Person, Role, Unit
 from lms.reports import services as reports
 from tests.conftest import add_person
+from tests.support.frameworks import import_test_framework
 
 
 def _codes(*codes):
@@ -205,18 +206,7 @@ def test_a_passed_module_becomes_evidence_and_the_done_page_names_the_competence
     app, org, client, fixture_module
 ):
     with app.app_context():
-        from lms.competence.moodle_csv import CompetenceSpec, FrameworkSpec, ScaleSpec, write
-
-        spec = FrameworkSpec(
-            "TEST",
-            "Test",
-            {"nb": "Test"},
-            {"nb": ""},
-            ScaleSpec([("En", False), ("To", True)]),
-            "",
-            [CompetenceSpec("TEST-1", "", {"nb": "Testkompetanse"}, {"nb": ""}, [])],
-        )
-        competence.import_framework(write(spec))
+        import_test_framework()
         db.session.commit()
     _take(app, org.nurse.id, fixture_module, finish=True)
     with app.app_context():

@@ -20,25 +20,15 @@ from lms.competence.models import (
     RequirementStatus,
     State,
 )
-from lms.competence.moodle_csv import CompetenceSpec, FrameworkSpec, ScaleSpec, write
 from lms.extensions import db
 from lms.organisation.models import Person, Role, Unit
 from tests.conftest import add_person
+from tests.support.frameworks import import_test_framework
 
 
 def _test_framework() -> Competence:
     """TEST-1 on a three-level scale: the test module gives it at level 2."""
-    spec = FrameworkSpec(
-        "TEST",
-        "Test",
-        {"nb": "Test"},
-        {"nb": ""},
-        ScaleSpec([("En", False), ("To", True), ("Tre", True)]),
-        "",
-        [CompetenceSpec("TEST-1", "", {"nb": "Testkompetanse"}, {"nb": ""}, [])],
-    )
-    competence.import_framework(write(spec))
-    return competence.competences_by_code(["TEST-1"])["TEST-1"]
+    return import_test_framework(levels=("En", "To", "Tre"))
 
 
 @pytest.fixture
