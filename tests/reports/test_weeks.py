@@ -11,6 +11,7 @@ import pytest
 from lms.content.services import current_version
 from lms.extensions import db
 from lms.learning.models import Attempt
+from lms.learning.standing import Verdict
 from lms.reports import services as reports
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -51,6 +52,7 @@ def test_a_completion_counts_in_the_local_week_it_happened(app, org, fixture_mod
                 version_id=version.id,
                 completed_at=completed.astimezone(UTC),
                 passed=True,
+                outcome=Verdict.PASSED,
             )
         )
         db.session.flush()
