@@ -351,12 +351,6 @@ def test_conflicting_phone_for_the_same_email_is_named():
     assert messages(outcome) == ["Linje 3, telefon: er ulik linje 2 for samme e-post (k@x.no)."]
 
 
-def test_delimiter_is_sniffed_from_the_header():
-    assert importer.sniff_delimiter("navn;e-post;enhet;rolle") == ";"
-    assert importer.sniff_delimiter("name,email,unit,role") == ","
-    assert importer.sniff_delimiter("navn\te-post\tenhet\trolle") == "\t"
-
-
 def test_a_line_with_more_fields_than_the_header_is_named():
     rows, problems = importer.read_rows(b"navn;e-post;enhet;rolle\nKari;k@x.no;Solsiden;ansatt;ekstra\n")
     assert rows == []
