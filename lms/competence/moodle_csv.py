@@ -5,19 +5,20 @@ The file has one header line, one line for the framework (``Is framework`` = 1, 
 one line per competence, parents before children. Moodle reads the first 14 columns by position and
 ignores the rest, so Lærevakt adds three of its own after them: the English short name and
 description, and the external mappings (URIs separated by spaces: DigComp 2.2, ESCO). Cells that
-would start a spreadsheet formula are written with a quote in front and read back without it.
+would start a spreadsheet formula are written with a quote in front and read back without it
+(:mod:`lms.core.csv_reading`, which also takes semicolons, tabs, UTF-16 and Windows-1252).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from lms.core.spreadsheet import csv_writer, restore
+from lms.core.csv_reading import CsvProblem, read_csv
+from lms.core.spreadsheet import csv_writer
 
 MOODLE_COLUMNS = (
     "Parent ID number",
@@ -104,34 +105,22 @@ def _texts(nb: str, en: str) -> dict[str, str]:
     return texts
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def parse(data: bytes) -> FrameworkSpec | list[Problem]:
     """The framework in ``data``, or every problem found (each with its line)."""
-    if len(data) > MAX_BYTES:
-        return [Problem(0, _("filen er større enn %(size)s MB", size=MAX_BYTES // 1024 // 1024))]
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    problems: list[Problem] = []
     try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        return [Problem(1, _("filen er tom eller ikke en CSV-fil"))]
-    header = [h.strip() for h in header]
+        file = read_csv(data, MAX_BYTES)
+    except CsvProblem as problem:
+        return [Problem(problem.line or 0, problem.message)]
+    problems: list[Problem] = []
+    header = [h.strip() for h in file.header]
     if tuple(header[: len(MOODLE_COLUMNS)]) != MOODLE_COLUMNS:
         return [
             Problem(
                 1,
                 _(
-                    "overskriftslinjen er ikke Moodles format for kompetanserammeverk; første kolonner "
-                    "skal være: %(columns)s",
+                    "overskriftslinjen er ikke Moodles format for kompetanserammeverk (filen er lest "
+                    "som %(read_as)s); første kolonner skal være: %(columns)s",
+                    read_as=file.description,
                     columns=", ".join(MOODLE_COLUMNS),
                 ),
             )
@@ -142,13 +131,12 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
     seen: dict[str, int] = {}
     line = 1
     try:
-        rows = list(_rows(reader))
-    except csv.Error as error:
-        return [Problem(reader.line_num, _("kan ikke leses som CSV (%(error)s)", error=error))]
-    for line, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = row + [""] * (len(COLUMNS) - len(row))
+        records = list(file.records)
+    except CsvProblem as problem:
+        return [Problem(problem.line or 0, problem.message)]
+    for record in records:
+        line = record.line
+        cells = record.cells + [""] * (len(COLUMNS) - len(record.cells))
 
         def extra(name: str, cells=cells) -> str:
             index = extras.get(name)
@@ -239,15 +227,6 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
 
 def _too_long(column: str, most: int) -> str:
     return _("«%(column)s» er lengre enn %(most)s tegn", column=column, most=most)
-
-
-def _rows(reader):
-    """(first line of the record, cells) for every record after the header, each cell as it was
-    before :func:`write` neutralised it."""
-    start = reader.line_num + 1
-    for row in reader:
-        yield start, [restore(cell) for cell in row]
-        start = reader.line_num + 1
 
 
 def _scale(values: str, config: str, line: int, problems: list[Problem]) -> ScaleSpec | None:

@@ -5,15 +5,13 @@ Pure: bytes and plain lookups in, a list of problems or a plan out. Nothing here
 
 The file has a header line naming its columns, in Norwegian or English (``navn``/``name``,
 ``e-post``/``email``, ``telefon``/``phone``, ``enhet``/``unit``, ``rolle``/``role``,
-``stilling``/``job_title``), separated by ``;`` or ``,``, in UTF-8 (with or without BOM), UTF-16 with
-BOM, or Windows-1252. Each line gives one person one role on one unit; several lines may give the same
+``stilling``/``job_title``), read by :mod:`lms.core.csv_reading` (comma, semicolon or tab; UTF-8,
+UTF-16 or Windows-1252). Each line gives one person one role on one unit; several lines may give the same
 person (by e-mail) several roles. An empty telephone or job title cell leaves what is stored as it is.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.core.csv_reading import CsvFile, CsvProblem, read_csv
 from lms.organisation.models import JOB_TITLES, ROLE_LABELS, Role
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -178,58 +177,19 @@ class Plan:
 # Reading the file -----------------------------------------------------------------------------------
 
 
-def decode(data: bytes) -> str | None:
-    """The text of the file, or None if it does not look like text."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in data:
-        return None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def sniff_delimiter(header_line: str) -> str:
-    """``;`` (Norwegian Excel), ``,`` or tab: whichever the header line has most of."""
-    counts = {delimiter: header_line.count(delimiter) for delimiter in (";", ",", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ";"
-
-
 def read_rows(data: bytes) -> tuple[list[Row], list[Problem]]:
     """The data lines of the file as rows; or the problems with the file and its header."""
-    if len(data) > MAX_BYTES:
-        return [], [Problem(_("Filen er større enn 2 MB. Del den opp i flere filer og prøv igjen."))]
-    text = decode(data)
-    if text is None:
-        return [], [Problem(_not_csv())]
-    if not text.strip():
-        return [], [Problem(_("Filen er tom."))]
-    delimiter = sniff_delimiter(text.splitlines()[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader)
-    except csv.Error:
-        return [], [Problem(_not_csv())]
-    columns, problems = _read_header(header)
+        file = read_csv(data, MAX_BYTES)
+    except CsvProblem as problem:
+        return [], [Problem(problem.message, line=problem.line)]
+    columns, problems = _read_header(file.header)
     if problems:
         return [], problems
-    rows, problems = _read_body(reader, columns)
+    rows, problems = _read_body(file, columns)
     if not rows and not problems:
         problems.append(Problem(_("Filen har bare overskriftslinjen, ingen personer.")))
     return rows, problems
-
-
-def _not_csv() -> str:
-    return _(
-        "Filen ser ikke ut som en CSV-fil. Lagre regnearket som CSV (semikolon- eller "
-        "kommaseparert) og prøv igjen."
-    )
 
 
 def _read_header(header: list[str]) -> tuple[list[str | None], list[Problem]]:
@@ -238,7 +198,7 @@ def _read_header(header: list[str]) -> tuple[list[str | None], list[Problem]]:
     problems: list[Problem] = []
     known = ", ".join(names[0] for names in COLUMN_NAMES.values())
     for cell in header:
-        name = cell.strip().strip("\ufeff").strip().casefold()
+        name = cell.strip().casefold()
         if not name:
             columns.append(None)
             continue
@@ -260,34 +220,20 @@ def _read_header(header: list[str]) -> tuple[list[str | None], list[Problem]]:
     return columns, problems
 
 
-def _read_body(reader, columns: list[str | None]) -> tuple[list[Row], list[Problem]]:
+def _read_body(file: CsvFile, columns: list[str | None]) -> tuple[list[Row], list[Problem]]:
     rows: list[Row] = []
     problems: list[Problem] = []
-    previous_end = reader.line_num
-    while True:
-        line = previous_end + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            problems.append(
-                Problem(_("linjen kan ikke leses som CSV. Sjekk anførselstegnene."), line=line)
-            )
-            break
-        previous_end = reader.line_num
-        values = [value.strip() for value in record]
-        if not any(values):
-            continue
-        if any(values[len(columns) :]):
-            problems.append(
-                Problem(
-                    _("har flere felt enn overskriften. Sjekk skilletegn og anførselstegn."), line=line
-                )
-            )
-            continue
-        cells = {column: value for column, value in zip(columns, values, strict=False) if column}
-        rows.append(Row(line=line, cells=cells))
+    try:
+        for record in file.records:
+            values = [value.strip() for value in record.cells]
+            if any(values[len(columns) :]):
+                message = _("har flere felt enn overskriften. Sjekk skilletegn og anførselstegn.")
+                problems.append(Problem(message, line=record.line))
+                continue
+            cells = {column: value for column, value in zip(columns, values, strict=False) if column}
+            rows.append(Row(line=record.line, cells=cells))
+    except CsvProblem as problem:
+        problems.append(Problem(problem.message, line=problem.line))
     return rows, problems
 
 

@@ -6,7 +6,8 @@ lookups and applies the result in one transaction.
 **CSV.** A header line names the columns, in Norwegian or English: ``e-post``/``email`` (the person),
 ``dato``/``date`` (``2026-03-29`` or ``29.03.2026``), ``start``/``fra``, ``slutt``/``til``/``end``
 (``07:30``), and optionally ``kode``/``code``. Times are local (Europe/Oslo); an end at or before the
-start is on the next day (a night shift). Separated by ``;`` or ``,``; UTF-8 or Windows-1252.
+start is on the next day (a night shift). Read by :mod:`lms.core.csv_reading` (comma, semicolon or
+tab; UTF-8, UTF-16 or Windows-1252).
 
 **Absence reasons are refused.** A roster export sometimes carries a column such as ``fravær``,
 ``årsak``, ``reason`` or ``merknad``. A shift is only working time, and Lærevakt must never hold why
@@ -23,8 +24,6 @@ e-mail address.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from lms.organisation.importer import decode, sniff_delimiter
+from lms.core import csv_reading
+from lms.core.csv_reading import CsvProblem
 from lms.reminders.planner import ShiftKind, shift_kind
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -139,17 +139,14 @@ def read_csv(
     """Every shift in the file, or every problem with it (in line order). ``people`` maps lower-case
     e-mail addresses of the people the importer may act on to their ids; ``codes`` the unit's codes
     (upper case) to kinds."""
-    if len(data) > MAX_BYTES:
-        return [Problem(_("Filen er større enn 5 MB."))]
-    text = decode(data)
-    if text is None or not text.strip():
-        return [Problem(_("Filen er tom eller ikke en CSV-fil."))]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text.splitlines()[0]))
-    header = next(reader)
+    try:
+        file = csv_reading.read_csv(data, MAX_BYTES)
+    except CsvProblem as problem:
+        return [Problem(problem.message, problem.line)]
     columns: list[str | None] = []
     problems: list[Problem] = []
-    for cell in header:
-        name = cell.strip().strip("\ufeff").strip().casefold()
+    for cell in file.header:
+        name = cell.strip().casefold()
         if name in REASON_COLUMNS:
             problems.append(
                 Problem(
@@ -177,16 +174,16 @@ def read_csv(
     if problems:
         return problems
     rows: list[ShiftRow] = []
-    for record in reader:
-        line = reader.line_num
-        if not any(value.strip() for value in record):
-            continue
-        cells = {c: v.strip() for c, v in zip(columns, record, strict=False) if c}
-        found = _read_line(line, cells, people, codes, zone)
-        if isinstance(found, Problem):
-            problems.append(found)
-        else:
-            rows.append(found)
+    try:
+        for record in file.records:
+            cells = {c: v.strip() for c, v in zip(columns, record.cells, strict=False) if c}
+            found = _read_line(record.line, cells, people, codes, zone)
+            if isinstance(found, Problem):
+                problems.append(found)
+            else:
+                rows.append(found)
+    except CsvProblem as problem:
+        problems.append(Problem(problem.message, problem.line))
     problems.extend(_overlaps(rows))
     if not rows and not problems:
         problems.append(Problem(_("Filen har ingen vakter.")))

@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 import yaml
 
@@ -91,9 +92,44 @@ def test_a_broken_file_imports_nothing_and_names_the_line(app):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Competence)) == 0
 
 
-def test_a_file_without_moodles_header_is_refused_on_line_1():
-    problems = moodle_csv.parse(b"code;title\nA;B\n")
+def test_a_file_without_moodles_header_is_refused_on_line_1_saying_how_it_was_read():
+    problems = moodle_csv.parse("kode;tittel\nA;Bø\n".encode("cp1252"))
     assert problems == [problems[0]] and problems[0].line == 1
+    assert "(filen er lest som Windows-1252, semikolon)" in problems[0].message
+
+
+def _as_excel_writes(data: bytes, encoding: str, separator: str) -> bytes:
+    """``data`` saved again by a spreadsheet: another separator and encoding, CRLF line ends."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator).writerows(csv.reader(io.StringIO(data.decode(), newline="")))
+    return out.getvalue().encode(encoding)
+
+
+@pytest.mark.parametrize(("encoding", "separator"), [("utf-16", "\t"), ("utf-16", ";"), ("cp1252", ";")])
+def test_a_framework_saved_again_by_excel_imports_identical(app, encoding, separator):
+    original = moodle_csv.parse(DHK.read_bytes())
+    data = _as_excel_writes(DHK.read_bytes(), encoding, separator)
+    with app.app_context():
+        imported = services.import_framework(data)
+        assert services.framework_spec(imported).comparable() == original.comparable()
+        assert any("ø" in c.titles["nb"] for c in original.competences)
+
+
+def test_a_saved_again_framework_with_a_bad_line_imports_nothing_and_names_the_line(app):
+    data = _as_excel_writes(DHK.read_bytes(), "cp1252", ";")
+    lines = data.split(b"\r\n")
+    lines[3] = lines[3].replace(b";2;", b";x;", 1)
+    with app.app_context():
+        result = services.import_framework(b"\r\n".join(lines))
+        assert [str(p) for p in result] == ["linje 4: «Description format» skal være et tall, ikke «x»"]
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Framework)) == 0
+
+
+def test_a_broken_encoding_is_named_rather_than_the_header():
+    data = DHK.read_bytes() + ",DHK-9,Søvn,,2,,,,,,,DHK-9,0,,,,\n".encode("cp1252")
+    [problem] = moodle_csv.parse(data)
+    assert problem.line == DHK.read_bytes().count(b"\n") + 1
+    assert "teksten er ikke gyldig UTF-8" in problem.message
 
 
 def test_bad_scale_configuration_and_duplicate_codes_are_named():

@@ -187,6 +187,49 @@ def test_utf8_with_bom_from_excel_works(app, admin, org):
     assert roles_of(app, "ase@testvik.no") == {("Hjemmesykepleien sone Nord", "admin")}
 
 
+@pytest.mark.parametrize(
+    ("encoding", "separator"),
+    [("utf-16", "\t"), ("utf-16", ";"), ("cp1252", ";"), ("cp1252", ","), ("utf-8", "\t")],
+)
+def test_every_encoding_and_separator_excel_writes_imports_with_aeoeaa(
+    app, admin, org, encoding, separator
+):
+    content = separator.join(["Navn", "E-post", "Enhet", "Rolle"]) + "\r\n"
+    content += separator.join(
+        ["Bjørn Ødegård", "bjorn@testvik.no", "Hjemmesykepleien sone Nord", "Ansatt"]
+    )
+    response = upload(admin, (content + "\r\n").encode(encoding))
+    assert response.status_code == 200, text(response)
+    assert person_with(app, "bjorn@testvik.no").name == "Bjørn Ødegård"
+
+
+def test_a_line_in_another_encoding_refuses_the_whole_file_naming_the_line(app, admin, org):
+    content = GOOD.encode(
+        "utf-8"
+    ) + "Åse Ås;ase@testvik.no;;Hjemmesykepleien sone Nord;ansatt;\n".encode("cp1252")
+    before = counts(app)
+    response = upload(admin, content)
+    assert response.status_code == 422
+    assert (
+        "Linje 6: teksten er ikke gyldig UTF-8, så tegn som æ, ø og å kan ikke leses sikkert."
+        in text(response)
+    )
+    assert counts(app) == before
+
+
+def test_an_unclosed_quote_refuses_the_whole_file_naming_the_physical_line(app, admin, org):
+    content = (
+        "navn;e-post;enhet;rolle\n"
+        '"Kari\nNordmann";kari@testvik.no;Hjemmesykepleien sone Nord;ansatt\n'
+        '"Per Hansen;per@testvik.no;Hjemmesykepleien sone Nord;ansatt\n'
+    )
+    before = counts(app)
+    response = upload(admin, content.encode("utf-16"))
+    assert response.status_code == 422
+    assert "Linje 4: linjen kan ikke leses som CSV. Sjekk anførselstegnene." in text(response)
+    assert counts(app) == before
+
+
 def test_an_area_admin_cannot_import_into_units_outside_their_area(app, client, org):
     from lms.organisation.services import create_person, grant_role
 
@@ -349,12 +392,6 @@ def test_conflicting_phone_for_the_same_email_is_named():
         "Kari;k@x.no;222 22 222;Solsiden;leder\n"
     )
     assert messages(outcome) == ["Linje 3, telefon: er ulik linje 2 for samme e-post (k@x.no)."]
-
-
-def test_delimiter_is_sniffed_from_the_header():
-    assert importer.sniff_delimiter("navn;e-post;enhet;rolle") == ";"
-    assert importer.sniff_delimiter("name,email,unit,role") == ","
-    assert importer.sniff_delimiter("navn\te-post\tenhet\trolle") == "\t"
 
 
 def test_a_line_with_more_fields_than_the_header_is_named():

@@ -81,6 +81,49 @@ def test_one_bad_line_imports_nothing_and_names_the_line(app, org):
         assert shifts_of(org.nurse) == []
 
 
+@pytest.mark.parametrize(
+    ("encoding", "separator"), [("utf-16", "\t"), ("cp1252", ";"), ("utf-8", ","), ("utf-8-sig", ";")]
+)
+def test_every_encoding_and_separator_excel_writes_imports(app, org, encoding, separator):
+    lines = [
+        ["e-post", "dato", "start", "slutt", "kode"],
+        ["nils@testvik.no", "04.05.2026", "07:30", "15:30", "Dø"],
+    ]
+    data = "\r\n".join(separator.join(line) for line in lines).encode(encoding)
+    with app.app_context():
+        assert services.import_csv(org.ward.id, data).added == 1
+        assert [(local(s), s.code) for s in shifts_of(org.nurse)] == [
+            (("2026-05-04 07:30", "2026-05-04 15:30"), "Dø")
+        ]
+
+
+def test_a_line_in_another_encoding_refuses_the_whole_file_naming_the_line(app, org):
+    in_utf8 = (GOOD + "nils@testvik.no;2026-05-03;07:30;15:30;Dø\n").encode()
+    data = in_utf8 + "nils@testvik.no;2026-05-04;07:30;15:30;Dø\n".encode("cp1252")
+    with app.app_context():
+        with pytest.raises(services.ShiftError) as raised:
+            services.import_csv(org.ward.id, data)
+        assert [str(p) for p in raised.value.problems] == [
+            "Linje 7: teksten er ikke gyldig UTF-8, så tegn som æ, ø og å kan ikke leses sikkert. "
+            "Lagre filen på nytt som CSV (UTF-8) og prøv igjen."
+        ]
+        assert shifts_of(org.nurse) == []
+
+
+def test_lines_are_numbered_as_in_the_file_also_after_a_quoted_line_break(app, org):
+    data = (
+        "e-post;dato;start;slutt;kode\n"
+        'nils@testvik.no;2026-05-04;07:30;15:30;"D\n"\n'
+        "nils@testvik.no;2026-05-05;07:30;15:30;D\n"
+        "nils@testvik.no;2026-05-06;7 30;15:30;D\n"
+    )
+    with app.app_context():
+        with pytest.raises(services.ShiftError) as raised:
+            services.import_csv(org.ward.id, data.encode("cp1252"))
+        assert str(raised.value).startswith("Linje 5: start og slutt må være klokkeslett")
+        assert shifts_of(org.nurse) == []
+
+
 def test_a_time_that_does_not_exist_is_named(app, org):
     with app.app_context():
         with pytest.raises(services.ShiftError) as raised:
