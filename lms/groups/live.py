@@ -179,12 +179,14 @@ class RunStates:
     _written_at: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def state_of(self, run_id: int) -> RunState | None:
+    def state_of(self, run_id: int, at_least: int | None = None) -> RunState | None:
         """The run's state, read again when the copy is older than ``FRESH_FOR`` (by one thread;
-        the others answer from the old copy meanwhile)."""
+        the others answer from the old copy meanwhile) or than revision ``at_least`` (which a
+        phone learnt from another process)."""
         now = self.clock()
         held = self._states.get(run_id)
-        if held is not None and now - held.read_at < FRESH_FOR:
+        behind = at_least is not None and held is not None and held.revision < at_least
+        if held is not None and now - held.read_at < FRESH_FOR and not behind:
             return held
         with self._lock:
             if held is not None and run_id in self._reading:
