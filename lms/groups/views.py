@@ -3,8 +3,10 @@
 How the phones follow the screen: short polling of ``/groups/live/<token>``, a conditional GET that
 needs no sign-in, no session and no ORM, answered from a per-process copy of the run's state
 (``lms.groups.live``, which argues the choice against a push channel). When the run's revision or
-the phone's status changes, the phone fetches its new card (``/groups/me/<id>?fragment=1``, signed
-in) and swaps it in. ``bench/group_run.py`` measures how fast 50, 100 and 200 phones see a card
+the phone's status changes, the phone fetches its new card (``/groups/live/<token>/card``: the card
+rendered once for the room and filled in per phone, ``lms.groups.live_card``; an answered card, a
+phone that left and a closed run go on to the signed-in ``/groups/me/<id>?fragment=1``) and swaps it
+in. ``bench/group_run.py`` measures how fast 50, 100 and 200 phones see a card
 change and what that costs the server.
 
 The shared screen is a presenter view for a projector or a TV (``screen.html``, ``presenter.css``):
