@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from lms.groups import live_card
+from itsdangerous import URLSafeTimedSerializer
+
+from lms.groups import live, live_card
 from tests.conftest import CSRF_INPUT
 from tests.groups.conftest import QUESTION, REFLECTION, answer, join, move
 from tests.groups.test_live import counted_statements  # noqa: F401 (a fixture)
@@ -94,8 +96,11 @@ def test_a_forged_or_damaged_token_gets_no_card(run, org, phone, make_client):
     url = card_url(aisha, aisha_id)
     token = re.search(r"/groups/live/([^/]+)/card", url).group(1)
     damaged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    forged = URLSafeTimedSerializer("not-the-apps-secret", salt=live.TOKEN_SALT).dumps(
+        [aisha_id, run.id]
+    )
 
-    for bad in (damaged, "x", f"{aisha_id}.{run.id}"):
+    for bad in (forged, damaged, "x", f"{aisha_id}.{run.id}"):
         response = make_client().get(f"/groups/live/{bad}/card?lang=nb&revision=0")
         assert response.status_code == 403, bad
         assert b"group-phone-heading" not in response.get_data()
