@@ -10,9 +10,10 @@ e-mailed link (cheap for the server; a password's hash is slow by design).
 Each phone then does what ``group.js`` does: ask that address every 0.6 s +- 25 % (a new random
 wait each time, counted from the start of the previous ask), with ``If-None-Match`` and no
 cookies (304 while nothing changed), and when the revision changes fetch its new card
-(``/groups/me/<id>?fragment=1``, signed in). The client is one asyncio loop with aiohttp: two
-keep-alive connections per phone (the browser keeps cookie-less requests apart), far from the
-bottleneck (its own CPU is printed).
+(the page's ``data-card-url``: ``/groups/live/<token>/card``, with the session cookie for the
+CSRF token; answered, left and closed go on to ``/groups/me/<id>?fragment=1``). The client is one
+asyncio loop with aiohttp: two keep-alive connections per phone (the browser keeps cookie-less
+requests apart), far from the bottleneck (its own CPU is printed).
 
 Each round, for each group size in turn (interleaved), the bench measures:
 
@@ -62,6 +63,7 @@ PASSWORD = "bench-passord-123"
 FACILITATOR = "veileder@example.no"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 STATE_URL = re.compile(r'data-state-url="([^"]+)"')
+CARD_URL = re.compile(r'data-card-url="([^"]+)"')
 EVERY = 0.6
 JITTER = 0.25
 """As ``group.js``: EVERY_MS and JITTER."""
@@ -183,6 +185,8 @@ class Phone:
     poll: aiohttp.ClientSession | None = None
     """No cookies: the polls, as ``credentials: "omit"``."""
     poll_path: str = ""
+    card_path: str = ""
+    """Where ``group.js`` fetches the new card, from the page (``?revision=`` added per change)."""
     polls: int = 0
     not_modified: int = 0
     errors: list[str] = field(default_factory=list)
@@ -204,6 +208,7 @@ class Phone:
         async with self.page.get(f"/groups/me/{self.participant_id}") as response:
             text = await response.text()
         self.poll_path = html.unescape(STATE_URL.search(text).group(1))
+        self.card_path = html.unescape(CARD_URL.search(text).group(1))
 
     async def close(self) -> None:
         for session in (self.page, self.poll):
@@ -236,7 +241,8 @@ class Phone:
             await asyncio.sleep(max(0.0, jittered(EVERY) - (loop.time() - began)))
 
     async def _fetch_card(self, revision: int, loop: asyncio.AbstractEventLoop) -> None:
-        async with self.page.get(f"/groups/me/{self.participant_id}?fragment=1") as response:
+        glue = "&" if "?" in self.card_path else "?"
+        async with self.page.get(f"{self.card_path}{glue}revision={revision}") as response:
             await response.read()
             if response.status == 200:
                 self.seen.setdefault(revision, loop.time())

@@ -3,8 +3,10 @@
 How the phones follow the screen: short polling of ``/groups/live/<token>``, a conditional GET that
 needs no sign-in, no session and no ORM, answered from a per-process copy of the run's state
 (``lms.groups.live``, which argues the choice against a push channel). When the run's revision or
-the phone's status changes, the phone fetches its new card (``/groups/me/<id>?fragment=1``, signed
-in) and swaps it in. ``bench/group_run.py`` measures how fast 50, 100 and 200 phones see a card
+the phone's status changes, the phone fetches its new card (``/groups/live/<token>/card``: the card
+rendered once for the room and filled in per phone, ``lms.groups.live_card``; an answered card, a
+phone that left and a closed run go on to the signed-in ``/groups/me/<id>?fragment=1``) and swaps it
+in. ``bench/group_run.py`` measures how fast 50, 100 and 200 phones see a card
 change and what that costs the server.
 
 The shared screen is a presenter view for a projector or a TV (``screen.html``, ``presenter.css``):
@@ -40,6 +42,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
 
 from lms.access import (
@@ -53,9 +56,10 @@ from lms.access import (
     signed_in,
 )
 from lms.content.cards.base import ResponseError
+from lms.core.setup import LOCALES
 from lms.db import utcnow
 from lms.extensions import db, limiter
-from lms.groups import live, qr, services
+from lms.groups import live, live_card, qr, services
 from lms.groups.judging import ATTENDED_PERCENT
 from lms.groups.models import GroupParticipant, GroupRun, LeftHow
 from lms.groups.tally import MIN_ANSWERS_SHOWN
@@ -66,6 +70,7 @@ from lms.plugins import card_types
 
 bp = Blueprint("groups", __name__)
 bp.record_once(lambda state: live.init_app(state.app))
+bp.record_once(lambda state: live_card.init_app(state.app))
 
 WRONG_CODE = 404
 EXPIRED_CODE = 410
@@ -489,6 +494,32 @@ def live_state(token: str):
         response = jsonify(revision=state.revision, position=state.position, status=status)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@bp.route("/groups/live/<token>/card")
+@public
+def live_card_fragment(token: str):
+    """The phone's new card after a change: the card rendered once for the room, filled in with
+    the participant's id and the session's CSRF token (``lms.groups.live_card``). A phone that has
+    answered the card, has left or whose run closed is sent on to its signed-in fragment."""
+    participant_id, run_id = live.read_token(token) or abort(403)
+    wanted = request.args.get("revision", type=int)
+    state = live.states().state_of(run_id, at_least=wanted) or abort(404)
+    signed_in_fragment = redirect(
+        url_for("groups.participant", participant_id=participant_id, fragment=1)
+    )
+    if state.status_of(participant_id) != "open" or (wanted is not None and state.revision < wanted):
+        return signed_in_fragment
+    locale = request.args.get("lang")
+    if locale not in LOCALES:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    card = live_card.cards().card(run_id, state, locale) or abort(404)
+    if card.answerable and live_card.has_answered(participant_id, card.card_id):
+        return signed_in_fragment
+    html = card.fill(live_card.participant_path(participant_id), generate_csrf())
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store, private"
     return response
 
 

@@ -112,8 +112,9 @@
       }, 60);
     }
 
-    function swapCard() {
-      return getText(phone.dataset.cardUrl)
+    function swapCard(revision) {
+      var url = phone.dataset.cardUrl;
+      return getText(url + (url.indexOf("?") < 0 ? "?" : "&") + "revision=" + revision)
         .then(function (response) {
           return response.text();
         })
@@ -131,7 +132,7 @@
     function changed(state) {
       var now = state.revision + "/" + state.status;
       if (now === shown) return true;
-      return swapCard().then(function () {
+      return swapCard(state.revision).then(function () {
         shown = now;
         phone.dataset.status = state.status;
         return state.status !== "closed";
