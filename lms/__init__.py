@@ -74,7 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.shifts.views import bp as shifts_bp
     from lms.sso.views import bp as sso_bp
     from lms.tracking.views import bp as tracking_bp
-    from lms.workshops.views import bp as workshops_bp
+    from lms.workshops import facilitator_views, session_views, views  # noqa: F401 (routes on bp)
+    from lms.workshops.blueprint import bp as workshops_bp
 
     for blueprint in (
         core_bp,
