@@ -48,7 +48,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     receivers.connect()
     competence_receivers.connect()
     audit_receivers.connect()
-    connect_privacy()
+    connect_privacy(__path__)
     return app
 
 
