@@ -48,7 +48,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     receivers.connect()
     competence_receivers.connect()
     audit_receivers.connect()
-    connect_privacy()
+    connect_privacy(__path__)
     return app
 
 
@@ -74,7 +74,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.shifts.views import bp as shifts_bp
     from lms.sso.views import bp as sso_bp
     from lms.tracking.views import bp as tracking_bp
-    from lms.workshops.views import bp as workshops_bp
+    from lms.workshops import facilitator_views, session_views, views  # noqa: F401 (routes on bp)
+    from lms.workshops.blueprint import bp as workshops_bp
 
     for blueprint in (
         core_bp,

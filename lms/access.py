@@ -1,7 +1,8 @@
 """Who may do what: every access rule of the platform lives here.
 
 A manager, facilitator or admin acts on the units where they hold that role and on every unit below
-them; staff act on themselves; API clients act through the scopes of their key. Three levels of reach:
+them; staff act on themselves; API clients act through the scopes of their key (``api_scope`` in
+``lms.api.auth``, which marks its views with ``mark`` like the decorators here). Three levels of reach:
 
 - **per unit**: what happens on one unit (its reports, requirements, shifts, workshops, the roles held
   on it, a person's status there) needs a leading role on that unit or above (``for_unit``,
@@ -27,7 +28,6 @@ import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user, login_required
 
-from lms.api.auth import require_key
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
 from lms.organisation.services import root_unit_ids, unit_ids_below
@@ -123,7 +123,7 @@ def can_act_on_account(actor: Person, person_id: int) -> bool:
     return bool(held) and held <= units
 
 
-def _mark(view: Callable, rule: str, roles: Iterable[Role] = ()) -> Callable:
+def mark(view: Callable, rule: str, roles: Iterable[Role] = ()) -> Callable:
     """Mark ``view`` with its rule (``kind`` or ``kind:argument``) and the roles it admits, which the
     access matrix (``lms.access_matrix``) reads to know what to expect of it."""
     view.access_rule = rule
@@ -133,12 +133,12 @@ def _mark(view: Callable, rule: str, roles: Iterable[Role] = ()) -> Callable:
 
 def public(view: Callable) -> Callable:
     """Anyone, signed in or not."""
-    return _mark(view, "public")
+    return mark(view, "public")
 
 
 def signed_in(view: Callable) -> Callable:
     """Any signed-in person; the view shows only what is theirs."""
-    return _mark(login_required(view), "signed_in")
+    return mark(login_required(view), "signed_in")
 
 
 def for_unit(*roles: Role, arg: str = "unit_id") -> Callable[[Callable], Callable]:
@@ -152,7 +152,7 @@ def for_unit(*roles: Role, arg: str = "unit_id") -> Callable[[Callable], Callabl
                 abort(403)
             return view(*args, **kwargs)
 
-        return _mark(login_required(wrapper), f"unit:{arg}", wanted)
+        return mark(login_required(wrapper), f"unit:{arg}", wanted)
 
     return decorate
 
@@ -173,7 +173,7 @@ def for_person(
                 abort(403)
             return view(*args, **kwargs)
 
-        return _mark(login_required(wrapper), f"person:{arg}", wanted or LEADING_ROLES)
+        return mark(login_required(wrapper), f"person:{arg}", wanted or LEADING_ROLES)
 
     return decorate
 
@@ -189,7 +189,7 @@ def for_account(arg: str = "person_id") -> Callable[[Callable], Callable]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return _mark(login_required(wrapper), f"account:{arg}", {Role.ADMIN})
+        return mark(login_required(wrapper), f"account:{arg}", {Role.ADMIN})
 
     return decorate
 
@@ -203,7 +203,7 @@ def admin_only(view: Callable) -> Callable:
             abort(403)
         return view(*args, **kwargs)
 
-    return _mark(login_required(wrapper), "admin", {Role.ADMIN})
+    return mark(login_required(wrapper), "admin", {Role.ADMIN})
 
 
 def top_admin_only(view: Callable) -> Callable:
@@ -225,7 +225,7 @@ def top_admin_only(view: Callable) -> Callable:
             abort(403)
         return view(*args, **kwargs)
 
-    return _mark(login_required(wrapper), "top_admin", {Role.ADMIN})
+    return mark(login_required(wrapper), "top_admin", {Role.ADMIN})
 
 
 def for_owner(model: type, arg: str) -> Callable[[Callable], Callable]:
@@ -240,21 +240,6 @@ def for_owner(model: type, arg: str) -> Callable[[Callable], Callable]:
                 abort(404)
             return view(*args, record, **kwargs)
 
-        return _mark(login_required(wrapper), f"owner:{arg}")
-
-    return decorate
-
-
-def api_scope(scope: str) -> Callable[[Callable], Callable]:
-    """An API client whose key (``Authorization: Bearer``) holds ``scope``; the session cookie is never
-    used. Without a valid key 401, without the scope 403, both as JSON (``lms.api.errors``)."""
-
-    def decorate(view: Callable) -> Callable:
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            require_key(scope)
-            return view(*args, **kwargs)
-
-        return _mark(wrapper, f"api:{scope}")
+        return mark(login_required(wrapper), f"owner:{arg}")
 
     return decorate

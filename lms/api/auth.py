@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from flask import g, request
 
+from lms.access import mark
 from lms.api.errors import ApiError
 from lms.api.keys import find_active
 from lms.api.models import ApiKey
@@ -36,3 +40,18 @@ def record_change(
     key = current_key()
     details = {"api_key": f"{key.id} {key.name}", **(details or {})}
     record(None, action, subject_type, subject_id, details)
+
+
+def api_scope(scope: str) -> Callable[[Callable], Callable]:
+    """An API client whose key (``Authorization: Bearer``) holds ``scope``; the session cookie is never
+    used. Without a valid key 401, without the scope 403, both as JSON (``lms.api.errors``)."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            require_key(scope)
+            return view(*args, **kwargs)
+
+        return mark(wrapper, f"api:{scope}")
+
+    return decorate

@@ -1,5 +1,5 @@
 """The API's routes and what they take and give, in one registry: ``operation`` adds a view to the
-blueprint (with its scope, ``lms.access.api_scope``), checks its query and body against pydantic
+blueprint (with its scope, ``lms.api.auth.api_scope``), checks its query and body against pydantic
 models, serialises its answer through the response model, and records all of it for the OpenAPI
 document (``lms.api.openapi``)."""
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
 
-from lms.access import api_scope
+from lms.api.auth import api_scope
 from lms.api.common import is_plain_text
 from lms.api.errors import ApiError, Detail, place
 from lms.extensions import csrf

@@ -11,9 +11,9 @@ from lms.api.common import Strict
 from lms.api.errors import ApiError, Detail
 from lms.api.people import find_person
 from lms.api.registry import operation
-from lms.reminders.planner import ShiftKind
 from lms.shifts import services
 from lms.shifts.models import ShiftSource
+from lms.shifts.working_time import ShiftKind
 
 
 class ShiftIn(Strict):

@@ -11,16 +11,16 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import pkgutil
+from collections.abc import Iterable
 
-import lms
 
-
-def connect() -> list[str]:
-    """Import ``lms.<package>.privacy`` for every feature package that has one; their receivers
-    connect on import. Returns the modules' names."""
+def connect(search_path: Iterable[str], prefix: str = "lms.") -> list[str]:
+    """Import ``<prefix><package>.privacy`` for every package on ``search_path`` (``lms.__path__``,
+    passed in by ``create_app`` so that privacy does not import the app that assembles it) that has
+    one; their receivers connect on import. Returns the modules' names."""
     found = []
-    for package in pkgutil.iter_modules(lms.__path__):
-        name = f"lms.{package.name}.privacy"
+    for package in pkgutil.iter_modules(search_path):
+        name = f"{prefix}{package.name}.privacy"
         if package.ispkg and importlib.util.find_spec(name) is not None:
             importlib.import_module(name)
             found.append(name)

@@ -47,6 +47,7 @@ from lms.reminders import channels, planner
 from lms.reminders.items import OpenItem, session_items_for
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference, UnitReminderPolicy
 from lms.shifts.services import shifts_between
+from lms.shifts.working_time import ShiftKind
 
 log = logging.getLogger(__name__)
 
@@ -206,9 +207,7 @@ def policies_for(person_ids: Sequence[int]) -> dict[int, planner.Policy]:
 def policy_from_row(row: UnitReminderPolicy) -> planner.Policy:
     windows = dict(planner.DEFAULT_WINDOWS)
     for kind, (offset, length) in (row.windows or {}).items():
-        windows[planner.ShiftKind(kind)] = planner.Window(
-            timedelta(minutes=offset), timedelta(minutes=length)
-        )
+        windows[ShiftKind(kind)] = planner.Window(timedelta(minutes=offset), timedelta(minutes=length))
     return planner.Policy(windows=windows, weekly_cap=row.weekly_cap)
 
 

@@ -28,6 +28,7 @@ from lms.organisation.models import Role, Unit
 from lms.reminders import channels, planner, services
 from lms.reminders.forms import PolicyForm, PreferencesForm
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference, UnitReminderPolicy
+from lms.shifts.working_time import ShiftKind
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 
@@ -154,11 +155,11 @@ def _policy_form(row: UnitReminderPolicy | None) -> PolicyForm:
     policy = services.policy_from_row(row) if row is not None else planner.Policy()
     hours = {kind: int(window.offset / timedelta(hours=1)) for kind, window in policy.windows.items()}
     return PolicyForm(
-        day_offset=hours[planner.ShiftKind.DAY],
-        evening_offset=hours[planner.ShiftKind.EVENING],
-        night_offset=hours[planner.ShiftKind.NIGHT],
-        long_offset=hours[planner.ShiftKind.LONG],
-        length=int(policy.windows[planner.ShiftKind.DAY].length / timedelta(minutes=1)),
+        day_offset=hours[ShiftKind.DAY],
+        evening_offset=hours[ShiftKind.EVENING],
+        night_offset=hours[ShiftKind.NIGHT],
+        long_offset=hours[ShiftKind.LONG],
+        length=int(policy.windows[ShiftKind.DAY].length / timedelta(minutes=1)),
         weekly_cap=policy.weekly_cap,
     )
 

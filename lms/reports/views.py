@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_timezone
+from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -51,9 +51,8 @@ def _nav():
 
 
 def _locale() -> str:
-    from lms.core.setup import _current_locale
-
-    return _current_locale()
+    """The language ``create_app``'s locale selector chose for this request."""
+    return str(get_locale())
 
 
 @bp.route("/")

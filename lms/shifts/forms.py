@@ -8,7 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectChoice, SelectField, StringField, TimeField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from lms.reminders.planner import ShiftKind
+from lms.shifts.working_time import ShiftKind
 
 KIND_LABELS = {
     ShiftKind.DAY: _l("Dagvakt"),

@@ -34,7 +34,7 @@ from flask_babel import gettext as _
 
 from lms.core import csv_reading
 from lms.core.csv_reading import CsvProblem
-from lms.reminders.planner import ShiftKind, shift_kind
+from lms.shifts.working_time import ShiftKind, shift_kind
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_HOURS = 16

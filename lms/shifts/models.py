@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.db import text_enum, utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Unit
-from lms.reminders.planner import ShiftKind
+from lms.shifts.working_time import ShiftKind
 
 
 class ShiftSource(enum.StrEnum):

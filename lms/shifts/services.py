@@ -17,11 +17,10 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, RoleAssignment
 from lms.organisation.services import unit_ids_below
-from lms.reminders import planner
-from lms.reminders.planner import ShiftKind
-from lms.shifts import fetching, importer
+from lms.shifts import fetching, importer, working_time
 from lms.shifts.importer import Problem, ShiftRow
 from lms.shifts.models import Shift, ShiftCode, ShiftFeed, ShiftSource
+from lms.shifts.working_time import ShiftKind, shift_kind
 
 SYNC_EVERY = timedelta(hours=1)
 """How often a feed is fetched again (the ``sync-shift-feeds`` job runs every few minutes)."""
@@ -89,7 +88,7 @@ def add_shift(person: Person, day: date, start: time, end: time, code: str | Non
     if clash is not None:
         raise ShiftError([Problem(_("Vakten overlapper en vakt du allerede har."))])
     codes = codes_for(unit_ids_of(person.id))
-    kind = (codes.get(code.upper()) if code else None) or planner.shift_kind(starts, ends, zone())
+    kind = (codes.get(code.upper()) if code else None) or shift_kind(starts, ends, zone())
     shift = Shift(
         person_id=person.id,
         starts_at=starts,
@@ -257,7 +256,7 @@ def replace_period(
             person_id=person.id,
             starts_at=starts,
             ends_at=ends,
-            kind=(codes.get(code) if code else None) or planner.shift_kind(starts, ends, zone()),
+            kind=(codes.get(code) if code else None) or shift_kind(starts, ends, zone()),
             code=code,
             source=ShiftSource.API,
         )
@@ -382,16 +381,16 @@ def sync_due_feeds(now: datetime | None = None) -> int:
 
 def shifts_between(
     person_ids: Iterable[int], start: datetime, end: datetime
-) -> dict[int, list[planner.Shift]]:
+) -> dict[int, list[working_time.Shift]]:
     """Each person's shifts overlapping [start, end), as the planner's values, in one query."""
-    found: dict[int, list[planner.Shift]] = {}
+    found: dict[int, list[working_time.Shift]] = {}
     rows = db.session.execute(
         sa.select(Shift.person_id, Shift.starts_at, Shift.ends_at, Shift.kind)
         .where(Shift.person_id.in_(list(person_ids)), Shift.starts_at < end, Shift.ends_at > start)
         .order_by(Shift.person_id, Shift.starts_at)
     )
     for person_id, starts, ends, kind in rows:
-        found.setdefault(person_id, []).append(planner.Shift(starts, ends, kind))
+        found.setdefault(person_id, []).append(working_time.Shift(starts, ends, kind))
     return found
 
 

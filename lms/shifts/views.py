@@ -15,11 +15,11 @@ from lms.audit.services import record_by_user
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Unit
-from lms.reminders.planner import ShiftKind
 from lms.shifts import services
 from lms.shifts.forms import KIND_LABELS, CodeForm, FeedForm, RosterForm, ShiftForm
 from lms.shifts.importer import mask_url
 from lms.shifts.models import Shift, ShiftCode, ShiftFeed, ShiftSource
+from lms.shifts.working_time import ShiftKind
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 

@@ -1,7 +1,8 @@
 """The facilitators' pages of workshops: planning a series and its sessions, invitations, the
 attendance list, the door's QR code, evaluations and the slot finder (a session's notes, actions,
 agenda and cancellation are in ``session_views``). They are on
-the workshops blueprint of ``lms.workshops.views``, which imports this module."""
+the workshops blueprint (``lms.workshops.blueprint``), so their endpoints keep the ``workshops.``
+names."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from lms.workshops.attendance import (
     required_count,
     set_attendance,
 )
+from lms.workshops.blueprint import bp
 from lms.workshops.errors import WorkshopError
 from lms.workshops.evaluations import (
     MIN_EVALUATIONS_SHOWN,
@@ -47,7 +49,7 @@ from lms.workshops.evaluations import (
 )
 from lms.workshops.forms import InviteForm, SeriesForm, SessionForm
 from lms.workshops.models import WorkshopSeries, WorkshopSession
-from lms.workshops.views import INVALID, bp, led_series, led_session, session_number
+from lms.workshops.views import INVALID, led_series, led_session, session_number
 
 
 @bp.route("/units/<int:unit_id>/")

@@ -1,6 +1,6 @@
 """The facilitator's pages of one session: notes and agreed actions, the agenda for the projector
 (with the actions still open from earlier sessions), and calling the session off. They are on the
-workshops blueprint of ``lms.workshops.views``, which imports this module."""
+workshops blueprint (``lms.workshops.blueprint``), so their endpoints keep the ``workshops.`` names."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from lms.audit.services import record_by_user
 from lms.core.time import local_zone
 from lms.text import render_markdown
 from lms.workshops import actions, planning
+from lms.workshops.blueprint import bp
 from lms.workshops.errors import WorkshopError
 from lms.workshops.forms import ActionForm, NotesForm
 from lms.workshops.models import ActionStatus, WorkshopSession
-from lms.workshops.views import INVALID, bp, led_session, session_number
+from lms.workshops.views import INVALID, led_session, session_number
 
 
 def _action_form(session: WorkshopSession) -> ActionForm:

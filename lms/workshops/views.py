@@ -5,7 +5,6 @@ pages (``/workshops/units/<unit>/...``, guarded by ``for_unit`` on the series' u
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -28,6 +27,7 @@ from lms.workshops.attendance import (
     required_count,
     self_check_in,
 )
+from lms.workshops.blueprint import bp
 from lms.workshops.errors import WorkshopError
 from lms.workshops.evaluations import (
     evaluation_by,
@@ -36,8 +36,6 @@ from lms.workshops.evaluations import (
 )
 from lms.workshops.forms import EvaluationForm
 from lms.workshops.models import WorkshopSeries, WorkshopSession
-
-bp = Blueprint("workshops", __name__, url_prefix="/workshops")
 
 INVALID = 422
 """Status of a re-shown form with errors: the request wrapper rolls back, so nothing changes."""
@@ -228,7 +226,3 @@ def evaluation(session_id: int):
         "workshops/evaluation.html", session=session, number=session_number(session), form=form
     )
     return page, (INVALID if form.errors else 200)
-
-
-# The facilitators' pages are on this blueprint too (their endpoints keep the ``workshops.`` names).
-from lms.workshops import facilitator_views, session_views  # noqa: E402, F401

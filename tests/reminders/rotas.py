@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from lms.reminders import planner
 from lms.reminders.planner import Policy, Preferences, Reminder, Sent, Shift, ShiftKind
+from lms.shifts import working_time
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -46,7 +47,7 @@ def rota(first_monday: date, weeks: list[str]) -> list[Shift]:
             start, end = CODES[code]
             end_day = day + timedelta(days=1) if end <= start else day
             starts, ends = local(day, start), local(end_day, end)
-            shifts.append(Shift(starts, ends, planner.shift_kind(starts, ends, OSLO)))
+            shifts.append(Shift(starts, ends, working_time.shift_kind(starts, ends, OSLO)))
     return shifts
 
 

@@ -13,8 +13,8 @@ from lms.assignments.services import assign_to_person
 from lms.extensions import db
 from lms.reminders.demo import add_rotas_and_reminders
 from lms.reminders.models import Reminder
-from lms.reminders.planner import ShiftKind
 from lms.shifts.models import Shift
+from lms.shifts.working_time import ShiftKind
 
 OSLO = ZoneInfo("Europe/Oslo")
 

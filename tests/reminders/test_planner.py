@@ -8,6 +8,7 @@ import pytest
 
 from lms.reminders import planner
 from lms.reminders.planner import Item, Policy, Preferences, Sent, ShiftKind, Stage
+from lms.shifts import working_time
 from tests.reminders.rotas import (
     OSLO,
     THREE_PART_SIX_WEEKS,
@@ -63,7 +64,7 @@ def test_kinds_are_derived_from_the_times(start, end, kind):
     day = date(2026, 5, 4)
     starts = local(day, start)
     ends = local(day + timedelta(days=1) if end <= start else day, end)
-    assert planner.shift_kind(starts, ends, OSLO) is kind
+    assert working_time.shift_kind(starts, ends, OSLO) is kind
 
 
 def test_a_night_shift_over_the_spring_change_is_an_hour_shorter():

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from lms.reminders import planner
 from lms.reminders.planner import Item, Policy, Preferences, Sent, Shift, ShiftKind, Window
+from lms.shifts import working_time
 from tests.reminders.rotas import OSLO, broken_rules, in_learning_window, local
 
 BASES = [date(2026, 3, 23), date(2026, 10, 19), date(2026, 6, 1), date(2026, 12, 21)]
@@ -31,7 +32,7 @@ def shifts(draw, base: date) -> list[Shift]:
         if made and start < made[-1].end:
             start = made[-1].end
         end = start + timedelta(minutes=draw(st.integers(3 * 60, 13 * 60)))
-        made.append(Shift(start, end, planner.shift_kind(start, end, OSLO)))
+        made.append(Shift(start, end, working_time.shift_kind(start, end, OSLO)))
         cursor = end
     return made
 

@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms.reminders.planner import ShiftKind
 from lms.shifts import services
 from lms.shifts.models import Shift, ShiftFeed
+from lms.shifts.working_time import ShiftKind
 
 OSLO = ZoneInfo("Europe/Oslo")
 

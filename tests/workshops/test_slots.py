@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from lms.reminders.planner import Shift, shift_kind
+from lms.shifts.working_time import Shift, shift_kind
 from lms.workshops.slots import candidate_times, rank_slots
 
 OSLO = ZoneInfo("Europe/Oslo")
