@@ -30,9 +30,11 @@ PUBLIC_ENDPOINTS = {
     "xapi_lrs.agents",
     # The API's OpenAPI document describes the API and holds no data.
     "api.openapi",
-    # A group run's phones poll with a signed token instead of the session (403 without a valid
-    # one, see tests/groups/test_live.py); the short join address only redirects to the join page.
+    # A group run's phones poll and fetch their new card with a signed token (403 without a valid
+    # one, see tests/groups/test_live.py and test_live_card.py); the short join address only
+    # redirects to the join page.
     "groups.live_state",
+    "groups.live_card_fragment",
     "groups.short_join",
 }
 
