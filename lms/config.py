@@ -137,6 +137,9 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
+LOCALES = ("nb", "en")
+"""The interface languages (``LMS_DEFAULT_LOCALE`` is one of them)."""
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 

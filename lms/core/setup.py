@@ -15,6 +15,7 @@ from sqlalchemy import event
 
 from lms import access
 from lms.accounts.sessions import signed_in_person
+from lms.config import LOCALES
 from lms.content.localised import pick
 from lms.core import errors
 from lms.core.time import day_and_time
@@ -23,7 +24,6 @@ from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from xapi import bounded_json
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
-LOCALES = ("nb", "en")
 _LANGUAGE_ALIASES = {"nb": "nb", "no": "nb", "nn": "nb", "en": "en"}
 
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -55,8 +55,8 @@ from lms.access import (
     public,
     signed_in,
 )
+from lms.config import LOCALES
 from lms.content.cards.base import ResponseError
-from lms.core.setup import LOCALES
 from lms.db import utcnow
 from lms.extensions import db, limiter
 from lms.groups import live, live_card, qr, services
