@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.support.runs import load_average, parse_arguments, spread
 from lms.reminders import planner
+from lms.shifts.working_time import Shift, shift_kind
 
 OSLO = ZoneInfo("Europe/Oslo")
 FIRST_MONDAY = date(2026, 3, 16)  # eight weeks across the spring clock change
@@ -37,7 +38,7 @@ def local(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=OSLO).astimezone(UTC)
 
 
-def shifts_for(person: int) -> list[planner.Shift]:
+def shifts_for(person: int) -> list[Shift]:
     """Eight weeks of a six-week three-part rotation, each person starting at another week."""
     made = []
     for week in range(WEEKS):
@@ -49,7 +50,7 @@ def shifts_for(person: int) -> list[planner.Shift]:
             start, end = CODES[code]
             end_day = day + timedelta(days=1) if end <= start else day
             starts, ends = local(day, start), local(end_day, end)
-            made.append(planner.Shift(starts, ends, planner.shift_kind(starts, ends, OSLO)))
+            made.append(Shift(starts, ends, shift_kind(starts, ends, OSLO)))
     return made
 
 
