@@ -29,7 +29,12 @@ SETTINGS: tuple[Setting, ...] = (
         "session signing key; default generated once into the instance folder",
     ),
     Setting("LMS_INSTANCE_PATH", None, "folder for the SQLite file, secret key and mail log"),
-    Setting("LMS_DEFAULT_LOCALE", "nb", "interface language when a person has not chosen one (nb, en)"),
+    Setting(
+        "LMS_DEFAULT_LOCALE",
+        "nb",
+        "the municipality's interface language for people who have not chosen one and whose "
+        "browser asks for none of ours: nb (Bokmål), nn (Nynorsk) or en",
+    ),
     Setting("LMS_TIMEZONE", "Europe/Oslo", "time zone that times are shown in"),
     Setting("LMS_SMTP_HOST", None, "SMTP server; unset: mail is appended to instance/mail.log"),
     Setting("LMS_SMTP_PORT", "587", "SMTP port"),
@@ -137,7 +142,9 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
-LOCALES = ("nb", "en")
+LANGUAGE_NAMES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}
+"""The interface languages, each named in itself, as the language menus offer them."""
+LOCALES = tuple(LANGUAGE_NAMES)
 """The interface languages (``LMS_DEFAULT_LOCALE`` is one of them)."""
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -178,6 +185,13 @@ def persistent_secret_key(instance_path: Path) -> str:
     return key
 
 
+def _locale(env: Mapping[str, str]) -> str:
+    value = _read(env, "LMS_DEFAULT_LOCALE")
+    if value not in LOCALES:
+        raise ValueError(f"LMS_DEFAULT_LOCALE is {value!r}; it must be one of {', '.join(LOCALES)}")
+    return value
+
+
 def load_config(env: Mapping[str, str] | None = None, given: Mapping | None = None) -> dict:
     """Build the Flask config from the environment (``os.environ`` unless given). ``given``: the
     settings the caller will put over it; an instance folder or secret key given there is used
@@ -200,7 +214,7 @@ def load_config(env: Mapping[str, str] | None = None, given: Mapping | None = No
             or persistent_secret_key(instance_path)
         ),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "BABEL_DEFAULT_LOCALE": _read(env, "LMS_DEFAULT_LOCALE"),
+        "BABEL_DEFAULT_LOCALE": _locale(env),
         "BABEL_DEFAULT_TIMEZONE": _read(env, "LMS_TIMEZONE"),
         "SMTP_HOST": _read(env, "LMS_SMTP_HOST"),
         "SMTP_PORT": int(_read(env, "LMS_SMTP_PORT")),

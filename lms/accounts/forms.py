@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.config import LANGUAGE_NAMES
 
 
 class SignInForm(FlaskForm):
@@ -24,7 +25,7 @@ class ConfirmForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(
-        _l("Språk"), choices=[SelectChoice("nb", "Norsk bokmål"), SelectChoice("en", "English")]
+        _l("Språk"), choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
     )
     submit = SubmitField(_l("Bytt språk"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -85,8 +86,10 @@ def _send_sign_in_link(person) -> None:
     minutes = current_app.config["SIGNIN_LINK_MINUTES"]
     token = services.create_sign_in_link(person, timedelta(minutes=minutes))
     link = current_app.config["BASE_URL"] + url_for("accounts.use_link", token=token)
-    body = render_template("accounts/sign_in_link.txt", person=person, link=link, minutes=minutes)
-    queue_mail(person.email, _("Din innloggingslenke til Lærevakt"), body)
+    with force_locale(person.locale or str(get_locale())):
+        body = render_template("accounts/sign_in_link.txt", person=person, link=link, minutes=minutes)
+        subject = _("Din innloggingslenke til Lærevakt")
+    queue_mail(person.email, subject, body)
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -71,6 +72,14 @@ class Module:
     def card(self, card_id: str) -> Card | None:
         return next((card for card in self.cards if card.id == card_id), None)
 
+    @cached_property
+    def languages(self) -> frozenset[str]:
+        """The languages every text of the module is written in (Bokmål always is). A reader of
+        another language reads the texts that lack it in Bokmål (``localised.pick``)."""
+        maps = [self.title, self.summary, *_language_maps([card.data for card in self.cards])]
+        written = ({language for language, text in m.items() if text} for m in maps if m)
+        return frozenset(LANGUAGES).intersection(*written)
+
     def manifest(self) -> dict[str, Any]:
         """What lists and dashboards need without loading the cards."""
         return {
@@ -83,6 +92,19 @@ class Module:
             "evidence": [{"competence": e.competence, "level": e.level} for e in self.evidence],
             "cards": len(self.cards),
         }
+
+
+def _language_maps(value: Any) -> Iterator[Mapping]:
+    """Every language map (a mapping with a Bokmål text) in a card's data, however deep."""
+    if isinstance(value, Mapping):
+        if PRIMARY in value:
+            yield value
+        else:
+            for item in value.values():
+                yield from _language_maps(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _language_maps(item)
 
 
 def content_hash(root: Path) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from lms import access
 from lms.accounts.sessions import signed_in_person
-from lms.config import LOCALES
+from lms.config import LANGUAGE_NAMES, LOCALES
 from lms.content.localised import pick
 from lms.core import errors
 from lms.core.time import day_and_time
@@ -24,7 +24,9 @@ from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from xapi import bounded_json
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
-_LANGUAGE_ALIASES = {"nb": "nb", "no": "nb", "nn": "nb", "en": "en"}
+_LANGUAGE_ALIASES = {"nb": "nb", "no": "nb", "nn": "nn", "no-nn": "nn", "en": "en"}
+"""What a browser's ``Accept-Language`` tag means here. ``nn``, ``nn-NO`` and the older ``no-NN``
+ask for Nynorsk; ``no`` (and ``no-NO``) for Norwegian without saying which, which is Bokmål."""
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -71,6 +73,7 @@ def init_core(app: Flask) -> None:
         is_top_admin=access.is_top_admin,
         can_act_on_account=access.can_act_on_account,
         current_locale=_current_locale,
+        language_names=LANGUAGE_NAMES,
     )
     app.jinja_env.filters.update(
         localise=_localise,

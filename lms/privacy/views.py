@@ -61,8 +61,7 @@ def delete_person(person_id: int):
 
 
 def _statement(name: str) -> str:
-    language = "en" if str(get_locale()) == "en" else "nb"
-    return render_template(f"privacy/{name}_{language}.html")
+    return render_template(f"privacy/{name}_{get_locale()}.html")
 
 
 @bp.route("/personvern")

@@ -65,7 +65,7 @@ def _statement(participant: GroupParticipant, verb: dict, at) -> dict[str, Any]:
         module_id=module.id,
         version=module.version,
         content_hash=module.content_hash,
-        language=participant.person.locale or "nb",
+        language=participant.person.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
         parent=False,
     )
     return {

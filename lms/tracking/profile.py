@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from lms.content.localised import Localised, language_map
+from lms.content.localised import Localised, language_map, language_tag
 
 ADL = "http://adlnet.gov/expapi"
 VERBS = {
@@ -101,7 +101,7 @@ class Profile:
         context: dict[str, Any] = {
             "registration": registration,
             "platform": PLATFORM,
-            "language": {"nb": "nb-NO", "en": "en-US"}.get(language, "nb-NO"),
+            "language": language_tag(language),
             "extensions": {
                 self.extension("module-version"): version,
                 self.extension("content-hash"): content_hash,

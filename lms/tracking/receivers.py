@@ -42,7 +42,7 @@ def _context(attempt: Attempt, module: Module, *, parent: bool) -> dict:
         module_id=module.id,
         version=module.version,
         content_hash=module.content_hash,
-        language=attempt.person.locale or "nb",
+        language=attempt.person.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
         parent=parent,
     )
     return groups.decorate(context, attempt)

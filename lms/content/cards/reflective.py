@@ -9,9 +9,13 @@ from flask_babel import lazy_gettext as _l
 
 from lms.content.cards.base import Card, CardType, ResponseError
 from lms.content.cards.questions import choice_definition, read_options
+from lms.content.localised import LANGUAGES
 
 REFLECTION_MAX_CHARACTERS = 2000
 LIKERT_POINTS = 5
+DISAGREE = {"nb": "Helt uenig", "nn": "Heilt usamd", "en": "Strongly disagree"}
+AGREE = {"nb": "Helt enig", "nn": "Heilt samd", "en": "Strongly agree"}
+"""The ends of a Likert scale whose card names none."""
 
 
 class ReflectionCard(CardType):
@@ -59,10 +63,10 @@ class LikertCard(PollCard):
     interaction_type = "likert"
 
     def prepare(self, spec, reader) -> dict[str, Any]:
-        low = reader.text(spec, "low", required=False) or {"nb": "Helt uenig", "en": "Strongly disagree"}
-        high = reader.text(spec, "high", required=False) or {"nb": "Helt enig", "en": "Strongly agree"}
+        low = reader.text(spec, "low", required=False) or DISAGREE
+        high = reader.text(spec, "high", required=False) or AGREE
         points = [
-            {"id": str(n), "text": {"nb": str(n), "en": str(n)}} for n in range(1, LIKERT_POINTS + 1)
+            {"id": str(n), "text": dict.fromkeys(LANGUAGES, str(n))} for n in range(1, LIKERT_POINTS + 1)
         ]
         points[0]["text"] = {language: f"1 – {text}" for language, text in low.items()}
         points[-1]["text"] = {language: f"{LIKERT_POINTS} – {text}" for language, text in high.items()}

@@ -161,7 +161,7 @@ self.addEventListener("push", (event) => {
       body: data.body || "",
       data: { url: data.url || BASE },
       icon: BASE + "static/favicon.svg",
-      lang: "nb",
+      lang: OFFLINE.lang || "nb",
     })
   );
 });
