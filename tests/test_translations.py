@@ -16,7 +16,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
