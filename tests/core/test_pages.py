@@ -1,5 +1,8 @@
 """What every page shares: security headers, friendly errors, and the reader's language."""
 
+from lms.extensions import db
+from lms.organisation.models import Person
+
 
 def test_pages_forbid_inline_scripts_and_framing(client):
     response = client.get("/login")
@@ -24,10 +27,27 @@ def test_the_browser_language_chooses_english(client):
     assert '<html lang="en">' in page.get_data(as_text=True)
 
 
-def test_nynorsk_and_generic_norwegian_browsers_get_bokmal(client):
-    for header in ("nn-NO", "no"):
+def test_a_nynorsk_browser_gets_nynorsk_and_a_generic_norwegian_one_bokmal(client):
+    for header, language in (("nn-NO", "nn"), ("no-NN", "nn"), ("no", "nb"), ("no-NO", "nb")):
         page = client.get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
-        assert '<html lang="nb">' in page
+        assert f'<html lang="{language}">' in page, header
+
+
+def test_nynorsk_is_offered_wherever_a_language_is_chosen_and_is_kept(app, make_client, org):
+    phone = make_client()
+    phone.sign_in(org.nurse)
+    page = phone.get("/account").get_data(as_text=True)
+    assert '<option value="nn"  lang="nn">Norsk nynorsk</option>' in page
+    phone.submit("/language", {"language": "nn", "next": "/account"})
+    page = phone.get("/account").get_data(as_text=True)
+    assert '<html lang="nn">' in page
+    assert '<option value="nn" selected lang="nn">Norsk nynorsk</option>' in page
+    with app.app_context():
+        assert db.session.get(Person, org.nurse.id).locale == "nn"
+
+    ward_pc = make_client()
+    ward_pc.sign_in(org.nurse)
+    assert "Kontoen min" in ward_pc.get("/", headers={"Accept-Language": "nb"}).get_data(as_text=True)
 
 
 def test_choosing_a_language_is_remembered_for_a_signed_in_person(make_client, org):
