@@ -1,8 +1,11 @@
+import email
+import email.policy
 import re
 from datetime import timedelta
 
 from lms.accounts.services import create_sign_in_link
 from lms.extensions import db
+from lms.organisation.models import Person
 from tests.conftest import PASSWORD, read_mail
 
 LINK = re.compile(r"http://localhost(/login/link/[\w-]+)")
@@ -159,3 +162,15 @@ def test_a_form_without_its_csrf_token_is_refused(client, org):
     response = client.post("/login", data={"email": org.nurse.email, "password": PASSWORD})
     assert response.status_code == 400
     assert "Skjemaet var utløpt" in response.get_data(as_text=True)
+
+
+def test_the_sign_in_link_is_written_in_the_recipients_language_whatever_the_browser(app, client, org):
+    with app.app_context():
+        db.session.get(Person, org.nurse.id).locale = "nn"
+        db.session.commit()
+    client.submit("/login/link", {"email": org.nurse.email}, headers={"Accept-Language": "en"})
+    mail = email.message_from_string(read_mail(app), policy=email.policy.default)
+    assert mail["Subject"] == "Innloggingslenka di til Lærevakt"
+    body = mail.get_content()
+    assert "Bruk denne lenka for å logge inn på Lærevakt:" in body
+    assert "Use this link" not in body

@@ -6,15 +6,29 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    ("path", "bokmal", "english"),
+    ("path", "bokmal", "nynorsk", "english"),
     [
-        ("/personvern", "Lederen ser aldri svarene dine", "Your manager never sees your answers"),
-        ("/tilgjengelighet", "WCAG 2.1 på nivå AA", "WCAG 2.1 level AA"),
+        (
+            "/personvern",
+            "Lederen ser aldri svarene dine",
+            "Leiaren ser aldri svara dine",
+            "Your manager never sees your answers",
+        ),
+        (
+            "/tilgjengelighet",
+            "Hvordan vi har testet",
+            "Korleis vi har testa",
+            "How we test",
+        ),
     ],
 )
-def test_each_statement_is_public_and_in_the_readers_language(client, path, bokmal, english):
+def test_each_statement_is_public_and_in_the_readers_language(client, path, bokmal, nynorsk, english):
     page = client.get(path).get_data(as_text=True)
-    assert bokmal in page and english not in page
+    assert bokmal in page and nynorsk not in page and english not in page
+    client.set_cookie("lang", "nn")
+    page = client.get(path).get_data(as_text=True)
+    assert '<article class="statement" lang="nn">' in page
+    assert nynorsk in page and bokmal not in page and english not in page
     client.set_cookie("lang", "en")
     page = client.get(path).get_data(as_text=True)
     assert english in page and bokmal not in page

@@ -351,7 +351,10 @@ def test_the_roster_upload_page_names_the_bad_line(app, org, client):
         assert shifts_of(org.nurse) == []
 
 
-@pytest.mark.parametrize(("language", "saturday"), [("nb", "lørdag {day}. "), ("en", "Saturday {day} ")])
+@pytest.mark.parametrize(
+    ("language", "saturday"),
+    [("nb", "lørdag {day}. "), ("nn", "laurdag {day}. "), ("en", "Saturday {day} ")],
+)
 def test_my_shifts_are_dated_in_the_readers_language(app, org, client, language, saturday):
     today = datetime.now(ZoneInfo("Europe/Oslo")).date()
     day = today + timedelta(days=3 + (5 - (today + timedelta(days=3)).weekday()) % 7)

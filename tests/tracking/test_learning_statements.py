@@ -5,6 +5,7 @@ import json
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from lms.content.localised import language_map
 from lms.content.services import current_version
 from lms.extensions import db
 from lms.learning import services as learning
@@ -130,3 +131,34 @@ def test_the_player_records_statements_through_http(app, client, org, fixture_mo
     assert started.status_code == 302
     with app.app_context():
         assert verbs_of(outbox_statements()) == ["initialized"]
+
+
+def test_a_nynorsk_learner_is_recorded_in_nynorsk(app, org, fixture_module):
+    with app.test_request_context():
+        nurse = db.session.merge(org.nurse)
+        nurse.locale = "nn"
+        take_module(nurse, fixture_module)
+        statements = outbox_statements()
+    assert {s["context"]["language"] for s in statements} == {"nn-NO"}
+    assert all(problems(s) == [] for s in statements)
+
+
+def test_a_name_in_nynorsk_is_tagged_nn_no():
+    title = {"nb": "Håndhygiene", "nn": "Handhygiene", "en": "Hand hygiene"}
+    assert language_map(title) == {
+        "nb-NO": "Håndhygiene",
+        "nn-NO": "Handhygiene",
+        "en-US": "Hand hygiene",
+    }
+
+
+def test_a_learner_who_has_not_chosen_is_recorded_in_the_municipalitys_language(
+    app, org, fixture_module, monkeypatch
+):
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "nn")
+    with app.test_request_context():
+        nurse = db.session.merge(org.nurse)
+        nurse.locale = None
+        take_module(nurse, fixture_module)
+        statements = outbox_statements()
+    assert {s["context"]["language"] for s in statements} == {"nn-NO"}

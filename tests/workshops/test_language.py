@@ -62,9 +62,10 @@ def test_check_in_times_are_worded_in_the_readers_language(app, group, locale, t
     [
         (None, "- tirsdag 1. september 2026 kl. 14:00–15:00, Møterommet"),
         ("en", "- Tuesday 1 September 2026 at 14:00–15:00, Møterommet"),
+        ("nn", "- tysdag 1. september 2026 kl. 14:00–15:00, Møterommet"),
     ],
 )
-@pytest.mark.parametrize("planner", ["nb", "en"])
+@pytest.mark.parametrize("planner", ["nb", "en", "nn"])
 def test_the_invitation_is_in_the_recipients_language_whoever_plans(app, org, planner, chosen, line):
     org.assistant.locale = chosen  # make_series merges this person into the session
     with app.test_request_context(), force_locale(planner):
