@@ -81,7 +81,12 @@ def test_every_shipped_module_has_a_nynorsk_title_and_summary_and_some_are_wholl
     modules = {folder.name: library.parse(folder) for folder in SHIPPED.iterdir() if folder.is_dir()}
     assert modules and all(m.title.get("nn") and m.summary.get("nn") for m in modules.values())
     wholly = {name for name, module in modules.items() if "nn" in module.languages}
-    assert wholly >= {"tor-a-trykke", "trygg-innlogging", "gjenkjenne-phishing"}
+    assert wholly >= {
+        "tor-a-trykke",
+        "trygg-innlogging",
+        "gjenkjenne-phishing",
+        "taushetsplikt-digitalt",
+    }
 
 
 @pytest.fixture
