@@ -87,6 +87,7 @@ def test_every_shipped_module_has_a_nynorsk_title_and_summary_and_some_are_wholl
         "gjenkjenne-phishing",
         "taushetsplikt-digitalt",
         "rapport-ved-vaktskifte",
+        "velferdsteknologi-i-hverdagen",
     }
 
 
