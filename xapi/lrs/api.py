@@ -409,6 +409,7 @@ def create_blueprint(
             else "",
             agent_key=agent_param(args) if "agent" in allowed else "",
             registration=registration_param(args) if kind == documents.STATE else "",
+            owner=_document_owner(method),
         )
         document_id = args.get(id_param)
         if document_id is not None and not document_id:
@@ -465,8 +466,21 @@ def create_blueprint(
                 etag = documents.merge(db, place, document_id, content, content_type, now(), existing)
         except documents.NotJsonDocument as error:
             raise ApiError(400, str(error)) from None
+        except documents.OtherOwner as error:
+            message = f"{error}: this key reads and writes only the documents it made"
+            raise ApiError(403, message) from None
         db.commit()
         return Response(status=204, headers={"ETag": f'"{etag}"'})
+
+    def _document_owner(method: str) -> str | None:
+        """The key whose documents alone this request sees: xAPI limits the ``state`` and
+        ``profile`` scopes to the client's own, so only ``all`` (and ``all/read`` for reading)
+        see every client's documents."""
+        if credentials.ALL in g.xapi_scopes or g.xapi_key is None:
+            return None
+        if method in ("GET", "HEAD") and "all/read" in g.xapi_scopes:
+            return None
+        return g.xapi_key
 
     def _preconditions(existing: documents.Document | None, *, require: bool) -> None:
         """If-Match and If-None-Match (RFC 7232); with ``require``, one of them must be given when
