@@ -62,8 +62,10 @@ SCOPE_TEXTS = {
     "statements/write": _l("skrive utsagn"),
     "statements/read/mine": _l("lese utsagnene denne nøkkelen har skrevet"),
     "statements/read": _l("lese alle utsagn"),
-    "state": _l("lese og skrive tilstandsdokumenter (State)"),
-    "profile": _l("lese og skrive profildokumenter for aktiviteter og aktører"),
+    "state": _l("lese og skrive tilstandsdokumenter (State) som nøkkelen selv har laget"),
+    "profile": _l(
+        "lese og skrive profildokumenter for aktiviteter og aktører som nøkkelen selv har laget"
+    ),
     "define": _l("definere aktiviteter (navn og beskrivelser i Activities)"),
     "all/read": _l("lese alt"),
     "all": _l("alt, også å annullere utsagn som andre nøkler har skrevet"),
