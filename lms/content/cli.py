@@ -80,8 +80,9 @@ def validate_command(paths: tuple[Path, ...], strict: bool, today) -> None:
                 _echo_problems(f"INVALID {label}", outcome)
                 continue
             if outcome.governance.review_date < day:
-                bad += strict
                 _echo_review_passed(outcome, label, strict)
+                if strict:
+                    bad += 1
             else:
                 cards = len(outcome.cards)
                 click.echo(f"OK {outcome.id} {outcome.version} ({cards} cards)  {label}")

@@ -70,9 +70,9 @@ class _Checker:
         elif _JAVASCRIPT.search(value):
             self.refuse(_("«javascript:» er ikke tillatt i SVG («%(name)s»)", name=name))
         elif name == "href" and not value.strip().startswith("#"):
-            self.refuse(_("SVG-en viser til noe utenfor filen («%(value)s»)", value=value))
+            self.refuse(_("SVG-en viser til noe utenfor filen («%(what)s»)", what=value))
         elif _EXTERNAL_URL.search(value) or _IMPORT.search(value):
-            self.refuse(_("SVG-en viser til noe utenfor filen («%(name)s»)", name=name))
+            self.refuse(_("SVG-en viser til noe utenfor filen («%(what)s»)", what=name))
         elif element in ANIMATIONS and name == "attributename" and _local(value)[1].endswith("href"):
             self.refuse(_("SVG-animasjon kan ikke endre lenker («%(value)s»)", value=value))
 
