@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from lms.content import services
+from lms.extensions import db
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import sign_in
+from tests.content.packages import svg_package
 
 pytestmark = pytest.mark.browser
 
@@ -53,4 +56,23 @@ def test_an_admin_names_the_owner(page: Page, live_server):
     page.get_by_label("E-postadressen til eieren").fill(live_server.org.manager.email)
     page.get_by_role("button", name="Lagre eier").click()
     expect(page.get_by_text("Mona Leder er eier av modulen.")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_an_svg_picture_with_its_long_description(page: Page, live_server, tmp_path):
+    """The SVG from a package shows in the player at a phone's width, and its long description
+    opens under it."""
+    folder = svg_package(tmp_path / "bilde-svg")
+    with live_server.app.app_context():
+        services.install(folder, "test", publish=True)
+        db.session.commit()
+        db.session.remove()
+    sign_in(page, live_server.org.nurse.email)
+    page.goto("/learn/bilde-svg")
+    page.get_by_role("button", name="Start").click()
+    picture = page.get_by_role("img", name="To hender under rennende vann")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.get_by_text("Beskrivelse av bildet").click()
+    expect(page.get_by_text("Våt hendene.")).to_be_visible()
     assert_accessible(page)

@@ -12,36 +12,7 @@ import pytest
 from lms.content import library, services
 from lms.content.problems import InvalidPackage
 from lms.extensions import db
-from tests.content.packages import GOVERNANCE
-
-SVG = "http://www.w3.org/2000/svg"
-SAFE_SVG = (
-    f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="{SVG}" viewBox="0 0 100 50">\n'
-    "  <style>rect { stroke: #1e6b34; }</style>\n"
-    '  <defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs>\n'
-    '  <rect width="100" height="50" fill="url(#g)"/>\n'
-    '  <use href="#g"/>\n'
-    "</svg>\n"
-)
-MANIFEST = (
-    "id: bilde-svg\nversion: 1.0.0\ntitle: Bilde\nsummary: S\nminutes: 2\n"
-    "cards:\n"
-    "  - id: hender\n"
-    "    type: image\n"
-    "    src: media/hender.svg\n"
-    "    alt: To hender under rennende vann\n"
-    "    caption: Vask i minst 30 sekunder\n"
-    "    long_description: |\n"
-    "      **Steg 1:** Våt hendene.\n"
-    "      Se [veilederen](https://www.fhi.no/) og [ikke denne](javascript:alert(1)).\n"
-) + GOVERNANCE
-
-
-def _package(folder: Path, svg: str = SAFE_SVG, manifest: str = MANIFEST) -> Path:
-    (folder / "media").mkdir(parents=True)
-    (folder / "media" / "hender.svg").write_text(svg, encoding="utf-8")
-    (folder / "module.yaml").write_text(manifest, encoding="utf-8")
-    return folder
+from tests.content.packages import SAFE_SVG, SVG, SVG_MANIFEST, svg_package
 
 
 def _problems(folder: Path) -> list[tuple[str, int, str]]:
@@ -60,7 +31,7 @@ def _svg(*body: str, head: str = "", attributes: str = "") -> str:
 
 
 def test_a_safe_svg_is_accepted(tmp_path):
-    module = library.parse(_package(tmp_path / "pakke"))
+    module = library.parse(svg_package(tmp_path / "pakke"))
     assert module.cards[0].data["src"].endswith("/media/hender.svg")
 
 
@@ -123,7 +94,7 @@ ATTACKS = {
 
 @pytest.mark.parametrize(("svg", "line", "message"), ATTACKS.values(), ids=ATTACKS)
 def test_an_unsafe_svg_is_refused_with_its_line(tmp_path, svg, line, message):
-    problems = _problems(_package(tmp_path / "pakke", svg))
+    problems = _problems(svg_package(tmp_path / "pakke", svg))
     assert {(file, found_line) for file, found_line, _message in problems} == {
         ("media/hender.svg", line)
     }
@@ -131,15 +102,15 @@ def test_an_unsafe_svg_is_refused_with_its_line(tmp_path, svg, line, message):
 
 
 def test_an_unused_svg_in_the_package_is_checked_too(tmp_path):
-    folder = _package(tmp_path / "pakke")
+    folder = svg_package(tmp_path / "pakke")
     (folder / "media" / "ekstra.svg").write_text(_svg("<script/>"), encoding="utf-8")
     [(file, line, _message)] = _problems(folder)
     assert (file, line) == ("media/ekstra.svg", 3)
 
 
 def test_a_script_in_the_long_description_is_refused(tmp_path):
-    manifest = MANIFEST.replace("Våt hendene.", "Våt hendene. <script>alert(1)</script>")
-    [(file, line, message)] = _problems(_package(tmp_path / "pakke", manifest=manifest))
+    manifest = SVG_MANIFEST.replace("Våt hendene.", "Våt hendene. <script>alert(1)</script>")
+    [(file, line, message)] = _problems(svg_package(tmp_path / "pakke", manifest=manifest))
     assert (file, line) == ("module.yaml", 13)
     assert "<script> er ikke tillatt" in message
 
@@ -149,7 +120,7 @@ def test_a_script_in_the_long_description_is_refused(tmp_path):
 
 @pytest.fixture
 def image_module(app, tmp_path) -> str:
-    folder = _package(tmp_path / "bilde-svg")
+    folder = svg_package(tmp_path / "bilde-svg")
     with app.app_context():
         version, _created = services.install(folder, "test", publish=True)
         db.session.commit()
