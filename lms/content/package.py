@@ -19,8 +19,10 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from lms.content.cards.base import Card, CardType
+from lms.content.governance import Governance, read_governance
 from lms.content.localised import LANGUAGES, PRIMARY, Localised
 from lms.content.problems import InvalidPackage, Problems
+from lms.content.svg import svg_problems
 from lms.content.yaml_lines import LineList, LineMap, YamlError, load_yaml
 from lms.text import ALLOWED_TAGS, render_markdown
 
@@ -30,7 +32,7 @@ CARD_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
 MEDIA_TYPES = {
-    "image": {".png", ".jpg", ".jpeg", ".webp", ".gif"},
+    "image": {".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg"},
     "video": {".mp4", ".webm"},
     "captions": {".vtt"},
 }
@@ -63,6 +65,7 @@ class Module:
     pass_mark: int
     evidence: tuple[Evidence, ...]
     cards: tuple[Card, ...]
+    governance: Governance
 
     @property
     def scored_cards(self) -> tuple[Card, ...]:
@@ -273,6 +276,9 @@ def _check_files(root: Path, problems: Problems) -> None:
             problems.add(relative, 0, file_type_refused(path.suffix))
         elif path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
             problems.add(relative, 0, _("filen er større enn 50 MB"))
+        elif path.is_file() and path.suffix.lower() == ".svg":
+            for line, message in svg_problems(path.read_bytes()):
+                problems.add(relative, line, message)
 
 
 def file_type_refused(suffix: str) -> str:
@@ -311,6 +317,7 @@ def _read_module(
     group = _boolean(manifest, "group", reader)
     audience = _strings(manifest, "audience", reader)
     evidence = _evidence(manifest, reader)
+    governance = read_governance(manifest, reader)
     cards = _cards(manifest, reader, card_types)
     if reader.problems:
         return None
@@ -326,6 +333,7 @@ def _read_module(
         pass_mark=pass_mark,
         evidence=tuple(evidence),
         cards=tuple(cards),
+        governance=governance,
     )
 
 

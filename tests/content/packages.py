@@ -18,6 +18,19 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 MODULES = FIXTURES / "modules"
 BROKEN = FIXTURES / "broken"
 EVERY_CARD = MODULES / "alle-korttyper"
+GOVERNANCE = (
+    "author: Lærevakt-redaksjonen\n"
+    "responsible: Fagansvarlig sykepleier\n"
+    "review_date: 2027-12-01\n"
+    "licence: CC-BY-4.0\n"
+    "sources:\n"
+    "  - title: Helsepersonelloven\n"
+    "    url: https://lovdata.no/dokument/NL/lov/1999-07-02-64\n"
+    "    read: 2026-12-01\n"
+    "facilitator_guide: Snakk sammen om kortene.\n"
+)
+"""The governance fields every package needs, to append to a test's manifest (after its cards, so
+the lines the test names stay where they are)."""
 
 
 def copy_package(
