@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from lms.content.yaml_lines import LineList, LineMap
@@ -23,6 +24,7 @@ from lms.content.yaml_lines import LineList, LineMap
 if TYPE_CHECKING:
     from lms.content.package import PackageReader
 
+GOVERNANCE_KEYS = ("author", "responsible", "review_date", "licence", "sources", "facilitator_guide")
 SPDX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]{1,63}$")
 REVIEW_NOTICE = timedelta(days=60)
 """How long before its review date a module counts as due for review (and its owner is told)."""
@@ -65,6 +67,13 @@ class ReviewStatus(enum.StrEnum):
     CURRENT = "current"
     DUE = "due"
     PASSED = "passed"
+
+
+REVIEW_LABELS = {
+    ReviewStatus.CURRENT: _l("Gjeldende"),
+    ReviewStatus.DUE: _l("Skal gjennomgås snart"),
+    ReviewStatus.PASSED: _l("Gjennomgangsdatoen er passert"),
+}
 
 
 def review_status(review_date: date | None, today: date) -> ReviewStatus | None:

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from lms.content.cards.base import Card, CardType
-from lms.content.governance import Governance, read_governance
+from lms.content.governance import GOVERNANCE_KEYS, Governance, read_governance
 from lms.content.localised import LANGUAGES, PRIMARY, Localised
 from lms.content.problems import InvalidPackage, Problems
 from lms.content.svg import svg_problems
@@ -65,7 +65,8 @@ class Module:
     pass_mark: int
     evidence: tuple[Evidence, ...]
     cards: tuple[Card, ...]
-    governance: Governance
+    governance: Governance | None
+    """None only for a version installed before packages had to carry it."""
 
     @property
     def scored_cards(self) -> tuple[Card, ...]:
@@ -244,11 +245,17 @@ class PackageReader:
 
 
 def load_package(
-    root: Path, card_types: Mapping[str, CardType], media_url: Callable[[str, str, str], str]
+    root: Path,
+    card_types: Mapping[str, CardType],
+    media_url: Callable[[str, str, str], str],
+    *,
+    installed: bool = False,
 ) -> Module:
     """Read and validate the package in ``root``; raise InvalidPackage listing every problem.
 
     ``media_url(module_id, content_hash, path)`` makes the URL a media file is served at.
+    ``installed`` reopens a version installed before packages had to carry the governance fields:
+    one with none of them has ``governance`` None (attempts on it must go on).
     """
     problems = Problems()
     _check_files(root, problems)
@@ -258,7 +265,7 @@ def load_package(
     digest = content_hash(root)
     module_id = str(manifest.get("id", ""))
     reader = PackageReader(root, problems, lambda path: media_url(module_id, digest, path))
-    module = _read_module(manifest, reader, card_types, digest)
+    module = _read_module(manifest, reader, card_types, digest, installed)
     if problems:
         raise InvalidPackage(problems)
     return module
@@ -306,7 +313,11 @@ def _read_manifest(root: Path, problems: Problems) -> LineMap | None:
 
 
 def _read_module(
-    manifest: LineMap, reader: PackageReader, card_types: Mapping[str, CardType], digest: str
+    manifest: LineMap,
+    reader: PackageReader,
+    card_types: Mapping[str, CardType],
+    digest: str,
+    installed: bool,
 ) -> Module | None:
     module_id = _matching(manifest, "id", MODULE_ID, _("små bokstaver, tall og bindestrek"), reader)
     version = _matching(manifest, "version", VERSION, _("for eksempel 1.0.0"), reader)
@@ -317,7 +328,9 @@ def _read_module(
     group = _boolean(manifest, "group", reader)
     audience = _strings(manifest, "audience", reader)
     evidence = _evidence(manifest, reader)
-    governance = read_governance(manifest, reader)
+    governance = None
+    if not installed or any(key in manifest for key in GOVERNANCE_KEYS):
+        governance = read_governance(manifest, reader)
     cards = _cards(manifest, reader, card_types)
     if reader.problems:
         return None
