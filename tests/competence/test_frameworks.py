@@ -266,3 +266,28 @@ def test_texts_that_would_start_a_formula_are_quoted_in_the_export_and_read_back
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     parsed = moodle_csv.parse(exported)
     assert parsed.comparable() == spec.comparable()
+
+
+def test_the_soft_skills_framework_holds_leading_change_and_new_in_the_job(app):
+    with app.app_context():
+        services.load_shipped()
+        soft = db.session.scalar(sa.select(Framework).filter_by(idnumber="SOFT"))
+        by_code = {c.code: c for c in soft.competences}
+        exported = services.export_framework(soft)
+
+        assert [c.code for c in soft.competences if c.parent_id is None] == [
+            "SOFT-1",
+            "SOFT-2",
+            "SOFT-3",
+            "SOFT-4",
+        ]
+        assert [c.code for c in soft.competences if c.parent is by_code["SOFT-3"]] == [
+            "SOFT-3.1",
+            "SOFT-3.2",
+        ]
+        assert by_code["SOFT-3.2"].titles == {
+            "nb": "Lede refleksjonsgrupper",
+            "en": "Leading reflection groups",
+        }
+        assert by_code["SOFT-4"].mappings == []
+        assert exported == (services.SHIPPED / "samarbeid-og-endring.csv").read_bytes()
