@@ -438,8 +438,8 @@ def follow_up_message(item: OpenItem, locale: str, base: str) -> channels.Messag
     with force_locale(locale):
         subject = _("Hvordan gikk det? «%(title)s»", title=pick(item.titles, locale))
         body = _(
-            "Du ville prøve dette på vakt. Svar med ett trykk – bare du ser svaret ditt, og "
-            "veilederen ser bare tall uten navn."
+            "Du ville prøve dette på vakt. Svar med ett trykk – svaret ditt er privat, andre ser "
+            "bare tall uten navn."
         )
         return channels.Message(str(subject), str(body), base + item.path)
 
