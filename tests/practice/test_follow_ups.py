@@ -138,6 +138,25 @@ def test_it_waits_behind_required_learning_under_the_weekly_cap(app, org, fixtur
     assert week_of[follow_up_key] == 14
 
 
+@pytest.mark.parametrize("answered", [False, True])
+def test_a_snoozed_follow_up_comes_back_on_the_next_shift_unless_answered(
+    app, org, committed, client, answered
+):
+    tuesday = MONDAY + timedelta(days=1)
+    key = f"p:{org.nurse.id}:{committed}:opens"
+    assert run_week(app, at(tuesday, 13), days=1) == [key]
+    with app.app_context():
+        reminder = db.session.scalar(sa.select(Reminder).where(Reminder.key == key))
+        back_at = reminders.snooze(reminder, at(tuesday, 13, 35))
+        db.session.commit()
+    assert back_at.astimezone(OSLO).strftime("%a %H:%M") == "Wed 13:30", "the next learning window"
+    if answered:
+        client.sign_in(org.nurse)
+        client.submit(f"/practice/{committed}", {"choice": "managed"})
+    sent = run_week(app, at(tuesday, 14), days=2)
+    assert sent == ([] if answered else [f"{key}:snooze1"])
+
+
 # The page ------------------------------------------------------------------------------------------
 
 
