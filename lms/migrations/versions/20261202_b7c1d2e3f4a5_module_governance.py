@@ -2,7 +2,7 @@
 account per module; review reminders sent
 
 Revision ID: b7c1d2e3f4a5
-Revises: 9a7e0c15b2d4
+Revises: 4d0c5e7a11f2
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7c1d2e3f4a5'
-down_revision = '9a7e0c15b2d4'
+down_revision = '4d0c5e7a11f2'
 branch_labels = None
 depends_on = None
 
