@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from lms.audit import receivers as audit_receivers
 from lms.competence import receivers as competence_receivers
 from lms.config import load_config
+from lms.practice import receivers as practice_receivers
 from lms.privacy import connect as connect_privacy
 from lms.tracking import receivers
 
@@ -48,6 +49,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     receivers.connect()
     competence_receivers.connect()
     audit_receivers.connect()
+    practice_receivers.connect()
     connect_privacy(__path__)
     return app
 
@@ -67,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.lrs import api_bp as lrs_api_bp
     from lms.organisation.admin import bp as admin_bp
     from lms.organisation.views import bp as organisation_bp
+    from lms.practice.views import bp as practice_bp
     from lms.privacy.views import bp as privacy_bp
     from lms.reminders.views import bp as reminders_bp
     from lms.reports.requirements import bp as requirements_bp
@@ -86,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         content_bp,
         content_admin_bp,
         learning_bp,
+        practice_bp,
         groups_bp,
         lrs_api_bp,
         lrs_admin_bp,

@@ -65,7 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "LMS_RATELIMIT_STORAGE_URI",
         "memory://",
-        "Flask-Limiter storage (redis://... for several processes)",
+        "Flask-Limiter storage (redis://... for several processes; while it is down, each process "
+        "counts in its own memory)",
     ),
     Setting("LMS_SECURE_COOKIES", None, "mark cookies Secure; default: true when LMS_BASE_URL is https"),
     Setting("LMS_TRUSTED_PROXIES", "0", "how many reverse proxies set X-Forwarded-For/-Proto in front"),
@@ -228,6 +229,8 @@ def load_config(env: Mapping[str, str] | None = None, given: Mapping | None = No
         "SESSION_IDLE_HOURS": float(_read(env, "LMS_SESSION_IDLE_HOURS")),
         "SESSION_MAX_HOURS": float(_read(env, "LMS_SESSION_MAX_HOURS")),
         "RATELIMIT_STORAGE_URI": _read(env, "LMS_RATELIMIT_STORAGE_URI"),
+        # Storage down (redis stopped): each process counts in its own memory until it is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "SESSION_COOKIE_SECURE": secure,
         "REMEMBER_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,

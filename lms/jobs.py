@@ -10,6 +10,7 @@ from flask import Flask
 from lms.accounts.services import prune_sign_in_links
 from lms.accounts.sessions import prune_sessions
 from lms.competence.services import refresh_expiring
+from lms.content.review_reminders import send_review_reminders
 from lms.extensions import db, scheduler
 from lms.privacy.retention import apply_retention
 from lms.reminders.leader import leadership
@@ -40,6 +41,7 @@ def jobs(config: dict) -> list[tuple[str, Callable[[], object], dict]]:
         ),
         ("sync-shift-feeds", sync_due_feeds, {"trigger": "interval", "minutes": 10}),
         ("apply-retention", apply_retention, {"trigger": "cron", "hour": 3, "minute": 47}),
+        ("module-review", send_review_reminders, {"trigger": "cron", "hour": 7, "minute": 13}),
     ]
 
 

@@ -12,17 +12,15 @@ admin of a top-level unit (the municipality) manages them.
 from __future__ import annotations
 
 import click
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
+from flask_babel import ngettext
 
 from lms.access import public, top_admin_only
 from lms.audit.services import record_by_user
+from lms.core.key_pages import KeyRow, NewKey, key_form, render_key_page
 from lms.extensions import csrf, db
 from lms.organisation.forms import ConfirmForm
 from xapi.lrs import credentials, queries
@@ -62,8 +60,10 @@ SCOPE_TEXTS = {
     "statements/write": _l("skrive utsagn"),
     "statements/read/mine": _l("lese utsagnene denne nøkkelen har skrevet"),
     "statements/read": _l("lese alle utsagn"),
-    "state": _l("lese og skrive tilstandsdokumenter (State)"),
-    "profile": _l("lese og skrive profildokumenter for aktiviteter og aktører"),
+    "state": _l("lese og skrive tilstandsdokumenter (State) som nøkkelen selv har laget"),
+    "profile": _l(
+        "lese og skrive profildokumenter for aktiviteter og aktører som nøkkelen selv har laget"
+    ),
     "define": _l("definere aktiviteter (navn og beskrivelser i Activities)"),
     "all/read": _l("lese alt"),
     "all": _l("alt, også å annullere utsagn som andre nøkler har skrevet"),
@@ -71,41 +71,47 @@ SCOPE_TEXTS = {
 """What each scope of ``xapi.lrs.credentials.SCOPES`` allows, in words."""
 
 
-class NewKeyForm(FlaskForm):
-    name = StringField(
-        _l("Navn"),
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        validators=[DataRequired(), Length(max=100)],
-        description=_l("Hvem eller hva nøkkelen er til, for eksempel «Rapportverktøy»."),
-    )
-    scopes = SelectMultipleField(
-        _l("Tilganger"),
-        choices=[SelectChoice(scope, scope) for scope in credentials.SCOPES],
-        default=list(credentials.DEFAULT_SCOPES),
-        validators=[DataRequired(_l("Velg minst én tilgang."))],
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
-    submit = SubmitField(_l("Lag nøkkel"))
+NewKeyForm = key_form(
+    credentials.SCOPES,
+    default=credentials.DEFAULT_SCOPES,
+    description=_l("Hvem eller hva nøkkelen er til, for eksempel «Rapportverktøy»."),
+)
 
 
-def _render(form: NewKeyForm, created: tuple[str, str, str] | None = None, status: int = 200):
-    response = current_app.make_response(
-        (
-            render_template(
-                "lrs/admin.html",
-                form=form,
-                keys=credentials.list_keys(db.session),
-                created=created,
-                scope_texts=SCOPE_TEXTS,
-                endpoint=f"{_home_page()}/xapi",
-                statement_count=queries.statement_count(db.session),
-            ),
-            status,
+def _render(form, created: NewKey | None = None, status: int = 200):
+    endpoint = f"{_home_page()}/xapi"
+    count = queries.statement_count(db.session)
+    intro = [
+        _(
+            "Det innebygde læringsregisteret tar imot xAPI-utsagn på %(endpoint)s. Programmer som "
+            "skal lese eller skrive der, logger inn med en nøkkel og en hemmelighet (HTTP Basic).",
+            endpoint=endpoint,
+        ),
+        ngettext("Registeret har %(num)s utsagn.", "Registeret har %(num)s utsagn.", count),
+    ]
+    rows = [
+        KeyRow(
+            key.name,
+            key.key,
+            key.scopes,
+            key.created_at,
+            None,
+            key.last_used_at,
+            key.revoked_at,
+            url_for("lrs_admin.revoke", key=key.key),
         )
+        for key in credentials.list_keys(db.session)
+    ]
+    return render_key_page(
+        title=_("Læringsregister (LRS)"),
+        intro=intro,
+        form=form,
+        action=url_for("lrs_admin.index"),
+        scope_texts=SCOPE_TEXTS,
+        rows=rows,
+        created=created,
+        status=status,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @admin_bp.route("/", methods=["GET", "POST"])
@@ -116,7 +122,8 @@ def index():
         return _render(form, status=INVALID if form.errors else 200)
     key, secret = credentials.create_key(db.session, form.name.data, form.scopes.data)
     record_by_user("lrs_key.create", "lrs_key", key, {"scopes": form.scopes.data})
-    return _render(NewKeyForm(formdata=None), created=(form.name.data, key, secret))
+    facts = [(_("Nøkkel"), key, "new-key"), (_("Hemmelighet"), secret, "new-secret")]
+    return _render(NewKeyForm(formdata=None), created=NewKey(form.name.data, facts))
 
 
 @admin_bp.route("/<key>/revoke", methods=["POST"])

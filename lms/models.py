@@ -9,6 +9,7 @@ from lms.content import models as content_models
 from lms.groups import models as groups_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
+from lms.practice import models as practice_models
 from lms.reminders import models as reminders_models
 from lms.shifts import models as shifts_models
 from lms.sso import models as sso_models
@@ -26,6 +27,7 @@ __all__ = [
     "groups_models",
     "learning_models",
     "organisation_models",
+    "practice_models",
     "reminders_models",
     "shifts_models",
     "sso_models",

@@ -104,6 +104,13 @@ group_run_closed = _signals.signal(
     ``completed`` (those participants).""",
 )
 
+practice_followed_up = _signals.signal(
+    "practice-followed-up",
+    doc="""A person has answered "Hvordan gikk det?" about a practice task they committed to, for the
+    first time. Keyword argument: ``follow_up`` (the ``lms.practice.models.PracticeFollowUp``, with
+    ``choice``, ``answered_at`` and ``statement_id`` set; its ``note`` is private and goes nowhere).""",
+)
+
 personal_data_requested = _signals.signal(
     "personal-data-requested",
     doc="""Someone asks for everything the platform holds about a person: the person's "Mine data"

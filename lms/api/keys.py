@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -14,6 +12,7 @@ from lms.api.models import ApiKey
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person
+from xapi.secret_hashing import hash_secret, is_current, new_secret, secret_matches
 
 ADMIN_SCOPE = "roles:admin"
 """The scope that lets a key with ``people:write`` make admins: off unless chosen for the key."""
@@ -28,17 +27,14 @@ SCOPES = {
     "assignments:read": "Read assignments",
     "assignments:write": "Create assignments",
     "reports:read": "Read completion and competence status",
-    ADMIN_SCOPE: "With people:write, grant the admin role and change an admin's e-mail",
+    ADMIN_SCOPE: "With people:write, grant or take away the admin role and change an admin's "
+    "e-mail, phone or active flag",
 }
 """Every scope a key may hold, with what it allows."""
 
 KEY_START = "lv_"
 LAST_USED_EVERY = timedelta(minutes=1)
 """``last_used_at`` is written at most this often per key, so reads stay (mostly) reads."""
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def create_key(
@@ -53,11 +49,11 @@ def create_key(
     if unknown or not scopes:
         raise ValueError(f"unknown scopes: {', '.join(unknown)}" if unknown else "a key needs a scope")
     prefix = secrets.token_hex(4)
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
     key = ApiKey(
         name=name,
         prefix=prefix,
-        secret_hash=_digest(secret),
+        secret_hash=hash_secret(secret),
         scopes=scopes,
         created_by_id=by and by.id,
         created_at=now or utcnow(),
@@ -92,10 +88,17 @@ def find_active(text: str, now: datetime | None = None) -> ApiKey | None:
     if not text.startswith(KEY_START) or not prefix or not secret:
         return None
     key = db.session.scalar(sa.select(ApiKey).where(ApiKey.prefix == prefix))
-    if key is None or not hmac.compare_digest(key.secret_hash, _digest(secret)) or not key.active:
+    if key is None or not key.active or not secret_matches(secret, _scheme_named(key.secret_hash)):
         return None
+    if not is_current(key.secret_hash):
+        key.secret_hash = hash_secret(secret)
     now = now or utcnow()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_EVERY:
         key.last_used_at = now
         db.session.flush()
     return key
+
+
+def _scheme_named(stored_hash: str) -> str:
+    """Keys made before the hash named its scheme kept the bare SHA-256 hex digest."""
+    return stored_hash if "$" in stored_hash else f"sha256${stored_hash}"

@@ -21,7 +21,7 @@ class ApiKey(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     prefix: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    secret_hash: Mapped[str] = mapped_column(sa.String(64))
+    secret_hash: Mapped[str] = mapped_column(sa.String(200))
     scopes: Mapped[list[str]] = mapped_column(sa.JSON)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

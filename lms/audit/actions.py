@@ -15,6 +15,7 @@ ACTIONS = {
     "people.import": _l("Personer importert"),
     "module.upload": _l("Modul lastet opp"),
     "module.publish": _l("Modulversjon publisert"),
+    "module.owner": _l("Eier av modul endret"),
     "assignment.create": _l("Tildeling opprettet"),
     "framework.import": _l("Kompetanserammeverk importert"),
     "framework.export": _l("Kompetanserammeverk eksportert"),

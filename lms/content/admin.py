@@ -7,6 +7,7 @@ Modules are shared by the whole installation, so only an admin of a top unit man
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,12 +17,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SubmitField
-from wtforms.validators import ValidationError
+from wtforms import EmailField, SubmitField
+from wtforms.validators import Length, ValidationError
 
-from lms.access import is_top_admin, top_admin_only
+from lms.access import acted_on_unit_ids, is_top_admin, top_admin_only
+from lms.accounts.services import find_person_by_email
 from lms.audit.services import record_by_user
 from lms.content import services
+from lms.content.governance import REVIEW_LABELS
 from lms.content.localised import Localised
 from lms.content.models import LearningModule, ModuleVersion, VersionStatus
 from lms.content.problems import InvalidPackage
@@ -29,6 +32,7 @@ from lms.content.upload import display_name, install_zip
 from lms.core.errors import render_error
 from lms.extensions import db
 from lms.learning.models import Attempt
+from lms.organisation.models import Person, Role, RoleAssignment
 
 bp = Blueprint("content_admin", __name__, url_prefix="/admin/modules")
 
@@ -77,6 +81,23 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Last opp og valider"))
 
 
+def _strip(value: str | None) -> str:
+    return (value or "").strip()
+
+
+class OwnerForm(FlaskForm):
+    email = EmailField(
+        _l("E-postadressen til eieren"),
+        filters=[_strip],
+        validators=[Length(max=254)],
+        description=_l(
+            "Eieren får e-post 60 dager før gjennomgangsdatoen og når den er passert. "
+            "La feltet stå tomt for å fjerne eieren."
+        ),
+    )
+    submit = SubmitField(_l("Lagre eier"))
+
+
 @bp.url_value_preprocessor
 def _limit_upload_size(endpoint: str | None, _values) -> None:
     """The upload's own size limit. URL value preprocessors run before ``before_request`` (where
@@ -105,20 +126,29 @@ class ModuleRow:
     id: str
     title: Localised
     current: ModuleVersion | None
+    owner: Person | None = None
     versions: list[ModuleVersion] = field(default_factory=list)
+
+    @property
+    def shown(self) -> ModuleVersion:
+        """The version whose governance the list shows: the published one, else the newest."""
+        return self.current or self.versions[0]
 
 
 def modules_overview() -> tuple[list[ModuleRow], dict[int, int]]:
-    """Every module with its versions, newest first, and the number of attempts per version:
-    two queries, however many modules and versions there are."""
+    """Every module with its owner and versions, newest first, and the number of attempts per
+    version: two queries, however many modules and versions there are."""
     rows = db.session.execute(
-        sa.select(ModuleVersion, LearningModule.current_version_id)
+        sa.select(ModuleVersion, LearningModule.current_version_id, Person)
         .join(LearningModule, LearningModule.id == ModuleVersion.module_id)
+        .outerjoin(Person, Person.id == LearningModule.owner_id)
         .order_by(ModuleVersion.module_id, ModuleVersion.created_at.desc(), ModuleVersion.id.desc())
     )
     modules: dict[str, ModuleRow] = {}
-    for version, current_id in rows:
-        row = modules.setdefault(version.module_id, ModuleRow(version.module_id, version.titles, None))
+    for version, current_id, owner in rows:
+        row = modules.setdefault(
+            version.module_id, ModuleRow(version.module_id, version.titles, None, owner)
+        )
         row.versions.append(version)
         if version.id == current_id:
             row.current = version
@@ -139,6 +169,8 @@ def _render_index(form: UploadForm):
         modules=modules,
         attempts=attempts,
         status_labels=STATUS_LABELS,
+        review_labels=REVIEW_LABELS,
+        today=date.today(),
     )
 
 
@@ -184,18 +216,63 @@ def upload():
 @top_admin_only
 def version(version_id: int):
     version = db.get_or_404(ModuleVersion, version_id)
-    module = services.load_version(version)
+    owner = version.module.owner
+    return _render_version(version, OwnerForm(data={"email": owner.email if owner else ""}))
+
+
+def _render_version(version: ModuleVersion, owner_form: OwnerForm):
     attempts = db.session.scalar(
         sa.select(sa.func.count()).select_from(Attempt).where(Attempt.version_id == version.id)
     )
     return render_template(
         "content/admin/version.html",
         version=version,
-        module=module,
+        module=services.load_version(version),
         attempts=attempts,
         status_labels=STATUS_LABELS,
         type_labels=CARD_TYPE_LABELS,
+        owner_form=owner_form,
+        review_labels=REVIEW_LABELS,
+        today=date.today(),
     )
+
+
+@bp.route("/versions/<int:version_id>/owner", methods=["POST"])
+@top_admin_only
+def set_owner(version_id: int):
+    """Name the account told before the module's review date: an active person holding a role in
+    the admin's municipality; an empty address removes the owner."""
+    version = db.get_or_404(ModuleVersion, version_id)
+    form = OwnerForm()
+    if not form.validate_on_submit():
+        return _render_version(version, form), INVALID
+    owner = None
+    if form.email.data:
+        owner = _person_of_municipality(form.email.data)
+        if owner is None:
+            form.email.errors.append(_("Fant ingen aktiv person med denne e-postadressen i kommunen."))
+            return _render_version(version, form), INVALID
+    services.set_owner(version.module, owner)
+    record_by_user(
+        "module.owner", "module", version.module_id, {"owner_id": owner.id if owner else None}
+    )
+    if owner is None:
+        flash(_("Modulen har ingen eier nå."), "success")
+    else:
+        flash(_("%(name)s er eier av modulen.", name=owner.name), "success")
+    return redirect(url_for("content_admin.version", version_id=version.id))
+
+
+def _person_of_municipality(email: str) -> Person | None:
+    """The active person with ``email`` if they hold a role in a unit the admin acts on."""
+    person = find_person_by_email(email)
+    if person is None or not person.active:
+        return None
+    units = acted_on_unit_ids(current_user, {Role.ADMIN})
+    held = sa.select(RoleAssignment.id).where(
+        RoleAssignment.person_id == person.id, RoleAssignment.unit_id.in_(list(units))
+    )
+    return person if db.session.scalar(held.limit(1)) is not None else None
 
 
 @bp.route("/versions/<int:version_id>/publish", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -59,20 +60,43 @@ def _installed() -> list[tuple[str, str, str, str]]:
 
 @modules.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def validate_command(paths: tuple[Path, ...]) -> None:
+@click.option("--strict", is_flag=True, help="Refuse a package whose review date has passed.")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    hidden=True,
+    help="The day to judge review dates by (for tests); the real date by default.",
+)
+def validate_command(paths: tuple[Path, ...], strict: bool, today) -> None:
     """Check packages without installing them. PATH is a package folder, a folder of packages, or
-    a .zip file. Exits with 1 when any package has a problem."""
+    a .zip file. Exits with 1 when any package has a problem. A package whose review date has
+    passed gets a warning, and with --strict counts as a problem."""
+    day = today.date() if today else date.today()
     bad = 0
     for path in paths:
         for label, outcome in _validated(path):
-            if isinstance(outcome, Module):
-                cards = len(outcome.cards)
-                click.echo(f"OK {outcome.id} {outcome.version} ({cards} cards)  {label}")
-            else:
+            if not isinstance(outcome, Module):
                 bad += 1
                 _echo_problems(f"INVALID {label}", outcome)
+                continue
+            if outcome.governance.review_date < day:
+                _echo_review_passed(outcome, label, strict)
+                if strict:
+                    bad += 1
+            else:
+                cards = len(outcome.cards)
+                click.echo(f"OK {outcome.id} {outcome.version} ({cards} cards)  {label}")
     if bad:
         raise click.exceptions.Exit(1)
+
+
+def _echo_review_passed(module: Module, label: str, strict: bool) -> None:
+    heading = "REFUSED" if strict else "WARNING"
+    review_date = module.governance.review_date.isoformat()
+    click.echo(
+        f"{heading} {module.id} {module.version}: its review date {review_date} has passed; "
+        f"check the content and its sources, then set a new review_date  {label}"
+    )
 
 
 def _validated(path: Path):

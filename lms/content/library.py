@@ -37,9 +37,10 @@ def media_url(module_id: str, content_hash: str, path: str) -> str:
     return f"/media/{module_id}/{content_hash}/{path}"
 
 
-def parse(folder: Path) -> Module:
-    """Validate and parse the package in ``folder``; raises InvalidPackage."""
-    return load_package(folder, card_types(), media_url)
+def parse(folder: Path, *, installed: bool = False) -> Module:
+    """Validate and parse the package in ``folder``; raises InvalidPackage. ``installed`` for a
+    stored version, which may predate the governance fields."""
+    return load_package(folder, card_types(), media_url, installed=installed)
 
 
 def store(folder: Path, module: Module) -> Path:
@@ -62,7 +63,9 @@ def load(module_id: str, content_hash: str) -> Module:
     module = _parsed.get(content_hash)
     if module is None:
         with _lock:
-            module = _parsed.get(content_hash) or parse(stored_folder(module_id, content_hash))
+            module = _parsed.get(content_hash) or parse(
+                stored_folder(module_id, content_hash), installed=True
+            )
             _parsed[content_hash] = module
     return module
 

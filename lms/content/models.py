@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.content.governance import ReviewStatus, review_status
 from lms.content.localised import Localised, pick
 from lms.db import text_enum, utcnow
 from lms.extensions import db
+from lms.organisation.models import Person
 
 
 class VersionStatus(enum.StrEnum):
@@ -27,11 +29,15 @@ class LearningModule(db.Model):
     current_version_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("module_versions.id", use_alter=True, ondelete="SET NULL")
     )
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    """The account an admin named to be told before the review date (the package's
+    ``responsible`` is text; this is a person of the municipality who can be reached)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     current_version: Mapped[ModuleVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True
     )
+    owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
 
 
 class ModuleVersion(db.Model):
@@ -48,6 +54,14 @@ class ModuleVersion(db.Model):
     source: Mapped[str] = mapped_column(sa.String(500))
     """Where it came from: a folder path, an entry point, or ``upload:<file name>``."""
     manifest: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    author: Mapped[str | None] = mapped_column(sa.String(200))
+    responsible: Mapped[str | None] = mapped_column(sa.String(200))
+    """The package's fagansvarlig (a name or a role), as the package says."""
+    review_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    licence: Mapped[str | None] = mapped_column(sa.String(64))
+    sources: Mapped[list[dict[str, str]] | None] = mapped_column(sa.JSON)
+    """``[{"title", "url", "read"}]``; the governance fields are empty on versions installed
+    before packages carried them."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
 
@@ -59,3 +73,22 @@ class ModuleVersion(db.Model):
     @property
     def titles(self) -> Localised:
         return self.manifest["title"]
+
+    def review_status(self, today: date) -> ReviewStatus | None:
+        return review_status(self.review_date, today)
+
+
+class ReviewReminder(db.Model):
+    """A review reminder sent to a module's owner: one row per module, review date and kind, so
+    each is sent once, whatever the scheduler does and however often the process restarts."""
+
+    __tablename__ = "module_review_reminders"
+    __table_args__ = (sa.UniqueConstraint("module_id", "review_date", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[str] = mapped_column(sa.ForeignKey("modules.id", ondelete="CASCADE"))
+    review_date: Mapped[date] = mapped_column(sa.Date)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    """``due`` (60 days before) or ``passed``."""
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

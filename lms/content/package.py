@@ -20,8 +20,10 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from lms.content.cards.base import Card, CardType
+from lms.content.governance import GOVERNANCE_KEYS, Governance, read_governance
 from lms.content.localised import LANGUAGES, PRIMARY, Localised
 from lms.content.problems import InvalidPackage, Problems
+from lms.content.svg import svg_problems
 from lms.content.yaml_lines import LineList, LineMap, YamlError, load_yaml
 from lms.text import ALLOWED_TAGS, render_markdown
 
@@ -31,7 +33,7 @@ CARD_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 VERSION = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
 MEDIA_TYPES = {
-    "image": {".png", ".jpg", ".jpeg", ".webp", ".gif"},
+    "image": {".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg"},
     "video": {".mp4", ".webm"},
     "captions": {".vtt"},
 }
@@ -64,6 +66,8 @@ class Module:
     pass_mark: int
     evidence: tuple[Evidence, ...]
     cards: tuple[Card, ...]
+    governance: Governance | None
+    """None only for a version installed before packages had to carry it."""
 
     @property
     def scored_cards(self) -> tuple[Card, ...]:
@@ -263,11 +267,17 @@ class PackageReader:
 
 
 def load_package(
-    root: Path, card_types: Mapping[str, CardType], media_url: Callable[[str, str, str], str]
+    root: Path,
+    card_types: Mapping[str, CardType],
+    media_url: Callable[[str, str, str], str],
+    *,
+    installed: bool = False,
 ) -> Module:
     """Read and validate the package in ``root``; raise InvalidPackage listing every problem.
 
     ``media_url(module_id, content_hash, path)`` makes the URL a media file is served at.
+    ``installed`` reopens a version installed before packages had to carry the governance fields:
+    one with none of them has ``governance`` None (attempts on it must go on).
     """
     problems = Problems()
     _check_files(root, problems)
@@ -277,7 +287,7 @@ def load_package(
     digest = content_hash(root)
     module_id = str(manifest.get("id", ""))
     reader = PackageReader(root, problems, lambda path: media_url(module_id, digest, path))
-    module = _read_module(manifest, reader, card_types, digest)
+    module = _read_module(manifest, reader, card_types, digest, installed)
     if problems:
         raise InvalidPackage(problems)
     return module
@@ -295,6 +305,9 @@ def _check_files(root: Path, problems: Problems) -> None:
             problems.add(relative, 0, file_type_refused(path.suffix))
         elif path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
             problems.add(relative, 0, _("filen er større enn 50 MB"))
+        elif path.is_file() and path.suffix.lower() == ".svg":
+            for line, message in svg_problems(path.read_bytes()):
+                problems.add(relative, line, message)
 
 
 def file_type_refused(suffix: str) -> str:
@@ -322,7 +335,11 @@ def _read_manifest(root: Path, problems: Problems) -> LineMap | None:
 
 
 def _read_module(
-    manifest: LineMap, reader: PackageReader, card_types: Mapping[str, CardType], digest: str
+    manifest: LineMap,
+    reader: PackageReader,
+    card_types: Mapping[str, CardType],
+    digest: str,
+    installed: bool,
 ) -> Module | None:
     module_id = _matching(manifest, "id", MODULE_ID, _("små bokstaver, tall og bindestrek"), reader)
     version = _matching(manifest, "version", VERSION, _("for eksempel 1.0.0"), reader)
@@ -333,6 +350,9 @@ def _read_module(
     group = _boolean(manifest, "group", reader)
     audience = _strings(manifest, "audience", reader)
     evidence = _evidence(manifest, reader)
+    governance = None
+    if not installed or any(key in manifest for key in GOVERNANCE_KEYS):
+        governance = read_governance(manifest, reader)
     cards = _cards(manifest, reader, card_types)
     if reader.problems:
         return None
@@ -348,6 +368,7 @@ def _read_module(
         pass_mark=pass_mark,
         evidence=tuple(evidence),
         cards=tuple(cards),
+        governance=governance,
     )
 
 

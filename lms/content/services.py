@@ -15,6 +15,7 @@ from lms.content.package import Module
 from lms.content.problems import InvalidPackage, Problem
 from lms.db import utcnow
 from lms.extensions import db
+from lms.organisation.models import Person
 from lms.plugins import module_pack_roots, package_folders
 
 
@@ -56,6 +57,12 @@ def publish_version(version: ModuleVersion) -> None:
     version.status = VersionStatus.PUBLISHED
     version.published_at = utcnow()
     learning_module.current_version = version
+    db.session.flush()
+
+
+def set_owner(learning_module: LearningModule, owner: Person | None) -> None:
+    """Make ``owner`` the account told before the module's review date (None: nobody)."""
+    learning_module.owner = owner
     db.session.flush()
 
 
@@ -139,12 +146,18 @@ def _add_version(module: Module, source: str) -> ModuleVersion:
     if learning_module is None:
         learning_module = LearningModule(id=module.id)
         db.session.add(learning_module)
+    governance = module.governance
     version = ModuleVersion(
         module=learning_module,
         version=module.version,
         content_hash=module.content_hash,
         source=source,
         manifest=module.manifest(),
+        author=governance.author,
+        responsible=governance.responsible,
+        review_date=governance.review_date,
+        licence=governance.licence,
+        sources=[source.as_json() for source in governance.sources],
     )
     db.session.add(version)
     db.session.flush()

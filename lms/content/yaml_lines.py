@@ -39,9 +39,18 @@ class _LineLoader(yaml.SafeLoader):
         sequence.item_lines = [item.start_mark.line + 1 for item in node.value]
         return sequence
 
+    def construct_yaml_timestamp(self, node):
+        """A date that does not exist (``2027-02-30``) stays text, for validation to name its line,
+        instead of failing the whole file."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
 
 
 class YamlError(ValueError):

@@ -32,6 +32,7 @@ from lms.learning import services
 from lms.learning.models import Attempt
 from lms.learning.standing import Standing, standing_of
 from lms.plugins import card_types
+from lms.practice import services as practice
 
 bp = Blueprint("learning", __name__)
 
@@ -46,11 +47,15 @@ def _locale() -> str:
 @signed_in
 def module(module_id: str):
     version = content.current_version(module_id) or abort(404)
+    module = content.load_version(version)
     return render_template(
         "learning/module.html",
         version=version,
-        module=content.load_version(version),
+        module=module,
         attempt=services.open_attempt(current_user, module_id),
+        practice_counts=practice.counts_for_viewer(current_user, module),
+        choices=practice.CHOICES,
+        shown_from=practice.SHOWN_FROM,
         locale=_locale(),
     )
 

@@ -11,8 +11,9 @@ A person's roles on units that have an external id (the units the HR system keep
 those in the record; roles on units without one (given by hand in Lærevakt) are left as they are.
 
 Admins are the HR system's only when the caller says so (``may_make_admins``, the API's
-``roles:admin`` scope): otherwise a batch that would grant the admin role, or change the e-mail of
-someone who holds it (and so let whoever reads that mailbox sign in as them), is refused whole.
+``roles:admin`` scope): otherwise a batch that would grant or take away the admin role, or change
+the e-mail, phone or active flag of someone who holds it (and so let whoever reads that mailbox or
+phone sign in as them, or lock them out), is refused whole.
 """
 
 from __future__ import annotations
@@ -186,17 +187,24 @@ def _admin_ids(person_ids: Iterable[int]) -> set[int]:
     return found
 
 
+_GUARDED_FIELDS = ("email", "phone", "active")
+"""What of an admin's record only a caller who may make admins can change: the addresses their
+sign-in codes go to, and whether they can sign in at all."""
+
+
 def _refuse_admin_changes(
     checker: _Checker,
     matched: Sequence[Person | None],
     units: dict[str, int],
     held: dict[int, dict[tuple[int, Role], int]],
 ) -> None:
-    """Name every admin role a record would grant, and every e-mail change of a person who holds
-    the admin role, as forbidden (for a caller without the right to make admins)."""
+    """Name as forbidden (for a caller without the right to make admins) every admin role a record
+    would grant or take away, and every change to the e-mail, phone or active flag of a person who
+    holds the admin role."""
     admins = _admin_ids(p.id for p in matched if p is not None)
     for index, (record, person) in enumerate(zip(checker.records, matched, strict=True)):
         current = held.get(person.id, {}) if person is not None else {}
+        wanted = {(units[unit], role) for unit, role in record.roles}
         for position, (unit, role) in enumerate(record.roles):
             if role is Role.ADMIN and (units[unit], role) not in current:
                 checker.problem(
@@ -205,14 +213,23 @@ def _refuse_admin_changes(
                     "granting the admin role needs an API key with the scope 'roles:admin'.",
                     forbidden=True,
                 )
-        email = checker.values[index]["email"]
-        if person is not None and person.id in admins and email and email != person.email:
+        if any(role is Role.ADMIN and (unit_id, role) not in wanted for unit_id, role in current):
             checker.problem(
                 index,
-                "email",
-                "changing the e-mail of an admin needs an API key with the scope 'roles:admin'.",
+                "roles",
+                "taking away the admin role needs an API key with the scope 'roles:admin'.",
                 forbidden=True,
             )
+        if person is None or person.id not in admins:
+            continue
+        for name in _GUARDED_FIELDS:
+            if checker.values[index][name] != getattr(person, name):
+                checker.problem(
+                    index,
+                    name,
+                    f"changing the {name} of an admin needs an API key with the scope 'roles:admin'.",
+                    forbidden=True,
+                )
 
 
 def sync_people(
@@ -221,8 +238,9 @@ def sync_people(
     """Create or update each record's person and roles; or, if any record is bad, change nothing and
     return every problem found. New people and roles are inserted in bulk (one statement per batch).
 
-    Without ``may_make_admins``, granting the admin role or changing an admin's e-mail is refused
-    (problems marked ``forbidden``), once the records are otherwise good."""
+    Without ``may_make_admins``, granting or taking away the admin role and changing an admin's
+    e-mail, phone or active flag are refused (problems marked ``forbidden``), once the records are
+    otherwise good."""
     checker = _Checker(records)
     checker.check_fields()
     units = _unit_ids(records, checker)

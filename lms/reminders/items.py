@@ -1,4 +1,5 @@
-"""What the planner is fed besides assignments, and the shape every open item has: workshop sessions.
+"""What the planner is fed besides assignments, and the shape every open item has: workshop sessions
+and practice follow-ups.
 
 Everyone with a place in a series (signed up or invited, not on the waiting list) gets one reminder
 before each of its sessions: from local midnight the day before, at the first free time by the
@@ -6,6 +7,10 @@ planner's rules (not at work, not in rest after nights or a quick return, not in
 later than ``LAST_CALL`` before the start. Nothing is planned for a session that has passed or was
 cancelled, a series that was closed (its sessions not yet held are called off), or a person who left
 the series.
+
+A practice card's "Ja, jeg prøver" comes back as "Hvordan gikk det?" on the first shift that starts
+at least 12 hours after the commitment (``planner.follow_up_item``), in a learning window, within 14
+days, or not at all once answered.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import sqlalchemy as sa
 
 from lms.core.time import local_zone
 from lms.extensions import db
+from lms.practice.services import open_follow_ups
 from lms.reminders import planner
+from lms.shifts.services import shifts_between
 from lms.workshops.models import ParticipantStatus, WorkshopParticipant, WorkshopSeries, WorkshopSession
 
 LAST_CALL = timedelta(hours=1)
@@ -83,6 +90,40 @@ def session_items_for(person_ids: Sequence[int], now: datetime) -> dict[int, lis
                 path=f"/workshops/series/{series.id}",
                 starts_at=session.starts_at,
                 place=session.place or series.place,
+            )
+        )
+    return found
+
+
+def follow_up_ref(person_id: int, follow_up_id: int) -> str:
+    return f"p:{person_id}:{follow_up_id}"
+
+
+def follow_up_items_for(person_ids: Sequence[int], now: datetime) -> dict[int, list[OpenItem]]:
+    """Each person's unanswered practice follow-ups still within ``planner.FOLLOW_UP_WITHIN`` of
+    their commitment, each opening on a later shift (two queries, one for the shifts)."""
+    open_ones = open_follow_ups(person_ids, now - planner.FOLLOW_UP_WITHIN)
+    if not open_ones:
+        return {}
+    shifts = shifts_between(
+        {f.person_id for f in open_ones},
+        min(f.committed_at for f in open_ones),
+        max(f.committed_at for f in open_ones) + planner.FOLLOW_UP_WITHIN,
+    )
+    found: dict[int, list[OpenItem]] = {}
+    for follow_up in open_ones:
+        item = planner.follow_up_item(
+            follow_up_ref(follow_up.person_id, follow_up.id),
+            follow_up.committed_at,
+            shifts.get(follow_up.person_id, []),
+        )
+        found.setdefault(follow_up.person_id, []).append(
+            OpenItem(
+                item=item,
+                kind="practice",
+                titles=dict(follow_up.titles),
+                minutes=1,
+                path=f"/practice/{follow_up.id}",
             )
         )
     return found

@@ -26,7 +26,7 @@ class Reminder(db.Model):
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(sa.String(20))
-    """``assignment``, ``session`` or ``digest``."""
+    """``assignment``, ``session``, ``practice`` (a practice follow-up) or ``digest``."""
     stage: Mapped[str] = mapped_column(sa.String(20))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text, default="")

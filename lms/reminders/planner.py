@@ -26,7 +26,13 @@ The rules, in the order they are applied:
    local time), counting what was already sent that week across every kind. When there are more, each
    item's first reminder of the week comes before any item's second (a later stage of the same item
    may not be needed), then the most urgent win (overdue, 1 day, 7 days, opens; an item with a
-   latest time, a workshop session, ranks as 1 day), then the earliest.
+   latest time, a workshop session, ranks as 1 day; a practice task's follow-up ranks last), then
+   the earliest.
+
+A practice task's follow-up ("Hvordan gikk det?") is an item like the others: it opens at the start
+of the person's first shift at least ``FOLLOW_UP_GAP`` after the commitment (``follow_up_opens``),
+goes in a learning window like required learning, and is dropped if it finds no room within
+``FOLLOW_UP_WITHIN`` of the commitment.
 
 Nothing is planned for an item once it is done: the services pass only open items. An item may
 have a latest time (``Item.until``): a workshop session's reminder that finds no suitable time
@@ -98,6 +104,16 @@ class Stage(enum.StrEnum):
 
 STAGE_ORDER = (Stage.OPENS, Stage.WEEK, Stage.DAY, Stage.OVERDUE)
 URGENCY = {Stage.OVERDUE: 0, Stage.DAY: 1, Stage.WEEK: 2, Stage.OPENS: 3}
+FOLLOW_UP_RANK = len(URGENCY)
+"""A practice follow-up ranks after every stage of required learning: it never takes an
+assignment's place under the cap, only room that is left."""
+FOLLOW_UP_GAP = timedelta(hours=12)
+"""A follow-up comes on a shift starting at least this long after the commitment, so never on the
+shift it was made on."""
+FOLLOW_UP_WITHIN = timedelta(days=14)
+"""A follow-up goes within this long of the commitment, or not at all."""
+FOLLOW_UP_WITHOUT_ROSTER = timedelta(days=2)
+"""With no shift to wait for, a follow-up opens this long after the commitment."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +126,9 @@ class Item:
     required: bool = True
     until: datetime | None = None
     """The latest a reminder may go, if there is one (a workshop session's, before it starts)."""
+    rank: int | None = None
+    """Where the item's reminders rank when the weekly cap has to choose (lower first), in place of
+    their stage's urgency (``URGENCY``); an item with ``until`` and no rank ranks as "due tomorrow"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +377,27 @@ def stage_triggers(item: Item, zone: ZoneInfo) -> list[tuple[Stage, datetime]]:
     return triggers
 
 
+def follow_up_opens(committed_at: datetime, shifts: Sequence[Shift]) -> datetime:
+    """When a practice task's follow-up opens: the start of the first shift that starts at least
+    ``FOLLOW_UP_GAP`` and at most ``FOLLOW_UP_WITHIN`` after the commitment, or, with no such shift,
+    ``FOLLOW_UP_WITHOUT_ROSTER`` after it."""
+    earliest, latest = committed_at + FOLLOW_UP_GAP, committed_at + FOLLOW_UP_WITHIN
+    starts = [s.start for s in shifts if earliest <= s.start < latest]
+    return min(starts, default=committed_at + FOLLOW_UP_WITHOUT_ROSTER)
+
+
+def follow_up_item(ref: str, committed_at: datetime, shifts: Sequence[Shift]) -> Item:
+    """A practice follow-up as the planner's item: required learning's windows (inside a shift, or
+    office hours for someone without a roster), from ``follow_up_opens``, until
+    ``FOLLOW_UP_WITHIN`` after the commitment, ranked last under the cap."""
+    return Item(
+        ref=ref,
+        opens=follow_up_opens(committed_at, shifts),
+        until=committed_at + FOLLOW_UP_WITHIN,
+        rank=FOLLOW_UP_RANK,
+    )
+
+
 def week_of(moment: datetime, zone: ZoneInfo) -> date:
     """The Monday (local) of the week that ``moment`` falls in."""
     day = moment.astimezone(zone).date()
@@ -399,8 +439,16 @@ def plan(
                 continue
             send_at = now if at == now_ts else _dt(at)
             candidates.append(Reminder(reminder_key(item.ref, stage), item.ref, stage, send_at))
-    deadline_bound = {item.ref for item in items if item.until is not None}
-    return _within_cap(candidates, sent, policy.weekly_cap, zone, deadline_bound)
+    ranks = {ref: rank for ref, rank in ((item.ref, _rank(item)) for item in items) if rank is not None}
+    return _within_cap(candidates, sent, policy.weekly_cap, zone, ranks)
+
+
+def _rank(item: Item) -> int | None:
+    """The item's own rank under the cap: given, or "due tomorrow" for an item with a latest time
+    (a workshop session's, which cannot wait for next week); None to rank by stage."""
+    if item.rank is not None:
+        return item.rank
+    return URGENCY[Stage.DAY] if item.until is not None else None
 
 
 def _within_cap(
@@ -408,14 +456,13 @@ def _within_cap(
     sent: list[Sent],
     cap: int,
     zone: ZoneInfo,
-    deadline_bound: set[str] = frozenset(),
+    ranks: Mapping[str, int],
 ) -> list[Reminder]:
-    """The candidates the weekly cap leaves room for. A reminder of an item with a latest time
-    (``deadline_bound``: a workshop session's, which cannot wait for next week) ranks as "due
-    tomorrow"."""
+    """The candidates the weekly cap leaves room for, the most urgent first: by the item's own
+    rank (``ranks``) where it has one, else by the stage's urgency."""
 
     def urgency(reminder: Reminder) -> int:
-        return URGENCY[Stage.DAY] if reminder.item in deadline_bound else URGENCY[reminder.stage]
+        return ranks.get(reminder.item, URGENCY[reminder.stage])
 
     used: dict[date, int] = {}
     for done in sent:

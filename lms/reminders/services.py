@@ -44,7 +44,7 @@ from lms.mail import queue_mail
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
 from lms.organisation.services import unit_ids_below
 from lms.reminders import channels, planner
-from lms.reminders.items import OpenItem, session_items_for
+from lms.reminders.items import OpenItem, follow_up_items_for, session_items_for
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference, UnitReminderPolicy
 from lms.shifts.services import shifts_between
 from lms.shifts.working_time import ShiftKind
@@ -56,6 +56,10 @@ LOOK_BACK = timedelta(days=56)
 INTERRUPTED_AFTER = timedelta(minutes=10)
 DIGEST_HOUR = 7
 """The managers' weekly digest goes out on Monday from this local hour."""
+REQUIRED_KINDS = ("assignment", "practice")
+"""Kinds of reminder that go in learning windows (inside paid time), also when snoozed."""
+PLANNED_KINDS = ("assignment", "session", "practice")
+"""Kinds of reminder about an open item: a snoozed one comes back only while the item is open."""
 
 
 def zone() -> ZoneInfo:
@@ -66,8 +70,8 @@ def zone() -> ZoneInfo:
 
 
 def open_items(person: Person, now: datetime | None = None) -> list[OpenItem]:
-    """The person's assigned modules not yet completed (the earliest due date per module) and the
-    coming workshop sessions they have a place in."""
+    """The person's assigned modules not yet completed (the earliest due date per module), the
+    coming workshop sessions they have a place in and their unanswered practice follow-ups."""
     return open_items_for([person], now).get(person.id, [])
 
 
@@ -82,8 +86,9 @@ def open_items_for(people: Sequence[Person], now: datetime | None = None) -> dic
         return {}
     now = now or utcnow()
     found = assignment_items_for(people, ids, local_today(now))
-    for person_id, items in session_items_for(ids, now).items():
-        found.setdefault(person_id, []).extend(items)
+    for more in (session_items_for(ids, now), follow_up_items_for(ids, now)):
+        for person_id, items in more.items():
+            found.setdefault(person_id, []).extend(items)
     return found
 
 
@@ -395,6 +400,8 @@ def message_for(person: Person, item: OpenItem, stage: planner.Stage) -> channel
     locale = person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     if item.kind == "session":
         return session_message(item, locale, base)
+    if item.kind == "practice":
+        return follow_up_message(item, locale, base)
     with force_locale(locale):
         title = pick(item.titles, locale)
         due = item.item.due
@@ -424,6 +431,17 @@ def session_message(item: OpenItem, locale: str, base: str) -> channels.Message:
             lines.append(_("Sted: %(place)s", place=item.place))
         lines.append(_("Kan du ikke komme, kan du melde deg av på siden til serien."))
         return channels.Message(str(subject), "\n".join(str(line) for line in lines), base + item.path)
+
+
+def follow_up_message(item: OpenItem, locale: str, base: str) -> channels.Message:
+    """A practice task's "Hvordan gikk det?": the task's title and the page to answer on."""
+    with force_locale(locale):
+        subject = _("Hvordan gikk det? «%(title)s»", title=pick(item.titles, locale))
+        body = _(
+            "Du ville prøve dette på vakt. Svar med ett trykk – svaret ditt er privat, andre ser "
+            "bare tall uten navn."
+        )
+        return channels.Message(str(subject), str(body), base + item.path)
 
 
 def tick(now: datetime | None = None, people: Sequence[Person] | None = None) -> TickReport:
@@ -458,7 +476,7 @@ def snooze(reminder: Reminder, now: datetime | None = None) -> datetime | None:
         shifts.get(reminder.person_id, []),
         planner_preferences(preferences_of(reminder.person_id)),
         policy_for(reminder.person_id),
-        required=reminder.kind == "assignment",
+        required=reminder.kind in REQUIRED_KINDS,
     )
     reminder.snoozed_until = at
     reminder.read_at = now
@@ -486,7 +504,7 @@ def resend_snoozed(now: datetime, report: TickReport) -> None:
             continue
         reminder = db.session.get(Reminder, reminder_id)
         person = db.session.get(Person, reminder.person_id)
-        if reminder.kind in ("assignment", "session") and not _still_open(person, reminder.key, now):
+        if reminder.kind in PLANNED_KINDS and not _still_open(person, reminder.key, now):
             continue  # done, left or passed while snoozed: nothing to remind of
         deliver(reminder, person, now)
         db.session.commit()

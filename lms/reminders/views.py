@@ -38,6 +38,8 @@ INVALID = 422
 def _stage_label(stage: str, kind: str = "assignment") -> str:
     if kind == "session":
         return _("Samling")
+    if kind == "practice":
+        return _("Prøvd på vakt?")
     labels = {
         "opens": _("Ny"),
         "week": _("Frist om en uke"),

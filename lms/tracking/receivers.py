@@ -16,7 +16,7 @@ from lms.learning.models import Answer, Attempt
 from lms.learning.services import module_of
 from lms.learning.standing import Verdict
 from lms.plugins import card_types
-from lms.tracking import groups, workshops
+from lms.tracking import groups, practice, workshops
 from lms.tracking.profile import PROGRESS, Profile, iso_duration, plain_text, scaled_score
 from xapi.outbox import record
 
@@ -30,6 +30,7 @@ def connect() -> None:
     signals.attempt_completed.connect(module_completed)
     workshops.connect()
     groups.connect()
+    practice.connect()
 
 
 def profile() -> Profile:

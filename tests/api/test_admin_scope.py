@@ -1,6 +1,6 @@
-"""A key with ``people:write`` keeps people in step but makes no admins: granting the admin role, or
-changing the e-mail of someone who holds it, needs the scope ``roles:admin`` as well, which no key
-holds unless it is chosen for it."""
+"""A key with ``people:write`` keeps people in step but makes and unmakes no admins: granting or taking
+away the admin role, or changing the e-mail, phone or active flag of someone who holds it, needs the
+scope ``roles:admin`` as well, which no key holds unless it is chosen for it."""
 
 from __future__ import annotations
 
@@ -80,3 +80,53 @@ def test_the_scope_is_offered_unticked_on_the_keys_page_and_by_the_command(app, 
     with app.app_context():
         [key] = keys.list_keys()
         assert set(key.scopes) == {"people:write", "roles:admin"}
+
+
+def _hr_admin(app, org) -> None:
+    with app.app_context():
+        db.session.merge(org.admin).external_id = "H-ADA"
+        db.session.commit()
+
+
+def test_people_write_alone_cannot_lock_out_or_move_an_admins_phone(app, client, api_headers, org):
+    """Switching an admin off, or moving their phone (where sign-in codes go), is as much a takeover
+    or a lock-out as moving their e-mail; every such field is named and nothing changes."""
+    _hr_admin(app, org)
+    before = snapshot(app)
+    people = [
+        {
+            "external_id": "H-ADA",
+            "name": "Ada Admin",
+            "email": "admin@testvik.no",
+            "phone": "+4799999999",
+            "active": False,
+        }
+    ]
+    response = client.put("/api/v1/people", json={"people": people}, headers=api_headers("people:write"))
+    assert response.status_code == 403
+    wheres = sorted(d["where"] for d in response.json["error"]["details"])
+    assert wheres == ["people[0].active", "people[0].phone"]
+    assert snapshot(app) == before
+
+
+def test_people_write_alone_cannot_take_the_admin_role_away(app, client, api_headers):
+    hr_units(app)
+    client.put(
+        "/api/v1/people",
+        json={"people": [admin_record(2)]},
+        headers=api_headers("people:write", "roles:admin"),
+    )
+    before = snapshot(app)
+    response = client.put(
+        "/api/v1/people", json={"people": [record(2)]}, headers=api_headers("people:write")
+    )
+    assert response.status_code == 403
+    assert [d["where"] for d in response.json["error"]["details"]] == ["people[0].roles"]
+    assert snapshot(app) == before
+
+    response = client.put(
+        "/api/v1/people",
+        json={"people": [record(2)]},
+        headers=api_headers("people:write", "roles:admin"),
+    )
+    assert response.status_code == 200, response.json

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 
@@ -100,3 +101,20 @@ def test_only_an_admin_of_a_top_unit_manages_api_keys(app, client, make_client, 
     other.sign_in(ward_admin)
     assert other.get("/admin/api/").status_code == 403
     assert other.submit("/admin/api/", {"name": "x", "scopes": ["units:read"]}).status_code == 403
+
+
+def test_a_key_kept_as_a_bare_digest_before_still_works_and_is_rehashed(app, client):
+    """API keys made before the hash named its scheme kept the bare SHA-256 hex digest."""
+    result = run(app, "create-key", "Gammel HR-nøkkel", "--scope", "units:read")
+    text = result.stdout.strip()
+    secret = text.split("_", 2)[2]
+    with app.app_context():
+        [key] = [k for k in keys.list_keys() if k.name == "Gammel HR-nøkkel"]
+        key.secret_hash = hashlib.sha256(secret.encode()).hexdigest()
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {text}"}
+    assert client.get("/api/v1/units", headers=headers).status_code == 200
+    with app.app_context():
+        [key] = [k for k in keys.list_keys() if k.name == "Gammel HR-nøkkel"]
+        assert key.secret_hash == "sha256$" + hashlib.sha256(secret.encode()).hexdigest()
+    assert client.get("/api/v1/units", headers=headers).status_code == 200

@@ -45,6 +45,23 @@ def test_the_shipped_frameworks_hold_every_code_the_modules_give_evidence_for(ap
         ]
 
 
+def test_the_patient_safety_framework_holds_the_areas_municipalities_renew(app):
+    with app.app_context():
+        services.load_shipped()
+        psk = db.session.scalar(sa.select(Framework).filter_by(idnumber="PSK"))
+        top = [c.code for c in psk.competences if c.parent_id is None]
+        pressure_ulcers = services.competences_by_code(["PSK-5.3"])["PSK-5.3"]
+
+        assert (
+            psk.titles["en"]
+            == "Patient safety and clinical practice in municipal health and care services"
+        )
+        assert top == [f"PSK-{n}" for n in range(1, 10)]
+        assert pressure_ulcers.parent.code == "PSK-5"
+        assert pressure_ulcers.titles == {"nb": "Trykksår", "en": "Pressure ulcers"}
+        assert [lv.name for lv in psk.scale.levels] == ["Grunnleggende", "Selvstendig", "Avansert"]
+
+
 def test_loading_the_shipped_frameworks_twice_changes_nothing(app):
     with app.app_context():
         services.load_shipped()
@@ -215,6 +232,7 @@ def test_the_commands_load_export_and_import_frameworks(app, tmp_path):
     loaded = runner.invoke(main, ["competence", "load-shipped"])
     assert loaded.exit_code == 0, loaded.output
     assert "DHK: 18 competences" in loaded.output
+    assert "PSK: 16 competences" in loaded.output
     exported = runner.invoke(main, ["competence", "export", "DHK"])
     assert exported.stdout_bytes == DHK.read_bytes()
     broken = tmp_path / "broken.csv"
@@ -248,3 +266,28 @@ def test_texts_that_would_start_a_formula_are_quoted_in_the_export_and_read_back
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     parsed = moodle_csv.parse(exported)
     assert parsed.comparable() == spec.comparable()
+
+
+def test_the_soft_skills_framework_holds_leading_change_and_new_in_the_job(app):
+    with app.app_context():
+        services.load_shipped()
+        soft = db.session.scalar(sa.select(Framework).filter_by(idnumber="SOFT"))
+        by_code = {c.code: c for c in soft.competences}
+        exported = services.export_framework(soft)
+
+        assert [c.code for c in soft.competences if c.parent_id is None] == [
+            "SOFT-1",
+            "SOFT-2",
+            "SOFT-3",
+            "SOFT-4",
+        ]
+        assert [c.code for c in soft.competences if c.parent is by_code["SOFT-3"]] == [
+            "SOFT-3.1",
+            "SOFT-3.2",
+        ]
+        assert by_code["SOFT-3.2"].titles == {
+            "nb": "Lede refleksjonsgrupper",
+            "en": "Leading reflection groups",
+        }
+        assert by_code["SOFT-4"].mappings == []
+        assert exported == (services.SHIPPED / "samarbeid-og-endring.csv").read_bytes()

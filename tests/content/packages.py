@@ -18,6 +18,19 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 MODULES = FIXTURES / "modules"
 BROKEN = FIXTURES / "broken"
 EVERY_CARD = MODULES / "alle-korttyper"
+GOVERNANCE = (
+    "author: Lærevakt-redaksjonen\n"
+    "responsible: Fagansvarlig sykepleier\n"
+    "review_date: 2027-12-01\n"
+    "licence: CC-BY-4.0\n"
+    "sources:\n"
+    "  - title: Helsepersonelloven\n"
+    "    url: https://lovdata.no/dokument/NL/lov/1999-07-02-64\n"
+    "    read: 2026-12-01\n"
+    "facilitator_guide: Snakk sammen om kortene.\n"
+)
+"""The governance fields every package needs, to append to a test's manifest (after its cards, so
+the lines the test names stay where they are)."""
 
 
 def copy_package(
@@ -73,3 +86,34 @@ def assert_nothing_installed(module_id: str) -> None:
     assert db.session.get(LearningModule, module_id) is None
     assert versions_of(module_id) == []
     assert not (library.storage_root() / module_id).exists()
+
+
+SVG = "http://www.w3.org/2000/svg"
+SAFE_SVG = (
+    f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="{SVG}" viewBox="0 0 100 50">\n'
+    "  <style>rect { stroke: #1e6b34; }</style>\n"
+    '  <defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs>\n'
+    '  <rect width="100" height="50" fill="url(#g)"/>\n'
+    '  <use href="#g"/>\n'
+    "</svg>\n"
+)
+SVG_MANIFEST = (
+    "id: bilde-svg\nversion: 1.0.0\ntitle: Bilde\nsummary: S\nminutes: 2\n"
+    "cards:\n"
+    "  - id: hender\n"
+    "    type: image\n"
+    "    src: media/hender.svg\n"
+    "    alt: To hender under rennende vann\n"
+    "    caption: Vask i minst 30 sekunder\n"
+    "    long_description: |\n"
+    "      **Steg 1:** Våt hendene.\n"
+    "      Se [veilederen](https://www.fhi.no/) og [ikke denne](javascript:alert(1)).\n"
+) + GOVERNANCE
+
+
+def svg_package(folder: Path, svg: str = SAFE_SVG, manifest: str = SVG_MANIFEST) -> Path:
+    """A package with one image card showing ``svg`` (module id ``bilde-svg``)."""
+    (folder / "media").mkdir(parents=True)
+    (folder / "media" / "hender.svg").write_text(svg, encoding="utf-8")
+    (folder / "module.yaml").write_text(manifest, encoding="utf-8")
+    return folder

@@ -17,6 +17,7 @@ from lms.extensions import db
 from tests.content.packages import (
     BROKEN,
     EVERY_CARD,
+    GOVERNANCE,
     MODULES,
     assert_nothing_installed,
     copy_package,
@@ -39,7 +40,7 @@ ONE_PROBLEM = [
     ("mangler-bokmal", "module.yaml", 3, "«title» mangler tekst på bokmål (nb)"),
 ]
 DISALLOWED_FILES = [
-    ("media/tegning.svg", "filtypen «.svg» er ikke tillatt"),
+    ("media/tegning.bmp", "filtypen «.bmp» er ikke tillatt"),
     ("program.exe", "filtypen «.exe» er ikke tillatt"),
     ("side.html", "filtypen «.html» er ikke tillatt"),
 ]
@@ -134,14 +135,14 @@ def test_a_zip_with_parent_paths_is_refused_and_nothing_is_written_outside(app, 
 
 def test_every_zip_problem_is_reported_at_once(app):
     members = folder_members(EVERY_CARD)
-    members |= {"/etc/cron.d/x.md": "x", "../ut.md": "x", "media/logo.svg": "<svg/>", "kjør.exe": "MZ"}
+    members |= {"/etc/cron.d/x.md": "x", "../ut.md": "x", "media/logo.bmp": "<svg/>", "kjør.exe": "MZ"}
     data = zip_bytes(members, symlinks={"media/lenke.png": "../../hemmelig"})
     with app.app_context(), pytest.raises(InvalidPackage) as raised:
         upload.install_zip(io.BytesIO(data), "alt-galt.zip")
     assert {p.file for p in raised.value.problems} == {
         "/etc/cron.d/x.md",
         "../ut.md",
-        "media/logo.svg",
+        "media/logo.bmp",
         "kjør.exe",
         "media/lenke.png",
     }
@@ -278,7 +279,7 @@ def test_validate_installs_nothing(app):
 
 def _write(folder: Path, manifest: str) -> Path:
     folder.mkdir()
-    (folder / "module.yaml").write_text(manifest, encoding="utf-8")
+    (folder / "module.yaml").write_text(manifest + GOVERNANCE, encoding="utf-8")
     return folder
 
 

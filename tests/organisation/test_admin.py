@@ -90,6 +90,22 @@ def test_the_index_links_to_units_people_and_import(admin):
     assert 'href="/admin/people/import"' in page
 
 
+def test_the_municipality_admins_index_reaches_every_admin_page_and_a_unit_admins_does_not(
+    admin, make_client, area_admin
+):
+    """Frameworks and the xAPI delivery were reachable only by typing their address."""
+    page = text(admin.get("/admin/"))
+    wide = ("/admin/modules/", "/admin/competence", "/admin/xapi/", "/admin/audit/", "/admin/api/")
+    for address in wide:
+        assert f'href="{address}"' in page, address
+        assert admin.get(address).status_code == 200, address
+    area = make_client()
+    area.sign_in(area_admin)
+    page = text(area.get("/admin/"))
+    for address in wide:
+        assert f'href="{address}"' not in page, address
+
+
 # Units -----------------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,8 @@ from lms.competence import services as competence
 from lms.content.services import current_version
 from lms.extensions import db
 from lms.groups import services as groups
+from lms.practice import services as practice
+from lms.practice.models import PracticeFollowUp
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference
 from lms.shifts import services as shifts
 from lms.tracking.services import LocalLRS
@@ -22,6 +24,7 @@ from xapi.lrs.store import store_statements
 
 NAME, EMAIL, PHONE = "Nils Sykepleier", "nils@testvik.no", "+47 912 34 567"
 REFLECTION = f"Jeg, {NAME}, glemte å låse skjermen. Ring meg på {PHONE}."
+FOLLOW_UP_NOTE = f"{NAME} låste skjermen tre ganger."
 SESSION_AT = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 
 
@@ -30,6 +33,8 @@ def _learning(org, module_id):
     manager = db.session.merge(org.manager)
     db.session.add(Assignment(module_id=module_id, unit_id=org.ward.id, due_on=date(2026, 12, 1)))
     take_module(nurse, module_id, {**RIGHT, "tanker": {"text": REFLECTION}})
+    [follow_up] = practice.open_follow_ups([nurse.id], datetime(2000, 1, 1, tzinfo=UTC))
+    practice.answer(db.session.get(PracticeFollowUp, follow_up.id), "managed", FOLLOW_UP_NOTE)
     run = groups.start_run(db.session.merge(org.facilitator), current_version(module_id), None)
     groups.join(run, nurse)
     groups.close(run)

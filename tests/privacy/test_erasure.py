@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from lms.extensions import db
 from lms.organisation.models import Person
+from lms.practice.models import PracticeFollowUp
 from lms.reports import services as reports
 from tests.conftest import PASSWORD
 from tests.privacy.conftest import EMAIL, NAME, PHONE
@@ -58,6 +59,7 @@ def test_after_deletion_the_person_is_nowhere_and_the_figures_are_unchanged(
         figures_before = figures(org.ward.id)
         uuid = db.session.get(Person, busy_nurse).uuid
     assert {"people.name", "answers.response", "workshop_sessions.notes"} <= set(before[NAME])
+    assert "practice_follow_ups.note" in before[NAME]
     assert "xapi_lrs_statement.statement" in before[EMAIL]
     assert "workshop_actions.text" in before[EMAIL]
     assert "reminders.subject" in before[NAME] and "people.phone" in before[PHONE]
@@ -80,6 +82,10 @@ def test_after_deletion_the_person_is_nowhere_and_the_figures_are_unchanged(
         erased = db.session.get(Person, busy_nurse)
         assert erased.uuid == uuid, "the xAPI identity stays with the row, never reused"
         assert erased.erased_at is not None and not erased.active
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).where(PracticeFollowUp.person_id == busy_nurse))
+            == 0
+        ), "the follow-up answers are erased with the person"
         assert [r.unit_id for r in erased.roles] == [org.ward.id]
         by_mbox = agent_key({"mbox": f"mailto:{EMAIL}"})
         assert (

@@ -8,12 +8,13 @@ from lms.extensions import db
 from lms.organisation.models import Person
 from lms.privacy.sections import Section
 from lms.signals import person_erasing, personal_data_requested
-from tests.privacy.conftest import EMAIL, NAME, REFLECTION
+from tests.privacy.conftest import EMAIL, FOLLOW_UP_NOTE, NAME, REFLECTION
 
 EVERY_SECTION = {
     "profile",
     "roles",
     "attempts",
+    "practice_follow_ups",
     "assignments",
     "group_runs",
     "group_runs_led",
@@ -50,6 +51,8 @@ def test_the_export_holds_every_section_with_the_persons_own_data(app, org, busy
     assert sections["profile"][0]["name"] == NAME and sections["profile"][0]["email"] == EMAIL
     answers = [a["response"] for attempt in sections["attempts"] for a in attempt["answers"]]
     assert REFLECTION in answers, "private reflections are the person's own data"
+    [follow_up] = sections["practice_follow_ups"]
+    assert (follow_up["choice"], follow_up["note"]) == ("managed", FOLLOW_UP_NOTE)
     assert len(sections["group_runs"]) == 1 and len(sections["workshop_attendance"]) == 1
     assert {e["kind"] for e in sections["competence_evidence"]} >= {"self", "sign_off", "certificate"}
     assert sections["reminders"][0]["subject"] == f"Hei {NAME}"

@@ -58,6 +58,9 @@ def scenarios(draw):
         due = base + timedelta(days=draw(st.integers(-10, 30)))
         opens = now - timedelta(days=draw(st.integers(0, 20)))
         items.append(Item(f"a:1:m{n}:{due}", opens=opens, due=due, required=draw(st.booleans())))
+    for n in range(draw(st.integers(0, 2))):
+        committed = now - timedelta(minutes=draw(st.integers(0, 16 * 24 * 60)))
+        items.append(planner.follow_up_item(f"p:1:{n}", committed, rota))
     sent = []
     for n in range(draw(st.integers(0, 4))):
         at = now - timedelta(hours=draw(st.integers(1, 24 * 10)))
@@ -81,6 +84,10 @@ def test_no_reminder_in_a_forbidden_period_and_the_cap_holds(scenario):
     for week, count in weeks.items():
         assert count + counted[week] <= policy.weekly_cap
     assert len({r.key for r in planned}) == len(planned), "each key at most once"
+    for reminder in planned:
+        item = next(i for i in items if i.ref == reminder.item)
+        if item.until is not None:
+            assert item.opens <= reminder.send_at < item.until, reminder
 
     uncapped = planner.plan(
         now, rota, prefs, replace(policy, weekly_cap=10**6), items, sent, horizon=timedelta(weeks=3)
@@ -97,8 +104,10 @@ def test_no_reminder_in_a_forbidden_period_and_the_cap_holds(scenario):
 
 def _has_a_suitable_time(item: Item, now: datetime, end: datetime, rota, prefs, policy) -> bool:
     """Whether ``item``'s last stage (overdue, never superseded) finds a time of its kind (a learning
-    window for a required item, free time otherwise) from its trigger or ``now`` to ``end``."""
+    window for a required item, free time otherwise) from its trigger or ``now`` to ``end`` (or
+    the item's latest time)."""
     start = max(now, planner.stage_triggers(item, OSLO)[-1][1])
+    end = min(end, item.until) if item.until is not None else end
     if start >= end or (item.required and not rota):
         return False
     found = planner.next_suitable_time(

@@ -6,5 +6,6 @@ statements and ``queries`` reads them (SQLAlchemy Core on ``xapi.db.metadata``, 
 and writes multipart bodies and signed statements; ``credentials`` makes and checks the keys clients
 authenticate with; ``api`` is the xAPI HTTP interface as a Flask blueprint, which depends only on
 what it is given (a session, a way to check credentials, the public address), reading requests with
-``parameters`` and answering with ``formats``.
+``parameters`` and answering with ``formats``; its resources are ``statement_views`` and
+``document_views``, and what they share is in ``context``.
 """

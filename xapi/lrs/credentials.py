@@ -2,9 +2,8 @@
 password).
 
 A key is public (it names the credential in lists and logs); its secret is random, shown once when
-made, and kept only as a salted scrypt hash. Checking a secret costs one scrypt; a key that checked
-out is remembered in this process (as a keyed digest of the secret, never the secret) so a client
-sending many requests does not pay that each time. Revoking takes effect at once: the row is read on
+made, and kept only as a hash (``xapi.secret_hashing``, as the platform's API keys are; an older
+key's scrypt hash is replaced at its first use). Revoking takes effect at once: the row is read on
 every check.
 
 A key holds scopes, those of xAPI 1.0.3's OAuth scopes (section 6.4.2 of its communication part):
@@ -17,11 +16,7 @@ client that names no version can be answered in the client's own version.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,11 +25,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from xapi.db import UTCDateTime, metadata, utcnow
+from xapi.secret_hashing import hash_secret, is_current, new_secret, secret_matches
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 LAST_USED_EVERY = timedelta(minutes=1)
 """``last_used_at`` is written at most this often per key, so reads stay reads."""
-CACHE_SIZE = 256
 
 ALL = "all"
 SCOPES = (
@@ -96,32 +90,6 @@ class Credential:
         return self.revoked_at is None
 
 
-def hash_secret(secret: str, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(
-        secret.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
-    )
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
-
-
-def secret_matches(secret: str, stored_hash: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored_hash.split("$")
-        if scheme != "scrypt":
-            return False
-        found = hashlib.scrypt(
-            secret.encode("utf-8"),
-            salt=bytes.fromhex(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            dklen=len(digest) // 2,
-        )
-    except ValueError:
-        return False
-    return hmac.compare_digest(found.hex(), digest)
-
-
 def create_key(
     session: Session,
     name: str,
@@ -138,7 +106,7 @@ def create_key(
     if unknown or not scopes:
         raise ValueError(f"unknown scopes: {', '.join(unknown)}" if unknown else "a key needs a scope")
     key = secrets.token_hex(12)
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
     session.execute(
         credentials.insert().values(
             name=name,
@@ -173,11 +141,6 @@ def revoke(session: Session, key: str, now: datetime | None = None) -> bool:
     return bool(result.rowcount)
 
 
-_checked: OrderedDict[tuple[str, str], bytes] = OrderedDict()
-_pepper = secrets.token_bytes(32)
-_lock = threading.Lock()
-
-
 def check(
     session: Session,
     key: str,
@@ -195,10 +158,12 @@ def check(
     row = session.execute(sa.select(c.id, c.secret_hash, *_COLUMNS).where(c.key == key)).first()
     if row is None or row.revoked_at is not None:
         return None
-    if not _matches_remembered(row.key, row.secret_hash, secret):
+    if not secret_matches(secret, row.secret_hash):
         return None
     now = now or utcnow()
     changes: dict = {}
+    if not is_current(row.secret_hash):
+        changes["secret_hash"] = hash_secret(secret)
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
         changes["last_used_at"] = now
     if version is not None and version != row.last_version:
@@ -214,19 +179,3 @@ def check(
         version or row.last_version,
         tuple(row.scopes.split()),
     )
-
-
-def _matches_remembered(key: str, stored_hash: str, secret: str) -> bool:
-    remembered = (key, stored_hash)
-    token = hmac.digest(_pepper, secret.encode("utf-8"), "sha256")
-    with _lock:
-        known = _checked.get(remembered)
-    if known is not None:
-        return hmac.compare_digest(known, token)
-    if not secret_matches(secret, stored_hash):
-        return False
-    with _lock:
-        _checked[remembered] = token
-        while len(_checked) > CACHE_SIZE:
-            _checked.popitem(last=False)
-    return True

@@ -44,33 +44,45 @@ documents = sa.Table(
     sa.Column("content", sa.LargeBinary, nullable=False),
     sa.Column("etag", sa.String(40), nullable=False),
     sa.Column("updated", UTCDateTime, nullable=False),
+    sa.Column("owner", sa.String(64), nullable=True),
     sa.UniqueConstraint("kind", "activity_key", "agent_key", "registration", "document_key"),
 )
 """Every stored document. The unique constraint's index also serves the listing of a place's ids
-(``since`` filters those few rows)."""
+(``since`` filters those few rows). ``owner`` is the key of the client that created the document
+(None for the platform's own and for documents older than the column)."""
 
 
 class NotJsonDocument(ValueError):
     """A merge (POST) where one of the two documents is not a JSON object (HTTP 400)."""
 
 
+class OtherOwner(PermissionError):
+    """A write to a document id another client's key created, by a key limited to its own (403)."""
+
+
 @dataclass(frozen=True)
 class Place:
-    """Where documents live: kind, activity, agent and registration (keys; empty when none)."""
+    """Where documents live: kind, activity, agent and registration (keys; empty when none), as
+    seen by ``owner``: a key limited to its own documents sees, replaces and deletes only those it
+    created; None sees every document of the place."""
 
     kind: str
     activity_key: str = ""
     agent_key: str = ""
     registration: str = ""
+    owner: str | None = None
 
     def where(self) -> list:
         c = documents.c
-        return [
+        conditions = [
             c.kind == self.kind,
             c.activity_key == self.activity_key,
             c.agent_key == self.agent_key,
             c.registration == self.registration,
         ]
+        if self.owner is not None:
+            conditions.append(c.owner == self.owner)
+        return conditions
 
 
 @dataclass(frozen=True)
@@ -119,7 +131,8 @@ def last_updated(session: Session, place: Place, since: datetime | None = None) 
 def put(
     session: Session, place: Place, document_id: str, content: bytes, content_type: str, now: datetime
 ) -> str:
-    """Store (create or replace) the document; returns its new ETag."""
+    """Store (create or replace) the document; returns its new ETag. Raises ``OtherOwner`` when
+    the place is seen by an owner and another client's key holds that document id."""
     c = documents.c
     etag = etag_of(content)
     values = {"content_type": content_type, "content": content, "etag": etag, "updated": now}
@@ -139,12 +152,18 @@ def put(
                     registration=place.registration,
                     document_key=key,
                     document_id=document_id,
+                    owner=place.owner,
                     **values,
                 )
             )
     except IntegrityError:
-        # Created by somebody else since we looked: the last write wins, as with an update.
-        session.execute(documents.update().where(*place.where(), c.document_key == key).values(**values))
+        # Created by somebody else since we looked: the last write wins, as with an update; but a
+        # key limited to its own documents does not overwrite another client's.
+        done = session.execute(
+            documents.update().where(*place.where(), c.document_key == key).values(**values)
+        )
+        if not done.rowcount:
+            raise OtherOwner(f"another client holds the document {document_id}") from None
     return etag
 
 

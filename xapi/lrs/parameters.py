@@ -114,10 +114,16 @@ def read_request() -> XRequest:
     return XRequest(method, args, headers, content, alternate=True)
 
 
-def only_params(allowed: set[str]) -> None:
-    unknown = sorted(set(g.xreq.args) - allowed)
+def only_params(allowed: set[str], *, each_once: bool = False) -> None:
+    """400 for a query parameter not in ``allowed``; with ``each_once``, also for one given twice."""
+    args = g.xreq.args
+    unknown = sorted(set(args) - allowed)
     if unknown:
         raise ApiError(400, f"unknown parameter(s) for {g.xreq.method}: {', '.join(unknown)}")
+    if each_once:
+        for key in args:
+            if len(args.getlist(key)) > 1:
+                raise ApiError(400, f"the parameter {key} is given more than once")
 
 
 def _refuse_constant(name: str):

@@ -31,6 +31,7 @@ class ImageCard(CardType):
             "src": reader.media(spec, "src", "image"),
             "alt": alt,
             "caption": reader.text(spec, "caption", required=False),
+            "long_description": reader.markdown(spec, "long_description", required=False),
             "body": reader.markdown(spec, "body", required=False),
         }
 

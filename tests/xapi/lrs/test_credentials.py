@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
 
 from lms.extensions import db
+from xapi import secret_hashing
 from xapi.lrs import credentials
 
 
@@ -19,18 +22,35 @@ def test_a_new_key_checks_with_its_secret_only(app):
     assert ":" not in key and ":" not in secret
 
 
-def test_the_secret_is_kept_only_as_a_salted_scrypt_hash(app):
+def test_the_secret_is_kept_only_as_its_sha256(app):
     with app.app_context():
         key, secret = credentials.create_key(db.session, "a")
         _other_key, same_looking = credentials.create_key(db.session, "b")
         rows = db.session.execute(sa.select(credentials.credentials)).mappings().all()
     stored = {row["key"]: row["secret_hash"] for row in rows}
     assert all(secret not in str(dict(row)) for row in rows)
-    assert stored[key].startswith("scrypt$")
-    assert credentials.secret_matches(secret, stored[key])
-    assert not credentials.secret_matches(same_looking, stored[key])
-    assert credentials.hash_secret(secret) != credentials.hash_secret(secret)  # salted
-    assert not credentials.secret_matches(secret, "md5$nonsense")
+    assert stored[key] == "sha256$" + hashlib.sha256(secret.encode()).hexdigest()
+    assert secret_hashing.secret_matches(secret, stored[key])
+    assert not secret_hashing.secret_matches(same_looking, stored[key])
+    assert not secret_hashing.secret_matches(secret, "md5$nonsense")
+
+
+def test_a_key_kept_as_scrypt_before_still_checks_and_is_rehashed_at_its_first_use(app):
+    """Keys made before the LRS and the API shared one way of keeping secrets."""
+    salt = bytes(range(16))
+    with app.app_context():
+        key, secret = credentials.create_key(db.session, "Gammel nøkkel")
+        digest = hashlib.scrypt(secret.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32).hex()
+        legacy = f"scrypt$16384$8$1${salt.hex()}${digest}"
+        table = credentials.credentials
+        db.session.execute(table.update().where(table.c.key == key).values(secret_hash=legacy))
+        assert credentials.check(db.session, key, secret + "x") is None
+        stored = db.session.scalar(sa.select(table.c.secret_hash).where(table.c.key == key))
+        assert stored == legacy, "a wrong secret changes nothing"
+        assert credentials.check(db.session, key, secret) is not None
+        stored = db.session.scalar(sa.select(table.c.secret_hash).where(table.c.key == key))
+        assert stored == secret_hashing.hash_secret(secret)
+        assert credentials.check(db.session, key, secret) is not None
 
 
 def test_the_secret_is_not_listed(app):

@@ -169,9 +169,40 @@ def test_documents_need_their_scope_to_read_or_write(api, xapi, kind):
     assert Documents(xapi, kind).get("d2").status_code == 404
 
     holder = Documents(api(scope), kind)
-    assert holder.get("d1").get_json() == {"a": 1}
-    assert holder.post("d1", {"b": 2}).status_code == 204
-    assert holder.delete("d1").status_code == 204
+    assert holder.put("d2", {"b": 2}).status_code == 204
+    assert holder.get("d2").get_json() == {"b": 2}
+    assert holder.post("d2", {"c": 3}).status_code == 204
+    assert holder.get("d2").get_json() == {"b": 2, "c": 3}
+    assert holder.delete("d2").status_code == 204
+    assert holder.get("d2").status_code == 404
+
+
+@pytest.mark.parametrize("kind", sorted(PLACES))
+def test_a_document_scope_reaches_only_the_documents_its_own_key_made(api, xapi, kind):
+    """xAPI limits ``state`` and ``profile`` to the client's own documents: another client's (here
+    the platform's all-key's and a second key's) are not listed, not read, not overwritten, not
+    merged into and not deleted."""
+    scope = DOCUMENT_SCOPE[kind]
+    Documents(xapi, kind).put("theirs", {"a": 1})
+    other = Documents(api(scope), kind)
+    assert other.put("other", {"o": 1}).status_code == 204
+    mine = Documents(api(scope), kind)
+    assert mine.put("mine", {"m": 1}).status_code == 204
+
+    assert mine.get().get_json() == ["mine"]
+    assert mine.get("theirs").status_code == 404
+    assert mine.get("other").status_code == 404
+    overwrite = mine.put("other", {"x": 1})
+    assert overwrite.status_code == 403
+    assert "only the documents it made" in overwrite.get_json()["message"]
+    assert mine.post("theirs", {"x": 1}).status_code == 403
+    assert mine.delete("other").status_code == 204  # nothing of its own there: nothing deleted
+
+    everything = Documents(xapi, kind)
+    assert sorted(everything.get().get_json()) == ["mine", "other", "theirs"]
+    assert everything.get("theirs").get_json() == {"a": 1}
+    assert everything.get("other").get_json() == {"o": 1}
+    assert Documents(api("all/read"), kind).get("other").get_json() == {"o": 1}
 
 
 @pytest.mark.parametrize("kind", sorted(PLACES))
