@@ -14,6 +14,7 @@ from lms.content.problems import InvalidPackage
 from lms.content.services import install
 from lms.extensions import db
 from lms.organisation.models import Person
+from tests.content.packages import GOVERNANCE
 
 SHIPPED = Path(__file__).resolve().parents[2] / "modules"
 
@@ -42,7 +43,7 @@ cards:
 
 def _package(folder: Path, manifest: str = MANIFEST) -> Path:
     folder.mkdir()
-    (folder / "module.yaml").write_text(manifest, encoding="utf-8")
+    (folder / "module.yaml").write_text(manifest + GOVERNANCE, encoding="utf-8")
     (folder / "intro.md").write_text("Vask hendene **før** du går inn.\n", encoding="utf-8")
     (folder / "intro.nn.md").write_text(
         "Vask hendene **før** du går inn til brukaren.\n", encoding="utf-8"
@@ -77,9 +78,22 @@ def test_a_language_we_do_not_have_is_still_refused(tmp_path):
     assert [p.message for p in raised.value.problems] == ["«title» har ukjent språk sv"]
 
 
-def test_every_shipped_module_is_written_in_nynorsk_throughout():
-    modules = {folder.name: library.parse(folder) for folder in SHIPPED.iterdir() if folder.is_dir()}
-    assert len(modules) >= 9
+IN_NYNORSK = {
+    "endring-i-egen-enhet",
+    "gjenkjenne-phishing",
+    "gronn-praksis",
+    "rapport-ved-vaktskifte",
+    "taushetsplikt-digitalt",
+    "tor-a-trykke",
+    "trygg-innlogging",
+    "veilede-bruker-og-parorende",
+    "velferdsteknologi-i-hverdagen",
+}
+"""The shipped modules written in Nynorsk throughout."""
+
+
+def test_the_shipped_modules_in_nynorsk_are_so_throughout():
+    modules = {name: library.parse(SHIPPED / name) for name in IN_NYNORSK}
     assert [name for name, module in modules.items() if "nn" not in module.languages] == []
 
 
