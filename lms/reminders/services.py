@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from lms.assignments.models import Assignment
-from lms.assignments.services import completed_on, open_assignments
+from lms.assignments.services import completed_on, open_assignments, start_dates
 from lms.content.localised import pick
 from lms.content.models import LearningModule
 from lms.core.time import day_and_month, day_and_time, local_today
@@ -44,7 +44,7 @@ from lms.mail import queue_mail
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
 from lms.organisation.services import unit_ids_below
 from lms.reminders import channels, planner
-from lms.reminders.items import OpenItem, session_items_for
+from lms.reminders.items import OpenItem, introduction_items_for, session_items_for
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference, UnitReminderPolicy
 from lms.shifts.services import shifts_between
 from lms.shifts.working_time import ShiftKind
@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 HORIZON = timedelta(days=21)
 LOOK_BACK = timedelta(days=56)
 INTERRUPTED_AFTER = timedelta(minutes=10)
+REQUIRED_KINDS = ("assignment", "introduction")
+"""Kinds of reminder that are required learning, placed in paid time."""
 DIGEST_HOUR = 7
 """The managers' weekly digest goes out on Monday from this local hour."""
 
@@ -66,8 +68,9 @@ def zone() -> ZoneInfo:
 
 
 def open_items(person: Person, now: datetime | None = None) -> list[OpenItem]:
-    """The person's assigned modules not yet completed (the earliest due date per module) and the
-    coming workshop sessions they have a place in."""
+    """The person's assigned modules not yet completed (the earliest due date per module), the
+    coming workshop sessions they have a place in, and the open items of their introduction
+    programmes."""
     return open_items_for([person], now).get(person.id, [])
 
 
@@ -76,7 +79,8 @@ def open_items_for(people: Sequence[Person], now: datetime | None = None) -> dic
     everyone every few minutes): assignments reach a person directly, or through a unit at or
     above one where they hold a role (and that role, when the assignment names one), and a
     recurring one is open again when the person's new cycle opens (``lms.assignments.cycle``);
-    sessions come from ``lms.reminders.items``."""
+    sessions and introduction items come from ``lms.reminders.items`` (an introduction module
+    that is also assigned is reminded of once)."""
     ids = [p.id for p in people]
     if not ids:
         return {}
@@ -84,6 +88,9 @@ def open_items_for(people: Sequence[Person], now: datetime | None = None) -> dic
     found = assignment_items_for(people, ids, local_today(now))
     for person_id, items in session_items_for(ids, now).items():
         found.setdefault(person_id, []).extend(items)
+    for person_id, items in introduction_items_for(ids, local_today(now)).items():
+        assigned = {item.path for item in found.get(person_id, [])}
+        found.setdefault(person_id, []).extend(i for i in items if i.path not in assigned)
     return found
 
 
@@ -106,6 +113,7 @@ def assignment_items_for(
         )
     ).all()
     done = completed_on(ids)
+    starts = start_dates(ids)
     found: dict[int, list[OpenItem]] = {}
     for person in people:
         reach: set[tuple[int, Role]] = set()
@@ -117,7 +125,7 @@ def assignment_items_for(
         units = {unit for unit, _ in reach}
         reaching = [a for a in assignments if _reaches(a, person.id, units, reach)]
         items = []
-        for module_id, (a, state) in open_assignments(person.id, reaching, done, today).items():
+        for module_id, (a, state) in open_assignments(person.id, reaching, done, starts, today).items():
             manifest = a.module.current_version.manifest
             ref = f"a:{person.id}:{module_id}:{state.due_on.isoformat()}"
             opens = _start_of_day(state.opens_on) if state.opens_on else a.created_at
@@ -458,7 +466,7 @@ def snooze(reminder: Reminder, now: datetime | None = None) -> datetime | None:
         shifts.get(reminder.person_id, []),
         planner_preferences(preferences_of(reminder.person_id)),
         policy_for(reminder.person_id),
-        required=reminder.kind == "assignment",
+        required=reminder.kind in REQUIRED_KINDS,
     )
     reminder.snoozed_until = at
     reminder.read_at = now
@@ -486,7 +494,7 @@ def resend_snoozed(now: datetime, report: TickReport) -> None:
             continue
         reminder = db.session.get(Reminder, reminder_id)
         person = db.session.get(Person, reminder.person_id)
-        if reminder.kind in ("assignment", "session") and not _still_open(person, reminder.key, now):
+        if reminder.kind in (*REQUIRED_KINDS, "session") and not _still_open(person, reminder.key, now):
             continue  # done, left or passed while snoozed: nothing to remind of
         deliver(reminder, person, now)
         db.session.commit()
