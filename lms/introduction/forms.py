@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from lms.core.time import local_today
 from lms.introduction.models import ITEM_KIND_LABELS, DueRule, ItemKind
 from lms.organisation.models import JOB_TITLES
 
@@ -79,6 +88,10 @@ class ItemForm(FlaskForm):
 class SignOffForm(FlaskForm):
     item = SelectField(_l("Punkt"), coerce=int, choices=[])
     done_on = DateField(_l("Dato"), validators=[InputRequired(_l("Velg en dato."))])
+
+    def validate_done_on(self, field: DateField) -> None:
+        if field.data and field.data > local_today():
+            raise ValidationError(_l("Datoen kan ikke være fram i tid."))
 
 
 class MentorForm(FlaskForm):
