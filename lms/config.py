@@ -106,7 +106,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "LMS_LATE_JOINER_DAYS",
         "30",
-        "days from their start a person who joins after a unit assignment was given has to do it",
+        "a unit assignment is due no sooner than this many days after a person's start date",
     ),
     Setting("LMS_REMINDER_TICK_MINUTES", "5", "how often the scheduler plans and sends reminders"),
     Setting(

@@ -48,12 +48,11 @@ class Cycle:
         return self.last_done is not None and not self.overdue(today)
 
 
-def fair_due_on(due_on: date, given_on: date, starts_on: date | None, days: int) -> date:
-    """The due date of a unit assignment for a person who started on ``starts_on``: someone who
-    starts after the assignment was given (``given_on``) has at least ``days`` from their start, so
-    that joining after its due date does not make them overdue on their first day. Everyone else
-    keeps the assignment's own date."""
-    if starts_on is None or starts_on <= given_on:
+def fair_due_on(due_on: date, starts_on: date | None, days: int) -> date:
+    """The due date of a unit assignment for a person who started on ``starts_on``: never earlier
+    than ``days`` after their start, so that someone who joins after (or just before) its due
+    date is not overdue on their first day. Without a start date, the assignment's own date."""
+    if starts_on is None:
         return due_on
     return max(due_on, starts_on + timedelta(days=days))
 

@@ -144,13 +144,12 @@ def start_dates(person_ids: Iterable[int] | sa.Select) -> dict[int, date]:
 
 def due_on_for(assignment: Assignment, starts_on: date | None) -> date:
     """The assignment's due date for a person who started on ``starts_on``: a unit assignment gives
-    someone who joined after it was given ``LMS_LATE_JOINER_DAYS`` from their start
-    (``cycle.fair_due_on``, ``docs/introduction.md``); one given to the person keeps its date."""
+    everyone at least ``LMS_LATE_JOINER_DAYS`` from their start (``cycle.fair_due_on``,
+    ``docs/introduction.md``); one given to the person keeps its date."""
     if assignment.unit_id is None:
         return assignment.due_on
-    given_on = assignment.created_at.astimezone(local_zone()).date()
     days = int(current_app.config.get("LATE_JOINER_DAYS", 30))
-    return fair_due_on(assignment.due_on, given_on, starts_on, days)
+    return fair_due_on(assignment.due_on, starts_on, days)
 
 
 def cycle_of(

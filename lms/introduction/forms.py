@@ -45,8 +45,8 @@ class ItemForm(FlaskForm):
         choices=[SelectChoice(kind.value, label) for kind, label in ITEM_KIND_LABELS.items()],
         default=ItemKind.SIGN_OFF.value,
     )
-    module = SelectField(_l("Modul"), choices=[])
-    series = SelectField(_l("Samlingsrekke"), choices=[])
+    module = SelectField(_l("Modul"), choices=[], validate_choice=False)
+    series = SelectField(_l("Samlingsrekke"), choices=[], validate_choice=False)
     title = StringField(
         _l("Praktisk punkt"),
         filters=[_strip],
@@ -71,7 +71,8 @@ class ItemForm(FlaskForm):
     )
 
     def validate(self, extra_validators=None) -> bool:
-        """The field that the chosen kind needs must be filled in."""
+        """The field that the chosen kind needs must be filled in (a module or series from the
+        list)."""
         valid = super().validate(extra_validators)
         needed = {
             ItemKind.MODULE.value: (self.module, _l("Velg en modul.")),
@@ -79,7 +80,8 @@ class ItemForm(FlaskForm):
             ItemKind.SIGN_OFF.value: (self.title, _l("Skriv hva som skal vises og gjennomgås.")),
         }
         field, message = needed.get(self.kind.data, (None, None))
-        if field is not None and not field.data:
+        listed = field is self.title or field is None or field.data in dict(field.choices)
+        if field is not None and (not field.data or not listed):
             field.errors = [*field.errors, message]
             return False
         return valid
