@@ -53,7 +53,7 @@ def test_a_person_who_joins_after_a_unit_requirements_due_date_is_not_overdue_on
         db.session.commit()
     client.sign_in(org.admin)
     page = client.get(f"/reports/units/{org.zone.id}/requirements").text
-    assert "får frist 30 dager etter sin startdato" in page
+    assert "aldri frist tidligere enn 30 dager etter sin startdato" in page
 
 
 def test_a_module_given_to_the_person_keeps_its_date(app, org, fixture_module):
