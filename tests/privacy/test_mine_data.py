@@ -15,6 +15,7 @@ EVERY_SECTION = {
     "roles",
     "attempts",
     "assignments",
+    "introduction",
     "group_runs",
     "group_runs_led",
     "workshop_sign_ups",
