@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from lms.audit import receivers as audit_receivers
 from lms.competence import receivers as competence_receivers
 from lms.config import load_config
+from lms.introduction import receivers as introduction_receivers
 from lms.practice import receivers as practice_receivers
 from lms.privacy import connect as connect_privacy
 from lms.tracking import receivers
@@ -50,6 +51,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     competence_receivers.connect()
     audit_receivers.connect()
     practice_receivers.connect()
+    introduction_receivers.connect()
     connect_privacy(__path__)
     return app
 
@@ -64,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.content.views import bp as content_bp
     from lms.core.views import bp as core_bp
     from lms.groups.views import bp as groups_bp
+    from lms.introduction.views import bp as introduction_bp
     from lms.learning.views import bp as learning_bp
     from lms.lrs import admin_bp as lrs_admin_bp
     from lms.lrs import api_bp as lrs_api_bp
@@ -100,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         requirements_bp,
         workshops_bp,
+        introduction_bp,
         audit_bp,
         privacy_bp,
         api_bp,

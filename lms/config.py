@@ -108,6 +108,11 @@ SETTINGS: tuple[Setting, ...] = (
         "LMS_GROUP_GONE_MINUTES", "20", "a phone silent this long when a group run closes counts as gone"
     ),
     Setting("LMS_REMINDER_WEEKLY_CAP", "2", "reminders per person per week, every kind"),
+    Setting(
+        "LMS_LATE_JOINER_DAYS",
+        "30",
+        "a unit assignment is due no sooner than this many days after a person's start date",
+    ),
     Setting("LMS_REMINDER_TICK_MINUTES", "5", "how often the scheduler plans and sends reminders"),
     Setting(
         "LMS_SMS_GATEWAY",
@@ -245,6 +250,7 @@ def load_config(env: Mapping[str, str] | None = None, given: Mapping | None = No
         "RETENTION_REMINDER_DAYS": float(_read(env, "LMS_RETENTION_REMINDER_DAYS")),
         "RETENTION_SIGN_IN_LINK_DAYS": float(_read(env, "LMS_RETENTION_SIGN_IN_LINK_DAYS")),
         "REMINDER_WEEKLY_CAP": int(_read(env, "LMS_REMINDER_WEEKLY_CAP")),
+        "LATE_JOINER_DAYS": int(_read(env, "LMS_LATE_JOINER_DAYS")),
         "REMINDER_TICK_MINUTES": float(_read(env, "LMS_REMINDER_TICK_MINUTES")),
         "SMS_GATEWAY": _read(env, "LMS_SMS_GATEWAY"),
         "PUSH_CONTACT": _read(env, "LMS_PUSH_CONTACT"),

@@ -22,6 +22,7 @@ from lms.accounts.services import set_password
 from lms.core.time import local_today
 from lms.demo_history import DemoUnits, add_learning_history
 from lms.extensions import db
+from lms.introduction.demo import add_introduction
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_person, create_unit, grant_role
 
@@ -193,6 +194,8 @@ def build_demo(password: str) -> DemoSummary:
         nursing_home=tuple(units[name] for name in NURSING_HOME),
     )
     add_learning_history(demo_units, _staff(people), local_today())
+    manager = db.session.scalar(sa.select(Person).where(Person.name == LEADERS[1].name))
+    add_introduction(units[ZONE_NORTH], manager, local_today())
     return DemoSummary(units=tuple(units), people=tuple(people))
 
 

@@ -21,6 +21,14 @@ people_imported = _signals.signal(
     (lists of Person) and ``actor`` (the admin who imported them).""",
 )
 
+people_joined_units = _signals.signal(
+    "people-joined-units",
+    doc="""People have been given a role on a unit they held no role on before: by hand on the admin
+    pages, by the CSV import or by the HR sync. Keyword argument: ``joined``, a list of
+    ``(person_id, unit_id)`` pairs. Fired after the roles are flushed; the introduction programmes
+    (``lms.introduction``) give each newcomer the programme of their unit and job title.""",
+)
+
 attempt_started = _signals.signal(
     "attempt-started",
     doc="""A person has started a module. Keyword argument: ``attempt`` (the new Attempt).""",

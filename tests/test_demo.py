@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -259,3 +260,18 @@ def test_the_demo_has_learning_history_made_through_the_player(app, built, clien
 def person_in_app(app: Flask, email: str) -> Person:
     with app.app_context():
         return person(email)
+
+
+def test_the_demo_has_a_newcomer_two_weeks_in_with_a_mentor_and_a_programme_partly_done(app, built):
+    from lms.core.time import local_today
+    from lms.introduction import services as introduction
+    from lms.introduction.demo import MENTOR, NEWCOMER
+
+    with app.app_context():
+        newcomer = db.session.scalar(sa.select(Person).where(Person.name == NEWCOMER))
+        (found,) = introduction.programmes_of(newcomer)
+        assert found.enrolment.starts_on == local_today() - timedelta(days=14)
+        assert found.enrolment.mentor.name == MENTOR
+        assert 0 < found.standing.done < found.standing.total
+        signed = {line.signed_by for line in found.standing.lines if line.signed_by}
+        assert signed == {MENTOR}

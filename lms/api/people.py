@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -40,6 +41,7 @@ class PersonOut(BaseModel):
     email: str | None
     phone: str | None
     job_title: str | None
+    start_date: date | None
     active: bool
     roles: list[RoleOut]
 
@@ -61,6 +63,12 @@ class PersonIn(Strict):
     phone: str | None = Field(default=None, max_length=32)
     job_title: str | None = Field(
         default=None, max_length=40, description="A job title code or its label (e.g. 'sykepleier')."
+    )
+    start_date: date | None = Field(
+        default=None,
+        description="The first day of work. Left out: a stored start date stays; a new person "
+        "starts the day they are synced. Introduction programmes and the due dates of people who "
+        "join after a unit assignment was given count from it.",
     )
     active: bool = True
     roles: list[RoleIn] = Field(
@@ -84,6 +92,7 @@ def person_out(person: Person) -> PersonOut:
         email=person.email,
         phone=person.phone,
         job_title=person.job_title,
+        start_date=person.start_date,
         active=person.active,
         roles=[
             RoleOut(unit_id=r.unit_id, unit_external_id=r.unit.external_id, role=r.role) for r in roles
@@ -150,6 +159,7 @@ def put_people(body: PeopleBatch) -> SyncSummary:
             email=p.email,
             phone=p.phone,
             job_title=p.job_title,
+            start_date=p.start_date,
             active=p.active,
             roles=tuple((r.unit_external_id, r.role) for r in p.roles),
         )

@@ -48,6 +48,15 @@ class Cycle:
         return self.last_done is not None and not self.overdue(today)
 
 
+def fair_due_on(due_on: date, starts_on: date | None, days: int) -> date:
+    """The due date of a unit assignment for a person who started on ``starts_on``: never earlier
+    than ``days`` after their start, so that someone who joins after (or just before) its due
+    date is not overdue on their first day. Without a start date, the assignment's own date."""
+    if starts_on is None:
+        return due_on
+    return max(due_on, starts_on + timedelta(days=days))
+
+
 def cycle(due_on: date, recur_months: int | None, last_done: date | None) -> Cycle:
     """The person's cycle on an assignment due ``due_on`` that recurs every ``recur_months`` (None:
     once), given the local date of their last completion of its module."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from lms.assignments.cycle import Cycle, cycle
+from lms.assignments.cycle import Cycle, cycle, fair_due_on
 from lms.assignments.models import Assignment
 from lms.audit.services import record
 from lms.content.models import LearningModule
@@ -132,17 +133,42 @@ def completed_on(person_ids: Iterable[int] | sa.Select) -> dict[tuple[int, str],
     return {(pid, mid): last.astimezone(zone).date() for pid, mid, last in rows}
 
 
-def cycle_of(assignment: Assignment, person_id: int, done: dict[tuple[int, str], date]) -> Cycle:
-    """When this person is next due for ``assignment``, given ``completed_on``'s answer. Mine, the
-    reminder planner and the managers' reports all ask this."""
+def start_dates(person_ids: Iterable[int] | sa.Select) -> dict[int, date]:
+    """Each person's start date (``Person.start_date``), for those who have one: one query."""
+    ids = person_ids if isinstance(person_ids, sa.Select) else list(person_ids)
+    query = sa.select(Person.id, Person.start_date).where(
+        Person.id.in_(ids), Person.start_date.is_not(None)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def due_on_for(assignment: Assignment, starts_on: date | None) -> date:
+    """The assignment's due date for a person who started on ``starts_on``: a unit assignment gives
+    everyone at least ``LMS_LATE_JOINER_DAYS`` from their start (``cycle.fair_due_on``,
+    ``docs/introduction.md``); one given to the person keeps its date."""
+    if assignment.unit_id is None:
+        return assignment.due_on
+    days = int(current_app.config.get("LATE_JOINER_DAYS", 30))
+    return fair_due_on(assignment.due_on, starts_on, days)
+
+
+def cycle_of(
+    assignment: Assignment,
+    person_id: int,
+    done: dict[tuple[int, str], date],
+    starts: Mapping[int, date],
+) -> Cycle:
+    """When this person is next due for ``assignment``, given ``completed_on``'s and
+    ``start_dates``' answers. Mine, the reminder planner and the managers' reports all ask this."""
     last = done.get((person_id, assignment.module_id))
-    return cycle(assignment.due_on, assignment.recur_months, last)
+    return cycle(due_on_for(assignment, starts.get(person_id)), assignment.recur_months, last)
 
 
 def open_assignments(
     person_id: int,
     assignments: Iterable[Assignment],
     done: dict[tuple[int, str], date],
+    starts: Mapping[int, date],
     today: date,
 ) -> dict[str, tuple[Assignment, Cycle]]:
     """The assignments open for the person now, the one due soonest per module."""
@@ -150,7 +176,7 @@ def open_assignments(
     for assignment in assignments:
         if assignment.module.current_version is None:
             continue
-        state = cycle_of(assignment, person_id, done)
+        state = cycle_of(assignment, person_id, done, starts)
         if not state.is_open(today):
             continue
         known = earliest.get(assignment.module_id)
@@ -164,6 +190,7 @@ def due_for(person: Person, today: date | None = None) -> list[DueItem]:
     opened), the earliest due date per module, soonest first."""
     today = today or local_today()
     done = completed_on([person.id])
+    starts = {person.id: person.start_date} if person.start_date else {}
     items = [
         DueItem(
             module_id=a.module_id,
@@ -171,6 +198,8 @@ def due_for(person: Person, today: date | None = None) -> list[DueItem]:
             titles=a.module.current_version.manifest["title"],
             minutes=a.module.current_version.manifest["minutes"],
         )
-        for a, state in open_assignments(person.id, assignments_for(person), done, today).values()
+        for a, state in open_assignments(
+            person.id, assignments_for(person), done, starts, today
+        ).values()
     ]
     return sorted(items, key=lambda item: item.due_on)

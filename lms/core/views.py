@@ -10,6 +10,7 @@ from lms.assignments.services import due_for
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.groups import services as groups
+from lms.introduction import services as introduction
 from lms.learning.services import overview
 from lms.organisation.services import units_in
 from lms.workshops import pages as workshop_pages
@@ -41,6 +42,8 @@ def home():
         open_runs=open_runs,
         led_series=[s for s in series if s.closed_at is None],
         locale=str(get_locale()),
+        introductions=introduction.programmes_of(current_user),
+        mentor=introduction.is_mentor(current_user),
     )
 
 

@@ -25,6 +25,7 @@ from lms.accounts.services import find_person_by_email, set_password
 from lms.accounts.sessions import sign_out_everywhere
 from lms.audit.services import record_by_user
 from lms.core.paging import requested_page
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation import importer, services
 from lms.organisation.forms import (
@@ -183,6 +184,7 @@ def new_person():
             email=form.email.data,
             phone=form.phone.data,
             job_title=form.job_title.data,
+            start_date=form.start_date.data or local_today(),
         )
         if form.password.data:
             set_password(person, form.password.data)
@@ -254,6 +256,7 @@ def _save_person(person: Person, form: EditPersonForm) -> None:
     person.email = form.email.data.lower()
     person.phone = form.phone.data or None
     person.job_title = form.job_title.data or None
+    person.start_date = form.start_date.data or person.start_date
     person.active = form.active.data
     db.session.flush()
     if was_active and not person.active:

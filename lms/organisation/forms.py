@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     PasswordField,
     SelectChoice,
@@ -74,6 +75,11 @@ class PersonFields(FlaskForm):
         ],
     )
     job_title = SelectField(_l("Stilling"), choices=JOB_TITLE_CHOICES)
+    start_date = DateField(
+        _l("Startdato"),
+        validators=[Optional()],
+        description=_l("Første arbeidsdag. Står den tom for en ny person, gjelder dagen i dag."),
+    )
 
 
 class NewPersonForm(PersonFields):
@@ -110,7 +116,7 @@ class ImportForm(FlaskForm):
         validators=[FileRequired(message=_l("Velg en fil."))],
         render_kw={"accept": ".csv,text/csv"},
         description=_l(
-            "Kolonner: navn, e-post, enhet, rolle, og om du vil telefon og stilling. "
+            "Kolonner: navn, e-post, enhet, rolle, og om du vil telefon, stilling og startdato. "
             "Semikolon eller komma mellom feltene. Høyst 2 MB."
         ),
     )

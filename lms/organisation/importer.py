@@ -5,9 +5,11 @@ Pure: bytes and plain lookups in, a list of problems or a plan out. Nothing here
 
 The file has a header line naming its columns, in Norwegian or English (``navn``/``name``,
 ``e-post``/``email``, ``telefon``/``phone``, ``enhet``/``unit``, ``rolle``/``role``,
-``stilling``/``job_title``), read by :mod:`lms.core.csv_reading` (comma, semicolon or tab; UTF-8,
-UTF-16 or Windows-1252). Each line gives one person one role on one unit; several lines may give the same
-person (by e-mail) several roles. An empty telephone or job title cell leaves what is stored as it is.
+``stilling``/``job_title``, ``startdato``/``start_date``), read by :mod:`lms.core.csv_reading`
+(comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252). Each line gives one person one role on
+one unit; several lines may give the same person (by e-mail) several roles. An empty telephone, job
+title or start date cell leaves what is stored as it is; a new person without a start date starts
+the day they are imported.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -37,6 +40,7 @@ COLUMN_NAMES = {
     "unit": ("enhet", "unit"),
     "role": ("rolle", "role"),
     "job_title": ("stilling", "job_title", "job title", "jobtitle"),
+    "start_date": ("startdato", "start_date", "start date", "tiltredelse"),
 }
 """Our name for each column, and the header names accepted for it."""
 
@@ -49,6 +53,7 @@ COLUMN_LABELS = {
     "unit": _l("enhet"),
     "role": _l("rolle"),
     "job_title": _l("stilling"),
+    "start_date": _l("startdato"),
 }
 
 ROLE_NAMES = {
@@ -118,6 +123,7 @@ class PersonRef:
     account_in_scope: bool
     """Whether every role they hold is in the importing admin's units, so the admin may change their
     name, phone and job title (``lms.access.can_act_on_account``)."""
+    start_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -141,8 +147,11 @@ class PersonPlan:
     job_title: str | None
     first_line: int
     existing_id: int | None = None
-    changes: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, object] = field(default_factory=dict)
     new_roles: list[tuple[int, Role]] = field(default_factory=list)
+    start_date: date | None = None
+    held_roles: frozenset[tuple[int, Role]] = frozenset()
+    """The roles an existing person holds already (so the import knows who is new to a unit)."""
 
     @property
     def is_new(self) -> bool:
@@ -270,6 +279,7 @@ def _check_row(
     email = check_email(row.get("email"), problem)
     phone = check_phone(row.get("phone"), problem)
     job_title = check_job_title(row.get("job_title"), problem)
+    start_date = check_start_date(row.get("start_date"), problem)
     role = _check_role(row.get("role"), problem)
     unit = finder.find(row.get("unit"), problem)
 
@@ -289,6 +299,7 @@ def _check_row(
     changed_before = set(plan.changes) if plan else set()
     if plan is None:
         plan = planned[email] = _new_plan(row, email, name, phone, job_title, existing)
+        _plan_start(plan, start_date, existing)
     else:
         _merge(plan, row, name, phone, job_title, problem)
     if existing is not None and not existing.account_in_scope:
@@ -338,6 +349,29 @@ def check_phone(value: str, problem) -> str | None:
         problem("phone", _("«%(value)s» er ikke et telefonnummer.", value=value))
         return None
     return value or None
+
+
+def check_start_date(value: str, problem) -> date | None:
+    """A start date as ``2026-08-15`` or ``15.08.2026``."""
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    message = _("«%(value)s» er ikke en dato (skriv 2026-08-15 eller 15.08.2026).", value=value)
+    problem("start_date", message)
+    return None
+
+
+def _plan_start(plan: PersonPlan, start_date: date | None, existing: PersonRef | None) -> None:
+    """A new person's start date; for a stored one, a change when the file gives another."""
+    plan.start_date = start_date
+    if existing is not None:
+        plan.held_roles = existing.roles
+        if start_date is not None and start_date != existing.start_date:
+            plan.changes["start_date"] = start_date
 
 
 def _fold(text: str) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -100,6 +100,10 @@ class Person(UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(32))
     job_title: Mapped[str | None] = mapped_column(sa.String(40))
     locale: Mapped[str | None] = mapped_column(sa.String(5))
+    start_date: Mapped[date | None] = mapped_column()
+    """The first day of work (from the HR system, the CSV import or by hand; a person added by one
+    of those without one starts the day they are added). Introduction programmes and late joiners'
+    due dates count from it (``docs/introduction.md``)."""
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
     inactive_since: Mapped[datetime | None] = mapped_column()

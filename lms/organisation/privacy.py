@@ -19,6 +19,7 @@ def _sections(_app, person: Person) -> list[Section]:
         "email",
         "phone",
         "job_title",
+        "start_date",
         "locale",
         "active",
         "external_id",

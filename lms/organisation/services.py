@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from lms import signals
 from lms.accounts.services import normalise_email
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation import importer
 from lms.organisation.models import Person, Role, RoleAssignment, Unit, UnitKind
@@ -50,6 +52,7 @@ def create_person(
     phone: str | None = None,
     job_title: str | None = None,
     locale: str | None = None,
+    start_date: date | None = None,
 ) -> Person:
     person = Person(
         name=name.strip(),
@@ -57,6 +60,7 @@ def create_person(
         phone=(phone or "").strip() or None,
         job_title=job_title or None,
         locale=locale,
+        start_date=start_date,
     )
     db.session.add(person)
     db.session.flush()
@@ -70,10 +74,24 @@ def grant_role(person: Person, unit: Unit, role: Role) -> RoleAssignment:
     )
     if existing:
         return existing
+    new_to_unit = (
+        db.session.scalar(
+            sa.select(RoleAssignment.id).filter_by(person_id=person.id, unit_id=unit.id).limit(1)
+        )
+        is None
+    )
     assignment = RoleAssignment(person=person, unit=unit, role=role)
     db.session.add(assignment)
     db.session.flush()
+    if new_to_unit:
+        announce_joined([(person.id, unit.id)])
     return assignment
+
+
+def announce_joined(joined: list[tuple[int, int]]) -> None:
+    """Fire ``signals.people_joined_units`` for these ``(person_id, unit_id)`` pairs, if any."""
+    if joined:
+        signals.people_joined_units.send(current_app._get_current_object(), joined=joined)
 
 
 def revoke_role(assignment: RoleAssignment) -> None:
@@ -216,6 +234,7 @@ def import_person_refs(emails: Iterable[str], unit_ids: Iterable[int]) -> dict[s
                 roles=roles,
                 in_scope=any(unit_id in unit_ids for unit_id, _ in roles),
                 account_in_scope=all(unit_id in unit_ids for unit_id, _ in roles),
+                start_date=person.start_date,
             )
     return found
 
@@ -251,12 +270,17 @@ def import_people(data: bytes, unit_ids: Iterable[int], actor: Person) -> Import
 def apply_import_plan(plan: importer.Plan) -> ImportResult:
     """Create and update the people of a checked plan and grant their roles; flush once at the end."""
     result = ImportResult(created=[], updated=[], roles_granted=0, unchanged=plan.unchanged)
+    joined: list[tuple[Person, int]] = []
     for item in plan.people:
         if not item.changes_anything:
             continue
         if item.is_new:
             person = create_person(
-                item.name, email=item.email, phone=item.phone, job_title=item.job_title
+                item.name,
+                email=item.email,
+                phone=item.phone,
+                job_title=item.job_title,
+                start_date=item.start_date or local_today(),
             )
             result.created.append(person)
         else:
@@ -264,8 +288,13 @@ def apply_import_plan(plan: importer.Plan) -> ImportResult:
             for name, value in item.changes.items():
                 setattr(person, name, value)
             result.updated.append(person)
+        held = {unit_id for unit_id, _role in item.held_roles}
         for unit_id, role in item.new_roles:
             db.session.add(RoleAssignment(person=person, unit_id=unit_id, role=role))
             result.roles_granted += 1
+            if unit_id not in held:
+                held.add(unit_id)
+                joined.append((person, unit_id))
     db.session.flush()
+    announce_joined([(person.id, unit_id) for person, unit_id in joined])
     return result

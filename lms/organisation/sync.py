@@ -20,12 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation import importer
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
+from lms.organisation.services import announce_joined
 
 CHUNK = 1000
 
@@ -40,6 +43,8 @@ class PersonRecord:
     active: bool = True
     roles: tuple[tuple[str, Role], ...] = ()
     """(unit external id, role) pairs."""
+    start_date: date | None = None
+    """None leaves a stored start date as it is; a new person without one starts today."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ class _Checker:
                 "phone": importer.check_phone(record.phone or "", problem),
                 "job_title": importer.check_job_title(record.job_title or "", problem),
                 "active": record.active,
+                "start_date": record.start_date,
             }
             self.values.append(values)
             for key, seen, column in (
@@ -261,11 +267,11 @@ def sync_people(
     for record, values, person in zip(records, checker.values, matched, strict=True):
         wanted = {(units[unit], role) for unit, role in record.roles}
         if person is None:
-            new_people.append(values)
+            new_people.append(values | {"start_date": values["start_date"] or local_today()})
             new_roles += [(values["external_id"], unit_id, role) for unit_id, role in sorted(wanted)]
             continue
         current = held.get(person.id, {})
-        changes = {k: v for k, v in values.items() if getattr(person, k) != v}
+        changes = {k: v for k, v in _given(values).items() if getattr(person, k) != v}
         for name, value in changes.items():
             setattr(person, name, value)
         if changes or wanted != set(current):
@@ -283,7 +289,28 @@ def sync_people(
     for chunk in in_chunks(removed):
         db.session.execute(sa.delete(RoleAssignment).where(RoleAssignment.id.in_(chunk)))
     result.roles_granted, result.roles_removed = len(new_roles), len(removed)
+    announce_joined(_joined(new_roles, ids, held))
     return result
+
+
+def _given(values: dict) -> dict:
+    """A record's values for a stored person: a start date left out keeps the stored one."""
+    return {k: v for k, v in values.items() if not (k == "start_date" and v is None)}
+
+
+def _joined(
+    new_roles: list[tuple[str | int, int, Role]],
+    ids: dict[str, int],
+    held: dict[int, dict[tuple[int, Role], int]],
+) -> list[tuple[int, int]]:
+    """The ``(person id, unit id)`` pairs of people given a role on a unit (kept by the HR system)
+    where they held none before."""
+    joined: dict[tuple[int, int], None] = {}
+    for who, unit_id, _role in new_roles:
+        person_id = ids.get(who, who)
+        if unit_id not in {unit for unit, _r in held.get(person_id, {})}:
+            joined[(person_id, unit_id)] = None
+    return list(joined)
 
 
 def _insert_people(rows: list[dict]) -> list[int]:

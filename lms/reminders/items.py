@@ -1,5 +1,5 @@
 """What the planner is fed besides assignments, and the shape every open item has: workshop sessions
-and practice follow-ups.
+and practice follow-ups, and the items of newcomers' introduction programmes.
 
 Everyone with a place in a series (signed up or invited, not on the waiting list) gets one reminder
 before each of its sessions: from local midnight the day before, at the first free time by the
@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from lms.core.time import local_zone
 from lms.extensions import db
+from lms.introduction import services as introduction
+from lms.introduction.models import ItemKind
 from lms.practice.services import open_follow_ups
 from lms.reminders import planner
 from lms.shifts.services import shifts_between
@@ -127,3 +129,40 @@ def follow_up_items_for(person_ids: Sequence[int], now: datetime) -> dict[int, l
             )
         )
     return found
+
+
+PRACTICAL_MINUTES = 15
+"""How long a practical item ("vist og gjennomgått") is said to take in its reminder."""
+
+
+def introduction_items_for(person_ids: Sequence[int], today: date) -> dict[int, list[OpenItem]]:
+    """The open items of each newcomer's introduction programmes, due by their programme's rule
+    (``lms.introduction.rules``) and open from their start date; required (placed in paid time on
+    their shifts, like assignments). A fixed number of queries."""
+    found: dict[int, list[OpenItem]] = {}
+    zone = local_zone()
+    for newcomer in introduction.open_newcomers(person_ids, today):
+        opens = datetime.combine(newcomer.enrolment.starts_on, time(0), tzinfo=zone)
+        for item, line in newcomer.rows:
+            if line.done:
+                continue
+            ref = f"i:{newcomer.enrolment.person_id}:{item.id}"
+            module = item.module.current_version if item.module else None
+            found.setdefault(newcomer.enrolment.person_id, []).append(
+                OpenItem(
+                    item=planner.Item(ref=ref, opens=opens, due=line.due_on),
+                    kind="introduction",
+                    titles=module.manifest["title"] if module else {"nb": item.title},
+                    minutes=int(module.manifest.get("minutes", 5)) if module else PRACTICAL_MINUTES,
+                    path=_introduction_path(item),
+                )
+            )
+    return found
+
+
+def _introduction_path(item) -> str:
+    if item.kind is ItemKind.MODULE:
+        return f"/learn/{item.module_id}"
+    if item.kind is ItemKind.WORKSHOP:
+        return f"/workshops/series/{item.series_id}"
+    return "/introduction"

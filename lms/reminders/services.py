@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from lms.assignments.models import Assignment
-from lms.assignments.services import completed_on, open_assignments
+from lms.assignments.services import completed_on, open_assignments, start_dates
 from lms.content.localised import pick
 from lms.content.models import LearningModule
 from lms.core.time import day_and_month, day_and_time, local_today
@@ -44,7 +44,12 @@ from lms.mail import queue_mail
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
 from lms.organisation.services import unit_ids_below
 from lms.reminders import channels, planner
-from lms.reminders.items import OpenItem, follow_up_items_for, session_items_for
+from lms.reminders.items import (
+    OpenItem,
+    follow_up_items_for,
+    introduction_items_for,
+    session_items_for,
+)
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference, UnitReminderPolicy
 from lms.shifts.services import shifts_between
 from lms.shifts.working_time import ShiftKind
@@ -56,9 +61,9 @@ LOOK_BACK = timedelta(days=56)
 INTERRUPTED_AFTER = timedelta(minutes=10)
 DIGEST_HOUR = 7
 """The managers' weekly digest goes out on Monday from this local hour."""
-REQUIRED_KINDS = ("assignment", "practice")
+REQUIRED_KINDS = ("assignment", "introduction", "practice")
 """Kinds of reminder that go in learning windows (inside paid time), also when snoozed."""
-PLANNED_KINDS = ("assignment", "session", "practice")
+PLANNED_KINDS = ("assignment", "introduction", "session", "practice")
 """Kinds of reminder about an open item: a snoozed one comes back only while the item is open."""
 
 
@@ -71,7 +76,8 @@ def zone() -> ZoneInfo:
 
 def open_items(person: Person, now: datetime | None = None) -> list[OpenItem]:
     """The person's assigned modules not yet completed (the earliest due date per module), the
-    coming workshop sessions they have a place in and their unanswered practice follow-ups."""
+    coming workshop sessions they have a place in, their unanswered practice follow-ups and the open
+    items of their introduction programmes."""
     return open_items_for([person], now).get(person.id, [])
 
 
@@ -80,7 +86,8 @@ def open_items_for(people: Sequence[Person], now: datetime | None = None) -> dic
     everyone every few minutes): assignments reach a person directly, or through a unit at or
     above one where they hold a role (and that role, when the assignment names one), and a
     recurring one is open again when the person's new cycle opens (``lms.assignments.cycle``);
-    sessions come from ``lms.reminders.items``."""
+    sessions and introduction items come from ``lms.reminders.items`` (an introduction module
+    that is also assigned is reminded of once)."""
     ids = [p.id for p in people]
     if not ids:
         return {}
@@ -89,6 +96,9 @@ def open_items_for(people: Sequence[Person], now: datetime | None = None) -> dic
     for more in (session_items_for(ids, now), follow_up_items_for(ids, now)):
         for person_id, items in more.items():
             found.setdefault(person_id, []).extend(items)
+    for person_id, items in introduction_items_for(ids, local_today(now)).items():
+        assigned = {item.path for item in found.get(person_id, [])}
+        found.setdefault(person_id, []).extend(i for i in items if i.path not in assigned)
     return found
 
 
@@ -111,6 +121,7 @@ def assignment_items_for(
         )
     ).all()
     done = completed_on(ids)
+    starts = start_dates(ids)
     found: dict[int, list[OpenItem]] = {}
     for person in people:
         reach: set[tuple[int, Role]] = set()
@@ -122,7 +133,7 @@ def assignment_items_for(
         units = {unit for unit, _ in reach}
         reaching = [a for a in assignments if _reaches(a, person.id, units, reach)]
         items = []
-        for module_id, (a, state) in open_assignments(person.id, reaching, done, today).items():
+        for module_id, (a, state) in open_assignments(person.id, reaching, done, starts, today).items():
             manifest = a.module.current_version.manifest
             ref = f"a:{person.id}:{module_id}:{state.due_on.isoformat()}"
             opens = _start_of_day(state.opens_on) if state.opens_on else a.created_at

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from lms.assignments.models import Assignment
-from lms.assignments.services import completed_on, cycle_of
+from lms.assignments.services import completed_on, cycle_of, start_dates
 from lms.competence.models import Competence, Framework, Requirement, RequirementStatus, Scale, State
 from lms.competence.services import applicable_query
 from lms.content.models import LearningModule
@@ -85,6 +85,7 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
     )
     pairs = db.session.execute(sa.union(via_unit, direct)).all()
     done = completed_on(members(scope))
+    starts = start_dates(members(scope))
     latest = _latest_attempts(members(scope))
     assignments = db.session.scalars(
         sa.select(Assignment)
@@ -98,7 +99,7 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
     result = {a.id: AssignmentCompletion(a) for a in assignments}
     for aid, pid in pairs:
         item = result[aid]
-        state = cycle_of(item.assignment, pid, done)
+        state = cycle_of(item.assignment, pid, done, starts)
         if state.done(today):
             item.done += 1
             continue

@@ -21,12 +21,14 @@ VERBS = {
     "failed": (f"{ADL}/verbs/failed", "bestod ikke"),
     "attended": (f"{ADL}/verbs/attended", "deltok"),
     "voided": (f"{ADL}/verbs/voided", "annullerte"),
+    "registered": (f"{ADL}/verbs/registered", "ble meldt på"),
 }
 ACTIVITY_TYPES = {
     "module": f"{ADL}/activities/module",
     "interaction": f"{ADL}/activities/cmi.interaction",
     "meeting": f"{ADL}/activities/meeting",
     "course": f"{ADL}/activities/course",
+    "performance": f"{ADL}/activities/performance",
 }
 PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 PLATFORM = "Lærevakt"

@@ -25,8 +25,8 @@ REVIEW = date(2027, 12, 1)
 SIXTY_DAYS_BEFORE = date(2027, 10, 2)
 # The owner reads English: the module's English title and English dates. (The sentences are
 # Bokmål until the lead fills the English catalogue with the new messages.)
-DUE_SUBJECT = "«Every card type» skal gjennomgås innen December 1, 2027"
-PASSED_SUBJECT = "Gjennomgangsdatoen for «Every card type» er passert"
+DUE_SUBJECT = "«Every card type» is to be reviewed by December 1, 2027"
+PASSED_SUBJECT = "The review date of «Every card type» has passed"
 
 
 @pytest.fixture

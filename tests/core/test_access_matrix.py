@@ -30,6 +30,8 @@ from lms.api.registry import OPERATIONS, PREFIX
 from lms.competence import services as competence
 from lms.content.services import install
 from lms.extensions import db
+from lms.introduction import services as introduction
+from lms.introduction.models import DueRule, ItemKind
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_unit, grant_role
 from lms.shifts.services import add_feed
@@ -177,12 +179,27 @@ def _requirement(world: World) -> int:
     return competence.add_requirement(code, world.units[TARGET_UNIT], 1).id
 
 
+def _programme(world: World):
+    if "programme" not in world.made:
+        world.made["programme"] = introduction.create_programme(
+            world.units[TARGET_UNIT].id, "Ny i enheten", None, world.actor
+        )
+    return world.made["programme"]
+
+
+def _programme_item(world: World) -> int:
+    item = introduction.add_item(_programme(world), ItemKind.SIGN_OFF, "EPJ", DueRule.DAYS, 14)
+    return item.id
+
+
 BUILDERS = {
     "assignment_id": _assignment,
     "series_id": lambda world: _series(world).id,
     "session_id": lambda world: _series(world).sessions[0].id,
     "action_id": _action,
     "requirement_id": _requirement,
+    "programme_id": lambda world: _programme(world).id,
+    "item_id": _programme_item,
     "feed_id": lambda world: (
         add_feed("https://vakter.example/a.ics", unit_id=world.units[TARGET_UNIT].id).id
     ),

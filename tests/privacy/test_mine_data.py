@@ -16,6 +16,7 @@ EVERY_SECTION = {
     "attempts",
     "practice_follow_ups",
     "assignments",
+    "introduction",
     "group_runs",
     "group_runs_led",
     "workshop_sign_ups",

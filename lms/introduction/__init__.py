@@ -1,0 +1,3 @@
+"""Introduction programmes: what a newcomer to a unit does in their first weeks.
+
+See docs/introduction.md."""
