@@ -65,6 +65,7 @@ time has come (``RunStates.note_seen`` / ``write_seen``).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -76,6 +77,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from werkzeug.http import parse_etags, quote_etag
 
 from lms.db import utcnow
 from lms.extensions import db
@@ -90,6 +92,8 @@ TOKEN_SALT = "lms.groups.live"
 MAX_TOKENS = 20_000
 """Verified tokens a process remembers (one per phone it serves) before it starts afresh."""
 EXTENSION = "lms.groups.live"
+POLL_PATH = "/groups/live/"
+"""Where the phones poll: ``POLL_PATH`` and the token (the route, and what ``live_wsgi`` answers)."""
 _CHANGED = "lms.groups.live.changed"
 """``Session.info`` key: the runs whose phones must be told, once the session commits."""
 
@@ -132,6 +136,50 @@ def _verify(token: str) -> tuple[int, int, float] | None:
     if not (isinstance(participant_id, int) and isinstance(run_id, int)):
         return None
     return participant_id, run_id, issued.timestamp()
+
+
+# The poll's answer --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PollAnswer:
+    """What a poll is answered: 200 with the state as JSON, 304 when the phone has it already,
+    403 for a token that is refused, 404 for a run that is gone."""
+
+    status: int
+    etag: str | None = None
+    body: bytes = b""
+
+    def headers(self) -> list[tuple[str, str]]:
+        """The answer's own headers (the security headers are added by whoever sends it)."""
+        headers = [("Cache-Control", "no-cache, private")]
+        if self.etag is not None:
+            headers.append(("ETag", quote_etag(self.etag)))
+        if self.status == 200:
+            headers.append(("Content-Type", "application/json"))
+        return headers
+
+
+def answer_poll(token: str, if_none_match: str | None) -> PollAnswer:
+    """The answer to a phone's poll with ``token`` and the ETag it holds (``If-None-Match``).
+    Needs an app context, no request: no session, no sign-in, no ORM object."""
+    found = read_token(token)
+    if found is None:
+        return PollAnswer(403)
+    participant_id, run_id = found
+    run_states = states()
+    if run_states.seen_due():
+        run_states.write_seen()
+    state = run_states.state_of(run_id)
+    if state is None:
+        return PollAnswer(404)
+    run_states.note_seen(participant_id)
+    status = state.status_of(participant_id)
+    etag = f"{run_id}.{state.revision}.{status}"
+    if if_none_match and parse_etags(if_none_match).contains(etag):
+        return PollAnswer(304, etag)
+    body = {"revision": state.revision, "position": state.position, "status": status}
+    return PollAnswer(200, etag, json.dumps(body, separators=(",", ":")).encode())
 
 
 # The run's state, per process ---------------------------------------------------------------------

@@ -32,7 +32,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     make_response,
     redirect,
     render_template,
@@ -59,7 +58,7 @@ from lms.config import LOCALES
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
 from lms.extensions import db, limiter
-from lms.groups import live, live_card, qr, services
+from lms.groups import live, live_card, live_wsgi, qr, services
 from lms.groups.judging import ATTENDED_PERCENT
 from lms.groups.models import GroupParticipant, GroupRun, LeftHow
 from lms.groups.tally import MIN_ANSWERS_SHOWN
@@ -71,6 +70,7 @@ from lms.plugins import card_types
 bp = Blueprint("groups", __name__)
 bp.record_once(lambda state: live.init_app(state.app))
 bp.record_once(lambda state: live_card.init_app(state.app))
+bp.record_once(lambda state: live_wsgi.init_app(state.app))
 
 WRONG_CODE = 404
 EXPIRED_CODE = 410
@@ -474,27 +474,16 @@ def participant(participant: GroupParticipant):
     return render_template("groups/participant.html", **context)
 
 
-@bp.route("/groups/live/<token>")
+@bp.route(live.POLL_PATH + "<token>")
 @public
 def live_state(token: str):
     """What the phone polls: the run's revision, card and the phone's status, 304 when unchanged.
-    The token is the credential (``lms.groups.live``): no session, no sign-in, no ORM."""
-    found = live.read_token(token) or abort(403)
-    participant_id, run_id = found
-    states = live.states()
-    if states.seen_due():
-        states.write_seen()
-    state = states.state_of(run_id) or abort(404)
-    states.note_seen(participant_id)
-    status = state.status_of(participant_id)
-    etag = f"{run_id}.{state.revision}.{status}"
-    if request.if_none_match.contains(etag):
-        response = current_app.response_class(status=304)
-    else:
-        response = jsonify(revision=state.revision, position=state.position, status=status)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache, private"
-    return response
+    The token is the credential (``lms.groups.live``): no session, no sign-in, no ORM. Served
+    ahead of Flask by ``live_wsgi.PollsAheadOfFlask``; this rule is the address ``url_for``
+    builds and the access rules cover, and it answers the same where the app is served without
+    that middleware (mounted inside another WSGI app, say)."""
+    answer = live.answer_poll(token, request.headers.get("If-None-Match"))
+    return current_app.response_class(answer.body, answer.status, answer.headers())
 
 
 @bp.route("/groups/live/<token>/card")
