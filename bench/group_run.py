@@ -197,6 +197,18 @@ class RawConnection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def get(self, path: str, etag: str | None) -> tuple[int, dict[str, str], bytes]:
+        """GET ``path``; once more on a new connection if a kept-alive one failed (as a browser
+        does: gunicorn closes connections idle for ``--keep-alive`` seconds)."""
+        reused = self.writer is not None
+        try:
+            return await self._exchange(path, etag)
+        except (OSError, asyncio.IncompleteReadError):
+            self.close()
+            if not reused:
+                raise
+        return await self._exchange(path, etag)
+
+    async def _exchange(self, path: str, etag: str | None) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         condition = f"If-None-Match: {etag}\r\n" if etag else ""
@@ -204,17 +216,13 @@ class RawConnection:
             f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
             f"Accept: application/json\r\n{condition}\r\n".encode("latin-1")
         )
-        try:
-            head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-            headers = {}
-            for line in head[1:]:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-            length = int(headers.get("content-length") or 0)
-            body = await self.reader.readexactly(length) if length else b""
-        except (OSError, asyncio.IncompleteReadError):
-            self.close()
-            raise
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        headers = {}
+        for line in head[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length") or 0)
+        body = await self.reader.readexactly(length) if length else b""
         if headers.get("connection", "").lower() == "close":
             self.close()
         return int(head[0].split(" ", 2)[1]), headers, body

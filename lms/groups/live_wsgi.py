@@ -28,19 +28,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
+from urllib.parse import parse_qs
 
 from flask import Flask
 
 from lms.core.headers import security_headers
 from lms.extensions import db
-from lms.groups import live
+from lms.groups import live, live_card
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
-POLL_METHODS = frozenset({"GET", "HEAD"})
+Answer = tuple[int, list[tuple[str, str]], bytes]
+"""Status, headers (the security headers are added to them) and body."""
+LIVE_METHODS = frozenset({"GET", "HEAD"})
+CARD = "/card"
 
 
 class PollsAheadOfFlask:
-    """Answers the phones' polls (``live.POLL_PATH`` and a token) and hands the rest to Flask."""
+    """Answers the phones' polls (``live.POLL_PATH`` and a token) and their fetches of a card this
+    process has rendered (the same and ``/card``); hands everything else to Flask."""
 
     def __init__(self, app: Flask, wsgi_app: WSGIApp):
         self.app = app
@@ -48,28 +53,58 @@ class PollsAheadOfFlask:
         self.security_headers = security_headers(app.config)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        token = _poll_token(environ)
+        token = _live_token(environ)
         if token is None:
             return self.wsgi_app(environ, start_response)
         with self.app.app_context():
-            answer = live.answer_poll(token, environ.get("HTTP_IF_NONE_MATCH"))
+            if token.endswith(CARD):
+                answer = _card(token.removesuffix(CARD), environ.get("QUERY_STRING", ""))
+            else:
+                answer = _poll(token, environ.get("HTTP_IF_NONE_MATCH"))
             if db.session.registry.has():
                 db.session.commit()
-        headers = answer.headers() + self.security_headers
-        if answer.status != 304:
-            headers.append(("Content-Length", str(len(answer.body))))
-        status = HTTPStatus(answer.status)
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        code, headers, body = answer
+        headers += self.security_headers
+        if code != 304:
+            headers.append(("Content-Length", str(len(body))))
+        status = HTTPStatus(code)
         start_response(f"{status.value} {status.phrase}", headers)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [answer.body]
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
-def _poll_token(environ: dict) -> str | None:
-    """The token, when the request is a poll; None for anything else."""
+def _live_token(environ: dict) -> str | None:
+    """The token (with ``/card`` after it for a card), for a poll or a card fetch; else None."""
     path = environ.get("PATH_INFO", "")
-    if not path.startswith(live.POLL_PATH) or environ.get("REQUEST_METHOD") not in POLL_METHODS:
+    if not path.startswith(live.POLL_PATH) or environ.get("REQUEST_METHOD") not in LIVE_METHODS:
         return None
     token = path[len(live.POLL_PATH) :]
-    return token if token and "/" not in token else None
+    bare = token.removesuffix(CARD)
+    return token if bare and "/" not in bare else None
+
+
+def _poll(token: str, if_none_match: str | None) -> Answer:
+    answer = live.answer_poll(token, if_none_match)
+    return answer.status, answer.headers(), answer.body
+
+
+def _card(token: str, query: str) -> Answer | None:
+    """The card for an open phone that has not answered it, when this process has it rendered:
+    what nearly every phone asks at a card change. None for the rest (a refused token, a card not
+    yet rendered here, a phone sent on to its signed-in fragment): Flask's view answers those."""
+    found = live.read_token(token)
+    if found is None:
+        return None
+    participant_id, run_id = found
+    args = {name: values[-1] for name, values in parse_qs(query).items()}
+    revision = args.get("revision", "")
+    wanted = int(revision) if revision.isdigit() else None
+    card = live_card.card_for(participant_id, run_id, wanted, live_card.live_locale(args), render=False)
+    if not isinstance(card, live_card.CardTemplate):
+        return None
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store, private")]
+    return 200, headers, card.fill(participant_id).encode()
 
 
 def init_app(app: Flask) -> None:

@@ -41,7 +41,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
 
 from lms.access import (
@@ -54,7 +53,6 @@ from lms.access import (
     public,
     signed_in,
 )
-from lms.config import LOCALES
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
 from lms.extensions import db, limiter
@@ -486,28 +484,23 @@ def live_state(token: str):
     return current_app.response_class(answer.body, answer.status, answer.headers())
 
 
-@bp.route("/groups/live/<token>/card")
+@bp.route(live.POLL_PATH + "<token>/card")
 @public
 def live_card_fragment(token: str):
     """The phone's new card after a change: the card rendered once for the room, filled in with
-    the participant's id and the session's CSRF token (``lms.groups.live_card``). A phone that has
-    answered the card, has left or whose run closed is sent on to its signed-in fragment."""
+    the participant's id (``lms.groups.live_card``; ``group.js`` puts in the page's CSRF token).
+    A phone that has answered the card, has left or whose run closed is sent on to its signed-in
+    fragment. A card this process has rendered is served ahead of Flask (``live_wsgi``); this
+    view renders it the first time and answers everything else."""
     participant_id, run_id = live.read_token(token) or abort(403)
     wanted = request.args.get("revision", type=int)
-    state = live.states().state_of(run_id, at_least=wanted) or abort(404)
-    signed_in_fragment = redirect(
-        url_for("groups.participant", participant_id=participant_id, fragment=1)
-    )
-    if state.status_of(participant_id) != "open" or (wanted is not None and state.revision < wanted):
-        return signed_in_fragment
-    locale = request.args.get("lang")
-    if locale not in LOCALES:
-        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
-    card = live_card.cards().card(run_id, state, locale) or abort(404)
-    if card.answerable and live_card.has_answered(participant_id, card.card_id):
-        return signed_in_fragment
-    html = card.fill(live_card.participant_path(participant_id), generate_csrf())
-    response = make_response(html)
+    locale = live_card.live_locale(request.args)
+    found = live_card.card_for(participant_id, run_id, wanted, locale, render=True)
+    if found == live_card.GONE:
+        abort(404)
+    if found == live_card.SIGNED_IN:
+        return redirect(url_for("groups.participant", participant_id=participant_id, fragment=1))
+    response = make_response(found.fill(participant_id))
     response.headers["Cache-Control"] = "no-store, private"
     return response
 
