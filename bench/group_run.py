@@ -248,6 +248,8 @@ class Phone:
     """Where ``group.js`` fetches the new card, from the page (``?revision=`` added per change)."""
     polls: int = 0
     not_modified: int = 0
+    round_trips: list[float] = field(default_factory=list)
+    """Seconds from asking to the answer in hand, per poll."""
     errors: list[str] = field(default_factory=list)
     seen: dict[int, float] = field(default_factory=dict)
     """Revision -> when its card was in hand (loop time)."""
@@ -281,6 +283,7 @@ class Phone:
             try:
                 status, headers, body = await self.poll.get(path, etag)
                 self.polls += 1
+                self.round_trips.append(loop.time() - began)
                 if status == 304:
                     self.not_modified += 1
                 elif status == 200:
@@ -359,6 +362,9 @@ class Window:
     """Server CPU milliseconds per poll."""
     polls_per_second: float
     client_cores: float
+    round_trip: float
+    """Median seconds from asking to the answer in hand: on an idle machine a millisecond or two;
+    more is time the server's (or the client's) threads waited for a CPU."""
 
 
 @dataclass
@@ -385,6 +391,8 @@ async def poll_window(phones, path_of, seconds, cpu: ServerCpu, loop) -> Window:
     """Let the phones poll ``path_of(phone)`` for ``seconds``, once every phone holds an ETag."""
     tasks = [asyncio.create_task(p.follow(path_of(p), loop)) for p in phones]
     await asyncio.sleep(1.5 * EVERY)  # every phone has asked once and holds an ETag
+    for phone in phones:
+        phone.round_trips.clear()
     polls, server, client, began = (
         sum(p.polls for p in phones),
         cpu.seconds(),
@@ -403,6 +411,7 @@ async def poll_window(phones, path_of, seconds, cpu: ServerCpu, loop) -> Window:
         ms_per_poll=1000 * server_used / max(asked, 1),
         polls_per_second=asked / elapsed,
         client_cores=client_used / elapsed,
+        round_trip=statistics.median([t for p in phones for t in p.round_trips] or [0.0]),
     )
 
 
@@ -485,10 +494,12 @@ def describe(f: Figures) -> str:
         f"{WITHIN:g} s (median {f.median_latency:.2f} s, p95 {f.p95_latency:.2f} s, worst "
         f"{f.worst_latency:.2f} s); server {f.moves_cores:.2f} cores over the card changes; "
         f"polling ({f.served.polls_per_second:.0f} polls/s): {f.served.cores:.2f} cores, "
-        f"{f.served.ms_per_poll:.2f} ms each; through Flask {f.through_flask.cores:.2f} cores, "
-        f"{f.through_flask.ms_per_poll:.2f} ms; bare Flask endpoint {f.bare.cores:.2f} cores, "
-        f"{f.bare.ms_per_poll:.2f} ms; client {f.served.client_cores:.2f} cores polling, "
-        f"{f.moves_client_cores:.2f} over the card changes{errors}"
+        f"{f.served.ms_per_poll:.2f} ms each, answered in {1000 * f.served.round_trip:.0f} ms; "
+        f"through Flask {f.through_flask.cores:.2f} cores, {f.through_flask.ms_per_poll:.2f} ms, "
+        f"{1000 * f.through_flask.round_trip:.0f} ms; bare Flask endpoint {f.bare.cores:.2f} "
+        f"cores, {f.bare.ms_per_poll:.2f} ms, {1000 * f.bare.round_trip:.0f} ms; client "
+        f"{f.served.client_cores:.2f} cores polling, {f.moves_client_cores:.2f} over the card "
+        f"changes{errors}"
     )
 
 
@@ -499,6 +510,7 @@ def summary(results: list[Figures], sizes: list[int]) -> None:
 
     percent = lambda v: f"{100 * v:.1f} %"  # noqa: E731
     two = lambda v: f"{v:.2f}"  # noqa: E731
+    whole = lambda v: f"{v:.0f}"  # noqa: E731
     print("\nper size, median over the rounds (min-max):")
     for size in sizes:
         mine = [f for f in results if f.size == size]
@@ -513,7 +525,9 @@ def summary(results: list[Figures], sizes: list[int]) -> None:
             f"{spread([f.bare.cores for f in mine], two)}); ms per poll "
             f"{spread([f.served.ms_per_poll for f in mine], two)} (through Flask "
             f"{spread([f.through_flask.ms_per_poll for f in mine], two)}, bare "
-            f"{spread([f.bare.ms_per_poll for f in mine], two)}); client cores over the card "
+            f"{spread([f.bare.ms_per_poll for f in mine], two)}); poll answered in "
+            f"{spread([1000 * f.served.round_trip for f in mine], whole)} ms (bare "
+            f"{spread([1000 * f.bare.round_trip for f in mine], whole)}); client cores over the card "
             f"changes {spread([f.moves_client_cores for f in mine], two)}"
         )
 

@@ -5,17 +5,24 @@ phones do not fall into step, and at once when the page is shown again). The ans
 ``{"revision", "position", "status"}`` with an ETag, so an unchanged state is a 304 with no body.
 When the revision or the status changes, the phone fetches its new card from
 ``/groups/live/<token>/card?revision=<n>`` and swaps it in: the card rendered once per process for
-the run, revision, card and language, filled in with the phone's participant id and CSRF token
-(``lms.groups.live_card``, which argues it); a phone that answered that card, left, or whose run
-closed is sent on to its signed-in fragment (``/groups/me/<id>?fragment=1``).
+the run, revision, card and language, filled in with the phone's participant id, into whose forms
+``group.js`` puts its page's CSRF token (``lms.groups.live_card``, which argues it); a phone that
+answered that card, left, or whose run closed is sent on to its signed-in fragment
+(``/groups/me/<id>?fragment=1``).
 
-Why the card comes from its own request, cut from a shared render, and not inside the poll: the
-poll is sent without cookies, so it cannot carry the session's CSRF token the card's forms need,
-and its answer is JSON a few bytes long that most polls do not even get (304). The card request is
-made once per phone per change; what made it dear was signing in and rendering the template per
-phone (about 10 ms of CPU, 2 CPU-seconds for 200 phones within 0.75 s), not the request itself.
-Shared, it costs a dictionary look-up and a string join, and one indexed read of the phone's own
-answer on a card that takes one.
+Both the poll (``answer_poll``) and the fetch of a card the process has rendered are answered
+ahead of Flask, by a WSGI middleware in front of ``app.wsgi_app`` (``lms.groups.live_wsgi``, which
+argues it): through Flask's request handling a poll cost about twice what it costs now, and
+Flask's handling, not the poll, was most of it.
+
+Why the card comes from its own request, cut from a shared render, and not inside the poll: most
+polls get a 304 with no body, the card is needed once per phone per change, and a phone that
+answered, left or whose run closed needs its signed-in fragment anyway. What made the card dear
+was signing in and rendering the template per phone (about 10 ms of CPU, 2 CPU-seconds for 200
+phones within 0.75 s), not the request itself. Shared, it costs a dictionary look-up and a string
+join, and one indexed read of the phone's own answer on a card that takes one. (Sending the card
+with the poll's 200 would spare one request per phone per change, 200 of the about 530 requests
+in the second after a change with 200 phones; left for when the figures ask for it.)
 
 Why that poll is cheap:
 

@@ -3,11 +3,18 @@
 At a card change every phone in the room fetches its new card within the same 0.75 s. Rendered per
 phone (sign-in, the participation, its answer, the card's template: about 10 ms of CPU) 200 phones
 are 2 CPU-seconds, more than two gunicorn workers serve in a second. But a card nobody has answered
-yet is the same HTML for every phone but for two things: the participant's id in the forms'
-addresses and the CSRF token of the phone's session. So ``CardCache`` keeps, per process, the
-rendered card split at those two places (``CardTemplate``), made once per (run, revision, card,
-language), and a phone's fetch joins the parts with its own id and token: no template, no sign-in,
-no ORM object.
+yet is the same HTML for every phone but for the participant's id in the forms' addresses. So
+``CardCache`` keeps, per process, the rendered card split where the id goes (``CardTemplate``),
+made once per (run, revision, card, language), and a phone's fetch joins the parts with its own
+id: no template, no sign-in, no session, no ORM object. Once rendered in a process, the card is
+served ahead of Flask (``live_wsgi``): at a card change nearly every fetch is such a hit, and
+through Flask's request handling each cost about as much again as the join itself many times over.
+
+The card carries no CSRF token: a token belongs to the phone's session, and reading the session
+would bring Flask's session handling back into every fetch. The phone's page carries its token
+(``data-csrf``, the same value its forms have) and ``group.js`` puts it into the new card's forms.
+Without JavaScript the card is never fetched: the signed-in page shows it, with its token, as
+before.
 
 What each phone is told stays what the signed-in fragment tells it:
 
@@ -20,8 +27,7 @@ What each phone is told stays what the signed-in fragment tells it:
 - The card is the one at the state's revision, and the state is read again when the phone asks for
   a revision this process has not seen yet (the phone learnt of it from another process), so a
   phone never gets, and keeps, the card it had.
-- The token names the participant (``live.read_token``); the CSRF token is the one of the session
-  cookie the phone sends along (as for any form). Answering stays the ordinary signed-in,
+- The token names the participant (``live.read_token``). Answering stays the ordinary signed-in,
   CSRF-protected POST, for the owner of the participation only. A leaked token shows the card the
   group is on, which the screen shows the whole room, and no one's answer.
 """

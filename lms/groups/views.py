@@ -478,8 +478,8 @@ def live_state(token: str):
     """What the phone polls: the run's revision, card and the phone's status, 304 when unchanged.
     The token is the credential (``lms.groups.live``): no session, no sign-in, no ORM. Served
     ahead of Flask by ``live_wsgi.PollsAheadOfFlask``; this rule is the address ``url_for``
-    builds and the access rules cover, and it answers the same where the app is served without
-    that middleware (mounted inside another WSGI app, say)."""
+    builds and the access rules cover, and answers the same where a poll reaches Flask (the
+    bench serves the app without the middleware as well, to compare)."""
     answer = live.answer_poll(token, request.headers.get("If-None-Match"))
     return current_app.response_class(answer.body, answer.status, answer.headers())
 
