@@ -83,6 +83,7 @@ class CardCache:
 
     cards: dict[tuple[int, int, int, str], CardTemplate] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held while a card is rendered (a few times a minute per open run)."""
 
     def rendered(self, run_id: int, state: RunState, locale: str) -> CardTemplate | None:
         """The card at ``state`` in ``locale`` if this process has rendered it already."""
@@ -90,14 +91,18 @@ class CardCache:
 
     def card(self, run_id: int, state: RunState, locale: str) -> CardTemplate | None:
         """The open card at ``state`` in ``locale``; rendered on the first ask (one read of the
-        run). None if the run is gone."""
+        run), by one thread: at a change many phones ask at once, and the others wait for that
+        render rather than each doing it again. None if the run is gone."""
         key = (run_id, state.revision, state.position, locale)
         found = self.cards.get(key)
-        if found is None:
-            found = _render(run_id, state.position, locale)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self.cards.get(key)
             if found is None:
-                return None
-            with self._lock:
+                found = _render(run_id, state.position, locale)
+                if found is None:
+                    return None
                 if len(self.cards) >= MAX_CARDS:
                     self.cards.clear()
                 self.cards[key] = found

@@ -5,6 +5,7 @@ and no statement at all for a card already rendered that takes no answer."""
 from __future__ import annotations
 
 import re
+import threading
 from html import unescape
 
 from itsdangerous import URLSafeTimedSerializer
@@ -158,3 +159,30 @@ def test_a_phone_ahead_of_this_process_gets_the_newer_card(run, org, phone, app,
 
     shown = fetch(aisha, url, 1).get_data(as_text=True)
     assert HEADING.search(shown).group(1) == f"Kort {QUESTION + 1} av 10"
+
+
+def test_phones_asking_at_once_for_a_card_not_yet_rendered_wait_for_one_render(monkeypatch):
+    renders: list[int] = []
+    rendering, finish = threading.Event(), threading.Event()
+
+    def slow_render(run_id: int, position: int, locale: str):
+        renders.append(run_id)
+        rendering.set()
+        finish.wait(5)
+        return live_card.CardTemplate("kort", False, ("<h1>", "</h1>"))
+
+    monkeypatch.setattr(live_card, "_render", slow_render)
+    cache = live_card.CardCache()
+    state = live.RunState(revision=1, position=0, closed=False, left=frozenset(), read_at=0.0)
+    shown = []
+    first = threading.Thread(target=lambda: shown.append(cache.card(7, state, "nb")))
+    second = threading.Thread(target=lambda: shown.append(cache.card(7, state, "nb")))
+    first.start()
+    rendering.wait(5)
+    second.start()
+    second.join(0.2)  # time for a second render to begin, were there one
+    finish.set()
+    first.join(5)
+    second.join(5)
+    assert renders == [7]
+    assert len(shown) == 2 and shown[0] is shown[1]
