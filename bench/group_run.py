@@ -251,6 +251,8 @@ class Phone:
     round_trips: list[float] = field(default_factory=list)
     """Seconds from asking to the answer in hand, per poll."""
     errors: list[str] = field(default_factory=list)
+    noticed: dict[int, float] = field(default_factory=dict)
+    """Revision -> when a poll told of it (loop time)."""
     seen: dict[int, float] = field(default_factory=dict)
     """Revision -> when its card was in hand (loop time)."""
 
@@ -291,6 +293,7 @@ class Phone:
                     state = json.loads(body)
                     now = (state["revision"], state["status"])
                     if shown is not None and now != shown:
+                        self.noticed.setdefault(state["revision"], loop.time())
                         await self._fetch_card(state["revision"], loop)
                     shown = now
                 else:
@@ -334,8 +337,9 @@ class Facilitator:
         self.screen = f"/groups/runs/{run_id}"
         self.revision = 0
 
-    async def move_to(self, position: int) -> tuple[int, float]:
-        """Press "Neste kort" (to ``position``); returns the new revision and when it was pressed."""
+    async def move_to(self, position: int) -> tuple[int, float, float]:
+        """Press "Neste kort" (to ``position``); returns the new revision, when it was pressed and
+        when the server's answer was in (the move committed)."""
         async with self.session.get(self.screen) as response:
             token = CSRF.search(await response.text()).group(1)
         pressed = asyncio.get_running_loop().time()
@@ -346,7 +350,7 @@ class Facilitator:
             if response.status != 302:
                 raise SystemExit(f"move failed: HTTP {response.status}")
         self.revision += 1
-        return self.revision, pressed
+        return self.revision, pressed, asyncio.get_running_loop().time()
 
 
 # One measurement ----------------------------------------------------------------------------------
@@ -375,6 +379,12 @@ class Figures:
     median_latency: float
     p95_latency: float
     worst_latency: float
+    move_answered: float
+    """Median seconds from pressing "Neste kort" to the server's answer (the move committed)."""
+    median_notice: float
+    """Median seconds from the press to the poll that told the phone."""
+    median_fetch: float
+    """Median seconds from that poll to the new card in hand."""
     served: Window
     """The poll as the platform serves it (ahead of Flask)."""
     through_flask: Window
@@ -427,14 +437,17 @@ async def measure(phones, facilitator, cpu, args, position: int, loop) -> tuple[
     tasks = [asyncio.create_task(p.follow(p.poll_path, loop)) for p in phones]
     await asyncio.sleep(1.5 * EVERY)
     server, client, began = cpu.seconds(), client_cpu(), loop.time()
-    latencies = []
+    latencies, moves, notices, fetches = [], [], [], []
     for _ in range(args.moves):
         position = 1 if position >= 9 else position + 1
-        revision, pressed = await facilitator.move_to(position)
+        revision, pressed, committed = await facilitator.move_to(position)
+        moves.append(committed - pressed)
         deadline = pressed + 5.0
         while loop.time() < deadline and not all(revision in p.seen for p in phones):
             await asyncio.sleep(0.02)
         latencies += [p.seen.get(revision, float("inf")) - pressed for p in phones]
+        notices += [p.noticed[revision] - pressed for p in phones if revision in p.noticed]
+        fetches += [p.seen[revision] - p.noticed[revision] for p in phones if revision in p.seen]
         await asyncio.sleep(random.uniform(1.5, 2.5) - min(loop.time() - pressed, 1.5))
     elapsed = loop.time() - began
     moves_cores = (cpu.seconds() - server) / elapsed
@@ -450,6 +463,9 @@ async def measure(phones, facilitator, cpu, args, position: int, loop) -> tuple[
         median_latency=statistics.median(finite) if finite else float("inf"),
         p95_latency=finite[int(0.95 * (len(finite) - 1))] if finite else float("inf"),
         worst_latency=max(latencies),
+        move_answered=statistics.median(moves),
+        median_notice=statistics.median(notices) if notices else float("inf"),
+        median_fetch=statistics.median(fetches) if fetches else float("inf"),
         served=served,
         through_flask=through_flask,
         bare=bare,
@@ -492,7 +508,9 @@ def describe(f: Figures) -> str:
     return (
         f"{f.size:3d} phones: {100 * f.share_within:5.1f} % saw the card change within "
         f"{WITHIN:g} s (median {f.median_latency:.2f} s, p95 {f.p95_latency:.2f} s, worst "
-        f"{f.worst_latency:.2f} s); server {f.moves_cores:.2f} cores over the card changes; "
+        f"{f.worst_latency:.2f} s; the move answered after {f.move_answered:.2f}"
+        f" s, the poll told after {f.median_notice:.2f} s, the card in hand "
+        f"{f.median_fetch:.2f} s later); server {f.moves_cores:.2f} cores over the card changes; "
         f"polling ({f.served.polls_per_second:.0f} polls/s): {f.served.cores:.2f} cores, "
         f"{f.served.ms_per_poll:.2f} ms each, answered in {1000 * f.served.round_trip:.0f} ms; "
         f"through Flask {f.through_flask.cores:.2f} cores, {f.through_flask.ms_per_poll:.2f} ms, "
@@ -518,8 +536,11 @@ def summary(results: list[Figures], sizes: list[int]) -> None:
             f"{size:3d} phones: within {WITHIN:g} s "
             f"{spread([f.share_within for f in mine], percent)}; median latency "
             f"{spread([f.median_latency for f in mine], two)} s; p95 "
-            f"{spread([f.p95_latency for f in mine], two)} s; server cores over the card changes "
-            f"{spread([f.moves_cores for f in mine], two)}, polling "
+            f"{spread([f.p95_latency for f in mine], two)} s (move answered after "
+            f"{spread([f.move_answered for f in mine], two)} s, poll told after "
+            f"{spread([f.median_notice for f in mine], two)} s, card in hand "
+            f"{spread([f.median_fetch for f in mine], two)} s later); server cores over the card "
+            f"changes {spread([f.moves_cores for f in mine], two)}, polling "
             f"{spread([f.served.cores for f in mine], two)} (through Flask "
             f"{spread([f.through_flask.cores for f in mine], two)}, bare Flask endpoint "
             f"{spread([f.bare.cores for f in mine], two)}); ms per poll "
