@@ -16,7 +16,10 @@ poll) is answered here, and so is ``/groups/live/<token>/card`` when this proces
 rendered and the phone is open and has not answered it, which is nearly every phone at a change.
 They are answered inside an app context only (the database session is the app's, for the rare
 re-read of a run, the ``last_seen_at`` write and the read of whether a phone answered; committed and
-removed as Flask would), with the security headers every answer carries (``lms.core.headers``).
+removed as Flask would; its transactions begin as a GET request's do, without SQLite's write lock,
+``transactions.as_reader``: outside a request every transaction would take it up front, and the
+re-reads of two workers then queued for it behind each other and every writer), with the security
+headers every answer carries (``lms.core.headers``).
 Everything else goes on to Flask untouched, including the first fetch of a card in a process (its
 view renders it), a refused token and a phone sent on to its signed-in fragment.
 
@@ -42,6 +45,7 @@ from urllib.parse import parse_qs
 from flask import Flask
 
 from lms.core.headers import security_headers
+from lms.core.transactions import as_reader
 from lms.extensions import db
 from lms.groups import live, live_card
 
@@ -66,6 +70,7 @@ class PollsAheadOfFlask:
         if token is None:
             return self.wsgi_app(environ, start_response)
         with self.app.app_context():
+            as_reader()
             if token.endswith(CARD):
                 answer = _card(token.removesuffix(CARD), environ.get("QUERY_STRING", ""))
             else:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import request, request_started
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
+from lms.core.transactions import may_write
 from lms.db import utcnow
 from lms.extensions import db
 from lms.groups import live
@@ -223,3 +224,19 @@ def test_the_poll_and_a_rendered_card_are_answered_ahead_of_flask_with_the_secur
     for answer in (first, unchanged, refused):
         assert answer.headers["Cache-Control"] == "no-cache, private"
     assert first.headers["Content-Type"] == "application/json"
+
+
+def test_the_poll_reads_the_run_without_taking_the_write_lock(
+    run, org, phone, make_client, clock, monkeypatch
+):
+    aisha = phone(org.assistant)
+    url = poll_url(aisha, join(aisha, run.code))
+    read_state, began_as_writer = live.read_state, []
+
+    def reading(run_id: int, now: float):
+        began_as_writer.append(may_write())
+        return read_state(run_id, now)
+
+    monkeypatch.setattr(live, "read_state", reading)
+    assert make_client().get(url).status_code == 200
+    assert began_as_writer == [False]
