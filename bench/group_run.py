@@ -1,25 +1,31 @@
 """How fast 50, 100 and 200 phones in one group run see a card change, and what their polling costs.
 
-The platform runs under gunicorn, 2 workers x 4 threads (gthread), as DESIGN.md §6 says, on
-127.0.0.1 with SQLite in a temporary folder (or ``--database-url``: an empty scratch database whose
-tables are dropped and made again). One run of the test module ``alle-korttyper`` is open with every
-participant joined. Before any clock starts, each phone signs in (CSRF token, session cookie) and
-loads its page, which gives it the address it polls (``/groups/live/<token>``). Phones sign in by
-e-mailed link (cheap for the server; a password's hash is slow by design).
+The platform runs under gunicorn, 2 workers x 4 threads (gthread), as DESIGN.md §6 says (or
+``--workers 1 --threads 8``, as ``make run``), on 127.0.0.1 with SQLite in a temporary folder (or
+``--database-url``: an empty scratch database whose tables are dropped and made again). One run of
+the test module ``alle-korttyper`` is open with every participant joined. Before any clock starts,
+each phone signs in (CSRF token, session cookie) and loads its page, which gives it the address it
+polls (``/groups/live/<token>``). Phones sign in by e-mailed link (cheap for the server; a
+password's hash is slow by design).
 
 Each phone then does what ``group.js`` does: ask that address every 0.6 s +- 25 % (a new random
 wait each time, counted from the start of the previous ask), with ``If-None-Match`` and no
 cookies (304 while nothing changed), and when the revision changes fetch its new card
 (the page's ``data-card-url``: ``/groups/live/<token>/card``, with the session cookie for the
 CSRF token; answered, left and closed go on to ``/groups/me/<id>?fragment=1``). The client is one
-asyncio loop with aiohttp: two keep-alive connections per phone (the browser keeps cookie-less
-requests apart), far from the bottleneck (its own CPU is printed).
+asyncio loop: the polls go over one keep-alive HTTP/1.1 connection per phone written and read
+with asyncio's streams (``RawConnection``: no cookies, no client library; aiohttp cost the client
+about 0.6 ms of CPU a request, as much as the server it measured, on the same two cores), the
+page and the card over a second connection per phone with aiohttp (the browser keeps cookie-less
+requests apart). The client's own CPU is printed.
 
 Each round, for each group size in turn (interleaved), the bench measures:
 
-- *idle*: ``--idle`` seconds of polling with nothing changing: the server's CPU per second (all
-  gunicorn processes, from /proc) and per request, the same phones asking a bare Flask endpoint
-  (mounted at /bare in the same gunicorn, its own ETag and 304) for the same time as the baseline;
+- *idle*: ``--idle`` seconds of polling with nothing changing, three ways in turn: the platform
+  as served (the poll answered ahead of Flask, ``lms.groups.live_wsgi``), the same poll through
+  Flask's dispatch (the platform's app without that middleware, mounted at /flask), and a bare
+  Flask endpoint (mounted at /bare, its own ETag and 304): the server's CPU per second (all
+  gunicorn processes, from /proc) and per request;
 - *moves*: the facilitator moves on ``--moves`` times, 1.5-2.5 s apart; for each move, how long
   after the facilitator pressed "Neste kort" each phone had its new card in hand; the share within
   1 s, and the server's CPU per second over those seconds (cards fetched included).
@@ -29,6 +35,7 @@ over the rounds, and the load average before and after. Nothing is asserted (DES
 shared machine, read the figures with the load average: the server competes with whatever else runs.
 
     .venv/bin/python bench/group_run.py [--sizes 50,100,200] [--rounds 3] [--moves 5] [--idle 5]
+                                        [--workers 2] [--threads 4]
     .venv/bin/python bench/group_run.py --smoke     # a few phones, one short round: does it run
 """
 
@@ -37,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
+import json
 import os
 import random
 import re
@@ -68,17 +76,18 @@ EVERY = 0.6
 JITTER = 0.25
 """As ``group.js``: EVERY_MS and JITTER."""
 WITHIN = 1.0
-WORKERS, THREADS = 2, 4
 SIGN_INS_AT_ONCE = 8
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def served():
-    """The WSGI app gunicorn serves: the platform, with a bare Flask app at /bare for the baseline."""
+    """The WSGI app gunicorn serves: the platform, with a bare Flask app at /bare and the platform's
+    Flask app without the polls' middleware at /flask, for the baselines."""
     from flask import Flask, jsonify, request
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
     from lms import create_app
+    from lms.groups.live_wsgi import PollsAheadOfFlask
 
     folder = Path(os.environ["LMS_BENCH_DIR"])
     platform = create_app(bench_config(folder, os.environ.get("LMS_BENCH_DATABASE_URL") or None))
@@ -90,7 +99,10 @@ def served():
         response.set_etag("bare")
         return response.make_conditional(request)
 
-    platform.wsgi_app = DispatcherMiddleware(platform.wsgi_app, {"/bare": bare})
+    served_polls = platform.wsgi_app
+    assert isinstance(served_polls, PollsAheadOfFlask)
+    through_flask = served_polls.wsgi_app
+    platform.wsgi_app = DispatcherMiddleware(served_polls, {"/bare": bare, "/flask": through_flask})
     return platform
 
 
@@ -174,6 +186,53 @@ def jittered(seconds: float) -> float:
     return seconds * (1 - JITTER + 2 * JITTER * random.random())
 
 
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection for a phone's cookie-less polls, written and read with
+    asyncio's streams: a request line, a few headers, a status line, headers and a body of
+    ``Content-Length`` bytes. Reconnects after the server closed it or after an error."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, etag: str | None) -> tuple[int, dict[str, str], bytes]:
+        """GET ``path``; once more on a new connection if a kept-alive one failed (as a browser
+        does: gunicorn closes connections idle for ``--keep-alive`` seconds)."""
+        reused = self.writer is not None
+        try:
+            return await self._exchange(path, etag)
+        except (OSError, asyncio.IncompleteReadError):
+            self.close()
+            if not reused:
+                raise
+        return await self._exchange(path, etag)
+
+    async def _exchange(self, path: str, etag: str | None) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        condition = f"If-None-Match: {etag}\r\n" if etag else ""
+        self.writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Accept: application/json\r\n{condition}\r\n".encode("latin-1")
+        )
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        headers = {}
+        for line in head[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length") or 0)
+        body = await self.reader.readexactly(length) if length else b""
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return int(head[0].split(" ", 2)[1]), headers, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 @dataclass
 class Phone:
     link: str
@@ -182,14 +241,18 @@ class Phone:
     base: str
     page: aiohttp.ClientSession | None = None
     """Signed in: the page and its card fragments."""
-    poll: aiohttp.ClientSession | None = None
+    poll: RawConnection | None = None
     """No cookies: the polls, as ``credentials: "omit"``."""
     poll_path: str = ""
     card_path: str = ""
     """Where ``group.js`` fetches the new card, from the page (``?revision=`` added per change)."""
     polls: int = 0
     not_modified: int = 0
+    round_trips: list[float] = field(default_factory=list)
+    """Seconds from asking to the answer in hand, per poll."""
     errors: list[str] = field(default_factory=list)
+    noticed: dict[int, float] = field(default_factory=dict)
+    """Revision -> when a poll told of it (loop time)."""
     seen: dict[int, float] = field(default_factory=dict)
     """Revision -> when its card was in hand (loop time)."""
 
@@ -199,11 +262,8 @@ class Phone:
             connector=aiohttp.TCPConnector(limit=1),
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookies for 127.0.0.1 too
         )
-        self.poll = aiohttp.ClientSession(
-            self.base,
-            connector=aiohttp.TCPConnector(limit=1),
-            cookie_jar=aiohttp.DummyCookieJar(),
-        )
+        host, port = self.base.removeprefix("http://").split(":")
+        self.poll = RawConnection(host, int(port))
         await _sign_in_by_link(self.page, self.link)
         async with self.page.get(f"/groups/me/{self.participant_id}") as response:
             text = await response.text()
@@ -211,9 +271,10 @@ class Phone:
         self.card_path = html.unescape(CARD_URL.search(text).group(1))
 
     async def close(self) -> None:
-        for session in (self.page, self.poll):
-            if session is not None:
-                await session.close()
+        if self.poll is not None:
+            self.poll.close()
+        if self.page is not None:
+            await self.page.close()
 
     async def follow(self, path: str, loop: asyncio.AbstractEventLoop) -> None:
         """Poll ``path`` as ``group.js`` does until cancelled."""
@@ -221,22 +282,23 @@ class Phone:
         await asyncio.sleep(jittered(EVERY))
         while True:
             began = loop.time()
-            headers = {"If-None-Match": etag} if etag else {}
             try:
-                async with self.poll.get(path, headers=headers) as response:
-                    self.polls += 1
-                    if response.status == 304:
-                        self.not_modified += 1
-                    elif response.status == 200:
-                        etag = response.headers.get("ETag")
-                        state = await response.json()
-                        now = (state["revision"], state["status"])
-                        if shown is not None and now != shown:
-                            await self._fetch_card(state["revision"], loop)
-                        shown = now
-                    else:
-                        self.errors.append(f"poll: HTTP {response.status}")
-            except aiohttp.ClientError as error:
+                status, headers, body = await self.poll.get(path, etag)
+                self.polls += 1
+                self.round_trips.append(loop.time() - began)
+                if status == 304:
+                    self.not_modified += 1
+                elif status == 200:
+                    etag = headers.get("etag")
+                    state = json.loads(body)
+                    now = (state["revision"], state["status"])
+                    if shown is not None and now != shown:
+                        self.noticed.setdefault(state["revision"], loop.time())
+                        await self._fetch_card(state["revision"], loop)
+                    shown = now
+                else:
+                    self.errors.append(f"poll: HTTP {status}")
+            except (OSError, asyncio.IncompleteReadError, aiohttp.ClientError) as error:
                 self.errors.append(repr(error))
             await asyncio.sleep(max(0.0, jittered(EVERY) - (loop.time() - began)))
 
@@ -275,8 +337,9 @@ class Facilitator:
         self.screen = f"/groups/runs/{run_id}"
         self.revision = 0
 
-    async def move_to(self, position: int) -> tuple[int, float]:
-        """Press "Neste kort" (to ``position``); returns the new revision and when it was pressed."""
+    async def move_to(self, position: int) -> tuple[int, float, float]:
+        """Press "Neste kort" (to ``position``); returns the new revision, when it was pressed and
+        when the server's answer was in (the move committed)."""
         async with self.session.get(self.screen) as response:
             token = CSRF.search(await response.text()).group(1)
         pressed = asyncio.get_running_loop().time()
@@ -287,10 +350,25 @@ class Facilitator:
             if response.status != 302:
                 raise SystemExit(f"move failed: HTTP {response.status}")
         self.revision += 1
-        return self.revision, pressed
+        return self.revision, pressed, asyncio.get_running_loop().time()
 
 
 # One measurement ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Window:
+    """``--idle`` seconds of the phones polling one address while nothing changes."""
+
+    cores: float
+    """Server CPU seconds per second."""
+    ms_per_poll: float
+    """Server CPU milliseconds per poll."""
+    polls_per_second: float
+    client_cores: float
+    round_trip: float
+    """Median seconds from asking to the answer in hand: on an idle machine a millisecond or two;
+    more is time the server's (or the client's) threads waited for a CPU."""
 
 
 @dataclass
@@ -301,24 +379,30 @@ class Figures:
     median_latency: float
     p95_latency: float
     worst_latency: float
-    idle_cores: float
-    """Server CPU seconds per second while the phones poll and nothing changes."""
-    idle_ms_per_poll: float
-    bare_cores: float
-    """The same, the phones asking the bare endpoint instead."""
-    bare_ms_per_poll: float
+    move_answered: float
+    """Median seconds from pressing "Neste kort" to the server's answer (the move committed)."""
+    median_notice: float
+    """Median seconds from the press to the poll that told the phone."""
+    median_fetch: float
+    """Median seconds from that poll to the new card in hand."""
+    served: Window
+    """The poll as the platform serves it (ahead of Flask)."""
+    through_flask: Window
+    """The same poll through Flask's dispatch."""
+    bare: Window
+    """A bare Flask endpoint with an ETag."""
     moves_cores: float
-    """Server CPU seconds per second over the card changes (new cards fetched included)."""
-    polls_per_second: float
-    client_cores: float
+    """Server CPU seconds per second over the card changes (polls and new cards included)."""
+    moves_client_cores: float
     errors: list[str]
 
 
-async def poll_window(phones, path_of, seconds, cpu: ServerCpu, loop) -> tuple[float, float, float]:
-    """Let the phones poll ``path_of(phone)`` for ``seconds``; returns server CPU cores, ms per
-    poll and the client's CPU cores."""
+async def poll_window(phones, path_of, seconds, cpu: ServerCpu, loop) -> Window:
+    """Let the phones poll ``path_of(phone)`` for ``seconds``, once every phone holds an ETag."""
     tasks = [asyncio.create_task(p.follow(path_of(p), loop)) for p in phones]
     await asyncio.sleep(1.5 * EVERY)  # every phone has asked once and holds an ETag
+    for phone in phones:
+        phone.round_trips.clear()
     polls, server, client, began = (
         sum(p.polls for p in phones),
         cpu.seconds(),
@@ -332,7 +416,13 @@ async def poll_window(phones, path_of, seconds, cpu: ServerCpu, loop) -> tuple[f
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return server_used / elapsed, 1000 * server_used / max(asked, 1), client_used / elapsed
+    return Window(
+        cores=server_used / elapsed,
+        ms_per_poll=1000 * server_used / max(asked, 1),
+        polls_per_second=asked / elapsed,
+        client_cores=client_used / elapsed,
+        round_trip=statistics.median([t for p in phones for t in p.round_trips] or [0.0]),
+    )
 
 
 async def measure(phones, facilitator, cpu, args, position: int, loop) -> tuple[Figures, int]:
@@ -340,25 +430,28 @@ async def measure(phones, facilitator, cpu, args, position: int, loop) -> tuple[
     for phone in phones:
         phone.polls = phone.not_modified = 0
         phone.errors.clear()
-    bare_cores, bare_ms, _ = await poll_window(phones, lambda p: "/bare/state", args.idle, cpu, loop)
-    idle_cores, idle_ms, client_cores = await poll_window(
-        phones, lambda p: p.poll_path, args.idle, cpu, loop
-    )
-    polled = sum(p.polls for p in phones)
+    bare = await poll_window(phones, lambda p: "/bare/state", args.idle, cpu, loop)
+    through_flask = await poll_window(phones, lambda p: "/flask" + p.poll_path, args.idle, cpu, loop)
+    served = await poll_window(phones, lambda p: p.poll_path, args.idle, cpu, loop)
 
     tasks = [asyncio.create_task(p.follow(p.poll_path, loop)) for p in phones]
     await asyncio.sleep(1.5 * EVERY)
-    server, began = cpu.seconds(), loop.time()
-    latencies = []
+    server, client, began = cpu.seconds(), client_cpu(), loop.time()
+    latencies, moves, notices, fetches = [], [], [], []
     for _ in range(args.moves):
         position = 1 if position >= 9 else position + 1
-        revision, pressed = await facilitator.move_to(position)
+        revision, pressed, committed = await facilitator.move_to(position)
+        moves.append(committed - pressed)
         deadline = pressed + 5.0
         while loop.time() < deadline and not all(revision in p.seen for p in phones):
             await asyncio.sleep(0.02)
         latencies += [p.seen.get(revision, float("inf")) - pressed for p in phones]
+        notices += [p.noticed[revision] - pressed for p in phones if revision in p.noticed]
+        fetches += [p.seen[revision] - p.noticed[revision] for p in phones if revision in p.seen]
         await asyncio.sleep(random.uniform(1.5, 2.5) - min(loop.time() - pressed, 1.5))
-    moves_cores = (cpu.seconds() - server) / (loop.time() - began)
+    elapsed = loop.time() - began
+    moves_cores = (cpu.seconds() - server) / elapsed
+    moves_client_cores = (client_cpu() - client) / elapsed
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -370,13 +463,14 @@ async def measure(phones, facilitator, cpu, args, position: int, loop) -> tuple[
         median_latency=statistics.median(finite) if finite else float("inf"),
         p95_latency=finite[int(0.95 * (len(finite) - 1))] if finite else float("inf"),
         worst_latency=max(latencies),
-        idle_cores=idle_cores,
-        idle_ms_per_poll=idle_ms,
-        bare_cores=bare_cores,
-        bare_ms_per_poll=bare_ms,
+        move_answered=statistics.median(moves),
+        median_notice=statistics.median(notices) if notices else float("inf"),
+        median_fetch=statistics.median(fetches) if fetches else float("inf"),
+        served=served,
+        through_flask=through_flask,
+        bare=bare,
         moves_cores=moves_cores,
-        polls_per_second=polled / (args.idle + 1.5 * EVERY),
-        client_cores=client_cores,
+        moves_client_cores=moves_client_cores,
         errors=[e for p in phones for e in p.errors],
     )
     return figures, position
@@ -414,11 +508,16 @@ def describe(f: Figures) -> str:
     return (
         f"{f.size:3d} phones: {100 * f.share_within:5.1f} % saw the card change within "
         f"{WITHIN:g} s (median {f.median_latency:.2f} s, p95 {f.p95_latency:.2f} s, worst "
-        f"{f.worst_latency:.2f} s); server {f.idle_cores:.2f} cores polling "
-        f"({f.polls_per_second:.0f} polls/s, {f.idle_ms_per_poll:.2f} ms each; bare endpoint "
-        f"{f.bare_cores:.2f} cores, {f.bare_ms_per_poll:.2f} ms each), {f.moves_cores:.2f} cores "
-        f"over the card changes; "
-        f"client {f.client_cores:.2f} cores{errors}"
+        f"{f.worst_latency:.2f} s; the move answered after {f.move_answered:.2f}"
+        f" s, the poll told after {f.median_notice:.2f} s, the card in hand "
+        f"{f.median_fetch:.2f} s later); server {f.moves_cores:.2f} cores over the card changes; "
+        f"polling ({f.served.polls_per_second:.0f} polls/s): {f.served.cores:.2f} cores, "
+        f"{f.served.ms_per_poll:.2f} ms each, answered in {1000 * f.served.round_trip:.0f} ms; "
+        f"through Flask {f.through_flask.cores:.2f} cores, {f.through_flask.ms_per_poll:.2f} ms, "
+        f"{1000 * f.through_flask.round_trip:.0f} ms; bare Flask endpoint {f.bare.cores:.2f} "
+        f"cores, {f.bare.ms_per_poll:.2f} ms, {1000 * f.bare.round_trip:.0f} ms; client "
+        f"{f.served.client_cores:.2f} cores polling, {f.moves_client_cores:.2f} over the card "
+        f"changes{errors}"
     )
 
 
@@ -429,6 +528,7 @@ def summary(results: list[Figures], sizes: list[int]) -> None:
 
     percent = lambda v: f"{100 * v:.1f} %"  # noqa: E731
     two = lambda v: f"{v:.2f}"  # noqa: E731
+    whole = lambda v: f"{v:.0f}"  # noqa: E731
     print("\nper size, median over the rounds (min-max):")
     for size in sizes:
         mine = [f for f in results if f.size == size]
@@ -436,12 +536,20 @@ def summary(results: list[Figures], sizes: list[int]) -> None:
             f"{size:3d} phones: within {WITHIN:g} s "
             f"{spread([f.share_within for f in mine], percent)}; median latency "
             f"{spread([f.median_latency for f in mine], two)} s; p95 "
-            f"{spread([f.p95_latency for f in mine], two)} s; server cores polling "
-            f"{spread([f.idle_cores for f in mine], two)} (bare endpoint "
-            f"{spread([f.bare_cores for f in mine], two)}), over card changes "
-            f"{spread([f.moves_cores for f in mine], two)}; ms per poll "
-            f"{spread([f.idle_ms_per_poll for f in mine], two)} vs bare "
-            f"{spread([f.bare_ms_per_poll for f in mine], two)}"
+            f"{spread([f.p95_latency for f in mine], two)} s (move answered after "
+            f"{spread([f.move_answered for f in mine], two)} s, poll told after "
+            f"{spread([f.median_notice for f in mine], two)} s, card in hand "
+            f"{spread([f.median_fetch for f in mine], two)} s later); server cores over the card "
+            f"changes {spread([f.moves_cores for f in mine], two)}, polling "
+            f"{spread([f.served.cores for f in mine], two)} (through Flask "
+            f"{spread([f.through_flask.cores for f in mine], two)}, bare Flask endpoint "
+            f"{spread([f.bare.cores for f in mine], two)}); ms per poll "
+            f"{spread([f.served.ms_per_poll for f in mine], two)} (through Flask "
+            f"{spread([f.through_flask.ms_per_poll for f in mine], two)}, bare "
+            f"{spread([f.bare.ms_per_poll for f in mine], two)}); poll answered in "
+            f"{spread([1000 * f.served.round_trip for f in mine], whole)} ms (bare "
+            f"{spread([1000 * f.bare.round_trip for f in mine], whole)}); client cores over the card "
+            f"changes {spread([f.moves_client_cores for f in mine], two)}"
         )
 
 
@@ -452,6 +560,8 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=5, help="card changes per size and round")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds of polling measured idle")
     parser.add_argument("--database-url", help="an empty scratch database (default: SQLite)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (DESIGN.md §6)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread)")
     args = parse_arguments(parser, smoke={"sizes": "5", "rounds": 1, "moves": 2, "idle": 1.0})
     args.sizes = sorted(int(s) for s in args.sizes.split(","))
 
@@ -465,8 +575,8 @@ def main() -> None:
         server = subprocess.Popen(
             [
                 str(gunicorn),
-                "--workers", str(WORKERS),
-                "--threads", str(THREADS),
+                "--workers", str(args.workers),
+                "--threads", str(args.threads),
                 "--worker-class", "gthread",
                 "--bind", f"127.0.0.1:{port}",
                 "--keep-alive", "30",
@@ -493,9 +603,9 @@ def main() -> None:
     summary(results, args.sizes)
     database = "PostgreSQL" if args.database_url else "SQLite (WAL)"
     print(
-        f"\ngunicorn {WORKERS} workers x {THREADS} threads (gthread), {database}; phones poll every "
-        f"{EVERY:g} s +- {100 * JITTER:.0f} %; {args.rounds} rounds x {args.moves} card changes "
-        f"per size; {os.cpu_count()} CPUs shared by server, client and the rest of the machine"
+        f"\ngunicorn {args.workers} workers x {args.threads} threads (gthread), {database}; phones "
+        f"poll every {EVERY:g} s +- {100 * JITTER:.0f} %; {args.rounds} rounds x {args.moves} card "
+        f"changes per size; {os.cpu_count()} CPUs shared by server, client and the rest of the machine"
     )
     print(
         "load average (1, 5, 15 min) before: "

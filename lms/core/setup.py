@@ -18,6 +18,7 @@ from lms.accounts.sessions import signed_in_person
 from lms.config import LANGUAGE_NAMES, LOCALES
 from lms.content.localised import pick
 from lms.core import errors
+from lms.core.headers import security_headers
 from lms.core.time import day_and_time
 from lms.core.transactions import may_write
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -27,21 +28,6 @@ MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
 _LANGUAGE_ALIASES = {"nb": "nb", "no": "nb", "nn": "nn", "no-nn": "nn", "en": "en"}
 """What a browser's ``Accept-Language`` tag means here. ``nn``, ``nn-NO`` and the older ``no-NN``
 ask for Nynorsk; ``no`` (and ``no-NO``) for Norwegian without saying which, which is Bokmål."""
-
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
@@ -215,11 +201,6 @@ def _commit_or_roll_back(response):
 
 def _security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
-    if current_app.config["SESSION_COOKIE_SECURE"]:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    for name, value in security_headers(current_app.config):
+        headers.setdefault(name, value)
     return response

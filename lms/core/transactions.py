@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import g, has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 
 from lms.extensions import db
 
@@ -23,11 +23,19 @@ _WRITING = "lms_transaction_may_write"
 
 def may_write() -> bool:
     """Whether a transaction beginning now may write: every one except a GET, HEAD or OPTIONS
-    request's, and except inside ``read_first``; after ``read_first`` every one may."""
-    if not has_request_context():
-        return True
-    chosen = g.get(_WRITING)
-    return chosen if chosen is not None else request.method not in READING_METHODS
+    request's, except inside ``read_first`` and except after ``as_reader``; after ``read_first``
+    every one may."""
+    chosen = g.get(_WRITING) if has_app_context() else None
+    if chosen is not None:
+        return chosen
+    return request.method not in READING_METHODS if has_request_context() else True
+
+
+def as_reader() -> None:
+    """Let the transactions that begin from now on in this app context not take the write lock
+    up front, as a GET request's: for reads answered outside a request (the group run's poll,
+    ``lms.groups.live_wsgi``), whose rare write takes its chances as a GET's does."""
+    setattr(g, _WRITING, False)
 
 
 @contextmanager

@@ -5,17 +5,24 @@ phones do not fall into step, and at once when the page is shown again). The ans
 ``{"revision", "position", "status"}`` with an ETag, so an unchanged state is a 304 with no body.
 When the revision or the status changes, the phone fetches its new card from
 ``/groups/live/<token>/card?revision=<n>`` and swaps it in: the card rendered once per process for
-the run, revision, card and language, filled in with the phone's participant id and CSRF token
-(``lms.groups.live_card``, which argues it); a phone that answered that card, left, or whose run
-closed is sent on to its signed-in fragment (``/groups/me/<id>?fragment=1``).
+the run, revision, card and language, filled in with the phone's participant id, into whose forms
+``group.js`` puts its page's CSRF token (``lms.groups.live_card``, which argues it); a phone that
+answered that card, left, or whose run closed is sent on to its signed-in fragment
+(``/groups/me/<id>?fragment=1``).
 
-Why the card comes from its own request, cut from a shared render, and not inside the poll: the
-poll is sent without cookies, so it cannot carry the session's CSRF token the card's forms need,
-and its answer is JSON a few bytes long that most polls do not even get (304). The card request is
-made once per phone per change; what made it dear was signing in and rendering the template per
-phone (about 10 ms of CPU, 2 CPU-seconds for 200 phones within 0.75 s), not the request itself.
-Shared, it costs a dictionary look-up and a string join, and one indexed read of the phone's own
-answer on a card that takes one.
+Both the poll (``answer_poll``) and the fetch of a card the process has rendered are answered
+ahead of Flask, by a WSGI middleware in front of ``app.wsgi_app`` (``lms.groups.live_wsgi``, which
+argues it): through Flask's request handling a poll cost about twice what it costs now, and
+Flask's handling, not the poll, was most of it.
+
+Why the card comes from its own request, cut from a shared render, and not inside the poll: most
+polls get a 304 with no body, the card is needed once per phone per change, and a phone that
+answered, left or whose run closed needs its signed-in fragment anyway. What made the card dear
+was signing in and rendering the template per phone (about 10 ms of CPU, 2 CPU-seconds for 200
+phones within 0.75 s), not the request itself. Shared, it costs a dictionary look-up and a string
+join, and one indexed read of the phone's own answer on a card that takes one. (Sending the card
+with the poll's 200 would spare one request per phone per change, 200 of the about 530 requests
+in the second after a change with 200 phones; left for when the figures ask for it.)
 
 Why that poll is cheap:
 
@@ -65,6 +72,7 @@ time has come (``RunStates.note_seen`` / ``write_seen``).
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -76,6 +84,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from werkzeug.http import parse_etags, quote_etag
 
 from lms.db import utcnow
 from lms.extensions import db
@@ -90,6 +99,8 @@ TOKEN_SALT = "lms.groups.live"
 MAX_TOKENS = 20_000
 """Verified tokens a process remembers (one per phone it serves) before it starts afresh."""
 EXTENSION = "lms.groups.live"
+POLL_PATH = "/groups/live/"
+"""Where the phones poll: ``POLL_PATH`` and the token (the route, and what ``live_wsgi`` answers)."""
 _CHANGED = "lms.groups.live.changed"
 """``Session.info`` key: the runs whose phones must be told, once the session commits."""
 
@@ -132,6 +143,50 @@ def _verify(token: str) -> tuple[int, int, float] | None:
     if not (isinstance(participant_id, int) and isinstance(run_id, int)):
         return None
     return participant_id, run_id, issued.timestamp()
+
+
+# The poll's answer --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PollAnswer:
+    """What a poll is answered: 200 with the state as JSON, 304 when the phone has it already,
+    403 for a token that is refused, 404 for a run that is gone."""
+
+    status: int
+    etag: str | None = None
+    body: bytes = b""
+
+    def headers(self) -> list[tuple[str, str]]:
+        """The answer's own headers (the security headers are added by whoever sends it)."""
+        headers = [("Cache-Control", "no-cache, private")]
+        if self.etag is not None:
+            headers.append(("ETag", quote_etag(self.etag)))
+        if self.status == 200:
+            headers.append(("Content-Type", "application/json"))
+        return headers
+
+
+def answer_poll(token: str, if_none_match: str | None) -> PollAnswer:
+    """The answer to a phone's poll with ``token`` and the ETag it holds (``If-None-Match``).
+    Needs an app context, no request: no session, no sign-in, no ORM object."""
+    found = read_token(token)
+    if found is None:
+        return PollAnswer(403)
+    participant_id, run_id = found
+    run_states = states()
+    if run_states.seen_due():
+        run_states.write_seen()
+    state = run_states.state_of(run_id)
+    if state is None:
+        return PollAnswer(404)
+    run_states.note_seen(participant_id)
+    status = state.status_of(participant_id)
+    etag = f"{run_id}.{state.revision}.{status}"
+    if if_none_match and parse_etags(if_none_match).contains(etag):
+        return PollAnswer(304, etag)
+    body = {"revision": state.revision, "position": state.position, "status": status}
+    return PollAnswer(200, etag, json.dumps(body, separators=(",", ":")).encode())
 
 
 # The run's state, per process ---------------------------------------------------------------------

@@ -3,11 +3,18 @@
 At a card change every phone in the room fetches its new card within the same 0.75 s. Rendered per
 phone (sign-in, the participation, its answer, the card's template: about 10 ms of CPU) 200 phones
 are 2 CPU-seconds, more than two gunicorn workers serve in a second. But a card nobody has answered
-yet is the same HTML for every phone but for two things: the participant's id in the forms'
-addresses and the CSRF token of the phone's session. So ``CardCache`` keeps, per process, the
-rendered card split at those two places (``CardTemplate``), made once per (run, revision, card,
-language), and a phone's fetch joins the parts with its own id and token: no template, no sign-in,
-no ORM object.
+yet is the same HTML for every phone but for the participant's id in the forms' addresses. So
+``CardCache`` keeps, per process, the rendered card split where the id goes (``CardTemplate``),
+made once per (run, revision, card, language), and a phone's fetch joins the parts with its own
+id: no template, no sign-in, no session, no ORM object. Once rendered in a process, the card is
+served ahead of Flask (``live_wsgi``): at a card change nearly every fetch is such a hit, and
+through Flask's request handling each cost about as much again as the join itself many times over.
+
+The card carries no CSRF token: a token belongs to the phone's session, and reading the session
+would bring Flask's session handling back into every fetch. The phone's page carries its token
+(``data-csrf``, the same value its forms have) and ``group.js`` puts it into the new card's forms.
+Without JavaScript the card is never fetched: the signed-in page shows it, with its token, as
+before.
 
 What each phone is told stays what the signed-in fragment tells it:
 
@@ -20,8 +27,7 @@ What each phone is told stays what the signed-in fragment tells it:
 - The card is the one at the state's revision, and the state is read again when the phone asks for
   a revision this process has not seen yet (the phone learnt of it from another process), so a
   phone never gets, and keeps, the card it had.
-- The token names the participant (``live.read_token``); the CSRF token is the one of the session
-  cookie the phone sends along (as for any form). Answering stays the ordinary signed-in,
+- The token names the participant (``live.read_token``). Answering stays the ordinary signed-in,
   CSRF-protected POST, for the owner of the participation only. A leaked token shows the card the
   group is on, which the screen shows the whole room, and no one's answer.
 """
@@ -29,57 +35,46 @@ What each phone is told stays what the signed-in fragment tells it:
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 
+from lms.config import LOCALES
 from lms.extensions import db
-from lms.groups import services
+from lms.groups import live, services
 from lms.groups.live import RunState
 from lms.groups.models import GroupParticipant, GroupRun
 from lms.learning.models import Answer
 from lms.plugins import card_types
 
 PARTICIPANT_MARK = 2_147_483_647
-"""The participant id the shared card is rendered with, replaced by each phone's own."""
-CSRF_MARK = "\x00csrf\x00"
-"""What the shared card has where each phone's CSRF token goes (never in escaped HTML)."""
+"""The participant id the shared card is rendered with, replaced by each phone's own (a number
+no card's text holds: the largest id a 32-bit key takes)."""
 MAX_CARDS = 256
 """Rendered cards a process keeps before it starts afresh (a few per open run)."""
 
 
 @dataclass(frozen=True)
 class CardTemplate:
-    """A rendered card, cut where the participant's id and the CSRF token go."""
+    """A rendered card, cut where the participant's id goes."""
 
     card_id: str
     answerable: bool
     """Whether the card takes an answer on the phone (then a phone that answered it already is
     sent to the signed-in fragment, which shows the answer)."""
     parts: tuple[str, ...]
-    """Text and places in turn: text, place, text, place, … text (a place is ``id`` or ``csrf``)."""
+    """The text between the places where the participant's id goes."""
 
     @classmethod
-    def cut(cls, card_id: str, answerable: bool, html: str, participant_path: str) -> CardTemplate:
-        """``participant_path`` is the address prefix holding ``PARTICIPANT_MARK``."""
-        parts: list[str] = []
-        for piece_number, piece in enumerate(html.split(participant_path)):
-            if piece_number:
-                parts.append("id")
-            for token_number, text in enumerate(piece.split(CSRF_MARK)):
-                if token_number:
-                    parts.append("csrf")
-                parts.append(text)
-        return cls(card_id, answerable, tuple(parts))
+    def cut(cls, card_id: str, answerable: bool, html: str) -> CardTemplate:
+        return cls(card_id, answerable, tuple(html.split(str(PARTICIPANT_MARK))))
 
-    def fill(self, participant_path: str, csrf_token: str) -> str:
-        places = {"id": participant_path, "csrf": csrf_token}
-        return "".join(
-            part if number % 2 == 0 else places[part] for number, part in enumerate(self.parts)
-        )
+    def fill(self, participant_id: int) -> str:
+        return str(participant_id).join(self.parts)
 
 
 @dataclass
@@ -88,17 +83,26 @@ class CardCache:
 
     cards: dict[tuple[int, int, int, str], CardTemplate] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held while a card is rendered (a few times a minute per open run)."""
+
+    def rendered(self, run_id: int, state: RunState, locale: str) -> CardTemplate | None:
+        """The card at ``state`` in ``locale`` if this process has rendered it already."""
+        return self.cards.get((run_id, state.revision, state.position, locale))
 
     def card(self, run_id: int, state: RunState, locale: str) -> CardTemplate | None:
         """The open card at ``state`` in ``locale``; rendered on the first ask (one read of the
-        run). None if the run is gone."""
+        run), by one thread: at a change many phones ask at once, and the others wait for that
+        render rather than each doing it again. None if the run is gone."""
         key = (run_id, state.revision, state.position, locale)
         found = self.cards.get(key)
-        if found is None:
-            found = _render(run_id, state.position, locale)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self.cards.get(key)
             if found is None:
-                return None
-            with self._lock:
+                found = _render(run_id, state.position, locale)
+                if found is None:
+                    return None
                 if len(self.cards) >= MAX_CARDS:
                     self.cards.clear()
                 self.cards[key] = found
@@ -120,7 +124,7 @@ def _render(run_id: int, position: int, locale: str) -> CardTemplate | None:
         html = render_template(
             "groups/_phone_card.html",
             participant=SimpleNamespace(id=PARTICIPANT_MARK),
-            csrf_token=lambda: CSRF_MARK,
+            csrf_token=lambda: "",
             status="open",
             run=run,
             module=module,
@@ -135,12 +139,38 @@ def _render(run_id: int, position: int, locale: str) -> CardTemplate | None:
             share=None,
             locale=locale,
         )
-    return CardTemplate.cut(card.id, answerable, html, participant_path(PARTICIPANT_MARK))
+    return CardTemplate.cut(card.id, answerable, html)
 
 
-def participant_path(participant_id: int) -> str:
-    """The address prefix of the participant's own actions (answer, leave) on their phone."""
-    return url_for("groups.participant", participant_id=participant_id) + "/"
+GONE, SIGNED_IN = "gone", "signed in"
+"""What ``card_for`` says instead of a card: the run is gone (404); the phone's signed-in fragment
+answers (302), for a phone that left, whose run closed or that answered the card."""
+
+
+def card_for(
+    participant_id: int, run_id: int, wanted: int | None, locale: str, *, render: bool
+) -> CardTemplate | str | None:
+    """What the phone is to be shown after a change to revision ``wanted`` (which it may have
+    learnt from another process: then the state is read again): the card, ``SIGNED_IN`` or
+    ``GONE``. Without ``render`` (ahead of Flask, no request to render in), None for a card
+    this process has not rendered yet. Needs an app context."""
+    state = live.states().state_of(run_id, at_least=wanted)
+    if state is None:
+        return GONE
+    if state.status_of(participant_id) != "open" or (wanted is not None and state.revision < wanted):
+        return SIGNED_IN
+    card = cards().card(run_id, state, locale) if render else cards().rendered(run_id, state, locale)
+    if card is None:
+        return GONE if render else None
+    if card.answerable and has_answered(participant_id, card.card_id):
+        return SIGNED_IN
+    return card
+
+
+def live_locale(args: Mapping[str, str]) -> str:
+    """The language the phone asks its card in (``?lang=``), or the platform's default."""
+    locale = args.get("lang")
+    return locale if locale in LOCALES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def has_answered(participant_id: int, card_id: str) -> bool:

@@ -32,7 +32,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     make_response,
     redirect,
     render_template,
@@ -42,7 +41,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
 
 from lms.access import (
@@ -55,11 +53,10 @@ from lms.access import (
     public,
     signed_in,
 )
-from lms.config import LOCALES
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
 from lms.extensions import db, limiter
-from lms.groups import live, live_card, qr, services
+from lms.groups import live, live_card, live_wsgi, qr, services
 from lms.groups.judging import ATTENDED_PERCENT
 from lms.groups.models import GroupParticipant, GroupRun, LeftHow
 from lms.groups.tally import MIN_ANSWERS_SHOWN
@@ -71,6 +68,7 @@ from lms.plugins import card_types
 bp = Blueprint("groups", __name__)
 bp.record_once(lambda state: live.init_app(state.app))
 bp.record_once(lambda state: live_card.init_app(state.app))
+bp.record_once(lambda state: live_wsgi.init_app(state.app))
 
 WRONG_CODE = 404
 EXPIRED_CODE = 410
@@ -474,51 +472,35 @@ def participant(participant: GroupParticipant):
     return render_template("groups/participant.html", **context)
 
 
-@bp.route("/groups/live/<token>")
+@bp.route(live.POLL_PATH + "<token>")
 @public
 def live_state(token: str):
     """What the phone polls: the run's revision, card and the phone's status, 304 when unchanged.
-    The token is the credential (``lms.groups.live``): no session, no sign-in, no ORM."""
-    found = live.read_token(token) or abort(403)
-    participant_id, run_id = found
-    states = live.states()
-    if states.seen_due():
-        states.write_seen()
-    state = states.state_of(run_id) or abort(404)
-    states.note_seen(participant_id)
-    status = state.status_of(participant_id)
-    etag = f"{run_id}.{state.revision}.{status}"
-    if request.if_none_match.contains(etag):
-        response = current_app.response_class(status=304)
-    else:
-        response = jsonify(revision=state.revision, position=state.position, status=status)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache, private"
-    return response
+    The token is the credential (``lms.groups.live``): no session, no sign-in, no ORM. Served
+    ahead of Flask by ``live_wsgi.PollsAheadOfFlask``; this rule is the address ``url_for``
+    builds and the access rules cover, and answers the same where a poll reaches Flask (the
+    bench serves the app without the middleware as well, to compare)."""
+    answer = live.answer_poll(token, request.headers.get("If-None-Match"))
+    return current_app.response_class(answer.body, answer.status, answer.headers())
 
 
-@bp.route("/groups/live/<token>/card")
+@bp.route(live.POLL_PATH + "<token>/card")
 @public
 def live_card_fragment(token: str):
     """The phone's new card after a change: the card rendered once for the room, filled in with
-    the participant's id and the session's CSRF token (``lms.groups.live_card``). A phone that has
-    answered the card, has left or whose run closed is sent on to its signed-in fragment."""
+    the participant's id (``lms.groups.live_card``; ``group.js`` puts in the page's CSRF token).
+    A phone that has answered the card, has left or whose run closed is sent on to its signed-in
+    fragment. A card this process has rendered is served ahead of Flask (``live_wsgi``); this
+    view renders it the first time and answers everything else."""
     participant_id, run_id = live.read_token(token) or abort(403)
     wanted = request.args.get("revision", type=int)
-    state = live.states().state_of(run_id, at_least=wanted) or abort(404)
-    signed_in_fragment = redirect(
-        url_for("groups.participant", participant_id=participant_id, fragment=1)
-    )
-    if state.status_of(participant_id) != "open" or (wanted is not None and state.revision < wanted):
-        return signed_in_fragment
-    locale = request.args.get("lang")
-    if locale not in LOCALES:
-        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
-    card = live_card.cards().card(run_id, state, locale) or abort(404)
-    if card.answerable and live_card.has_answered(participant_id, card.card_id):
-        return signed_in_fragment
-    html = card.fill(live_card.participant_path(participant_id), generate_csrf())
-    response = make_response(html)
+    locale = live_card.live_locale(request.args)
+    found = live_card.card_for(participant_id, run_id, wanted, locale, render=True)
+    if found == live_card.GONE:
+        abort(404)
+    if found == live_card.SIGNED_IN:
+        return redirect(url_for("groups.participant", participant_id=participant_id, fragment=1))
+    response = make_response(found.fill(participant_id))
     response.headers["Cache-Control"] = "no-store, private"
     return response
 

@@ -9,8 +9,10 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import request, request_started
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
+from lms.core.transactions import may_write
 from lms.db import utcnow
 from lms.extensions import db
 from lms.groups import live
@@ -186,3 +188,55 @@ def test_the_short_join_address_leads_to_the_join_page(run, make_client):
     assert response.headers["Location"].endswith(f"/join/{run.code}")
     assert stranger.get(response.headers["Location"]).headers["Location"].startswith("/login")
     assert stranger.get("/j/--").headers["Location"].endswith("/join")
+
+
+def test_the_poll_and_a_rendered_card_are_answered_ahead_of_flask_with_the_security_headers(
+    run, org, phone, make_client, app, clock
+):
+    aisha = phone(org.assistant)
+    participant_id = join(aisha, run.code)
+    url = poll_url(aisha, participant_id)
+    cookieless = make_client()
+    dispatched: list[str] = []
+
+    def note(_sender, **_extra):
+        dispatched.append(request.path)
+
+    with request_started.connected_to(note, app):
+        first = cookieless.get(url)
+        unchanged = cookieless.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        head = cookieless.head(url)
+        refused = cookieless.get(f"{live.POLL_PATH}forged")
+        rendered = cookieless.get(f"{url}/card")  # the first in this process: Flask renders it
+        card = cookieless.get(f"{url}/card")
+        posted = cookieless.post(url)
+    assert dispatched == [f"{url}/card", url]  # only the first card and the POST reach Flask
+    assert card.status_code == 200 and card.get_data() == rendered.get_data()
+    assert card.headers["Cache-Control"] == "no-store, private"
+    assert posted.status_code == 405
+    assert (first.status_code, unchanged.status_code, refused.status_code) == (200, 304, 403)
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["Content-Length"] == str(len(first.get_data()))
+    for answer in (first, unchanged, refused, card):
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert "Set-Cookie" not in answer.headers
+    for answer in (first, unchanged, refused):
+        assert answer.headers["Cache-Control"] == "no-cache, private"
+    assert first.headers["Content-Type"] == "application/json"
+
+
+def test_the_poll_reads_the_run_without_taking_the_write_lock(
+    run, org, phone, make_client, clock, monkeypatch
+):
+    aisha = phone(org.assistant)
+    url = poll_url(aisha, join(aisha, run.code))
+    read_state, began_as_writer = live.read_state, []
+
+    def reading(run_id: int, now: float):
+        began_as_writer.append(may_write())
+        return read_state(run_id, now)
+
+    monkeypatch.setattr(live, "read_state", reading)
+    assert make_client().get(url).status_code == 200
+    assert began_as_writer == [False]

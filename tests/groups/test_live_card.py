@@ -5,12 +5,12 @@ and no statement at all for a card already rendered that takes no answer."""
 from __future__ import annotations
 
 import re
+import threading
 from html import unescape
 
 from itsdangerous import URLSafeTimedSerializer
 
 from lms.groups import live, live_card
-from tests.conftest import CSRF_INPUT
 from tests.groups.conftest import QUESTION, REFLECTION, answer, join, move
 from tests.groups.test_live import counted_statements  # noqa: F401 (a fixture)
 
@@ -43,10 +43,16 @@ def test_the_new_card_is_the_room_s_card_with_the_phone_s_own_forms(run, org, st
     assert f'action="/groups/me/{aisha_id}/leave"' in html
     assert f"/groups/me/{other_id}/" not in html
     assert f'action="/groups/me/{other_id}/answer"' in theirs.get_data(as_text=True)
-    assert str(live_card.PARTICIPANT_MARK) not in html and live_card.CSRF_MARK not in html
+    assert str(live_card.PARTICIPANT_MARK) not in html
+    assert html == theirs.get_data(as_text=True).replace(
+        f"/groups/me/{other_id}/", f"/groups/me/{aisha_id}/"
+    )
 
-    # The form it brings is the phone's own: its CSRF token is taken, the answer stored.
-    token = CSRF_INPUT.search(html).group(1)
+    # The card's forms are the phone's own once ``group.js`` puts in its page's CSRF token (the
+    # card is the room's, with no token of its own): the token is taken, the answer stored.
+    assert 'name="csrf_token" value=""' in html
+    page = aisha.get(f"/groups/me/{aisha_id}").get_data(as_text=True)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
     card_id = re.search(r'name="card_id" value="([^"]+)"', html).group(1)
     posted = aisha.post(
         f"/groups/me/{aisha_id}/answer", data={"csrf_token": token, "card_id": card_id, "response": "b"}
@@ -153,3 +159,30 @@ def test_a_phone_ahead_of_this_process_gets_the_newer_card(run, org, phone, app,
 
     shown = fetch(aisha, url, 1).get_data(as_text=True)
     assert HEADING.search(shown).group(1) == f"Kort {QUESTION + 1} av 10"
+
+
+def test_phones_asking_at_once_for_a_card_not_yet_rendered_wait_for_one_render(monkeypatch):
+    renders: list[int] = []
+    rendering, finish = threading.Event(), threading.Event()
+
+    def slow_render(run_id: int, position: int, locale: str):
+        renders.append(run_id)
+        rendering.set()
+        finish.wait(5)
+        return live_card.CardTemplate("kort", False, ("<h1>", "</h1>"))
+
+    monkeypatch.setattr(live_card, "_render", slow_render)
+    cache = live_card.CardCache()
+    state = live.RunState(revision=1, position=0, closed=False, left=frozenset(), read_at=0.0)
+    shown = []
+    first = threading.Thread(target=lambda: shown.append(cache.card(7, state, "nb")))
+    second = threading.Thread(target=lambda: shown.append(cache.card(7, state, "nb")))
+    first.start()
+    rendering.wait(5)
+    second.start()
+    second.join(0.2)  # time for a second render to begin, were there one
+    finish.set()
+    first.join(5)
+    second.join(5)
+    assert renders == [7]
+    assert len(shown) == 2 and shown[0] is shown[1]

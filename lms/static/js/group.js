@@ -6,7 +6,8 @@
      of the previous ask, and at once when the page is shown again. It sends the ETag it last got
      (If-None-Match) and no cookies: the token in the address is all the server needs, and the
      answer is 304 while nothing has changed (lms/groups/live.py). When the facilitator moves to
-     another card or closes the run, the phone fetches its new card and swaps it in; a polite live
+     another card or closes the run, the phone fetches its new card (the room's card, into whose
+     forms it puts its page's CSRF token) and swaps it in; a polite live
      region says which card it is, and focus moves to the new card's heading only if it was inside
      the part that was replaced. A refused token (403: too old) reloads the page, which brings a
      new one.
@@ -121,6 +122,11 @@
         .then(function (html) {
           var hadFocus = region.contains(document.activeElement);
           region.innerHTML = html;
+          /* The room's card comes without a CSRF token (it is the same for every phone): the
+             forms get this page's, which is this session's. */
+          region.querySelectorAll('input[name="csrf_token"]').forEach(function (input) {
+            if (!input.value) input.value = phone.dataset.csrf;
+          });
           var heading = region.querySelector("[data-group-heading]");
           if (heading) {
             say(phone.dataset.msgNewCard + " " + heading.textContent.replace(/\s+/g, " ").trim());
