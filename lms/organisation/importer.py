@@ -12,7 +12,6 @@ person (by e-mail) several roles. An empty telephone or job title cell leaves wh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -22,13 +21,13 @@ from flask_babel import lazy_gettext as _l
 
 from lms.core.csv_reading import CsvFile, CsvProblem, read_csv
 from lms.organisation.models import JOB_TITLES, ROLE_LABELS, Role
+from lms.organisation.phones import BadPhoneNumber, normalise_phone
 
 MAX_BYTES = 2 * 1024 * 1024
 """Files above this size are refused before they are read."""
 
 MAX_NAME = 200
 MAX_EMAIL = 254
-PHONE = re.compile(r"^\+?[0-9 ()-]{3,31}$")
 
 COLUMN_NAMES = {
     "name": ("navn", "name"),
@@ -334,10 +333,14 @@ def check_email(value: str, problem) -> str | None:
 
 
 def check_phone(value: str, problem) -> str | None:
-    if value and not PHONE.match(value):
-        problem("phone", _("«%(value)s» er ikke et telefonnummer.", value=value))
+    """The number in E.164 (``+4791234567``; without a country code it is read as Norwegian)."""
+    if not value:
         return None
-    return value or None
+    try:
+        return normalise_phone(value)
+    except BadPhoneNumber:
+        problem("phone", _("«%(value)s» er ikke et gyldig telefonnummer.", value=value))
+        return None
 
 
 def _fold(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,9 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from lms import signals
 from lms.accounts.services import normalise_email
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation import importer
 from lms.organisation.models import Person, Role, RoleAssignment, Unit, UnitKind
+from lms.organisation.phones import normalise_phone
 
 CHILD_KIND = {UnitKind.MUNICIPALITY: UnitKind.SERVICE_AREA, UnitKind.SERVICE_AREA: UnitKind.UNIT}
 
@@ -50,17 +53,27 @@ def create_person(
     phone: str | None = None,
     job_title: str | None = None,
     locale: str | None = None,
+    ends_on: date | None = None,
 ) -> Person:
+    """Raises ``BadPhoneNumber`` for a phone number that is not one (stored in E.164)."""
     person = Person(
         name=name.strip(),
         email=normalise_email(email),
-        phone=(phone or "").strip() or None,
+        phone=normalise_phone(phone) if (phone or "").strip() else None,
+        ends_on=ends_on,
         job_title=job_title or None,
         locale=locale,
     )
     db.session.add(person)
     db.session.flush()
     return person
+
+
+def current_staff(today: date | None = None) -> list:
+    """The conditions on ``Person`` that make someone current staff on local day ``today``: active,
+    and their end date (``ends_on``) not come. The figures of a unit count only them."""
+    today = today or local_today()
+    return [Person.active.is_(True), sa.or_(Person.ends_on.is_(None), Person.ends_on > today)]
 
 
 def grant_role(person: Person, unit: Unit, role: Role) -> RoleAssignment:

@@ -21,12 +21,14 @@ VERBS = {
     "failed": (f"{ADL}/verbs/failed", "bestod ikke"),
     "attended": (f"{ADL}/verbs/attended", "deltok"),
     "voided": (f"{ADL}/verbs/voided", "annullerte"),
+    "terminated": (f"{ADL}/verbs/terminated", "avsluttet"),
 }
 ACTIVITY_TYPES = {
     "module": f"{ADL}/activities/module",
     "interaction": f"{ADL}/activities/cmi.interaction",
     "meeting": f"{ADL}/activities/meeting",
     "course": f"{ADL}/activities/course",
+    "account": "http://activitystrea.ms/schema/1.0/service",
 }
 PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 PLATFORM = "Lærevakt"
