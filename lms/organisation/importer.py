@@ -5,15 +5,18 @@ Pure: bytes and plain lookups in, a list of problems or a plan out. Nothing here
 
 The file has a header line naming its columns, in Norwegian or English (``navn``/``name``,
 ``e-post``/``email``, ``telefon``/``phone``, ``enhet``/``unit``, ``rolle``/``role``,
-``stilling``/``job_title``), read by :mod:`lms.core.csv_reading` (comma, semicolon or tab; UTF-8,
-UTF-16 or Windows-1252). Each line gives one person one role on one unit; several lines may give the same
-person (by e-mail) several roles. An empty telephone or job title cell leaves what is stored as it is.
+``stilling``/``job_title``, ``sluttdato``/``ends_on``), read by :mod:`lms.core.csv_reading`
+(comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252). Each line gives one person one role on
+one unit; several lines may give the same person (by e-mail) several roles. An empty telephone, job
+title or end date cell leaves what is stored as it is.
+Phone numbers are stored in E.164; an end date is written 2026-12-31 or 31.12.2026.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -36,6 +39,7 @@ COLUMN_NAMES = {
     "unit": ("enhet", "unit"),
     "role": ("rolle", "role"),
     "job_title": ("stilling", "job_title", "job title", "jobtitle"),
+    "ends_on": ("sluttdato", "slutt", "ends_on", "end date"),
 }
 """Our name for each column, and the header names accepted for it."""
 
@@ -48,6 +52,7 @@ COLUMN_LABELS = {
     "unit": _l("enhet"),
     "role": _l("rolle"),
     "job_title": _l("stilling"),
+    "ends_on": _l("sluttdato"),
 }
 
 ROLE_NAMES = {
@@ -116,7 +121,8 @@ class PersonRef:
     """Whether they hold a role in one of the importing admin's units."""
     account_in_scope: bool
     """Whether every role they hold is in the importing admin's units, so the admin may change their
-    name, phone and job title (``lms.access.can_act_on_account``)."""
+    name, phone, job title and end date (``lms.access.can_act_on_account``)."""
+    ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,9 @@ class PersonPlan:
     phone: str | None
     job_title: str | None
     first_line: int
+    ends_on: date | None = None
     existing_id: int | None = None
-    changes: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, object] = field(default_factory=dict)
     new_roles: list[tuple[int, Role]] = field(default_factory=list)
 
     @property
@@ -269,6 +276,7 @@ def _check_row(
     email = check_email(row.get("email"), problem)
     phone = check_phone(row.get("phone"), problem)
     job_title = check_job_title(row.get("job_title"), problem)
+    ends_on = check_ends_on(row.get("ends_on"), problem)
     role = _check_role(row.get("role"), problem)
     unit = finder.find(row.get("unit"), problem)
 
@@ -288,8 +296,10 @@ def _check_row(
     changed_before = set(plan.changes) if plan else set()
     if plan is None:
         plan = planned[email] = _new_plan(row, email, name, phone, job_title, existing)
+        _plan_ends_on(plan, ends_on, existing)
     else:
         _merge(plan, row, name, phone, job_title, problem)
+        _merge_ends_on(plan, ends_on, problem)
     if existing is not None and not existing.account_in_scope:
         for column in sorted(set(plan.changes) - changed_before):
             problem(
@@ -341,6 +351,22 @@ def check_phone(value: str, problem) -> str | None:
     except BadPhoneNumber:
         problem("phone", _("«%(value)s» er ikke et gyldig telefonnummer.", value=value))
         return None
+
+
+def check_ends_on(value: str, problem) -> date | None:
+    """An end date written 2026-12-31 or 31.12.2026 (empty: none given)."""
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    problem(
+        "ends_on",
+        _("«%(value)s» er ikke en dato. Skriv for eksempel 31.12.2026 eller 2026-12-31.", value=value),
+    )
+    return None
 
 
 def _fold(text: str) -> str:
@@ -475,3 +501,28 @@ def prepare(data: bytes, units: Iterable[UnitRef], find_people) -> Plan | list[P
         return problems
     emails = {row.get("email").lower() for row in rows if row.get("email")}
     return plan_import(rows, units, find_people(emails))
+
+
+def _plan_ends_on(plan: PersonPlan, ends_on: date | None, existing: PersonRef | None) -> None:
+    plan.ends_on = ends_on
+    if existing is not None and ends_on is not None and ends_on != existing.ends_on:
+        plan.changes["ends_on"] = ends_on
+
+
+def _merge_ends_on(plan: PersonPlan, ends_on: date | None, problem) -> None:
+    """A later line for the same e-mail: its end date, if any, must agree with the first one given."""
+    if ends_on is None:
+        return
+    if plan.ends_on is not None and plan.ends_on != ends_on:
+        problem(
+            "ends_on",
+            _(
+                "er ulik linje %(line)s for samme e-post (%(email)s).",
+                line=plan.first_line,
+                email=plan.email,
+            ),
+        )
+    elif plan.ends_on is None:
+        plan.ends_on = ends_on
+        if not plan.is_new:
+            plan.changes["ends_on"] = ends_on

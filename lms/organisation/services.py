@@ -226,6 +226,7 @@ def import_person_refs(emails: Iterable[str], unit_ids: Iterable[int]) -> dict[s
                 name=person.name,
                 phone=person.phone,
                 job_title=person.job_title,
+                ends_on=person.ends_on,
                 roles=roles,
                 in_scope=any(unit_id in unit_ids for unit_id, _ in roles),
                 account_in_scope=all(unit_id in unit_ids for unit_id, _ in roles),
@@ -269,7 +270,11 @@ def apply_import_plan(plan: importer.Plan) -> ImportResult:
             continue
         if item.is_new:
             person = create_person(
-                item.name, email=item.email, phone=item.phone, job_title=item.job_title
+                item.name,
+                email=item.email,
+                phone=item.phone,
+                job_title=item.job_title,
+                ends_on=item.ends_on,
             )
             result.created.append(person)
         else:

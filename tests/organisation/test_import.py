@@ -89,7 +89,7 @@ def test_a_valid_file_creates_and_updates_people_and_roles(app, admin, org):
     assert "<dt>Nye roller</dt><dd>4</dd>" in page
 
     kari = person_with(app, "kari@testvik.no")
-    assert (kari.name, kari.phone, kari.job_title) == ("Kari Nordmann", "912 34 567", "sykepleier")
+    assert (kari.name, kari.phone, kari.job_title) == ("Kari Nordmann", "+4791234567", "sykepleier")
     assert roles_of(app, "kari@testvik.no") == {
         ("Sjøgløtt sykehjem, 2. etasje", "staff"),
         ("Hjemmesykepleien sone Nord", "facilitator"),
@@ -388,8 +388,8 @@ def test_line_numbers_count_physical_lines_and_skip_blank_ones():
 def test_conflicting_phone_for_the_same_email_is_named():
     outcome = check(
         "navn;e-post;telefon;enhet;rolle\n"
-        "Kari;k@x.no;111 11 111;Solsiden;ansatt\n"
-        "Kari;k@x.no;222 22 222;Solsiden;leder\n"
+        "Kari;k@x.no;411 11 111;Solsiden;ansatt\n"
+        "Kari;k@x.no;422 22 222;Solsiden;leder\n"
     )
     assert messages(outcome) == ["Linje 3, telefon: er ulik linje 2 for samme e-post (k@x.no)."]
 
