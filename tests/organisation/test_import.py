@@ -97,7 +97,7 @@ def test_a_valid_file_creates_and_updates_people_and_roles(app, admin, org):
     per = person_with(app, "per@testvik.no")
     assert (per.name, per.job_title) == ("Per Hansen", "helsefagarbeider")
     nils = person_with(app, "nils@testvik.no")
-    assert (nils.id, nils.phone, nils.job_title) == (org.nurse.id, "45678901", "spesialsykepleier")
+    assert (nils.id, nils.phone, nils.job_title) == (org.nurse.id, "+4745678901", "spesialsykepleier")
     assert roles_of(app, "nils@testvik.no") == {
         ("Sjøgløtt sykehjem, 2. etasje", "staff"),
         ("Hjemmesykepleien sone Nord", "manager"),
@@ -389,7 +389,7 @@ def test_conflicting_phone_for_the_same_email_is_named():
     outcome = check(
         "navn;e-post;telefon;enhet;rolle\n"
         "Kari;k@x.no;411 11 111;Solsiden;ansatt\n"
-        "Kari;k@x.no;422 22 222;Solsiden;leder\n"
+        "Kari;k@x.no;922 22 222;Solsiden;leder\n"
     )
     assert messages(outcome) == ["Linje 3, telefon: er ulik linje 2 for samme e-post (k@x.no)."]
 
