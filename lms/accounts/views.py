@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from lms.access import can_act_on_account, for_person, public, signed_in
+from lms.access import SIGN_IN_CODE_ROLES, can_make_sign_in_code, for_person, public, signed_in
 from lms.accounts import codes, services, sessions, throttle
 from lms.accounts.forms import (
     ChangePasswordForm,
@@ -38,7 +38,7 @@ from lms.core.time import local_today
 from lms.core.urls import safe_next_url
 from lms.extensions import db, limiter
 from lms.mail import queue_mail
-from lms.organisation.models import Person, Role
+from lms.organisation.models import Person
 
 bp = Blueprint("accounts", __name__)
 
@@ -195,14 +195,12 @@ def use_printed_code():
 
 
 @bp.route("/people/<int:person_id>/sign-in-code", methods=["GET", "POST"])
-@for_person(roles={Role.MANAGER, Role.ADMIN})
+@for_person(roles=SIGN_IN_CODE_ROLES)
 def printed_code(person_id: int):
     """A manager or admin of the person's unit makes a one-time code, shown once to print or read
-    out. Someone who holds the admin role gets one only from an admin who may change their account."""
+    out (``can_make_sign_in_code``)."""
     person = db.get_or_404(Person, person_id)
-    if person.erased_at is not None or (
-        _holds_admin(person) and not can_act_on_account(current_user, person.id)
-    ):
+    if not can_make_sign_in_code(current_user, person):
         abort(403)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -211,10 +209,6 @@ def printed_code(person_id: int):
         address = current_app.config["BASE_URL"] + url_for("accounts.use_printed_code")
         return render_template("accounts/printed_code.html", person=person, made=made, address=address)
     return render_template("accounts/make_printed_code.html", person=person, form=form)
-
-
-def _holds_admin(person: Person) -> bool:
-    return any(role.role is Role.ADMIN for role in person.roles)
 
 
 @bp.route("/logout", methods=["POST"])

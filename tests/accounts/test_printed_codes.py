@@ -111,3 +111,10 @@ def test_an_expired_code_does_not_sign_in(app, client, make_client, org):
 def test_wrong_printed_codes_are_limited_per_client_address(client):
     answers = [client.submit("/login/code", {"code": "AAAA-BBBB-CCCC"}).status_code for _ in range(6)]
     assert answers == [401] * 5 + [429]
+
+
+def test_the_managers_person_page_links_to_making_a_code(client, org):
+    client.sign_in(org.manager)
+    page = client.get(f"/reports/people/{org.nurse.id}").get_data(as_text=True)
+    assert f'href="/people/{org.nurse.id}/sign-in-code"' in page
+    assert "Lag engangskode for innlogging" in page
