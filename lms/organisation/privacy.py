@@ -21,6 +21,7 @@ def _sections(_app, person: Person) -> list[Section]:
         "job_title",
         "locale",
         "active",
+        "ends_on",
         "external_id",
         "created_at",
         "erased_at",
