@@ -117,4 +117,4 @@ def test_the_managers_person_page_links_to_making_a_code(client, org):
     client.sign_in(org.manager)
     page = client.get(f"/reports/people/{org.nurse.id}").get_data(as_text=True)
     assert f'href="/people/{org.nurse.id}/sign-in-code"' in page
-    assert "Lag engangskode for innlogging" in page
+    assert "Lag engangskode for å logge inn" in page
