@@ -27,6 +27,7 @@ from lms.accounts.services import find_person_by_email, normalise_email, set_pas
 from lms.accounts.sessions import sign_out_everywhere
 from lms.audit.services import record_by_user
 from lms.core.paging import requested_page
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation import importer, services
 from lms.organisation.forms import (
@@ -250,8 +251,18 @@ def _iso(day: date | None) -> str | None:
 
 
 def _may_deactivate(form: EditPersonForm, person: Person) -> bool:
+    """Nobody deactivates themselves or gives themselves an end date; an active person's end date
+    may not have come already (the daily job would end the account again)."""
     if not form.active.data and person.id == current_user.id:
         form.active.errors.append(_("Du kan ikke deaktivere deg selv."))
+        return False
+    if form.ends_on.data is not None and person.id == current_user.id:
+        form.ends_on.errors.append(_("Du kan ikke sette sluttdato for deg selv."))
+        return False
+    if form.active.data and form.ends_on.data is not None and form.ends_on.data <= local_today():
+        form.ends_on.errors.append(
+            _("Datoen er passert. Flytt den fram eller fjern den for at personen skal være aktiv.")
+        )
         return False
     return True
 

@@ -178,3 +178,39 @@ def test_the_admin_page_names_a_bad_phone_number_and_stores_a_good_one_in_e164(a
     assert good.status_code == 302
     with app.app_context():
         assert db.session.get(Person, org.nurse.id).phone == "+4741234567"
+
+
+def _person_fields(**changes) -> dict:
+    fields = {"name": "Nils Sykepleier", "email": "nils@testvik.no", "phone": "", "job_title": ""}
+    return {**fields, "active": "y", **changes}
+
+
+def test_an_active_person_cannot_get_an_end_date_that_has_passed(app, client, org):
+    client.sign_in(org.admin)
+    with app.app_context():
+        yesterday = (local_today() - timedelta(days=1)).isoformat()
+    answer = client.submit(f"/admin/people/{org.nurse.id}", _person_fields(ends_on=yesterday))
+    assert answer.status_code == 422
+    assert "Datoen er passert." in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Person, org.nurse.id).ends_on is None
+
+
+def test_an_admin_cannot_give_themselves_an_end_date(app, client, org):
+    client.sign_in(org.admin)
+    fields = _person_fields(name="Ada Admin", email="admin@testvik.no", ends_on="2099-01-01")
+    answer = client.submit(f"/admin/people/{org.admin.id}", fields)
+    assert answer.status_code == 422
+    assert "Du kan ikke sette sluttdato for deg selv." in answer.get_data(as_text=True)
+
+
+def test_a_failing_sms_gateway_gives_the_same_answer(app, client, org, monkeypatch):
+    add_vikar(app, org.ward)
+
+    def broken(_number, _text):
+        raise ConnectionError("gateway down")
+
+    monkeypatch.setattr("lms.accounts.views.send_sms", broken)
+    answer = client.submit("/login/sms", {"phone": "912 34 567"})
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith("/login/sms/code")
