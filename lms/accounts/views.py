@@ -211,7 +211,8 @@ def printed_code(person_id: int):
         made = codes.issue_printed_code(person, current_user)
         record_by_user("person.sign_in_code", "person", person.id, {"code_id": made.id})
         address = current_app.config["BASE_URL"] + url_for("accounts.use_printed_code")
-        return render_template("accounts/printed_code.html", person=person, made=made, address=address)
+        page = render_template("accounts/printed_code.html", person=person, made=made, address=address)
+        return page, {"Cache-Control": "no-store"}  # shown once: not kept for the back button
     return render_template("accounts/make_printed_code.html", person=person, form=form)
 
 

@@ -72,6 +72,7 @@ def test_the_code_is_shown_once_printable_and_signs_in_once(app, client, make_cl
     assert "http://localhost/login/code" in page
     assert "Innlogging til Lærevakt for Nils Sykepleier" in page
     code = shown_code(made)
+    assert made.headers["Cache-Control"] == "no-store"
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
     assert code not in client.get(f"/people/{org.nurse.id}/sign-in-code").get_data(as_text=True)
     with app.app_context():
