@@ -131,6 +131,19 @@ def mark(view: Callable, rule: str, roles: Iterable[Role] = ()) -> Callable:
     return view
 
 
+def can_make_sign_in_code(actor: Person, person: Person) -> bool:
+    """Whether ``actor`` may make a printed sign-in code for ``person``: a manager or admin over one
+    of their units; for someone who holds the admin role, only whoever may change their account
+    (a printed code is a way into the account)."""
+    if person.erased_at is not None or not can_act_on_person(actor, person.id, SIGN_IN_CODE_ROLES):
+        return False
+    holds_admin = any(role.role is Role.ADMIN for role in person.roles)
+    return not holds_admin or can_act_on_account(actor, person.id)
+
+
+SIGN_IN_CODE_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+
+
 def public(view: Callable) -> Callable:
     """Anyone, signed in or not."""
     return mark(view, "public")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,6 +41,11 @@ EMAIL_DOMAIN = "fjordvik.example"
 
 FIRST_PHONE = 40_06_10_00
 """Made-up mobile numbers count up from here, one per person in the order below."""
+
+SHORT_TERM_VIKAR = ("Jonas Lund", "+47 480 12 345", HOME_NURSING[0])
+"""A vikar without e-mail (name, mobile, unit) who signs in with a code by SMS; their contract ends
+a week after the demo is made (``VIKAR_DAYS_LEFT``)."""
+VIKAR_DAYS_LEFT = 7
 
 
 class PersonSpec(NamedTuple):
@@ -196,6 +202,7 @@ def build_demo(password: str) -> DemoSummary:
     add_learning_history(demo_units, _staff(people), local_today())
     manager = db.session.scalar(sa.select(Person).where(Person.name == LEADERS[1].name))
     add_introduction(units[ZONE_NORTH], manager, local_today())
+    _add_short_term_vikar(units)
     return DemoSummary(units=tuple(units), people=tuple(people))
 
 
@@ -238,6 +245,14 @@ def _add_person(
     return person
 
 
+def _add_short_term_vikar(units: dict[str, Unit]) -> Person:
+    name, phone, unit_name = SHORT_TERM_VIKAR
+    ends_on = local_today() + timedelta(days=VIKAR_DAYS_LEFT)
+    vikar = create_person(name, phone=phone, job_title="vikar", ends_on=ends_on)
+    grant_role(vikar, units[unit_name], Role.STAFF)
+    return vikar
+
+
 def _email(name: str, taken: set[str]) -> str:
     """``first.last@fjordvik.example`` in plain ASCII, with a number added if it is taken."""
     parts = name.split()
@@ -277,6 +292,7 @@ def sign_in_lines(
         "",
         f"Password for all {len(summary.people)} demo people: {password}",
         _link_line(base_url, mail_log),
+        _vikar_line(base_url),
     ]
     return lines
 
@@ -289,6 +305,15 @@ def already_there_lines(*, base_url: str, mail_log: Path | None) -> list[str]:
         "made the demo (on an empty database); without it, sign in with an e-mailed link.",
         _link_line(base_url, mail_log),
     ]
+
+
+def _vikar_line(base_url: str) -> str:
+    name, phone, _unit = SHORT_TERM_VIKAR
+    return (
+        f"{name}, a vikar without e-mail whose contract ends in {VIKAR_DAYS_LEFT} days, signs in "
+        f"with a code by SMS ({base_url}/login/sms, number {phone}); with the `log` SMS gateway the "
+        "text lands in instance/sms.log."
+    )
 
 
 def _link_line(base_url: str, mail_log: Path | None) -> str:

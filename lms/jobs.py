@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from flask import Flask
 
+from lms.accounts.codes import prune_sign_in_codes
+from lms.accounts.ending import end_accounts
 from lms.accounts.services import prune_sign_in_links
 from lms.accounts.sessions import prune_sessions
 from lms.competence.services import refresh_expiring
@@ -26,7 +28,9 @@ def jobs(config: dict) -> list[tuple[str, Callable[[], object], dict]]:
     reminders, which commit once per reminder they claim and send."""
     return [
         ("prune-sign-in-links", prune_sign_in_links, {"trigger": "interval", "hours": 1}),
+        ("prune-sign-in-codes", prune_sign_in_codes, {"trigger": "interval", "hours": 1}),
         ("prune-sign-in-sessions", prune_sessions, {"trigger": "interval", "hours": 1}),
+        ("end-accounts", end_accounts, {"trigger": "cron", "hour": 0, "minute": 7}),
         (
             "deliver-xapi",
             deliver_outbox,

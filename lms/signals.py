@@ -12,7 +12,13 @@ _signals = Namespace()
 person_signed_in = _signals.signal(
     "person-signed-in",
     doc="""A person has signed in. Keyword arguments: ``person`` (the Person) and ``method``
-    (``"password"``, ``"link"`` or ``"sso"``).""",
+    (``"password"``, ``"link"``, ``"sms"``, ``"code"`` or ``"sso"``).""",
+)
+
+account_ended = _signals.signal(
+    "account-ended",
+    doc="""A short-term account's end date has come and the daily job has ended it. Keyword
+    arguments: ``person`` (the Person, now inactive) and ``at`` (when the job ended it).""",
 )
 
 people_imported = _signals.signal(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from lms import demo
 from lms.access import can_act_on_unit, is_admin
 from lms.accounts.services import authenticate
 from lms.cli import main
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.models import JOB_TITLES, Person, Role, RoleAssignment, Unit, UnitKind
 
@@ -93,11 +95,20 @@ def test_staff_with_job_titles_spread_over_the_units(app, built):
 def test_people_have_distinct_example_addresses_and_phones(app, built):
     with app.app_context():
         people = db.session.scalars(sa.select(Person)).all()
-    assert len(people) == len(built.people) == 43
-    assert all(p.email.endswith("@fjordvik.example") and p.email.isascii() for p in people)
+    with_email = [p for p in people if p.email is not None]
+    assert len(with_email) == len(built.people) == 43
+    assert all(p.email.endswith("@fjordvik.example") and p.email.isascii() for p in with_email)
     assert "camilla.ronning@fjordvik.example" in {p.email for p in people}
-    assert len({p.phone for p in people}) == len(people)
-    assert all(p.phone.startswith("+47 ") for p in people)
+    assert len({p.phone for p in people}) == len(people) == 44
+    assert all(re.fullmatch(r"\+47[49]\d{7}", p.phone) for p in people), "E.164 mobile numbers"
+
+
+def test_a_vikar_without_e_mail_has_a_phone_and_a_contract_ending_next_week(app, built):
+    with app.app_context():
+        (vikar,) = db.session.scalars(sa.select(Person).where(Person.email.is_(None))).all()
+        assert (vikar.name, vikar.phone, vikar.job_title) == ("Jonas Lund", "+4748012345", "vikar")
+        assert vikar.ends_on == local_today() + timedelta(days=7)
+        assert [r.role for r in vikar.roles] == [Role.STAFF]
 
 
 def test_leaders_hold_the_right_roles_on_the_right_units(app, built):
@@ -147,7 +158,7 @@ def test_two_builds_make_the_same_people(app):
     with app.app_context():
         first, second = _build_and_undo(), _build_and_undo()
     assert first == second
-    assert len(first) == 43
+    assert len(first) == 44
 
 
 def _build_and_undo() -> list[tuple]:

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 from lms.accounts.models import SignInLink
+from lms.core.time import local_today
 from lms.core.transactions import read_first
 from lms.db import utcnow
 from lms.extensions import db
@@ -54,7 +55,7 @@ def authenticate(email: str, password: str) -> Person | None:
         stored = person.password_hash if person and person.password_hash else _DUMMY_HASH
         if not _verified(stored, password):
             return None
-        if person is None or not person.password_hash or not person.active:
+        if person is None or not person.password_hash or not person.may_sign_in(local_today()):
             return None
         rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(stored) else None
     if rehashed is not None:
@@ -97,7 +98,7 @@ def find_usable_link(token: str, now: datetime | None = None) -> SignInLink | No
     link = db.session.scalar(sa.select(SignInLink).filter_by(token_hash=_digest(token)))
     if link is None or link.used_at is not None or link.expires_at <= now:
         return None
-    if not link.person.active:
+    if not link.person.may_sign_in(local_today(now)):
         return None
     return link
 

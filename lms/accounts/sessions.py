@@ -25,6 +25,7 @@ from flask_login import login_user
 
 from lms import signals
 from lms.accounts.models import SignInSession
+from lms.core.time import local_today
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
@@ -74,7 +75,8 @@ def _parse(cookie_id: str | None) -> tuple[int, str] | None:
 
 def start_session(person: Person, method: str) -> None:
     """Sign ``person`` in on this browser, however they proved who they are (``method``:
-    ``"password"``, ``"link"`` or ``"sso"``): every way of signing in ends here."""
+    ``"password"``, ``"link"``, ``"sms"``, ``"code"`` or ``"sso"``): every way of signing in ends
+    here."""
     now = utcnow()
     secret = secrets.token_urlsafe(32)
     row = SignInSession(person=person, secret_hash=_digest(secret), method=method, created_at=now)
@@ -87,7 +89,8 @@ def start_session(person: Person, method: str) -> None:
 
 
 def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | None:
-    """The active person of the cookie's session, if it still runs, with the (role, unit id) pairs
+    """The person of the cookie's session, if it still runs and they may sign in today (active,
+    their end date not come), with the (role, unit id) pairs
     they hold, read in the same query. Notes in the cookie that the session was seen now (at most
     every ``SEEN_EVERY``)."""
     parsed = _parse(cookie_id)
@@ -107,11 +110,11 @@ def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | 
         .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
         .where(SignInSession.id == session_id)
     ).all()
-    if not rows or not rows[0].Person.active:
+    now = utcnow()
+    if not rows or not rows[0].Person.may_sign_in(local_today(now)):
         return None
     if not secrets.compare_digest(rows[0].secret_hash, _digest(secret)):
         return None
-    now = utcnow()
     if not Lifetime.configured().holds(rows[0].created_at, seen, now):
         return None
     if now - seen >= SEEN_EVERY:

@@ -8,8 +8,10 @@ still try. So each address gets one guess per window at an account under attack,
 them, while its owner, from an address that has not failed, still signs in with the right password.
 The e-mailed sign-in link is never refused by it.
 
-Two kinds are counted apart: failed passwords (``PASSWORD``) and requests for an e-mailed link
-(``LINK``), since each new link retires the older ones and a stranger must not keep doing that.
+The kinds are counted apart: failed passwords (``PASSWORD``), requests for an e-mailed link
+(``LINK``) and for a code by SMS (``SMS``), since each new link or code retires the older ones and a
+stranger must not keep doing that (nor keep sending texts to someone's phone), and wrong SMS codes
+(``SMS_CODE``), keyed by the phone number instead of the e-mail address.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ class AccountThrottle:
     kind: str
 
     def refuses(self, email: str) -> bool:
-        """Whether this client address may not try ``email``'s account now."""
+        """Whether this client address may not try ``email``'s account now (for the SMS kinds,
+        ``email`` is the phone number)."""
         if not limiter.enabled or not email:
             return False
         per_account = _per_account()
@@ -64,3 +67,10 @@ class AccountThrottle:
 
 PASSWORD = AccountThrottle("sign-in-password")
 LINK = AccountThrottle("sign-in-link")
+SMS = AccountThrottle("sign-in-sms")
+SMS_CODE = AccountThrottle("sign-in-sms-code")
+
+CODE_REFUSED_MESSAGE = _l(
+    "Det er prøvd for mange ganger på kort tid. Vent litt og prøv igjen, eller be lederen din om "
+    "en engangskode."
+)

@@ -1,31 +1,51 @@
-"""Signing in (password or e-mailed link), signing out, and the person's own account settings."""
+"""Signing in (password, e-mailed link, code by SMS or printed code), signing out, the person's own
+account settings, and the page where a manager makes a printed sign-in code."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from lms.access import public, signed_in
-from lms.accounts import services, sessions, throttle
+from lms.access import SIGN_IN_CODE_ROLES, can_make_sign_in_code, for_person, public, signed_in
+from lms.accounts import codes, services, sessions, throttle
 from lms.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
     LanguageForm,
+    PrintedCodeForm,
     SignInForm,
     SignInLinkForm,
+    SmsCodeForm,
+    SmsNumberForm,
 )
+from lms.accounts.sms import send_sms
+from lms.audit.services import record_by_user
 from lms.core.errors import render_error
+from lms.core.time import local_today
 from lms.core.urls import safe_next_url
-from lms.extensions import limiter
+from lms.extensions import db, limiter
 from lms.mail import queue_mail
+from lms.organisation.models import Person
 
 bp = Blueprint("accounts", __name__)
 
 SIGN_IN_FAILED = 401
+SMS_NUMBER_KEY = "sms_sign_in_number"
+"""The number a code was asked for, kept in the (signed) cookie for the page where it is typed."""
 
 
 def _sign_in_limit() -> str:
@@ -76,7 +96,7 @@ def request_link():
             return render_error(429, throttle.REFUSED_MESSAGE)
         throttle.LINK.count(_submitted_email())
         person = services.find_person_by_email(form.email.data)
-        if person is not None and person.active:
+        if person is not None and person.may_sign_in(local_today()):
             _send_sign_in_link(person)
         return render_template("accounts/link_sent.html", email=form.email.data)
     return render_template("accounts/request_link.html", form=form)
@@ -105,6 +125,98 @@ def use_link(token: str):
     elif request.method == "GET" and services.find_usable_link(token) is not None:
         return render_template("accounts/use_link.html", form=form)
     return render_template("accounts/link_invalid.html"), SIGN_IN_FAILED
+
+
+@bp.route("/login/sms", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def request_sms_code():
+    """Sends a code if the number belongs to one person who may sign in; answers the same either way."""
+    form = SmsNumberForm()
+    if form.validate_on_submit():
+        number = form.phone.data
+        if throttle.SMS.refuses(number):
+            return render_error(429, throttle.CODE_REFUSED_MESSAGE)
+        throttle.SMS.count(number)
+        person = codes.person_with_phone(number)
+        if person is not None:
+            _send_sms_code(person)
+        session[SMS_NUMBER_KEY] = number
+        return redirect(url_for("accounts.use_sms_code"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/request_sms_code.html", form=form), status
+
+
+def _send_sms_code(person: Person) -> None:
+    code = codes.issue_sms_code(person)
+    minutes = int(codes.SMS_VALID_FOR.total_seconds() // 60)
+    text = _(
+        "%(code)s er koden din for å logge inn på Lærevakt. Den gjelder i %(minutes)s minutter.",
+        code=code,
+        minutes=minutes,
+    )
+    try:
+        send_sms(person.phone, text)
+    except Exception:
+        # The answer must not differ for a number with an account: log, and answer as always.
+        current_app.logger.exception("sign-in code by SMS to person %s failed", person.id)
+
+
+@bp.route("/login/sms/code", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_failed)
+def use_sms_code():
+    """Wrong codes are limited per client address (the decorator), per number (``throttle``) and
+    per code (``codes.MAX_WRONG_TRIES``)."""
+    number = session.get(SMS_NUMBER_KEY)
+    if number is None:
+        return redirect(url_for("accounts.request_sms_code"))
+    form = SmsCodeForm()
+    if form.validate_on_submit():
+        if throttle.SMS_CODE.refuses(number):
+            return render_error(429, throttle.CODE_REFUSED_MESSAGE)
+        person = codes.redeem_sms_code(number, form.code.data)
+        if person is not None:
+            session.pop(SMS_NUMBER_KEY, None)
+            return _start_session(person, "sms")
+        throttle.SMS_CODE.count(number)
+        db.session.commit()  # the wrong try counts against the code, though the answer is a failure
+        form.code.errors.append(_("Koden er feil eller utløpt. Be om en ny kode om du trenger det."))
+        page = render_template("accounts/use_sms_code.html", form=form, number=number)
+        return page, SIGN_IN_FAILED
+    return render_template("accounts/use_sms_code.html", form=form, number=number)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+@limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=_failed)
+def use_printed_code():
+    form = PrintedCodeForm()
+    if form.validate_on_submit():
+        person = codes.redeem_printed_code(form.code.data)
+        if person is not None:
+            return _start_session(person, "code")
+        form.code.errors.append(_("Koden er feil, brukt eller utløpt. Be lederen din om en ny."))
+        return render_template("accounts/use_printed_code.html", form=form), SIGN_IN_FAILED
+    return render_template("accounts/use_printed_code.html", form=form)
+
+
+@bp.route("/people/<int:person_id>/sign-in-code", methods=["GET", "POST"])
+@for_person(roles=SIGN_IN_CODE_ROLES)
+def printed_code(person_id: int):
+    """A manager or admin of the person's unit makes a one-time code, shown once to print or read
+    out (``can_make_sign_in_code``)."""
+    person = db.get_or_404(Person, person_id)
+    if not can_make_sign_in_code(current_user, person):
+        abort(403)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        made = codes.issue_printed_code(person, current_user)
+        record_by_user("person.sign_in_code", "person", person.id, {"code_id": made.id})
+        address = current_app.config["BASE_URL"] + url_for("accounts.use_printed_code")
+        page = render_template("accounts/printed_code.html", person=person, made=made, address=address)
+        return page, {"Cache-Control": "no-store"}  # shown once: not kept for the back button
+    return render_template("accounts/make_printed_code.html", person=person, form=form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -43,6 +43,7 @@ class PersonOut(BaseModel):
     job_title: str | None
     start_date: date | None
     active: bool
+    ends_on: date | None
     roles: list[RoleOut]
 
 
@@ -60,7 +61,12 @@ class PersonIn(Strict):
     external_id: Annotated[str, ExternalId]
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=254)
-    phone: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(
+        default=None,
+        max_length=32,
+        description="A phone number; without a country code it is read as Norwegian. Stored and "
+        "returned in E.164 (e.g. '+4791234567'); a number that is not valid is refused.",
+    )
     job_title: str | None = Field(
         default=None, max_length=40, description="A job title code or its label (e.g. 'sykepleier')."
     )
@@ -71,6 +77,13 @@ class PersonIn(Strict):
         "join after a unit assignment was given count from it.",
     )
     active: bool = True
+    ends_on: date | None = Field(
+        default=None,
+        description="The first day the person may no longer sign in (the end of a short-term "
+        "contract): from that day every way of signing in refuses them, their sessions end, and "
+        "they no longer count as current staff; their history is kept. A record whose end date has "
+        "come is stored inactive. Null: no end date.",
+    )
     roles: list[RoleIn] = Field(
         default_factory=list,
         max_length=50,
@@ -94,6 +107,7 @@ def person_out(person: Person) -> PersonOut:
         job_title=person.job_title,
         start_date=person.start_date,
         active=person.active,
+        ends_on=person.ends_on,
         roles=[
             RoleOut(unit_id=r.unit_id, unit_external_id=r.unit.external_id, role=r.role) for r in roles
         ],
@@ -149,8 +163,9 @@ def put_people(body: PeopleBatch) -> SyncSummary:
     external id yet is taken to be the record's person. People not in the batch, and erased people,
     are left alone. Sending the same batch again changes nothing (0 created, 0 updated).
 
-    Granting the admin role, or changing the e-mail of someone who holds it, needs the scope
-    `roles:admin` as well; without it such a batch gets 403, naming each place, and changes nothing.
+    Granting the admin role, or changing the e-mail, phone, active flag or end date of someone who
+    holds it, needs the scope `roles:admin` as well; without it such a batch gets 403, naming each
+    place, and changes nothing.
     """
     records = [
         PersonRecord(
@@ -161,6 +176,7 @@ def put_people(body: PeopleBatch) -> SyncSummary:
             job_title=p.job_title,
             start_date=p.start_date,
             active=p.active,
+            ends_on=p.ends_on,
             roles=tuple((r.unit_external_id, r.role) for r in p.roles),
         )
         for p in body.people

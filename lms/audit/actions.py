@@ -10,6 +10,8 @@ ACTIONS = {
     "person.create": _l("Person opprettet"),
     "person.update": _l("Person endret"),
     "person.erase": _l("Person slettet"),
+    "person.end": _l("Konto avsluttet ved sluttdato"),
+    "person.sign_in_code": _l("Engangskode for innlogging laget"),
     "role.grant": _l("Rolle gitt"),
     "role.revoke": _l("Rolle fjernet"),
     "people.import": _l("Personer importert"),

@@ -58,6 +58,7 @@ def init_core(app: Flask) -> None:
         is_admin=access.is_admin,
         is_top_admin=access.is_top_admin,
         can_act_on_account=access.can_act_on_account,
+        can_make_sign_in_code=access.can_make_sign_in_code,
         current_locale=_current_locale,
         language_names=LANGUAGE_NAMES,
     )

@@ -8,6 +8,8 @@ an admin over every unit where they hold a role changes them (``lms.access.for_a
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,7 +23,7 @@ from lms.access import (
     for_person,
     for_unit,
 )
-from lms.accounts.services import find_person_by_email, set_password
+from lms.accounts.services import find_person_by_email, normalise_email, set_password
 from lms.accounts.sessions import sign_out_everywhere
 from lms.audit.services import record_by_user
 from lms.core.paging import requested_page
@@ -186,6 +188,7 @@ def new_person():
             job_title=form.job_title.data,
             start_date=form.start_date.data or local_today(),
         )
+        person.ends_on = form.ends_on.data
         if form.password.data:
             set_password(person, form.password.data)
         services.grant_role(person, db.session.get(Unit, form.unit.data), Role(form.role.data))
@@ -237,15 +240,30 @@ def save_person(person_id: int):
     form = EditPersonForm()
     if form.validate_on_submit() and _email_is_free(form, person) and _may_deactivate(form, person):
         _save_person(person, form)
-        record_by_user("person.update", "person", person.id, {"active": person.active})
+        details = {"active": person.active, "ends_on": _iso(person.ends_on)}
+        record_by_user("person.update", "person", person.id, details)
         flash(_("Endringene er lagret."), "success")
         return redirect(url_for("admin.person", person_id=person.id))
     return _render_person(person, form, _role_form(), INVALID if form.errors else 200)
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _may_deactivate(form: EditPersonForm, person: Person) -> bool:
+    """Nobody deactivates themselves or gives themselves an end date; an active person's end date
+    may not have come already (the daily job would end the account again)."""
     if not form.active.data and person.id == current_user.id:
         form.active.errors.append(_("Du kan ikke deaktivere deg selv."))
+        return False
+    if form.ends_on.data is not None and person.id == current_user.id:
+        form.ends_on.errors.append(_("Du kan ikke sette sluttdato for deg selv."))
+        return False
+    if form.active.data and form.ends_on.data is not None and form.ends_on.data <= local_today():
+        form.ends_on.errors.append(
+            _("Datoen er passert. Flytt den fram eller fjern den for at personen skal være aktiv.")
+        )
         return False
     return True
 
@@ -253,10 +271,11 @@ def _may_deactivate(form: EditPersonForm, person: Person) -> bool:
 def _save_person(person: Person, form: EditPersonForm) -> None:
     was_active = person.active
     person.name = form.name.data
-    person.email = form.email.data.lower()
+    person.email = normalise_email(form.email.data)
     person.phone = form.phone.data or None
     person.job_title = form.job_title.data or None
     person.start_date = form.start_date.data or person.start_date
+    person.ends_on = form.ends_on.data
     person.active = form.active.data
     db.session.flush()
     if was_active and not person.active:

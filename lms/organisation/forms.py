@@ -18,11 +18,11 @@ from wtforms import (
     SubmitField,
     TelField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from lms.accounts.services import MIN_PASSWORD_LENGTH
-from lms.organisation.importer import PHONE
 from lms.organisation.models import JOB_TITLES, ROLE_LABELS, UNIT_KIND_LABELS, Unit, UnitKind
+from lms.organisation.phones import BadPhoneNumber, normalise_phone
 
 NO_PARENT = 0
 """The parent choice for a top-level unit (a municipality)."""
@@ -61,24 +61,41 @@ JOB_TITLE_CHOICES = [
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
+def _phone_in_e164(_form, field) -> None:
+    """Store the number as E.164; a bad number gets a message that names it."""
+    try:
+        field.data = normalise_phone(field.data)
+    except BadPhoneNumber:
+        raise ValidationError(
+            _l(
+                "«%(value)s» er ikke et gyldig telefonnummer. Skriv for eksempel +47 912 34 567.",
+                value=field.data,
+            )
+        ) from None
+
+
 class PersonFields(FlaskForm):
     name = StringField(_l("Navn"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
     email = EmailField(
-        _l("E-post"), filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)]
-    )
-    phone = TelField(
-        _l("Telefon"),
+        _l("E-post"),
         filters=[_strip],
-        validators=[
-            Optional(),
-            Regexp(PHONE, message=_l("Skriv et telefonnummer, for eksempel +47 912 34 567.")),
-        ],
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Kan stå tom for den som logger inn med kode på SMS eller engangskode."),
     )
+    phone = TelField(_l("Telefon"), filters=[_strip], validators=[Optional(), _phone_in_e164])
     job_title = SelectField(_l("Stilling"), choices=JOB_TITLE_CHOICES)
     start_date = DateField(
         _l("Startdato"),
         validators=[Optional()],
         description=_l("Første arbeidsdag. Står den tom for en ny person, gjelder dagen i dag."),
+    )
+    ends_on = DateField(
+        _l("Kontoen stenges fra"),
+        validators=[Optional()],
+        description=_l(
+            "For vikarer, studenter og innleide: fra denne dagen kan personen ikke logge inn, og "
+            "hen teller ikke lenger med blant de ansatte. Historikken blir tatt vare på."
+        ),
     )
 
 

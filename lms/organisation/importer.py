@@ -5,16 +5,16 @@ Pure: bytes and plain lookups in, a list of problems or a plan out. Nothing here
 
 The file has a header line naming its columns, in Norwegian or English (``navn``/``name``,
 ``e-post``/``email``, ``telefon``/``phone``, ``enhet``/``unit``, ``rolle``/``role``,
-``stilling``/``job_title``, ``startdato``/``start_date``), read by :mod:`lms.core.csv_reading`
-(comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252). Each line gives one person one role on
-one unit; several lines may give the same person (by e-mail) several roles. An empty telephone, job
-title or start date cell leaves what is stored as it is; a new person without a start date starts
-the day they are imported.
+``stilling``/``job_title``, ``startdato``/``start_date``, ``sluttdato``/``ends_on``), read by
+:mod:`lms.core.csv_reading` (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252). Each line
+gives one person one role on one unit; several lines may give the same person (by e-mail) several
+roles. An empty telephone, job title, start date or end date cell leaves what is stored as it is; a
+new person without a start date starts the day they are imported. Phone numbers are stored in
+E.164; a date is written 2026-12-31 or 31.12.2026.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,13 +25,13 @@ from flask_babel import lazy_gettext as _l
 
 from lms.core.csv_reading import CsvFile, CsvProblem, read_csv
 from lms.organisation.models import JOB_TITLES, ROLE_LABELS, Role
+from lms.organisation.phones import BadPhoneNumber, normalise_phone
 
 MAX_BYTES = 2 * 1024 * 1024
 """Files above this size are refused before they are read."""
 
 MAX_NAME = 200
 MAX_EMAIL = 254
-PHONE = re.compile(r"^\+?[0-9 ()-]{3,31}$")
 
 COLUMN_NAMES = {
     "name": ("navn", "name"),
@@ -41,6 +41,7 @@ COLUMN_NAMES = {
     "role": ("rolle", "role"),
     "job_title": ("stilling", "job_title", "job title", "jobtitle"),
     "start_date": ("startdato", "start_date", "start date", "tiltredelse"),
+    "ends_on": ("sluttdato", "slutt", "ends_on", "end date"),
 }
 """Our name for each column, and the header names accepted for it."""
 
@@ -54,6 +55,7 @@ COLUMN_LABELS = {
     "role": _l("rolle"),
     "job_title": _l("stilling"),
     "start_date": _l("startdato"),
+    "ends_on": _l("sluttdato"),
 }
 
 ROLE_NAMES = {
@@ -122,8 +124,9 @@ class PersonRef:
     """Whether they hold a role in one of the importing admin's units."""
     account_in_scope: bool
     """Whether every role they hold is in the importing admin's units, so the admin may change their
-    name, phone and job title (``lms.access.can_act_on_account``)."""
+    name, phone, job title and end date (``lms.access.can_act_on_account``)."""
     start_date: date | None = None
+    ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,7 @@ class PersonPlan:
     phone: str | None
     job_title: str | None
     first_line: int
+    ends_on: date | None = None
     existing_id: int | None = None
     changes: dict[str, object] = field(default_factory=dict)
     new_roles: list[tuple[int, Role]] = field(default_factory=list)
@@ -280,6 +284,7 @@ def _check_row(
     phone = check_phone(row.get("phone"), problem)
     job_title = check_job_title(row.get("job_title"), problem)
     start_date = check_start_date(row.get("start_date"), problem)
+    ends_on = check_ends_on(row.get("ends_on"), problem)
     role = _check_role(row.get("role"), problem)
     unit = finder.find(row.get("unit"), problem)
 
@@ -300,8 +305,10 @@ def _check_row(
     if plan is None:
         plan = planned[email] = _new_plan(row, email, name, phone, job_title, existing)
         _plan_start(plan, start_date, existing)
+        _plan_ends_on(plan, ends_on, existing)
     else:
         _merge(plan, row, name, phone, job_title, problem)
+        _merge_ends_on(plan, ends_on, problem)
     if existing is not None and not existing.account_in_scope:
         for column in sorted(set(plan.changes) - changed_before):
             problem(
@@ -345,10 +352,30 @@ def check_email(value: str, problem) -> str | None:
 
 
 def check_phone(value: str, problem) -> str | None:
-    if value and not PHONE.match(value):
-        problem("phone", _("«%(value)s» er ikke et telefonnummer.", value=value))
+    """The number in E.164 (``+4791234567``; without a country code it is read as Norwegian)."""
+    if not value:
         return None
-    return value or None
+    try:
+        return normalise_phone(value)
+    except BadPhoneNumber:
+        problem("phone", _("«%(value)s» er ikke et gyldig telefonnummer.", value=value))
+        return None
+
+
+def check_ends_on(value: str, problem) -> date | None:
+    """An end date written 2026-12-31 or 31.12.2026 (empty: none given)."""
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    problem(
+        "ends_on",
+        _("«%(value)s» er ikke en dato. Skriv for eksempel 31.12.2026 eller 2026-12-31.", value=value),
+    )
+    return None
 
 
 def check_start_date(value: str, problem) -> date | None:
@@ -506,3 +533,28 @@ def prepare(data: bytes, units: Iterable[UnitRef], find_people) -> Plan | list[P
         return problems
     emails = {row.get("email").lower() for row in rows if row.get("email")}
     return plan_import(rows, units, find_people(emails))
+
+
+def _plan_ends_on(plan: PersonPlan, ends_on: date | None, existing: PersonRef | None) -> None:
+    plan.ends_on = ends_on
+    if existing is not None and ends_on is not None and ends_on != existing.ends_on:
+        plan.changes["ends_on"] = ends_on
+
+
+def _merge_ends_on(plan: PersonPlan, ends_on: date | None, problem) -> None:
+    """A later line for the same e-mail: its end date, if any, must agree with the first one given."""
+    if ends_on is None:
+        return
+    if plan.ends_on is not None and plan.ends_on != ends_on:
+        problem(
+            "ends_on",
+            _(
+                "er ulik linje %(line)s for samme e-post (%(email)s).",
+                line=plan.first_line,
+                email=plan.email,
+            ),
+        )
+    elif plan.ends_on is None:
+        plan.ends_on = ends_on
+        if not plan.is_new:
+            plan.changes["ends_on"] = ends_on

@@ -111,6 +111,9 @@ class Person(UserMixin, db.Model):
     people inactive for longer than ``LMS_RETENTION_INACTIVE_DAYS``."""
     external_id: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
     """The person's key in the HR system that keeps people in sync through the API."""
+    ends_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    """The first day the person may no longer sign in (a short-term contract's end): from that
+    local day on every way in is refused, and ``lms.accounts.ending`` makes them inactive."""
     erased_at: Mapped[datetime | None] = mapped_column()
     """When an admin deleted the person: personal data erased, the row kept as an anonymous stand-in."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -131,6 +134,14 @@ class Person(UserMixin, db.Model):
         """What Flask-Login stores in the cookie (its ``id_attribute``): the sign-in session, not
         the person, so that the session can end on its own."""
         return self.signed_in_session
+
+    def has_ended(self, today: date) -> bool:
+        """Whether the account's end date (``ends_on``) has come by local day ``today``."""
+        return self.ends_on is not None and self.ends_on <= today
+
+    def may_sign_in(self, today: date) -> bool:
+        """Whether the person may sign in by any path on local day ``today``."""
+        return self.active and self.erased_at is None and not self.has_ended(today)
 
     @property
     def job_title_label(self) -> str:

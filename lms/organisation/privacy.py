@@ -22,6 +22,7 @@ def _sections(_app, person: Person) -> list[Section]:
         "start_date",
         "locale",
         "active",
+        "ends_on",
         "external_id",
         "created_at",
         "erased_at",

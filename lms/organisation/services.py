@@ -16,6 +16,7 @@ from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation import importer
 from lms.organisation.models import Person, Role, RoleAssignment, Unit, UnitKind
+from lms.organisation.phones import normalise_phone
 
 CHILD_KIND = {UnitKind.MUNICIPALITY: UnitKind.SERVICE_AREA, UnitKind.SERVICE_AREA: UnitKind.UNIT}
 
@@ -53,11 +54,14 @@ def create_person(
     job_title: str | None = None,
     locale: str | None = None,
     start_date: date | None = None,
+    ends_on: date | None = None,
 ) -> Person:
+    """Raises ``BadPhoneNumber`` for a phone number that is not one (stored in E.164)."""
     person = Person(
         name=name.strip(),
         email=normalise_email(email),
-        phone=(phone or "").strip() or None,
+        phone=normalise_phone(phone) if (phone or "").strip() else None,
+        ends_on=ends_on,
         job_title=job_title or None,
         locale=locale,
         start_date=start_date,
@@ -65,6 +69,13 @@ def create_person(
     db.session.add(person)
     db.session.flush()
     return person
+
+
+def current_staff(today: date | None = None) -> list:
+    """The conditions on ``Person`` that make someone current staff on local day ``today``: active,
+    and their end date (``ends_on``) not come. The figures of a unit count only them."""
+    today = today or local_today()
+    return [Person.active.is_(True), sa.or_(Person.ends_on.is_(None), Person.ends_on > today)]
 
 
 def grant_role(person: Person, unit: Unit, role: Role) -> RoleAssignment:
@@ -231,6 +242,7 @@ def import_person_refs(emails: Iterable[str], unit_ids: Iterable[int]) -> dict[s
                 name=person.name,
                 phone=person.phone,
                 job_title=person.job_title,
+                ends_on=person.ends_on,
                 roles=roles,
                 in_scope=any(unit_id in unit_ids for unit_id, _ in roles),
                 account_in_scope=all(unit_id in unit_ids for unit_id, _ in roles),
@@ -281,6 +293,7 @@ def apply_import_plan(plan: importer.Plan) -> ImportResult:
                 phone=item.phone,
                 job_title=item.job_title,
                 start_date=item.start_date or local_today(),
+                ends_on=item.ends_on,
             )
             result.created.append(person)
         else:

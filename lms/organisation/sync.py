@@ -12,8 +12,11 @@ those in the record; roles on units without one (given by hand in Lærevakt) are
 
 Admins are the HR system's only when the caller says so (``may_make_admins``, the API's
 ``roles:admin`` scope): otherwise a batch that would grant or take away the admin role, or change
-the e-mail, phone or active flag of someone who holds it (and so let whoever reads that mailbox or
-phone sign in as them, or lock them out), is refused whole.
+the e-mail, phone, active flag or end date of someone who holds it (and so let whoever reads that
+mailbox or phone sign in as them, or lock them out), is refused whole.
+
+Phone numbers are stored in E.164 (``lms.organisation.phones``). A record whose end date
+(``ends_on``) has come is stored inactive.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class PersonRecord:
     phone: str | None = None
     job_title: str | None = None
     active: bool = True
+    ends_on: date | None = None
+    """The first day the person may no longer sign in (``Person.ends_on``)."""
     roles: tuple[tuple[str, Role], ...] = ()
     """(unit external id, role) pairs."""
     start_date: date | None = None
@@ -131,8 +136,9 @@ class _Checker:
                 "email": importer.check_email(record.email, problem) if record.email else None,
                 "phone": importer.check_phone(record.phone or "", problem),
                 "job_title": importer.check_job_title(record.job_title or "", problem),
-                "active": record.active,
                 "start_date": record.start_date,
+                "ends_on": record.ends_on,
+                "active": record.active and not _has_ended(record.ends_on),
             }
             self.values.append(values)
             for key, seen, column in (
@@ -143,6 +149,12 @@ class _Checker:
                     problem(column, f"«{key}» is also in record {seen[key]}.")
                 elif key is not None:
                     seen[key] = index
+
+
+def _has_ended(ends_on: date | None) -> bool:
+    """Whether the end date has come: such a record is stored inactive, so that a sync does not keep
+    waking an account the daily job has ended (``lms.accounts.ending``)."""
+    return ends_on is not None and ends_on <= local_today()
 
 
 def _unit_ids(records: Sequence[PersonRecord], checker: _Checker) -> dict[str, int]:
@@ -193,9 +205,9 @@ def _admin_ids(person_ids: Iterable[int]) -> set[int]:
     return found
 
 
-_GUARDED_FIELDS = ("email", "phone", "active")
+_GUARDED_FIELDS = ("email", "phone", "active", "ends_on")
 """What of an admin's record only a caller who may make admins can change: the addresses their
-sign-in codes go to, and whether they can sign in at all."""
+sign-in codes go to, and whether (and until when) they can sign in at all."""
 
 
 def _refuse_admin_changes(
@@ -205,8 +217,8 @@ def _refuse_admin_changes(
     held: dict[int, dict[tuple[int, Role], int]],
 ) -> None:
     """Name as forbidden (for a caller without the right to make admins) every admin role a record
-    would grant or take away, and every change to the e-mail, phone or active flag of a person who
-    holds the admin role."""
+    would grant or take away, and every change to the e-mail, phone, active flag or end date of a
+    person who holds the admin role."""
     admins = _admin_ids(p.id for p in matched if p is not None)
     for index, (record, person) in enumerate(zip(checker.records, matched, strict=True)):
         current = held.get(person.id, {}) if person is not None else {}
@@ -245,8 +257,8 @@ def sync_people(
     return every problem found. New people and roles are inserted in bulk (one statement per batch).
 
     Without ``may_make_admins``, granting or taking away the admin role and changing an admin's
-    e-mail, phone or active flag are refused (problems marked ``forbidden``), once the records are
-    otherwise good."""
+    e-mail, phone, active flag or end date are refused (problems marked ``forbidden``), once the
+    records are otherwise good."""
     checker = _Checker(records)
     checker.check_fields()
     units = _unit_ids(records, checker)

@@ -23,6 +23,7 @@ from lms.extensions import db
 from lms.learning.models import Attempt
 from lms.learning.standing import DONE_OUTCOMES, Standing, standing_of
 from lms.organisation.models import Person, RoleAssignment, Unit
+from lms.organisation.services import current_staff
 
 
 def members(unit_ids: Iterable[int]):
@@ -258,7 +259,7 @@ def _cells(unit_ids: Iterable[int], where: list, competence_id: int | None = Non
 
 
 def _people_filter(unit_ids: Iterable[int], search: str = "", job_title: str | None = None) -> list:
-    where = [Person.id.in_(members(unit_ids)), Person.active.is_(True)]
+    where = [Person.id.in_(members(unit_ids)), *current_staff()]
     if search.strip():
         where.append(Person.name.icontains(search.strip(), autoescape=True))
     if job_title:

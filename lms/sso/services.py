@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.services import find_person_by_email, normalise_email
+from lms.core.time import local_today
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person
@@ -34,7 +35,7 @@ class NoAccount(SignInRefused):
 
 
 class AccountClosed(SignInRefused):
-    """The identity belongs to a person who is inactive or erased."""
+    """The identity belongs to a person who is inactive, erased or whose end date has come."""
 
 
 class MissingClaim(ValueError):
@@ -45,8 +46,8 @@ def find_identity(issuer: str, subject: str) -> SsoIdentity | None:
     return db.session.scalar(sa.select(SsoIdentity).filter_by(issuer=issuer, subject=subject))
 
 
-def may_sign_in(person: Person) -> bool:
-    return person.active and person.erased_at is None
+def may_sign_in(person: Person, now: datetime | None = None) -> bool:
+    return person.may_sign_in(local_today(now))
 
 
 def person_for_claims(
@@ -66,7 +67,7 @@ def person_for_claims(
         raise MissingClaim(subject_claim)
     subject = str(subject)
     identity = find_identity(issuer, subject) or _first_sign_in(issuer, subject, claims, create_people)
-    if not may_sign_in(identity.person):
+    if not may_sign_in(identity.person, now):
         raise AccountClosed()
     identity.last_signed_in_at = now or utcnow()
     db.session.flush()

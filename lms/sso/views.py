@@ -69,8 +69,8 @@ REFUSALS = {
         SIGN_IN_FAILED,
         _l("Kontoen er ikke aktiv"),
         _l(
-            "Kontoen din i Lærevakt er deaktivert eller slettet. Kontakt lederen din eller en "
-            "administrator om du trenger tilgang."
+            "Kontoen din i Lærevakt er deaktivert, slettet eller stengt fordi sluttdatoen din er "
+            "passert. Kontakt lederen din eller en administrator om du trenger tilgang."
         ),
     ),
 }

@@ -22,6 +22,7 @@ VERBS = {
     "attended": (f"{ADL}/verbs/attended", "deltok"),
     "voided": (f"{ADL}/verbs/voided", "annullerte"),
     "registered": (f"{ADL}/verbs/registered", "ble meldt på"),
+    "terminated": (f"{ADL}/verbs/terminated", "avsluttet"),
 }
 ACTIVITY_TYPES = {
     "module": f"{ADL}/activities/module",
@@ -29,6 +30,7 @@ ACTIVITY_TYPES = {
     "meeting": f"{ADL}/activities/meeting",
     "course": f"{ADL}/activities/course",
     "performance": f"{ADL}/activities/performance",
+    "account": "http://activitystrea.ms/schema/1.0/service",
 }
 PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 PLATFORM = "Lærevakt"

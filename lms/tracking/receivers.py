@@ -17,7 +17,14 @@ from lms.learning.services import module_of
 from lms.learning.standing import Verdict
 from lms.plugins import card_types
 from lms.tracking import groups, practice, workshops
-from lms.tracking.profile import PROGRESS, Profile, iso_duration, plain_text, scaled_score
+from lms.tracking.profile import (
+    ACTIVITY_TYPES,
+    PROGRESS,
+    Profile,
+    iso_duration,
+    plain_text,
+    scaled_score,
+)
 from xapi.outbox import record
 
 CARD_TEXT_FIELDS = ("question", "prompt", "task", "body", "title")
@@ -28,6 +35,7 @@ def connect() -> None:
     signals.card_answered.connect(card_answered)
     signals.attempt_progressed.connect(module_progressed)
     signals.attempt_completed.connect(module_completed)
+    signals.account_ended.connect(account_ended)
     workshops.connect()
     groups.connect()
     practice.connect()
@@ -133,3 +141,16 @@ def module_completed(_app: Flask, attempt: Attempt, module: Module) -> None:
         verdict = "passed" if attempt.passed else "failed"
         outcome = {**result, "success": attempt.passed}
         _record_about_module(attempt, module, verdict, at=attempt.completed_at, result=outcome)
+
+
+def account_ended(_app: Flask, person, at) -> None:
+    """The person's short-term account has ended: they ``terminated`` the platform."""
+    activity = {
+        "objectType": "Activity",
+        "id": profile().activity_id("account"),
+        "definition": {
+            "type": ACTIVITY_TYPES["account"],
+            "name": {"nb-NO": "Konto i Lærevakt", "en-US": "Lærevakt account"},
+        },
+    }
+    record(db.session, profile().statement(person.uuid, "terminated", activity, at=at))

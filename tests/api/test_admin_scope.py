@@ -130,3 +130,21 @@ def test_people_write_alone_cannot_take_the_admin_role_away(app, client, api_hea
         headers=api_headers("people:write", "roles:admin"),
     )
     assert response.status_code == 200, response.json
+
+
+def test_people_write_alone_cannot_end_an_admins_account(app, client, api_headers, org):
+    """An end date locks the admin out from that day: guarded as their active flag is."""
+    _hr_admin(app, org)
+    people = [
+        {
+            "external_id": "H-ADA",
+            "name": "Ada Admin",
+            "email": "admin@testvik.no",
+            "ends_on": "2030-01-01",
+        }
+    ]
+    response = client.put("/api/v1/people", json={"people": people}, headers=api_headers("people:write"))
+    assert response.status_code == 403
+    assert [d["where"] for d in response.json["error"]["details"]] == ["people[0].ends_on"]
+    with app.app_context():
+        assert db.session.get(Person, org.admin.id).ends_on is None

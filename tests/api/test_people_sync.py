@@ -98,7 +98,7 @@ def test_a_changed_record_updates_that_person_and_their_roles_only(app, client, 
     response = client.put("/api/v1/people", json=payload, headers=headers)
     assert response.json == {"created": 0, "updated": 1, "unchanged": 2}
     person = client.get("/api/v1/people/H00002", headers=api_headers("people:read")).json
-    assert person["phone"] == "+47 911 11 111"
+    assert person["phone"] == "+4791111111"
     assert [(r["unit_external_id"], r["role"]) for r in person["roles"]] == [("U4", "facilitator")]
 
 
@@ -268,3 +268,40 @@ def test_a_first_unit_sync_links_existing_units_by_name_and_a_clashing_name_conf
         "what": "another unit under the same parent has this name.",
         "external_id": "TWIN",
     }
+
+
+def test_an_end_date_is_kept_and_shown_and_a_past_one_stores_the_person_inactive(
+    app, client, api_headers
+):
+    hr_units(app)
+    headers = api_headers("people:write")
+    people = [record(1, ends_on="2099-06-30"), record(3, ends_on="2020-01-31")]
+    assert client.put("/api/v1/people", json={"people": people}, headers=headers).status_code == 200
+    read = api_headers("people:read")
+    later = client.get("/api/v1/people/H00001", headers=read).json
+    past = client.get("/api/v1/people/H00003", headers=read).json
+    assert (later["ends_on"], later["active"]) == ("2099-06-30", True)
+    assert (past["ends_on"], past["active"]) == ("2020-01-31", False)
+    again = client.put("/api/v1/people", json={"people": people}, headers=headers)
+    assert again.json == {"created": 0, "updated": 0, "unchanged": 2}, "no waking an ended account"
+
+
+def test_a_bad_phone_number_is_named_and_changes_nothing(app, client, api_headers):
+    hr_units(app)
+    response = client.put(
+        "/api/v1/people",
+        json={"people": [record(1, phone="12 34")]},
+        headers=api_headers("people:write"),
+    )
+    assert response.status_code == 400
+    [detail] = response.json["error"]["details"]
+    assert detail["where"] == "people[0].phone"
+    assert "«12 34»" in detail["what"]
+    assert _people_count(app) == 0
+
+
+def test_the_openapi_document_describes_the_end_date(client):
+    schema = client.get("/api/v1/openapi.json").json
+    person_in = schema["components"]["schemas"]["PersonIn"]["properties"]
+    assert "ends_on" in person_in
+    assert "first day the person may no longer sign in" in person_in["ends_on"]["description"]

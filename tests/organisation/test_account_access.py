@@ -118,7 +118,7 @@ def test_an_admin_over_every_unit_of_the_person_and_the_top_admin_may(
         f"/admin/people/{org.manager.id}", details(org.manager, phone="+47 912 34 567")
     )
     assert response.status_code == 302
-    assert stored(app, org.manager).phone == "+47 912 34 567"
+    assert stored(app, org.manager).phone == "+4791234567", "stored in E.164"
     refused = client.submit(f"/admin/people/{org.admin.id}", details(org.admin, name="Ada X"))
     assert refused.status_code == 403
 

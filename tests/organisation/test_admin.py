@@ -316,7 +316,7 @@ def test_admin_creates_a_person_with_a_first_role_and_password(app, admin, make_
     )
     assert response.status_code == 302
     kari = person_with(app, "kari@testvik.no")
-    assert (kari.name, kari.phone, kari.job_title) == ("Kari Nordmann", "+47 912 34 567", "vernepleier")
+    assert (kari.name, kari.phone, kari.job_title) == ("Kari Nordmann", "+4791234567", "vernepleier")
     assert roles_of(app, kari.id) == {("Hjemmesykepleien sone Nord", "facilitator")}
     assert make_client().sign_in(kari, "et-langt-passord").status_code == 302
 
@@ -375,7 +375,7 @@ def test_admin_edits_a_person(app, admin, org):
     assert (nils.id, nils.name, nils.phone, nils.job_title, nils.active) == (
         org.nurse.id,
         "Nils Nilsen",
-        "98765432",
+        "+4798765432",
         "spesialsykepleier",
         True,
     )

@@ -89,7 +89,7 @@ def test_a_valid_file_creates_and_updates_people_and_roles(app, admin, org):
     assert "<dt>Nye roller</dt><dd>4</dd>" in page
 
     kari = person_with(app, "kari@testvik.no")
-    assert (kari.name, kari.phone, kari.job_title) == ("Kari Nordmann", "912 34 567", "sykepleier")
+    assert (kari.name, kari.phone, kari.job_title) == ("Kari Nordmann", "+4791234567", "sykepleier")
     assert roles_of(app, "kari@testvik.no") == {
         ("Sjøgløtt sykehjem, 2. etasje", "staff"),
         ("Hjemmesykepleien sone Nord", "facilitator"),
@@ -97,7 +97,7 @@ def test_a_valid_file_creates_and_updates_people_and_roles(app, admin, org):
     per = person_with(app, "per@testvik.no")
     assert (per.name, per.job_title) == ("Per Hansen", "helsefagarbeider")
     nils = person_with(app, "nils@testvik.no")
-    assert (nils.id, nils.phone, nils.job_title) == (org.nurse.id, "45678901", "spesialsykepleier")
+    assert (nils.id, nils.phone, nils.job_title) == (org.nurse.id, "+4745678901", "spesialsykepleier")
     assert roles_of(app, "nils@testvik.no") == {
         ("Sjøgløtt sykehjem, 2. etasje", "staff"),
         ("Hjemmesykepleien sone Nord", "manager"),
@@ -388,8 +388,8 @@ def test_line_numbers_count_physical_lines_and_skip_blank_ones():
 def test_conflicting_phone_for_the_same_email_is_named():
     outcome = check(
         "navn;e-post;telefon;enhet;rolle\n"
-        "Kari;k@x.no;111 11 111;Solsiden;ansatt\n"
-        "Kari;k@x.no;222 22 222;Solsiden;leder\n"
+        "Kari;k@x.no;411 11 111;Solsiden;ansatt\n"
+        "Kari;k@x.no;922 22 222;Solsiden;leder\n"
     )
     assert messages(outcome) == ["Linje 3, telefon: er ulik linje 2 for samme e-post (k@x.no)."]
 
@@ -406,3 +406,41 @@ def test_problem_text_names_line_and_column():
     assert str(Problem("feil.", line=4, column="email")) == "Linje 4, e-post: feil."
     assert str(Problem("feil.", line=1)) == "Linje 1: feil."
     assert str(Problem("Filen er tom.")) == "Filen er tom."
+
+
+def test_a_bad_phone_number_is_named_and_a_good_one_kept_in_e164():
+    outcome = check(
+        "navn;e-post;telefon;enhet;rolle\n"
+        "Kari;k@x.no;0047 412 34 567;Solsiden;ansatt\n"
+        "Ola;o@x.no;12 34;Solsiden;ansatt\n"
+    )
+    assert messages(outcome) == ["Linje 3, telefon: «12 34» er ikke et gyldig telefonnummer."]
+    good = check("navn;e-post;telefon;enhet;rolle\nKari;k@x.no;0047 412 34 567;Solsiden;ansatt\n")
+    assert good.people[0].phone == "+4741234567"
+
+
+def test_an_end_date_in_either_form_is_read_and_a_bad_one_named():
+    good = check(
+        "navn;e-post;enhet;rolle;sluttdato\n"
+        "Kari;k@x.no;Solsiden;ansatt;31.12.2026\n"
+        "Ola;o@x.no;Solsiden;ansatt;2027-01-15\n"
+    )
+    assert [str(p.ends_on) for p in good.people] == ["2026-12-31", "2027-01-15"]
+    bad = check("navn;e-post;enhet;rolle;sluttdato\nKari;k@x.no;Solsiden;ansatt;neste uke\n")
+    assert messages(bad) == [
+        "Linje 2, sluttdato: «neste uke» er ikke en dato. Skriv for eksempel 31.12.2026 eller "
+        "2026-12-31."
+    ]
+
+
+def test_the_import_sets_an_end_date_on_a_new_and_an_existing_person(app, admin, org):
+    content = (
+        "navn;e-post;telefon;enhet;rolle;sluttdato\n"
+        "Vera Vikar;vera@testvik.no;912 34 567;Sjøgløtt sykehjem, 2. etasje;ansatt;31.12.2026\n"
+        "Nils Sykepleier;nils@testvik.no;;Sjøgløtt sykehjem, 2. etasje;ansatt;2026-12-24\n"
+    )
+    response = upload(admin, content)
+    assert "Importen er fullført" in text(response)
+    vera, nils = person_with(app, "vera@testvik.no"), person_with(app, "nils@testvik.no")
+    assert (str(vera.ends_on), vera.phone) == ("2026-12-31", "+4791234567")
+    assert str(nils.ends_on) == "2026-12-24"

@@ -32,6 +32,7 @@ EVERY_SECTION = {
     "competence_evidence",
     "competence_status",
     "sign_in_links",
+    "sign_in_codes",
     "sign_in_sessions",
     "sso_identities",
     "xapi_outbox",

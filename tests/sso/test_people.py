@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from authlib.common.errors import AuthlibBaseError
 from joserfc.errors import JoseError
 
+from lms.core.time import local_today
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person
@@ -139,3 +140,16 @@ def test_mine_data_shows_the_identity_and_erasure_removes_it(app, client, org, s
     assert counts(app)[1] == []
     answer = sign_in(client, sso, "feide-nils")
     assert answer.status_code == 401 and "Logg inn" in home_heading(client)
+
+
+def test_an_ended_account_is_refused_through_the_flow(app, client, org, sso):
+    """From the end date on, the provider's word is not enough: no session, and the page says why."""
+    sso.set_claims("nils-ended", email="nils@testvik.no", email_verified=True)
+    with app.app_context():
+        nurse = db.session.get(Person, org.nurse.id)
+        nurse.ends_on = local_today()
+        db.session.commit()
+    answer = sign_in(client, sso, "nils-ended")
+    assert answer.status_code == 401
+    assert "sluttdatoen din er passert" in answer.get_data(as_text=True)
+    assert "Logg inn" in home_heading(client)
