@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from lms.access import public, top_admin_only
 from lms.audit.services import record_by_user
 from lms.extensions import csrf, db
+from lms.feature import Feature
 from lms.organisation.forms import ConfirmForm
 from xapi.lrs import credentials, queries
 from xapi.lrs.api import create_blueprint
@@ -190,3 +191,6 @@ def revoke_command(key: str) -> None:
 
 def _when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
+feature = Feature(name="lrs", blueprints=(api_bp, admin_bp), cli=(lrs_group,))
