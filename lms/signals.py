@@ -123,3 +123,20 @@ person_erasing = _signals.signal(
     ``privacy.py``; learning records that feed aggregates (completions, evidence) stay, tied to the
     pseudonymous row. Receivers add to the session and never commit.""",
 )
+
+sms_gateways = _signals.signal(
+    "sms-gateways",
+    doc="""Which SMS gateways are there? Sent when a reminder goes out by SMS (and by pages that show
+    the gateway); no keyword arguments. Each receiver returns a mapping of gateway names to
+    factories: ``factory(config)`` returns an object with ``send(phone, text)``, ``phone`` in E.164
+    (``+4791234567``). ``LMS_SMS_GATEWAY`` picks one by name; reminders provides ``log``. A plugin
+    connects its receiver with ``sender=app`` so that its gateway exists only where it is enabled.
+    Read the answers with ``values_from_signal``.""",
+)
+
+
+def values_from_signal(results: list[tuple[object, object]]) -> list[object]:
+    """The values the receivers returned, from what ``signal.send`` gives back (a list of
+    ``(receiver, value)``), leaving out receivers that returned None: a signal that asks
+    features and plugins for values reads their answers with this (as indico does)."""
+    return [value for _receiver, value in results if value is not None]

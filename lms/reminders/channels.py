@@ -3,22 +3,25 @@
 - E-mail goes through ``lms.mail.queue_mail`` (sent when the sending transaction commits).
 - Web push uses pywebpush with VAPID keys made once and kept in the instance folder
   (``vapid_private.pem``, mode 0600); the service worker shows the notification.
-- SMS goes through a gateway: ``LMS_SMS_GATEWAY`` is ``log`` (the default, which appends to
-  ``instance/sms.log``) or ``package.module:factory`` for a real one; a factory is called with the
-  app's config and returns an object with ``send(phone, text)``.
+- SMS goes through a gateway: ``LMS_SMS_GATEWAY`` names one of those the ``lms.signals.sms_gateways``
+  receivers provide: ``log`` (the default, provided here, which appends to ``instance/sms.log``) or
+  one an enabled plugin adds (``docs/plugins.md``). A gateway's factory is called with the app's
+  config and returns an object with ``send(phone, text)``.
 """
 
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from flask import current_app
+from flask import Flask, current_app
+
+from lms.signals import sms_gateways, values_from_signal
 
 VAPID_FILE = "vapid_private.pem"
 
@@ -48,13 +51,38 @@ class LoggingSmsGateway:
             handle.write(json.dumps({"to": phone, "text": text}, ensure_ascii=False) + "\n")
 
 
+GatewayFactory = Callable[[Mapping], SmsGateway]
+
+
+class UnknownSmsGateway(LookupError):
+    """``LMS_SMS_GATEWAY`` names a gateway no loaded feature or enabled plugin provides."""
+
+
+def provide_log_gateway(_app: Flask) -> dict[str, GatewayFactory]:
+    """The ``sms_gateways`` receiver of reminders: the ``log`` gateway."""
+    return {"log": LoggingSmsGateway}
+
+
+def gateway_factories(app: Flask) -> dict[str, GatewayFactory]:
+    """Every SMS gateway the ``sms_gateways`` receivers provide for ``app``, by name."""
+    found: dict[str, GatewayFactory] = {}
+    for provided in values_from_signal(sms_gateways.send(app)):
+        found.update(provided)
+    return found
+
+
 def sms_gateway() -> SmsGateway:
-    name = current_app.config.get("SMS_GATEWAY") or "log"
-    if name == "log":
-        return LoggingSmsGateway(current_app.config)
-    module_name, _, attribute = name.partition(":")
-    factory = getattr(importlib.import_module(module_name), attribute)
-    return factory(current_app.config)
+    """The gateway ``LMS_SMS_GATEWAY`` names, made with the app's config."""
+    app = current_app._get_current_object()
+    name = app.config.get("SMS_GATEWAY") or "log"
+    factories = gateway_factories(app)
+    if name not in factories:
+        known = ", ".join(sorted(factories))
+        raise UnknownSmsGateway(
+            f"LMS_SMS_GATEWAY is {name!r}, but no loaded feature or enabled plugin provides "
+            f"a gateway of that name (provided: {known})"
+        )
+    return factories[name](app.config)
 
 
 def sms_text(message: Message) -> str:
