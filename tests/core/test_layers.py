@@ -31,6 +31,7 @@ LAYERS = {
     "lms.config": FOUNDATION,
     "lms.signals": FOUNDATION,
     "lms.feature": FOUNDATION,
+    "lms.testing": FOUNDATION,
     "lms.text": FOUNDATION,
     "lms.mail": FOUNDATION,
     "lms.core": FOUNDATION,

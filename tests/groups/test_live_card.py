@@ -10,7 +10,7 @@ from html import unescape
 from itsdangerous import URLSafeTimedSerializer
 
 from lms.groups import live, live_card
-from tests.conftest import CSRF_INPUT
+from lms.testing import CSRF_INPUT
 from tests.groups.conftest import QUESTION, REFLECTION, answer, join, move
 from tests.groups.test_live import counted_statements  # noqa: F401 (a fixture)
 
