@@ -20,24 +20,10 @@ from lms.accounts.services import set_password
 from lms.extensions import db, limiter
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_person, create_unit, grant_role
-from lms.testing import FormClient
+from lms.testing import FormClient, app_config
 from tests.support.databases import main_database_url
 
 PASSWORD = "riktig-passord-123"
-
-
-def app_config(tmp_dir, database_url: str) -> dict:
-    return {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "INSTANCE_PATH": tmp_dir,
-        "SECRET_KEY": "test-secret-key",
-        "BASE_URL": "http://localhost",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SCHEDULER_ENABLED": False,
-        "SMTP_HOST": None,
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -19,7 +19,7 @@ from lms.accounts.services import set_password
 from lms.extensions import db
 from lms.organisation.models import Role, UnitKind
 from lms.organisation.services import create_person, create_unit, grant_role
-from lms.testing import FormClient
+from lms.testing import FormClient, app_config
 
 PASSWORD = "riktig-passord-123"
 SVEVE_USER, SVEVE_PASSWORD = "fjordvik", "api-passord"
@@ -96,20 +96,8 @@ def make_app(tmp_path):
 
 
 def _make_app(tmp_path, **settings) -> Flask:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'lms.sqlite3'}",
-            "INSTANCE_PATH": tmp_path / "instance",
-            "SECRET_KEY": "test-secret-key",
-            "BASE_URL": "http://localhost",
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "SCHEDULER_ENABLED": False,
-            "SMTP_HOST": None,
-            "LOG_LEVEL": "WARNING",
-            **settings,
-        }
-    )
+    database_url = f"sqlite:///{tmp_path / 'lms.sqlite3'}"
+    app = create_app({**app_config(tmp_path / "instance", database_url), **settings})
     with app.app_context():
         db.create_all()
     return app
