@@ -35,8 +35,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
     from lms.core.setup import init_core
-    from lms.jobs import start_scheduler
     from lms.loading import load_features
+    from lms.scheduler import start_scheduler
 
     init_core(app)
     if app.config["TRUSTED_PROXIES"]:

@@ -61,5 +61,14 @@ class Feature:
     translations: Path | None = None
 
 
+FEATURES_KEY = "lms.features"
+"""Where ``lms.loading`` keeps the loaded features in ``app.extensions``."""
+
+
+def loaded_features(app: Flask) -> tuple[Feature, ...]:
+    """The features loaded into ``app``, built-in ones first, then the enabled plugins."""
+    return app.extensions[FEATURES_KEY]
+
+
 class FeatureError(RuntimeError):
     """A plugin named in ``LMS_PLUGINS`` is missing or does not declare a ``Feature``."""

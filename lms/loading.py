@@ -15,7 +15,7 @@ from importlib.metadata import entry_points
 
 from flask import Flask
 
-from lms.feature import Feature, FeatureError
+from lms.feature import FEATURES_KEY, Feature, FeatureError
 
 PLUGINS_GROUP = "lms.plugins"
 
@@ -31,6 +31,7 @@ BUILT_IN = (
     "lms.tracking.feature",
     "lms.shifts.feature",
     "lms.reminders.feature",
+    "lms.scheduler.feature",
     "lms.competence.feature",
     "lms.reports.feature",
     "lms.workshops.feature",
@@ -41,8 +42,6 @@ BUILT_IN = (
 )
 """The modules declaring the built-in features (each has ``feature``), in the order their
 blueprints are registered."""
-
-EXTENSION_KEY = "lms.features"
 
 
 def enabled_plugin_names(setting: str | Sequence[str] | None) -> list[str]:
@@ -88,13 +87,8 @@ def load_features(app: Flask) -> tuple[Feature, ...]:
         raise FeatureError(f"two features have the same name: {', '.join(repeated)}")
     for feature in features:
         _load(app, feature)
-    app.extensions[EXTENSION_KEY] = features
+    app.extensions[FEATURES_KEY] = features
     return features
-
-
-def loaded_features(app: Flask) -> tuple[Feature, ...]:
-    """The features ``load_features`` loaded into ``app``, built-in ones first."""
-    return app.extensions[EXTENSION_KEY]
 
 
 def _load(app: Flask, feature: Feature) -> None:

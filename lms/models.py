@@ -10,6 +10,7 @@ from lms.groups import models as groups_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
 from lms.reminders import models as reminders_models
+from lms.scheduler import models as scheduler_models
 from lms.shifts import models as shifts_models
 from lms.sso import models as sso_models
 from lms.workshops import models as workshops_models
@@ -27,6 +28,7 @@ __all__ = [
     "learning_models",
     "organisation_models",
     "reminders_models",
+    "scheduler_models",
     "shifts_models",
     "sso_models",
     "workshops_models",

@@ -5,7 +5,6 @@ from flask import Flask
 from lms.feature import Feature, Job
 from lms.reminders import privacy
 from lms.reminders.channels import provide_log_gateway
-from lms.reminders.cli import scheduler_group
 from lms.reminders.services import tick
 from lms.reminders.views import bp
 from lms.signals import sms_gateways
@@ -19,7 +18,6 @@ feature = Feature(
     name="reminders",
     blueprints=(bp,),
     connect=_connect,
-    cli=(scheduler_group,),
     jobs=(
         Job(
             "send-reminders",

@@ -52,7 +52,6 @@ LAYERS = {
     "lms.core.setup": ASSEMBLY,
     "lms.cli": ASSEMBLY,
     "lms.models": ASSEMBLY,
-    "lms.jobs": ASSEMBLY,
     "lms.loading": ASSEMBLY,
     "lms.demo": ASSEMBLY,
     "lms.demo_history": ASSEMBLY,

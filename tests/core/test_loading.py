@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from lms import create_app
-from lms.feature import FeatureError
-from lms.jobs import jobs
-from lms.loading import BUILT_IN, loaded_features
+from lms.feature import FeatureError, loaded_features
+from lms.loading import BUILT_IN
+from lms.scheduler import jobs
 from tests.conftest import app_config
 
 

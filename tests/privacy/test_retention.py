@@ -11,10 +11,10 @@ from lms.accounts.services import prune_sign_in_links
 from lms.audit.models import AuditEntry
 from lms.audit.services import record
 from lms.extensions import db
-from lms.jobs import jobs
 from lms.organisation.models import Person
 from lms.privacy.retention import apply_retention
 from lms.reminders.models import Reminder
+from lms.scheduler import jobs
 
 NOW = datetime(2026, 11, 24, 3, 47, tzinfo=UTC)
 SECOND = timedelta(seconds=1)

@@ -7,9 +7,9 @@ import pytest
 
 from lms.extensions import db
 from lms.feature import FeatureError
-from lms.jobs import jobs
 from lms.organisation.models import Person
 from lms.reminders.channels import UnknownSmsGateway, sms_gateway
+from lms.scheduler import jobs
 from lms.signals import personal_data_requested, sms_gateways, values_from_signal
 
 PAGE = "/admin/sms-sveve/"

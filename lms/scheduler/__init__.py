@@ -1,5 +1,6 @@
-"""The scheduler: the jobs the loaded features declare (``lms.feature.Job``), and the runner that
-gives each its own transaction."""
+"""The scheduler in one package: the jobs the loaded features declare (``lms.feature.Job``), the
+runner that gives each its own transaction, the election of the one process that runs them
+(``leader``) and the ``lms scheduler`` command (``cli``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from collections.abc import Callable
 from flask import Flask
 
 from lms.extensions import db, scheduler
-from lms.feature import Job
-from lms.loading import loaded_features
-from lms.reminders.leader import leadership
+from lms.feature import Job, loaded_features
+from lms.scheduler.leader import leadership
 
 
 def jobs(app: Flask) -> list[Job]:
@@ -24,7 +24,7 @@ def jobs(app: Flask) -> list[Job]:
 
 def run_job(app: Flask, function: Callable[[], object]) -> None:
     """Run ``function`` in an app context and commit once, or roll back if it fails. Only the
-    process elected by the database lock runs jobs (``lms.reminders.leader``); others skip them."""
+    process elected by the database lock runs jobs (``lms.scheduler.leader``); others skip them."""
     if not leadership(app).holds():
         return
     with app.app_context():
