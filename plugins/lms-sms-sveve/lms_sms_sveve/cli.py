@@ -18,7 +18,7 @@ def sms_sveve_group() -> None:
 @click.argument("phone")
 @with_appcontext
 def send_test_command(phone: str) -> None:
-    """Send a test SMS to PHONE (E.164, e.g. +4791234567; without a country code: Norwegian)."""
+    """Send a test SMS to PHONE: E.164 (+4791234567), or Norwegian without a country code."""
     try:
         ids = service.send_test(phone)
     except InvalidNumber as error:
