@@ -140,3 +140,13 @@ def values_from_signal(results: list[tuple[object, object]]) -> list[object]:
     ``(receiver, value)``), leaving out receivers that returned None: a signal that asks
     features and plugins for values reads their answers with this (as indico does)."""
     return [value for _receiver, value in results if value is not None]
+
+
+attempt_held_elsewhere = _signals.signal(
+    "attempt-held-elsewhere",
+    doc="""Which unfinished attempts are not the person's own to go on with? Sent when the player
+    looks for a person's open attempt at a module; no keyword arguments. Each receiver returns a
+    SQL condition on ``lms.learning.models.Attempt`` (correlated, e.g. an ``exists()``) that holds
+    for attempts another feature paces: groups answers with the attempts of participants still
+    present in an open group run. Read the answers with ``values_from_signal``.""",
+)
