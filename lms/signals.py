@@ -150,3 +150,12 @@ attempt_held_elsewhere = _signals.signal(
     for attempts another feature paces: groups answers with the attempts of participants still
     present in an open group run. Read the answers with ``values_from_signal``.""",
 )
+
+module_version_attempts = _signals.signal(
+    "module-version-attempts",
+    doc="""How many attempts have module versions had? Sent by the module library's admin pages.
+    Keyword argument: ``version_ids`` (the ModuleVersion ids asked about, or None for all). Each
+    receiver returns a mapping of version id to count (versions with none may be left out); the
+    pages add the answers up. Learning answers for every attempt, on one's own or in a group run.
+    Read the answers with ``values_from_signal``.""",
+)
