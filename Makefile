@@ -5,16 +5,19 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-CATALOGUES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po))
+# The plugins shipped in plugins/ (each a distribution of its own, installed editable beside lms).
+PLUGINS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po \
+	plugins/*/*/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: install chromium ralph run test lint format bench bench-smoke translations
 
 install: $(INSTALLED) $(CATALOGUES)
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml $(PLUGINS:%=%/pyproject.toml)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[postgres,serve,test]"
+	$(BIN)/pip install --quiet -e ".[postgres,serve,test]" $(PLUGINS:%=-e %)
 	touch $@
 
 %.mo: %.po $(INSTALLED)

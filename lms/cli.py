@@ -1,5 +1,6 @@
 """The ``lms`` command: Flask's commands (``run``, ``shell``, ``routes``), ``db`` from Flask-Migrate,
-and Lærevakt's own groups."""
+``demo``, and the commands the loaded features and plugins declare (``lms.feature.Feature.cli``,
+added to the app's ``cli``)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,12 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from lms import create_app, demo
 from lms.accounts.services import MIN_PASSWORD_LENGTH
-from lms.api.cli import api_group
-from lms.competence.cli import competence_group
-from lms.content.cli import modules
 from lms.extensions import db
-from lms.lrs import lrs_group
-from lms.reminders.cli import scheduler_group
-from lms.tracking.cli import xapi_group
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
 def main() -> None:
     """Lærevakt: microlearning and competence for shift-working health and care staff."""
-
-
-main.add_command(modules)
 
 
 def _check_password(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -68,10 +60,3 @@ def demo_command(if_empty: bool, password: str | None) -> None:
         summary, base_url=config["BASE_URL"], password=password, mail_log=mail_log
     )
     click.echo("\n".join(lines))
-
-
-main.add_command(xapi_group)
-main.add_command(lrs_group)
-main.add_command(scheduler_group)
-main.add_command(competence_group)
-main.add_command(api_group)

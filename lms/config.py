@@ -117,7 +117,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "LMS_SMS_GATEWAY",
         "log",
-        "SMS gateway: `log` (writes instance/sms.log) or `package.module:factory`",
+        "SMS gateway: `log` (writes instance/sms.log) or the name of one a plugin provides "
+        "(e.g. `sveve`, see `docs/plugins.md`)",
+    ),
+    Setting(
+        "LMS_PLUGINS",
+        "",
+        "installed plugins to load: names of `lms.plugins` entry points, comma-separated "
+        "(see `docs/plugins.md`)",
     ),
     Setting("LMS_PUSH_CONTACT", "mailto:noreply@localhost", "contact sent with web push (VAPID sub)"),
     Setting(
@@ -253,6 +260,7 @@ def load_config(env: Mapping[str, str] | None = None, given: Mapping | None = No
         "LATE_JOINER_DAYS": int(_read(env, "LMS_LATE_JOINER_DAYS")),
         "REMINDER_TICK_MINUTES": float(_read(env, "LMS_REMINDER_TICK_MINUTES")),
         "SMS_GATEWAY": _read(env, "LMS_SMS_GATEWAY"),
+        "PLUGINS": _read(env, "LMS_PLUGINS"),
         "PUSH_CONTACT": _read(env, "LMS_PUSH_CONTACT"),
         "OIDC_ISSUER": _read(env, "LMS_OIDC_ISSUER"),
         "OIDC_CLIENT_ID": _read(env, "LMS_OIDC_CLIENT_ID"),

@@ -22,6 +22,7 @@ from lms.access import public, top_admin_only
 from lms.audit.services import record_by_user
 from lms.core.key_pages import KeyRow, NewKey, key_form, render_key_page
 from lms.extensions import csrf, db
+from lms.feature import Feature
 from lms.organisation.forms import ConfirmForm
 from xapi.lrs import credentials, queries
 from xapi.lrs.api import create_blueprint
@@ -197,3 +198,6 @@ def revoke_command(key: str) -> None:
 
 def _when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
+feature = Feature(name="lrs", blueprints=(api_bp, admin_bp), cli=(lrs_group,))

@@ -144,3 +144,39 @@ person_erasing = _signals.signal(
     ``privacy.py``; learning records that feed aggregates (completions, evidence) stay, tied to the
     pseudonymous row. Receivers add to the session and never commit.""",
 )
+
+sms_gateways = _signals.signal(
+    "sms-gateways",
+    doc="""Which SMS gateways are there? Sent when a reminder goes out by SMS (and by pages that show
+    the gateway); no keyword arguments. Each receiver returns a mapping of gateway names to
+    factories: ``factory(config)`` returns an object with ``send(phone, text)``, ``phone`` in E.164
+    (``+4791234567``). ``LMS_SMS_GATEWAY`` picks one by name; reminders provides ``log``. A plugin
+    connects its receiver with ``sender=app`` so that its gateway exists only where it is enabled.
+    Read the answers with ``values_from_signal``.""",
+)
+
+
+def values_from_signal(results: list[tuple[object, object]]) -> list[object]:
+    """The values the receivers returned, from what ``signal.send`` gives back (a list of
+    ``(receiver, value)``), leaving out receivers that returned None: a signal that asks
+    features and plugins for values reads their answers with this (as indico does)."""
+    return [value for _receiver, value in results if value is not None]
+
+
+attempt_held_elsewhere = _signals.signal(
+    "attempt-held-elsewhere",
+    doc="""Which unfinished attempts are not the person's own to go on with? Sent when the player
+    looks for a person's open attempt at a module; no keyword arguments. Each receiver returns a
+    SQL condition on ``lms.learning.models.Attempt`` (correlated, e.g. an ``exists()``) that holds
+    for attempts another feature paces: groups answers with the attempts of participants still
+    present in an open group run. Read the answers with ``values_from_signal``.""",
+)
+
+module_version_attempts = _signals.signal(
+    "module-version-attempts",
+    doc="""How many attempts have module versions had? Sent by the module library's admin pages.
+    Keyword argument: ``version_ids`` (the ModuleVersion ids asked about, or None for all). Each
+    receiver returns a mapping of version id to count (versions with none may be left out); the
+    pages add the answers up. Learning answers for every attempt, on one's own or in a group run.
+    Read the answers with ``values_from_signal``.""",
+)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import Flask
-from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -22,24 +20,10 @@ from lms.accounts.services import set_password
 from lms.extensions import db, limiter
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_person, create_unit, grant_role
+from lms.testing import FormClient, app_config
 from tests.support.databases import main_database_url
 
 PASSWORD = "riktig-passord-123"
-CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def app_config(tmp_dir, database_url: str) -> dict:
-    return {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "INSTANCE_PATH": tmp_dir,
-        "SECRET_KEY": "test-secret-key",
-        "BASE_URL": "http://localhost",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SCHEDULER_ENABLED": False,
-        "SMTP_HOST": None,
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -92,18 +76,11 @@ def transaction(app: Flask) -> Iterator[None]:
         connection.close()
 
 
-class Client(FlaskClient):
+class Client(FormClient):
     """A test client that fills in the CSRF token the way a browser posting the form would."""
 
-    def csrf_token(self) -> str:
-        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
-        return CSRF_INPUT.search(page).group(1)
-
-    def submit(self, url: str, data: dict | None = None, **kwargs):
-        return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
-
     def sign_in(self, person: Person, password: str = PASSWORD):
-        return self.submit("/login", {"email": person.email, "password": password})
+        return self.sign_in_with(person.email, password)
 
 
 @pytest.fixture

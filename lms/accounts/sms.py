@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms.reminders.channels import sms_gateway
+from lms.sms import sms_gateway
 
 
 def send_sms(number: str, text: str) -> None:

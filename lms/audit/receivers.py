@@ -9,7 +9,8 @@ from lms.audit.services import record
 from lms.organisation.models import Person
 
 
-def connect() -> None:
+def connect(_app: Flask) -> None:
+    """``Feature.connect``: the receivers answer every app (they are the app's own)."""
     signals.people_imported.connect(people_imported)
 
 

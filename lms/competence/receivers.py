@@ -4,13 +4,16 @@ workshop series completed. Receivers run in the event's transaction and only flu
 
 from __future__ import annotations
 
+from flask import Flask
+
 from lms import signals
 from lms.competence import services
 from lms.competence.models import EvidenceKind
 from lms.learning.standing import Verdict
 
 
-def connect() -> None:
+def connect(_app: Flask) -> None:
+    """``Feature.connect``: the receivers answer every app (they are the app's own)."""
     signals.attempt_completed.connect(module_completed)
     series_completed = getattr(signals, "workshop_series_completed", None)
     if series_completed is not None:

@@ -6,11 +6,12 @@ Modules are shared by the whole installation, so only an admin of a top unit man
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, SubmitField
 from wtforms.validators import Length, ValidationError
 
+from lms import signals
 from lms.access import acted_on_unit_ids, is_top_admin, top_admin_only
 from lms.accounts.services import find_person_by_email
 from lms.audit.services import record_by_user
@@ -31,7 +33,6 @@ from lms.content.problems import InvalidPackage
 from lms.content.upload import display_name, install_zip
 from lms.core.errors import render_error
 from lms.extensions import db
-from lms.learning.models import Attempt
 from lms.organisation.models import Person, Role, RoleAssignment
 
 bp = Blueprint("content_admin", __name__, url_prefix="/admin/modules")
@@ -153,12 +154,19 @@ def modules_overview() -> tuple[list[ModuleRow], dict[int, int]]:
         if version.id == current_id:
             row.current = version
             row.title = version.titles
-    attempts = dict(
-        db.session.execute(
-            sa.select(Attempt.version_id, sa.func.count()).group_by(Attempt.version_id)
-        ).all()
+    ordered = sorted(modules.values(), key=lambda m: (m.title.get("nb") or m.id).casefold())
+    return ordered, attempts_per_version()
+
+
+def attempts_per_version(version_ids: list[int] | None = None) -> Counter[int]:
+    """Attempts per module version (``signals.module_version_attempts``; learning answers)."""
+    counts: Counter[int] = Counter()
+    sent = signals.module_version_attempts.send(
+        current_app._get_current_object(), version_ids=version_ids
     )
-    return sorted(modules.values(), key=lambda m: (m.title.get("nb") or m.id).casefold()), attempts
+    for answer in signals.values_from_signal(sent):
+        counts.update(answer)
+    return counts
 
 
 def _render_index(form: UploadForm):
@@ -221,9 +229,7 @@ def version(version_id: int):
 
 
 def _render_version(version: ModuleVersion, owner_form: OwnerForm):
-    attempts = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Attempt).where(Attempt.version_id == version.id)
-    )
+    attempts = attempts_per_version([version.id])[version.id]
     return render_template(
         "content/admin/version.html",
         version=version,

@@ -69,11 +69,6 @@ def init_core(app: Flask) -> None:
         day_and_time=day_and_time,
     )
 
-    from lms.jobs import start_scheduler
-
-    if app.config["SCHEDULER_ENABLED"]:
-        start_scheduler(app)
-
 
 SQLITE_FILE_PRAGMAS = (
     "journal_mode=WAL",

@@ -3,12 +3,15 @@ items. Receivers run in the event's transaction and only flush."""
 
 from __future__ import annotations
 
+from flask import Flask
+
 from lms import signals
 from lms.introduction import services
 from lms.learning.standing import Verdict
 
 
-def connect() -> None:
+def connect(_app: Flask) -> None:
+    """``Feature.connect``: the receivers answer every app (they are the app's own)."""
     signals.people_joined_units.connect(people_joined)
     signals.attempt_completed.connect(module_completed)
     signals.workshop_series_completed.connect(series_completed)

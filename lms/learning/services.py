@@ -18,7 +18,6 @@ from lms.content.models import ModuleVersion
 from lms.content.package import Module
 from lms.db import utcnow
 from lms.extensions import db
-from lms.groups.models import GroupParticipant, GroupRun
 from lms.learning.models import Answer, Attempt
 from lms.learning.standing import Standing, Verdict, solo_verdict, standing_of
 from lms.organisation.models import Person
@@ -37,25 +36,16 @@ class Outcome:
 
 
 def open_attempt(person: Person, module_id: str) -> Attempt | None:
-    """The person's latest unfinished attempt at the module on their own: an attempt that belongs to
-    a group run they are still present in is the group's, and is paced by the facilitator."""
-    held_by_open_run = (
-        sa.select(GroupParticipant.id)
-        .join(GroupRun, GroupRun.id == GroupParticipant.run_id)
-        .where(
-            GroupParticipant.attempt_id == Attempt.id,
-            GroupParticipant.left_at.is_(None),
-            GroupRun.closed_at.is_(None),
-        )
-        .exists()
+    """The person's latest unfinished attempt at the module on their own: an attempt another
+    feature holds (``signals.attempt_held_elsewhere``: one in a group run they are still present
+    in, which the facilitator paces) is not theirs to go on with."""
+    held = signals.values_from_signal(
+        signals.attempt_held_elsewhere.send(current_app._get_current_object())
     )
-    return db.session.scalar(
-        sa.select(Attempt)
-        .filter_by(person_id=person.id, module_id=module_id, completed_at=None)
-        .where(~held_by_open_run)
-        .order_by(Attempt.started_at.desc())
-        .limit(1)
-    )
+    query = sa.select(Attempt).filter_by(person_id=person.id, module_id=module_id, completed_at=None)
+    if held:
+        query = query.where(~sa.or_(*held))
+    return db.session.scalar(query.order_by(Attempt.started_at.desc()).limit(1))
 
 
 def start_or_resume(person: Person, version: ModuleVersion) -> Attempt:

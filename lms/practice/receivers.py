@@ -10,7 +10,8 @@ from lms.learning.models import Answer
 from lms.practice.services import follow_up_for
 
 
-def connect() -> None:
+def connect(_app: Flask) -> None:
+    """``Feature.connect``: the receivers answer every app (they are the app's own)."""
     signals.card_answered.connect(card_answered)
 
 

@@ -18,13 +18,13 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person
 from lms.privacy.sections import Erasure, Section
-from lms.signals import person_erasing, personal_data_requested
+from lms.signals import person_erasing, personal_data_requested, values_from_signal
 
 
 def sections(person: Person) -> list[Section]:
     """What every feature package holds about ``person``, in page order."""
     answers = personal_data_requested.send(current_app._get_current_object(), person=person)
-    found = [section for _receiver, returned in answers for section in returned or ()]
+    found = [section for returned in values_from_signal(answers) for section in returned]
     return sorted(found, key=lambda s: (s.order, s.key))
 
 

@@ -3,22 +3,21 @@
 - E-mail goes through ``lms.mail.queue_mail`` (sent when the sending transaction commits).
 - Web push uses pywebpush with VAPID keys made once and kept in the instance folder
   (``vapid_private.pem``, mode 0600); the service worker shows the notification.
-- SMS goes through a gateway: ``LMS_SMS_GATEWAY`` is ``log`` (the default, which appends to
-  ``instance/sms.log``) or ``package.module:factory`` for a real one; a factory is called with the
-  app's config and returns an object with ``send(phone, text)``.
+- SMS goes through the gateway ``lms.sms.sms_gateway()`` chooses: ``log`` (the default, provided
+  here, which appends to ``instance/sms.log``) or one an enabled plugin adds (``docs/plugins.md``).
 """
 
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
-from flask import current_app
+from flask import Flask, current_app
+
+from lms.sms import GatewayFactory, LoggingSmsGateway
 
 VAPID_FILE = "vapid_private.pem"
 
@@ -32,29 +31,9 @@ class Message:
     url: str
 
 
-class SmsGateway(Protocol):
-    def send(self, phone: str, text: str) -> None: ...
-
-
-class LoggingSmsGateway:
-    """Writes each message to a file instead of sending it (development, tests, demo)."""
-
-    def __init__(self, config) -> None:
-        self.path = Path(config["INSTANCE_PATH"]) / "sms.log"
-
-    def send(self, phone: str, text: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"to": phone, "text": text}, ensure_ascii=False) + "\n")
-
-
-def sms_gateway() -> SmsGateway:
-    name = current_app.config.get("SMS_GATEWAY") or "log"
-    if name == "log":
-        return LoggingSmsGateway(current_app.config)
-    module_name, _, attribute = name.partition(":")
-    factory = getattr(importlib.import_module(module_name), attribute)
-    return factory(current_app.config)
+def provide_log_gateway(_app: Flask) -> dict[str, GatewayFactory]:
+    """The ``sms_gateways`` receiver of reminders: the ``log`` gateway."""
+    return {"log": LoggingSmsGateway}
 
 
 def sms_text(message: Message) -> str:

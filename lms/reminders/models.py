@@ -77,14 +77,3 @@ class UnitReminderPolicy(db.Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
     windows: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     weekly_cap: Mapped[int] = mapped_column(default=2)
-
-
-class SchedulerLease(db.Model):
-    """The lease that elects the one scheduler process (used where PostgreSQL's advisory locks are
-    not available, e.g. SQLite)."""
-
-    __tablename__ = "scheduler_leases"
-
-    name: Mapped[str] = mapped_column(sa.String(50), primary_key=True)
-    holder: Mapped[str] = mapped_column(sa.String(100))
-    expires_at: Mapped[datetime]

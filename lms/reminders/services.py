@@ -53,6 +53,7 @@ from lms.reminders.items import (
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference, UnitReminderPolicy
 from lms.shifts.services import shifts_between
 from lms.shifts.working_time import ShiftKind
+from lms.sms import sms_gateway
 
 log = logging.getLogger(__name__)
 
@@ -371,7 +372,7 @@ def deliver(reminder: Reminder, person: Person, now: datetime) -> list[str]:
                 log.exception("web push to person %s failed", person.id)
     if prefs.sms and person.phone:
         try:
-            channels.sms_gateway().send(person.phone, channels.sms_text(message))
+            sms_gateway().send(person.phone, channels.sms_text(message))
             used.append("sms")
         except Exception:
             log.exception("SMS to person %s failed", person.id)

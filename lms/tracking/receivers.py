@@ -30,7 +30,8 @@ from xapi.outbox import record
 CARD_TEXT_FIELDS = ("question", "prompt", "task", "body", "title")
 
 
-def connect() -> None:
+def connect(_app: Flask) -> None:
+    """``Feature.connect``: the receivers answer every app (they are the app's own)."""
     signals.attempt_started.connect(module_initialized)
     signals.card_answered.connect(card_answered)
     signals.attempt_progressed.connect(module_progressed)

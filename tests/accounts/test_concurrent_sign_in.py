@@ -23,7 +23,8 @@ from lms.accounts import services as accounts_services
 from lms.extensions import db
 from lms.organisation.models import Role, UnitKind
 from lms.organisation.services import create_unit
-from tests.conftest import CSRF_INPUT, PASSWORD, add_person, app_config
+from lms.testing import CSRF_INPUT
+from tests.conftest import PASSWORD, add_person, app_config
 
 PEOPLE = 50
 CHECK_SECONDS = 0.5

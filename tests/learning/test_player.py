@@ -19,7 +19,7 @@ from lms.extensions import db
 from lms.learning import services as learning
 from lms.learning.models import Answer, Attempt
 from lms.organisation.models import Person
-from tests.conftest import CSRF_INPUT
+from lms.testing import CSRF_INPUT
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "modules" / "alle-korttyper"
 MODULE = "alle-korttyper"

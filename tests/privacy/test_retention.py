@@ -11,10 +11,10 @@ from lms.accounts.services import prune_sign_in_links
 from lms.audit.models import AuditEntry
 from lms.audit.services import record
 from lms.extensions import db
-from lms.jobs import jobs
 from lms.organisation.models import Person
 from lms.privacy.retention import apply_retention
 from lms.reminders.models import Reminder
+from lms.scheduler import jobs
 
 NOW = datetime(2026, 11, 24, 3, 47, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
@@ -102,6 +102,5 @@ def test_sign_in_links_are_kept_for_the_configured_days_after_expiry(app, org, m
 
 
 def test_the_retention_job_runs_nightly(app):
-    by_id = {job_id: (function, trigger) for job_id, function, trigger in jobs(app.config)}
-    function, trigger = by_id["apply-retention"]
-    assert function is apply_retention and trigger["trigger"] == "cron"
+    (job,) = [job for job in jobs(app) if job.id == "apply-retention"]
+    assert job.function is apply_retention and job.trigger_for(app.config)["trigger"] == "cron"

@@ -2,7 +2,7 @@
 
 ``lms run`` (and gunicorn with ``LMS_SCHEDULER=true``) keeps the scheduler in the web process instead.
 Either way every process may start it: a database lock elects the one that runs the jobs
-(``lms.reminders.leader``), and the others wait to take over.
+(``lms.scheduler.leader``), and the others wait to take over.
 
 **Simulated time (tests only).** ``--simulate-from``/``--simulate-until``/``--step-minutes`` run the
 reminder job at simulated instants instead of on the clock, as fast as it goes: the process waits
@@ -51,14 +51,14 @@ def scheduler_group(
     """Run the scheduler's jobs in this process (when elected) until stopped."""
     if ctx.invoked_subcommand is not None:
         return
-    from lms.reminders.leader import leadership
+    from lms.scheduler.leader import leadership
 
     app = current_app._get_current_object()
     start, until = _instant(simulate_from), _instant(simulate_until)
     if start is not None:
         _simulate(app, start, until or start, timedelta(minutes=step_minutes), every_process)
         return
-    from lms.jobs import start_scheduler
+    from lms.scheduler import start_scheduler
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -75,8 +75,8 @@ def scheduler_group(
 
 
 def _simulate(app, start: datetime, until: datetime, step: timedelta, every_process: bool) -> None:
-    from lms.reminders.leader import leadership
     from lms.reminders.services import tick
+    from lms.scheduler.leader import leadership
 
     if not every_process:
         while not leadership(app).holds():

@@ -72,7 +72,7 @@ class Leadership:
             self._connection = None
 
     def _lease(self) -> bool:
-        from lms.reminders.models import SchedulerLease
+        from lms.scheduler.models import SchedulerLease
 
         table = SchedulerLease.__table__
         now = utcnow()
@@ -115,7 +115,7 @@ class Leadership:
                         pass
                     self._connection = None
                 return
-            from lms.reminders.models import SchedulerLease
+            from lms.scheduler.models import SchedulerLease
 
             table = SchedulerLease.__table__
             with self.engine.begin() as connection:

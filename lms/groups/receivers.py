@@ -1,0 +1,30 @@
+"""What groups answer when other features ask (``lms.signals``)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask
+
+from lms import signals
+from lms.groups.models import GroupParticipant, GroupRun
+from lms.learning.models import Attempt
+
+
+def connect(_app: Flask) -> None:
+    """``Feature.connect``: the receivers answer every app (they are the app's own)."""
+    signals.attempt_held_elsewhere.connect(held_by_open_run)
+
+
+def held_by_open_run(_app: Flask) -> sa.ColumnElement[bool]:
+    """An attempt of a participant still present in a group run that is not closed: the
+    facilitator paces it, so the player does not offer it to go on with alone."""
+    return (
+        sa.select(GroupParticipant.id)
+        .join(GroupRun, GroupRun.id == GroupParticipant.run_id)
+        .where(
+            GroupParticipant.attempt_id == Attempt.id,
+            GroupParticipant.left_at.is_(None),
+            GroupRun.closed_at.is_(None),
+        )
+        .exists()
+    )
