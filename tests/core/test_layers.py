@@ -34,6 +34,7 @@ LAYERS = {
     "lms.testing": FOUNDATION,
     "lms.text": FOUNDATION,
     "lms.mail": FOUNDATION,
+    "lms.sms": FOUNDATION,
     "lms.core": FOUNDATION,
     "lms.organisation": PEOPLE,
     "lms.accounts": PEOPLE,
