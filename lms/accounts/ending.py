@@ -3,10 +3,10 @@
 From a person's end date (``Person.ends_on``, a local day) on, every way of signing in refuses them
 at once (``Person.may_sign_in``), and a session they already have ends at its next request
 (``lms.accounts.sessions.signed_in_person``). This job, each night after the local midnight
-(``lms.jobs``: 00:07 UTC), then makes them inactive, deletes their sessions, and records the end in
-the audit log and (through ``signals.account_ended``) as an xAPI statement, once per account.
-Inactive, they drop out of every count of current staff, and the retention rules for inactive people
-apply to what they leave.
+(``lms.accounts.feature``: 00:07 UTC), then makes them inactive, deletes their sessions, and
+records the end in the audit log and (through ``signals.account_ended``) as an xAPI statement,
+once per account. Inactive, they drop out of every count of current staff, and the retention rules
+for inactive people apply to what they leave.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from lms.content import services
 from lms.content.models import LearningModule, ModuleVersion, ReviewReminder
 from lms.content.review_reminders import send_review_reminders
 from lms.extensions import db
-from lms.jobs import jobs
 from lms.organisation.models import Person, Role
+from lms.scheduler import jobs
 from tests.conftest import add_person, read_mail
 
 REVIEW = date(2027, 12, 1)
@@ -107,9 +107,8 @@ def test_an_inactive_owner_is_not_mailed(app, owned, org):
 
 
 def test_the_job_is_scheduled_daily(app):
-    by_id = {job_id: (function, trigger) for job_id, function, trigger in jobs(app.config)}
-    function, trigger = by_id["module-review"]
-    assert function is send_review_reminders and trigger["trigger"] == "cron"
+    (job,) = [job for job in jobs(app) if job.id == "module-review"]
+    assert job.function is send_review_reminders and job.trigger_for(app.config)["trigger"] == "cron"
 
 
 # Naming the owner -------------------------------------------------------------------------------
