@@ -312,7 +312,7 @@ def _vikar_line(base_url: str) -> str:
     return (
         f"{name}, a vikar without e-mail whose contract ends in {VIKAR_DAYS_LEFT} days, signs in "
         f"with a code by SMS ({base_url}/login/sms, number {phone}); with the `log` SMS gateway the "
-        "text lands in instance/sms.log."
+        "text lands in sms.log in the instance folder."
     )
 
 

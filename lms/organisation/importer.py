@@ -283,8 +283,8 @@ def _check_row(
     email = check_email(row.get("email"), problem)
     phone = check_phone(row.get("phone"), problem)
     job_title = check_job_title(row.get("job_title"), problem)
-    start_date = check_start_date(row.get("start_date"), problem)
-    ends_on = check_ends_on(row.get("ends_on"), problem)
+    start_date = check_date("start_date", row.get("start_date"), problem)
+    ends_on = check_date("ends_on", row.get("ends_on"), problem)
     role = _check_role(row.get("role"), problem)
     unit = finder.find(row.get("unit"), problem)
 
@@ -362,8 +362,8 @@ def check_phone(value: str, problem) -> str | None:
         return None
 
 
-def check_ends_on(value: str, problem) -> date | None:
-    """An end date written 2026-12-31 or 31.12.2026 (empty: none given)."""
+def check_date(column: str, value: str, problem) -> date | None:
+    """A date in ``column`` written 2026-12-31 or 31.12.2026 (empty: none given)."""
     if not value:
         return None
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
@@ -372,23 +372,9 @@ def check_ends_on(value: str, problem) -> date | None:
         except ValueError:
             continue
     problem(
-        "ends_on",
+        column,
         _("«%(value)s» er ikke en dato. Skriv for eksempel 31.12.2026 eller 2026-12-31.", value=value),
     )
-    return None
-
-
-def check_start_date(value: str, problem) -> date | None:
-    """A start date as ``2026-08-15`` or ``15.08.2026``."""
-    if not value:
-        return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    message = _("«%(value)s» er ikke en dato (skriv 2026-08-15 eller 15.08.2026).", value=value)
-    problem("start_date", message)
     return None
 
 
