@@ -35,6 +35,9 @@ class Attempt(db.Model):
     passed: Mapped[bool | None]
     outcome: Mapped[str | None] = mapped_column(sa.String(12))
     """How the attempt ended (``lms.learning.standing.Verdict``); None while open."""
+    rated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    """Whether the person has rated the module after this attempt; the rating itself
+    (``lms.insights.models.ModuleRating``) names no one, so this flag is all that stops a second."""
 
     person: Mapped[Person] = relationship()
     version: Mapped[ModuleVersion] = relationship(lazy="joined", innerjoin=True)
