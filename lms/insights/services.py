@@ -128,7 +128,7 @@ def _top_units(unit_ids: Iterable[int]) -> frozenset[int]:
     unit_ids = set(unit_ids)
     if not unit_ids:
         return frozenset()
-    parents = dict(db.session.execute(sa.select(Unit.id, Unit.parent_id)).tuples().all())
+    parents = {row.id: row.parent_id for row in db.session.execute(sa.select(Unit.id, Unit.parent_id))}
     tops = set()
     for unit_id in unit_ids:
         while parents.get(unit_id) is not None:
@@ -358,15 +358,8 @@ def ratings(version: ModuleVersion, scope: Scope) -> Ratings:
         ModuleRating.version_id == version.id,
         ModuleRating.municipality_id.in_(sorted(scope.municipality_ids)),
     )
-    counts = dict(
-        db.session.execute(
-            sa.select(ModuleRating.thumbs_up, sa.func.count())
-            .where(mine)
-            .group_by(ModuleRating.thumbs_up)
-        )
-        .tuples()
-        .all()
-    )
+    query = sa.select(ModuleRating.thumbs_up, sa.func.count().label("n")).where(mine)
+    counts = {row.thumbs_up: row.n for row in db.session.execute(query.group_by(ModuleRating.thumbs_up))}
     up, down = counts.get(True, 0), counts.get(False, 0)
     if up + down < SHOWN_FROM:
         return Ratings(up, down, ())
