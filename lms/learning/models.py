@@ -24,7 +24,10 @@ class Attempt(db.Model):
     """The xAPI registration of every statement about this attempt."""
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     module_id: Mapped[str] = mapped_column(sa.ForeignKey("modules.id", ondelete="CASCADE"), index=True)
-    version_id: Mapped[int] = mapped_column(sa.ForeignKey("module_versions.id", ondelete="RESTRICT"))
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("module_versions.id", ondelete="RESTRICT"), index=True
+    )
+    """Indexed for the card statistics of a version (``lms.insights``)."""
     position: Mapped[int] = mapped_column(default=0)
     """Index of the card the person is on."""
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -41,6 +41,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_module_ratings_version_id'), ['version_id'], unique=False)
     with op.batch_alter_table('attempts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rated', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.create_index(batch_op.f('ix_attempts_version_id'), ['version_id'], unique=False)
     with op.batch_alter_table('competence_frameworks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('evidence_levels', sa.JSON(), server_default='{}', nullable=False))
     with op.batch_alter_table('competences', schema=None) as batch_op:
@@ -78,6 +79,7 @@ def downgrade():
     with op.batch_alter_table('competence_frameworks', schema=None) as batch_op:
         batch_op.drop_column('evidence_levels')
     with op.batch_alter_table('attempts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attempts_version_id'))
         batch_op.drop_column('rated')
     with op.batch_alter_table('module_ratings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_module_ratings_version_id'))
