@@ -7,6 +7,7 @@ from lms.audit import models as audit_models
 from lms.competence import models as competence_models
 from lms.content import models as content_models
 from lms.groups import models as groups_models
+from lms.insights import models as insights_models
 from lms.introduction import models as introduction_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
@@ -27,6 +28,7 @@ __all__ = [
     "competence_models",
     "content_models",
     "groups_models",
+    "insights_models",
     "introduction_models",
     "learning_models",
     "organisation_models",

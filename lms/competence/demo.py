@@ -36,11 +36,13 @@ def add_competence_history(units, staff: list[Person], today: date) -> int:
     services.load_shipped()
     found = services.competences_by_code(["DHK-2", "DHK-3", "DHK-5", "DHK-6", "GRN-1", "SOFT-1"])
     area = units.area
-    services.add_requirement(found["DHK-2"], area, 2, role=Role.STAFF, validity_months=12)
+    # A module shows knowledge (level 1): the yearly journal and shift-report requirement asks for
+    # that; practice (level 2) needs a sign-off, as on the wards' DHK-6.
+    services.add_requirement(found["DHK-2"], area, 1, role=Role.STAFF, validity_months=12)
     services.add_requirement(found["DHK-5"], area, 2, role=Role.STAFF, validity_months=12)
     services.add_requirement(found["GRN-1"], area, 1, mandatory=False, validity_months=None)
     for zone in units.home_nursing:
-        services.add_requirement(found["DHK-3"], zone, 2, role=Role.STAFF, validity_months=24)
+        services.add_requirement(found["DHK-3"], zone, 1, role=Role.STAFF, validity_months=24)
     for ward in units.nursing_home:
         services.add_requirement(found["DHK-6"], ward, 2, role=Role.STAFF, validity_months=12)
     made = 0

@@ -54,6 +54,9 @@ class Framework(db.Model):
     descriptions: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     scale_id: Mapped[int] = mapped_column(sa.ForeignKey("competence_scales.id", ondelete="RESTRICT"))
     taxonomy: Mapped[str] = mapped_column(sa.String(200), default="")
+    evidence_levels: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
+    """The highest level each kind of evidence can prove in this framework (``module: 1``); a kind
+    not named proves up to ``DEFAULT_EVIDENCE_LEVELS`` or, if not there either, any level."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     scale: Mapped[Scale] = relationship()
@@ -78,6 +81,8 @@ class Competence(db.Model):
     descriptions: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
     mappings: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     """External URIs this competence corresponds to (DigComp 2.2, ESCO)."""
+    evidence_levels: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
+    """Where this competence says otherwise than its framework's ``evidence_levels``."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     framework: Mapped[Framework] = relationship(back_populates="competences")
@@ -103,6 +108,24 @@ EVIDENCE_KIND_LABELS = {
     EvidenceKind.SIGN_OFF: _l("Observert praksis godkjent av leder"),
     EvidenceKind.CERTIFICATE: _l("Eksternt kursbevis"),
 }
+
+
+DEFAULT_EVIDENCE_LEVELS = {EvidenceKind.MODULE: 1, EvidenceKind.WORKSHOP: 1}
+"""What a framework that says nothing lets each kind prove: a module or a workshop series shows
+knowledge (level 1); observed practice, a certificate and a formal qualification are not capped."""
+
+KNOWLEDGE_KINDS = frozenset({EvidenceKind.MODULE, EvidenceKind.WORKSHOP})
+
+
+def highest_level(
+    kind: EvidenceKind, competence_levels: dict[str, int], framework_levels: dict[str, int]
+) -> int | None:
+    """The highest level ``kind`` can prove for a competence (None: any): the competence's own
+    word, else its framework's, else ``DEFAULT_EVIDENCE_LEVELS``."""
+    for stated in (competence_levels or {}, framework_levels or {}):
+        if kind.value in stated:
+            return int(stated[kind.value])
+    return DEFAULT_EVIDENCE_LEVELS.get(kind)
 
 
 class Evidence(db.Model):

@@ -4,7 +4,9 @@ line, and writing. Pure: bytes in, a framework or problems out; nothing here tou
 The file has one header line, one line for the framework (``Is framework`` = 1, with the scale) and
 one line per competence, parents before children. Moodle reads the first 14 columns by position and
 ignores the rest, so Lærevakt adds three of its own after them: the English short name and
-description, and the external mappings (URIs separated by spaces: DigComp 2.2, ESCO). Cells that
+description, the external mappings (URIs separated by spaces: DigComp 2.2, ESCO) and the evidence
+levels: the highest level each kind of evidence can prove, as ``module=1 sign_off=3``, on the
+framework's line for all its competences and on a competence's line where it says otherwise. Cells that
 would start a spreadsheet formula are written with a quote in front and read back without it
 (:mod:`lms.core.csv_reading`, which also takes semicolons, tabs, UTF-16 and Windows-1252).
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from lms.competence.models import EvidenceKind
 from lms.core.csv_reading import CsvProblem, read_csv
 from lms.core.spreadsheet import csv_writer
 
@@ -36,7 +39,7 @@ MOODLE_COLUMNS = (
     "Is framework",
     "Taxonomy",
 )
-EXTRA_COLUMNS = ("Short name (en)", "Description (en)", "Mappings")
+EXTRA_COLUMNS = ("Short name (en)", "Description (en)", "Mappings", "Evidence levels")
 COLUMNS = MOODLE_COLUMNS + EXTRA_COLUMNS
 PLAIN_TEXT = "2"
 """Moodle's FORMAT_PLAIN."""
@@ -70,6 +73,8 @@ class CompetenceSpec:
     descriptions: dict[str, str]
     mappings: list[str]
     line: int = 0
+    evidence_levels: dict[str, int] = field(default_factory=dict)
+    """Where the competence says otherwise than its framework (kind -> highest level)."""
 
 
 @dataclass
@@ -82,6 +87,8 @@ class FrameworkSpec:
     taxonomy: str = ""
     competences: list[CompetenceSpec] = field(default_factory=list)
     line: int = 0
+    evidence_levels: dict[str, int] = field(default_factory=dict)
+    """The highest level each kind of evidence can prove (``{"module": 1}``)."""
 
     def comparable(self) -> dict:
         """Everything but line numbers, for comparing two frameworks."""
@@ -92,8 +99,10 @@ class FrameworkSpec:
             "descriptions": self.descriptions,
             "scale": self.scale.levels,
             "taxonomy": self.taxonomy,
+            "evidence_levels": self.evidence_levels,
             "competences": [
-                (c.code, c.parent_code, c.titles, c.descriptions, c.mappings) for c in self.competences
+                (c.code, c.parent_code, c.titles, c.descriptions, c.mappings, c.evidence_levels)
+                for c in self.competences
             ],
         }
 
@@ -174,6 +183,7 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
                 scale=scale or ScaleSpec([]),
                 taxonomy=cells[13].strip(),
                 line=line,
+                evidence_levels=_evidence_levels(extra("Evidence levels"), line, problems),
             )
             continue
         if code in seen:
@@ -194,6 +204,7 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
                 descriptions=_texts(description, extra("Description (en)")),
                 mappings=mappings,
                 line=line,
+                evidence_levels=_evidence_levels(extra("Evidence levels"), line, problems),
             )
         )
     if framework is None:
@@ -219,10 +230,48 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
                     ),
                 )
             )
+    if framework is not None:
+        top = len(framework.scale.levels)
+        for spec in (framework, *competences):
+            _check_within_scale(spec.evidence_levels, top, spec.line, problems)
     if problems:
         return sorted(problems, key=lambda p: p.line)
     framework.competences = competences
     return framework
+
+
+def _evidence_levels(text: str, line: int, problems: list[Problem]) -> dict[str, int]:
+    """``module=1 sign_off=3`` as ``{"module": 1, "sign_off": 3}``; every bad part is a problem."""
+    known = {kind.value for kind in EvidenceKind if kind is not EvidenceKind.SELF}
+    levels: dict[str, int] = {}
+    for part in text.split():
+        kind, _equals, level = part.partition("=")
+        if kind not in known or not level.isdigit() or int(level) < 1:
+            message = _(
+                "«Evidence levels»: «%(part)s» skal være art=nivå, der art er en av %(kinds)s",
+                part=part,
+                kinds=", ".join(sorted(known)),
+            )
+            problems.append(Problem(line, message))
+            continue
+        levels[kind] = int(level)
+    return levels
+
+
+def _check_within_scale(levels: dict[str, int], top: int, line: int, problems: list) -> None:
+    for kind, level in levels.items():
+        if top and level > top:
+            message = _(
+                "«Evidence levels»: %(kind)s=%(level)s er over skalaens høyeste nivå (%(top)s)",
+                kind=kind,
+                level=level,
+                top=top,
+            )
+            problems.append(Problem(line, message))
+
+
+def _written_levels(levels: dict[str, int]) -> str:
+    return " ".join(f"{kind}={level}" for kind, level in levels.items())
 
 
 def _too_long(column: str, most: int) -> str:
@@ -298,6 +347,7 @@ def write(framework: FrameworkSpec) -> bytes:
             framework.titles.get("en", ""),
             framework.descriptions.get("en", ""),
             "",
+            _written_levels(framework.evidence_levels),
         ]
     )
     for c in framework.competences:
@@ -320,6 +370,7 @@ def write(framework: FrameworkSpec) -> bytes:
                 c.titles.get("en", ""),
                 c.descriptions.get("en", ""),
                 " ".join(c.mappings),
+                _written_levels(c.evidence_levels),
             ]
         )
     return out.getvalue().encode("utf-8")

@@ -4,6 +4,9 @@ and the moment asked about. No database, no clock; the services feed it plain da
 Rules:
 - Self-assessments are indicative only: they are shown, but never give a level and never meet a
   requirement.
+- Each piece of evidence proves at most the highest level its kind can prove for its competence
+  (``cap``, from the framework files: a module shows knowledge, level 1, unless the competence says
+  otherwise); the level a module declares above that counts as the cap.
 - Evidence at a level meets every requirement at that level or below; a higher level supersedes a
   lower one (the current level is the highest level still valid).
 - Evidence is valid until its own ``valid_until`` or, for a requirement with a validity, until
@@ -31,6 +34,13 @@ class EvidenceFact:
     kind: EvidenceKind
     achieved_at: datetime
     valid_until: datetime | None = None
+    cap: int | None = None
+    """The highest level this kind of evidence can prove for the competence (None: any)."""
+
+    @property
+    def proves(self) -> int:
+        """The level this evidence counts for: its own, no higher than its kind's cap."""
+        return self.level if self.cap is None else min(self.level, self.cap)
 
 
 @dataclass(frozen=True)
@@ -111,10 +121,10 @@ def competence_levels(evidence: Iterable[EvidenceFact], now: datetime) -> dict[i
     levels: dict[int, CompetenceLevel] = {}
     for competence_id in counted.keys() | selves.keys():
         valid = [f for f in counted.get(competence_id, []) if _valid(f.valid_until, now)]
-        level = max((f.level for f in valid), default=None)
+        level = max((f.proves for f in valid), default=None)
         until: datetime | None = None
         if level is not None:
-            at_level = [f.valid_until for f in valid if f.level == level]
+            at_level = [f.valid_until for f in valid if f.proves == level]
             until = None if None in at_level else max(at_level)
         self_fact = selves.get(competence_id)
         levels[competence_id] = CompetenceLevel(
@@ -133,9 +143,9 @@ def requirement_state(
         and f.kind not in INDICATIVE
         and f.achieved_at <= now
     ]
-    valid_levels = [f.level for f in facts if _valid(f.valid_until, now)]
+    valid_levels = [f.proves for f in facts if _valid(f.valid_until, now)]
     level = max(valid_levels, default=None)
-    qualifying = [f for f in facts if f.level >= requirement.min_level]
+    qualifying = [f for f in facts if f.proves >= requirement.min_level]
     expiries = [(f, expiry(f, requirement.validity_months)) for f in qualifying]
     current = [(f, until) for f, until in expiries if _valid(until, now)]
     if current:

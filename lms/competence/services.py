@@ -4,6 +4,7 @@ caller commits. The profile itself is computed by ``lms.competence.profile`` (pu
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.competence import moodle_csv
 from lms.competence.models import (
+    KNOWLEDGE_KINDS,
     Competence,
     Evidence,
     EvidenceKind,
@@ -21,6 +23,7 @@ from lms.competence.models import (
     RequirementStatus,
     Scale,
     ScaleLevel,
+    highest_level,
 )
 from lms.competence.profile import EvidenceFact, Profile, RequirementFact, compute_profile
 from lms.db import utcnow
@@ -88,6 +91,8 @@ def _apply(spec: moodle_csv.FrameworkSpec) -> Framework:
     framework.titles = spec.titles
     framework.descriptions = spec.descriptions
     framework.taxonomy = spec.taxonomy
+    before = _stated_levels(framework) if framework.id is not None else None
+    framework.evidence_levels = dict(spec.evidence_levels)
     existing = {c.code: c for c in framework.competences}
     made: dict[str, Competence] = {}
     for position, item in enumerate(spec.competences):
@@ -99,10 +104,20 @@ def _apply(spec: moodle_csv.FrameworkSpec) -> Framework:
         competence.titles = item.titles
         competence.descriptions = item.descriptions
         competence.mappings = item.mappings
+        competence.evidence_levels = dict(item.evidence_levels)
         competence.parent = made.get(item.parent_code)
         made[item.code] = competence
     db.session.flush()
+    if before is not None and _stated_levels(framework) != before:
+        refresh(None)
     return framework
+
+
+def _stated_levels(framework: Framework) -> tuple:
+    """What the framework and its competences state about evidence levels, to see a change (after
+    which everyone's requirement status is recomputed)."""
+    own = sorted((c.code, sorted((c.evidence_levels or {}).items())) for c in framework.competences)
+    return sorted((framework.evidence_levels or {}).items()), own
 
 
 def framework_spec(framework: Framework) -> moodle_csv.FrameworkSpec:
@@ -114,6 +129,7 @@ def framework_spec(framework: Framework) -> moodle_csv.FrameworkSpec:
         descriptions=dict(framework.descriptions),
         scale=moodle_csv.ScaleSpec([(lv.name, lv.proficient) for lv in framework.scale.levels]),
         taxonomy=framework.taxonomy,
+        evidence_levels=dict(framework.evidence_levels or {}),
         competences=[
             moodle_csv.CompetenceSpec(
                 code=c.code,
@@ -121,6 +137,7 @@ def framework_spec(framework: Framework) -> moodle_csv.FrameworkSpec:
                 titles=dict(c.titles),
                 descriptions=dict(c.descriptions),
                 mappings=list(c.mappings),
+                evidence_levels=dict(c.evidence_levels or {}),
             )
             for c in sorted(framework.competences, key=lambda c: c.position)
         ],
@@ -164,6 +181,60 @@ def competence_choices() -> list[Competence]:
         .order_by(Framework.idnumber, Competence.position)
     )
     return list(db.session.scalars(query))
+
+
+# What each kind of evidence can prove ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """What each kind of evidence can prove for one competence, as its framework file states."""
+
+    top: int
+    """The scale's highest level."""
+    competence_levels: dict[str, int] = field(default_factory=dict)
+    framework_levels: dict[str, int] = field(default_factory=dict)
+
+    def cap(self, kind: EvidenceKind) -> int | None:
+        """The highest level ``kind`` proves here, None when that is the top of the scale."""
+        level = highest_level(kind, self.competence_levels, self.framework_levels)
+        return None if level is None or level >= self.top else level
+
+
+def ceilings() -> dict[int, Ceiling]:
+    """Every competence's ceiling, by id: one query."""
+    top = (
+        sa.select(sa.func.count(ScaleLevel.id))
+        .where(ScaleLevel.scale_id == Framework.scale_id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Competence.id, Competence.evidence_levels, Framework.evidence_levels, top).join(
+            Framework, Framework.id == Competence.framework_id
+        )
+    )
+    return {
+        competence_id: Ceiling(top or 0, dict(own or {}), dict(framework or {}))
+        for competence_id, own, framework, top in rows
+    }
+
+
+@dataclass(frozen=True)
+class ProvenLevel:
+    """What one piece of evidence counts for, and what it would take to go higher."""
+
+    declared: int
+    proves: int
+    next_level: int | None
+    """The level above, when this kind of evidence cannot prove it (None: nothing to say)."""
+
+
+def proven_level(evidence: Evidence, known: dict[int, Ceiling]) -> ProvenLevel:
+    ceiling = known.get(evidence.competence_id)
+    cap = ceiling.cap(evidence.kind) if ceiling else None
+    proves = evidence.level if cap is None else min(evidence.level, cap)
+    knowledge_only = cap is not None and proves == cap and evidence.kind in KNOWLEDGE_KINDS
+    return ProvenLevel(evidence.level, proves, cap + 1 if knowledge_only else None)
 
 
 # Evidence -----------------------------------------------------------------------------------------
@@ -332,9 +403,15 @@ def add_requirement(
 
 
 def modules_giving(code: str, min_level: int) -> list[str]:
-    """Published modules whose evidence gives ``code`` at ``min_level`` or above."""
+    """Published modules whose evidence gives ``code`` at ``min_level`` or above (no module gives a
+    level above what a module can prove for the competence)."""
     from lms.content import services as content
 
+    competence = competences_by_code([code]).get(code)
+    ceiling = ceilings().get(competence.id) if competence else None
+    cap = ceiling.cap(EvidenceKind.MODULE) if ceiling else None
+    if cap is not None and cap < min_level:
+        return []
     found = []
     for version in content.published_versions():
         for item in version.manifest.get("evidence", []):
@@ -418,6 +495,9 @@ def applicable_pairs(
 
 
 def _facts(person_ids: Sequence[int] | None):
+    """Each person's evidence as the profile function reads it, each capped at what its kind can
+    prove for its competence."""
+    known = ceilings()
     query = sa.select(
         Evidence.person_id,
         Evidence.competence_id,
@@ -430,9 +510,16 @@ def _facts(person_ids: Sequence[int] | None):
         query = query.where(Evidence.person_id.in_(list(person_ids)))
     by_person: dict[int, list[EvidenceFact]] = {}
     for row in db.session.execute(query):
+        kind = EvidenceKind(row.kind)
+        ceiling = known.get(row.competence_id)
         by_person.setdefault(row.person_id, []).append(
             EvidenceFact(
-                row.competence_id, row.level, EvidenceKind(row.kind), row.achieved_at, row.valid_until
+                row.competence_id,
+                row.level,
+                kind,
+                row.achieved_at,
+                row.valid_until,
+                ceiling.cap(kind) if ceiling else None,
             )
         )
     return by_person

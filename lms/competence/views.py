@@ -3,7 +3,7 @@ for frameworks (Moodle CSV import and export)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,7 +25,14 @@ def _titles():
         """Titles of the competences with these codes, by code (for "Dette teller mot")."""
         return {code: c.titles for code, c in services.competences_by_code(codes).items()}
 
-    return {"competence_titles": competence_titles}
+    def proven(evidence) -> services.ProvenLevel:
+        """What ``evidence`` counts for and what it would take to go higher (the ceilings are read
+        once per request)."""
+        if "competence_ceilings" not in g:
+            g.competence_ceilings = services.ceilings()
+        return services.proven_level(evidence, g.competence_ceilings)
+
+    return {"competence_titles": competence_titles, "proven": proven}
 
 
 @bp.route("/competence/me")

@@ -24,7 +24,10 @@ class Attempt(db.Model):
     """The xAPI registration of every statement about this attempt."""
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
     module_id: Mapped[str] = mapped_column(sa.ForeignKey("modules.id", ondelete="CASCADE"), index=True)
-    version_id: Mapped[int] = mapped_column(sa.ForeignKey("module_versions.id", ondelete="RESTRICT"))
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("module_versions.id", ondelete="RESTRICT"), index=True
+    )
+    """Indexed for the card statistics of a version (``lms.insights``)."""
     position: Mapped[int] = mapped_column(default=0)
     """Index of the card the person is on."""
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -35,6 +38,9 @@ class Attempt(db.Model):
     passed: Mapped[bool | None]
     outcome: Mapped[str | None] = mapped_column(sa.String(12))
     """How the attempt ended (``lms.learning.standing.Verdict``); None while open."""
+    rated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    """Whether the person has rated the module after this attempt; the rating itself
+    (``lms.insights.models.ModuleRating``) names no one, so this flag is all that stops a second."""
 
     person: Mapped[Person] = relationship()
     version: Mapped[ModuleVersion] = relationship(lazy="joined", innerjoin=True)

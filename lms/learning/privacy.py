@@ -44,6 +44,7 @@ def _sections(_app, person: Person) -> list[Section]:
             "score",
             "passed",
             "outcome",
+            "rated",
             version=a.version.version,
             answers=[record_of(x, "card_id", "response", "score", "answered_at") for x in a.answers],
         )

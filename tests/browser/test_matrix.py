@@ -46,7 +46,7 @@ def big_unit(live_server):
             age = AGES[i % 4]
             if age is not None:
                 competence.record_evidence(
-                    person, security, 2, EvidenceKind.MODULE, achieved_at=now - timedelta(days=age)
+                    person, security, 2, EvidenceKind.SIGN_OFF, achieved_at=now - timedelta(days=age)
                 )
         db.session.commit()
         made = {"unit_id": unit.id, "manager_email": manager.email}

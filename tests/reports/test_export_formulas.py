@@ -32,7 +32,7 @@ def evil_unit(app, org):
         for i, name in enumerate(NAMES[1:]):
             person = add_person("Rar", f"rar{i}@testvik.no", ward, Role.STAFF, "helsefagarbeider")
             person.name = name  # as stored, even where a form would have trimmed it
-        competence.record_evidence(org.nurse.id, security, 2, EvidenceKind.MODULE)
+        competence.record_evidence(org.nurse.id, security, 2, EvidenceKind.SIGN_OFF)
         db.session.commit()
         return security.id
 

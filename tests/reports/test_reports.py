@@ -52,13 +52,13 @@ def test_the_matrix_shows_met_expiring_expired_and_missing(app, org, requirement
         nurse, manager = db.session.get(Person, org.nurse.id), db.session.get(Person, org.manager.id)
         extra = _staff(db.session.get(Unit, org.ward.id), 2)
         competence.record_evidence(
-            nurse, security, 2, EvidenceKind.MODULE, achieved_at=now - timedelta(days=30)
+            nurse, security, 2, EvidenceKind.SIGN_OFF, achieved_at=now - timedelta(days=30)
         )
         competence.record_evidence(
-            manager, security, 3, EvidenceKind.MODULE, achieved_at=now - timedelta(days=330)
+            manager, security, 3, EvidenceKind.SIGN_OFF, achieved_at=now - timedelta(days=330)
         )
         competence.record_evidence(
-            extra[0], security, 2, EvidenceKind.MODULE, achieved_at=now - timedelta(days=500)
+            extra[0], security, 2, EvidenceKind.SIGN_OFF, achieved_at=now - timedelta(days=500)
         )
         competence.self_assess(extra[1], security, 3)
         competence.record_evidence(nurse, green, 1, EvidenceKind.SIGN_OFF, asserted_by=manager)
@@ -90,7 +90,7 @@ def test_the_nightly_refresh_shows_evidence_running_out(app, org, requirements):
         security = _codes("DHK-5")[0]
         nurse = db.session.get(Person, org.nurse.id)
         competence.record_evidence(
-            nurse, security, 2, EvidenceKind.MODULE, achieved_at=utcnow() - timedelta(days=200)
+            nurse, security, 2, EvidenceKind.SIGN_OFF, achieved_at=utcnow() - timedelta(days=200)
         )
         db.session.commit()
         assert reports.audit({org.ward.id}, security)[1].cell.state is State.MET
@@ -289,7 +289,7 @@ def test_a_managers_view_of_a_person_never_shows_answers_scores_or_attempts(
 def test_exports_hold_the_figures_of_the_page(app, org, requirements, client):
     with app.app_context():
         security = _codes("DHK-5")[0]
-        competence.record_evidence(org.nurse.id, security, 2, EvidenceKind.MODULE)
+        competence.record_evidence(org.nurse.id, security, 2, EvidenceKind.SIGN_OFF)
         db.session.commit()
     client.sign_in(org.manager)
     csv_text = client.get(f"/reports/units/{org.ward.id}/matrix.csv").data.decode("utf-8-sig")

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from lms.competence import services as competence
 from lms.competence.models import Competence
 from lms.competence.moodle_csv import CompetenceSpec, FrameworkSpec, ScaleSpec, write
 
 
-def import_test_framework(code: str = "TEST", levels: Sequence[str] = ("En", "To")) -> Competence:
+def import_test_framework(
+    code: str = "TEST",
+    levels: Sequence[str] = ("En", "To"),
+    evidence_levels: Mapping[str, int] | None = None,
+) -> Competence:
     """Import framework ``code`` with the competence ``<code>-1`` ("Testkompetanse"), whose scale is
     ``levels`` (every level but the first counts as proficient), and return that competence. The
-    test module (``tests/fixtures/modules/alle-korttyper``) gives TEST-1 at level 2."""
+    test module (``tests/fixtures/modules/alle-korttyper``) gives TEST-1 at level 2.
+
+    ``evidence_levels`` is what the framework states each kind of evidence can prove; by default it
+    lets a module and a workshop prove every level (as a competence may say), so that tests about
+    counting and dates need not mind the kinds. Tests of the caps pass ``{}`` for the defaults."""
+    if evidence_levels is None:
+        evidence_levels = {"module": len(levels), "workshop": len(levels)}
     spec = FrameworkSpec(
         code,
         code.title(),
@@ -21,6 +31,7 @@ def import_test_framework(code: str = "TEST", levels: Sequence[str] = ("En", "To
         ScaleSpec([(name, n > 0) for n, name in enumerate(levels)]),
         "",
         [CompetenceSpec(f"{code}-1", "", {"nb": "Testkompetanse"}, {"nb": ""}, [])],
+        evidence_levels=dict(evidence_levels),
     )
     competence.import_framework(write(spec))
     return competence.competences_by_code([f"{code}-1"])[f"{code}-1"]
