@@ -8,6 +8,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -25,6 +26,10 @@ from lms.planning.qualifications import normalised_hpr
 from lms.planning.text import plain
 
 MAX_SYSTEMS = 15
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(key.value, label) for key, label in labels.items()]
 
 
 def _plain(limit: int):
@@ -48,7 +53,7 @@ class MeasureForm(FlaskForm):
         filters=[_plain(300)],
         validators=[DataRequired(_l("Skriv hva tiltaket er.")), Length(max=300)],
     )
-    kind = SelectField(_l("Type"), choices=list(MEASURE_KIND_LABELS.items()))
+    kind = SelectField(_l("Type"), choices=_choices(MEASURE_KIND_LABELS))
     owner = SelectField(_l("Ansvarlig"), coerce=int, validators=[InputRequired()])
     due_on = DateField(_l("Frist"), validators=[InputRequired(_l("Velg en dato."))])
 
@@ -56,7 +61,7 @@ class MeasureForm(FlaskForm):
 class StatusForm(FlaskForm):
     year = HiddenField()
     measure = IntegerField(validators=[InputRequired()])
-    status = SelectField(_l("Status"), choices=list(MEASURE_STATUS_LABELS.items()))
+    status = SelectField(_l("Status"), choices=_choices(MEASURE_STATUS_LABELS))
 
 
 class EvaluationForm(FlaskForm):
@@ -97,7 +102,7 @@ class AnswerForm(FlaskForm):
 
 
 class QualificationForm(FlaskForm):
-    kind = SelectField(_l("Type"), choices=list(QUALIFICATION_KIND_LABELS.items()))
+    kind = SelectField(_l("Type"), choices=_choices(QUALIFICATION_KIND_LABELS))
     title = StringField(
         _l("Hva"),
         filters=[_plain(200)],

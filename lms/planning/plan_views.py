@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from lms.access import acted_on_unit_ids, for_unit, holds_any, signed_in
 from lms.audit.services import record_by_user
@@ -52,7 +53,7 @@ def index():
 def _plan_page(unit: Unit, plan: Plan, status: int = 200, **forms):
     owners = plans.owner_choices(unit)
     measure_form = forms.get("measure_form") or MeasureForm(year=plan.year, due_on=local_today())
-    measure_form.owner.choices = [(p.id, p.name) for p in owners]
+    measure_form.owner.choices = [SelectChoice(p.id, p.name) for p in owners]
     page = render_template(
         "planning/plan.html",
         unit=unit,
@@ -71,10 +72,9 @@ def _plan_page(unit: Unit, plan: Plan, status: int = 200, **forms):
 
 
 def _plan(unit_id: int) -> tuple[Unit, Plan]:
+    """The unit's plan for the year in the request, opened (with its needs) if there was none."""
     unit = db.get_or_404(Unit, unit_id)
-    plan = plans.find_plan(unit.id, _year())
-    if plan is None:
-        abort(404)
+    plan, _made = plans.open_plan(unit, _year(), current_user)
     return unit, plan
 
 
@@ -127,7 +127,7 @@ def add_measure(unit_id: int):
     unit, plan = _plan(unit_id)
     owners = {p.id: p for p in plans.owner_choices(unit)}
     form = MeasureForm()
-    form.owner.choices = [(pid, p.name) for pid, p in owners.items()]
+    form.owner.choices = [SelectChoice(pid, p.name) for pid, p in owners.items()]
     if not form.validate_on_submit():
         return _plan_page(unit, plan, INVALID, measure_form=form)
     owner: Person = owners[form.owner.data]
@@ -193,7 +193,12 @@ def export(unit_id: int):
     )
 
 
+NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+
+
 def _filename(unit: Unit, year: int) -> str:
-    safe = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in unit.name.lower())
+    """``kompetanseplan-sjoglott-sykehjem-2-etasje-2026.docx``: ASCII letters, digits and dashes."""
+    name = unit.name.lower().translate(NORWEGIAN_LETTERS)
+    safe = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in name)
     safe = "-".join(part for part in safe.split("-") if part) or "enhet"
     return f"kompetanseplan-{safe}-{year}.docx"
