@@ -33,6 +33,10 @@ check digit, so the format is all that can be checked here. Spaces people type b
 digits are taken away first; a leader checks the number itself against the register."""
 
 
+DOCUMENTED = 2
+"""The level a checked qualification gives in the framework «Formelle kvalifikasjoner»."""
+
+
 def normalised_hpr(text: str | None) -> str | None:
     """The HPR number in ``text`` without spaces, or None when it is not 7-9 digits."""
     digits = "".join((text or "").split())
@@ -59,8 +63,8 @@ def record_qualification(
     achieved_on: date | None = None,
     hpr_number: str | None = None,
 ) -> Qualification:
-    """Record a qualification a leader has checked, and the evidence it gives (level 1 in its kind's
-    competence), which refreshes the person's requirement status."""
+    """Record a qualification a leader has checked, and the evidence it gives (the top level,
+    «Dokumentert», of its kind's competence), which refreshes the person's requirement status."""
     if kind is QualificationKind.AUTHORISATION and normalised_hpr(hpr_number) is None:
         raise ValueError("an authorisation needs an HPR number of 7-9 digits")
     qualification = Qualification(
@@ -74,10 +78,11 @@ def record_qualification(
     )
     db.session.add(qualification)
     db.session.flush()
+    documented = qualification_competences()[kind]
     competence.register_certificate(
         person,
-        qualification_competences()[kind],
-        1,
+        documented,
+        DOCUMENTED,
         name=f"qualification:{qualification.id} {title}"[:200],
         achieved_on=achieved_on or checked_on,
         valid_until=None,
