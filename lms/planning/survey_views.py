@@ -23,13 +23,16 @@ from lms.planning.models import Survey
 
 
 @bp.app_context_processor
-def _nav():
-    def open_survey_count() -> int:
-        if not current_user.is_authenticated:
-            return 0
-        return len(surveys.open_surveys_for(current_user, local_today()))
+def _waiting():
+    """``surveys_waiting()`` for the home page ("Mine"): the surveys the person may answer. Only
+    that page asks, so the other pages run no query for it."""
 
-    return {"open_survey_count": open_survey_count}
+    def surveys_waiting() -> list[Survey]:
+        if not current_user.is_authenticated:
+            return []
+        return surveys.open_surveys_for(current_user, local_today())
+
+    return {"surveys_waiting": surveys_waiting}
 
 
 def _surveys_page(unit: Unit, form: SurveyForm, status: int = 200):

@@ -56,7 +56,7 @@ def test_staff_of_the_unit_find_the_survey_in_the_menu_and_answer_once(app, make
     phone = make_client()
     phone.sign_in(org.nurse)
     home = phone.get("/").get_data(as_text=True)
-    assert 'href="/planning/surveys">Kartlegging' in home
+    assert f'href="/planning/surveys/{survey_id}"' in home
     form = phone.get(f"/planning/surveys/{survey_id}").get_data(as_text=True)
     assert "Hvor trygg er du på Gerica?" in form
     assert _answer(make_client, org.nurse, survey_id, 2).status_code == 302
@@ -65,7 +65,7 @@ def test_staff_of_the_unit_find_the_survey_in_the_menu_and_answer_once(app, make
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyAnswer)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SurveyRespondent)) == 1
-    assert 'href="/planning/surveys">' not in phone.get("/").get_data(as_text=True)
+    assert f'href="/planning/surveys/{survey_id}"' not in phone.get("/").get_data(as_text=True)
 
 
 def test_an_answer_is_stored_without_the_person():
