@@ -75,7 +75,7 @@ def test_the_manager_plans_a_measure_marks_it_done_and_exports_the_plan(page: Pa
         page.get_by_role("link", name="Last ned planen (Word)").click()
     received = download.value
     assert received.suggested_filename == f"kompetanseplan-sone-plan-{year}.docx"
-    data = open(received.path(), "rb").read()
+    data = received.path().read_bytes()
     assert data
     text = _docx_text(data)
     assert MEASURE in text and "Fullført" in text and "Testkompetanse" in text
