@@ -59,7 +59,7 @@ def _plan_page(unit: Unit, plan: Plan, status: int = 200, **forms):
         unit=unit,
         path=ancestors(unit),
         plan=plan,
-        unit_plans=plans.plans_below(unit, plan.year),
+        unit_plans=plans.units_with_plans(unit, plan.year),
         modules_for=plans.modules_for,
         need_form=forms.get("need_form") or NeedForm(year=plan.year),
         measure_form=measure_form,

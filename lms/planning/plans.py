@@ -118,6 +118,13 @@ def owner_choices(unit: Unit) -> list[Person]:
     return [p for p in people_in_units(unit_ids_below([unit.id])) if p.erased_at is None]
 
 
+def units_with_plans(unit: Unit, year: int) -> list[tuple[Unit, Plan | None]]:
+    """The units right below ``unit``, each with its plan for ``year`` if it has one: what an area's
+    page lists, so that an area leader reaches every unit's plan."""
+    found = {plan.unit_id: plan for plan in plans_below(unit, year)}
+    return [(child, found.get(child.id)) for child in unit.children]
+
+
 def plans_below(unit: Unit, year: int) -> list[Plan]:
     """The plans of the units below ``unit`` for ``year``: what an area's plan gathers."""
     below = unit_ids_below([unit.id]) - {unit.id}

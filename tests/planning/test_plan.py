@@ -171,6 +171,8 @@ def test_the_area_plan_gathers_the_plans_of_its_units(app, client, org, gap):
     )
     page = client.get(_plan_url(org.area.id)).get_data(as_text=True)
     assert "Enhetenes planer" in page and "Avdelingens tiltak" in page
+    # Every unit of the area is listed, the one without a plan too.
+    assert f'href="/planning/units/{org.zone.id}/plan?year={year}">Hjemmesykepleien sone Nord' in page
     # The area's gaps count the ward's people too.
     assert (NeedSource.GAP, "Testkompetanse", 2) in _needs(app, org.area.id)
     assert "Avdelingens tiltak" in _docx_text(client.get(_plan_url(org.area.id, ".docx")).data)
