@@ -12,13 +12,13 @@ Functions flush; the caller commits.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from lms.competence import services as competence
-from lms.competence.models import Competence
+from lms.competence.models import Competence, EvidenceKind
 from lms.extensions import db
 from lms.organisation.models import Person
 from lms.planning.models import Qualification, QualificationKind
@@ -78,17 +78,21 @@ def record_qualification(
     )
     db.session.add(qualification)
     db.session.flush()
-    documented = qualification_competences()[kind]
-    competence.register_certificate(
+    competence.record_evidence(
         person,
-        documented,
+        qualification_competences()[kind],
         DOCUMENTED,
-        name=f"qualification:{qualification.id} {title}"[:200],
-        achieved_on=achieved_on or checked_on,
-        valid_until=None,
-        by=checked_by,
+        EvidenceKind.QUALIFICATION,
+        achieved_at=_start_of(achieved_on or checked_on),
+        asserted_by=checked_by,
+        source=f"qualification:{qualification.id}",
+        note=title,
     )
     return qualification
+
+
+def _start_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def check_again(qualification: Qualification, by: Person, on: date) -> None:

@@ -137,3 +137,26 @@ def test_a_qualification_of_another_person_cannot_be_checked_through_this_one(ap
         found_id = found.id
     client.sign_in(org.manager)
     assert client.submit(_url(org.nurse.id, "/check"), {"qualification": found_id}).status_code == 404
+
+
+def test_a_qualification_is_evidence_of_its_own_kind_at_the_documented_level(app, org):
+    from lms.competence.models import Evidence, EvidenceKind
+
+    with app.app_context():
+        found = qualifications.record_qualification(
+            db.session.get(Person, org.nurse.id),
+            QualificationKind.TRADE_CERTIFICATE,
+            "Helsearbeiderfaget",
+            checked_by=db.session.get(Person, org.manager.id),
+            checked_on=date(2026, 3, 1),
+            achieved_on=date(2015, 6, 15),
+        )
+        evidence = db.session.scalar(sa.select(Evidence))
+        assert (evidence.kind, evidence.level, evidence.source, evidence.note) == (
+            EvidenceKind.QUALIFICATION,
+            2,
+            f"qualification:{found.id}",
+            "Helsearbeiderfaget",
+        )
+        assert evidence.achieved_at.date() == date(2015, 6, 15)
+        assert evidence.competence.code == "FK-FAG"
