@@ -62,7 +62,8 @@ def surveys_page(unit_id: int):
     survey = surveys.create_survey(
         unit.id, form.title.data, form.system_list(), form.closes_on.data, current_user
     )
-    record_by_user("survey.create", "unit", unit.id, {"survey_id": survey.id})
+    mailed = surveys.announce(survey, local_today())
+    record_by_user("survey.create", "unit", unit.id, {"survey_id": survey.id, "mailed": mailed})
     db.session.commit()
     flash(_("Kartleggingen er sendt til %(unit)s.", unit=unit.name), "success")
     return redirect(url_for(".surveys_page", unit_id=unit.id))

@@ -53,6 +53,34 @@ def create_survey(unit_id: int, title: str, systems: list[str], closes_on: date,
     return survey
 
 
+def announce(survey: Survey, today: date) -> int:
+    """Queue a mail to everyone who may answer and has an e-mail address, in their language;
+    returns how many. (People without one find the survey on their home page.)"""
+    from flask import current_app, url_for
+    from flask_babel import force_locale, format_date
+    from flask_babel import gettext as _
+
+    from lms.mail import queue_mail
+    from lms.organisation.services import people_in_units
+
+    sent = 0
+    link = url_for("planning.answer", survey_id=survey.id, _external=False)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    for person in people_in_units(unit_ids_below([survey.unit_id])):
+        if not person.email or not person.may_sign_in(today):
+            continue
+        with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            subject = _("Kartlegging: %(title)s", title=survey.title)
+            body = _(
+                "Hvilke systemer bruker du i arbeidet, og hvor trygg er du på dem? Svar innen "
+                "%(date)s; det tar et par minutter, og svaret lagres uten navnet ditt.",
+                date=format_date(survey.closes_on),
+            )
+        queue_mail(person.email, subject, f"{body}\n\n{base}{link}\n")
+        sent += 1
+    return sent
+
+
 def surveys_of(unit_id: int) -> list[Survey]:
     query = sa.select(Survey).where(Survey.unit_id == unit_id)
     return list(db.session.scalars(query.order_by(Survey.created_at.desc(), Survey.id.desc())))

@@ -68,6 +68,19 @@ def test_staff_of_the_unit_find_the_survey_in_the_menu_and_answer_once(app, make
     assert f'href="/planning/surveys/{survey_id}"' not in phone.get("/").get_data(as_text=True)
 
 
+def test_sending_mails_the_people_of_the_unit_and_nobody_else(app, org, survey_id):
+    from email import message_from_string
+    from email.policy import default
+
+    from tests.conftest import read_mail
+
+    parts = [p for p in read_mail(app).split("=" * 72) if p.strip()]
+    mails = [message_from_string(p.strip(), policy=default) for p in parts]
+    assert sorted(m["To"] for m in mails) == ["mona@testvik.no", "nils@testvik.no"]
+    assert {m["Subject"] for m in mails} == {"Kartlegging: Digitale verktøy"}
+    assert all(f"/planning/surveys/{survey_id}" in m.get_content() for m in mails)
+
+
 def test_an_answer_is_stored_without_the_person():
     assert "person_id" not in SurveyAnswer.__table__.columns
     assert set(SurveyRespondent.__table__.columns.keys()) == {"survey_id", "person_id"}
