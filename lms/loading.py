@@ -42,6 +42,7 @@ BUILT_IN = (
     "lms.assignments.feature",
     "lms.introduction.feature",
     "lms.insights.feature",
+    "lms.planning.feature",
 )
 """The modules declaring the built-in features (each has ``feature``), in the order their
 blueprints are registered."""

@@ -11,6 +11,7 @@ from lms.insights import models as insights_models
 from lms.introduction import models as introduction_models
 from lms.learning import models as learning_models
 from lms.organisation import models as organisation_models
+from lms.planning import models as planning_models
 from lms.practice import models as practice_models
 from lms.reminders import models as reminders_models
 from lms.scheduler import models as scheduler_models
@@ -32,6 +33,7 @@ __all__ = [
     "introduction_models",
     "learning_models",
     "organisation_models",
+    "planning_models",
     "practice_models",
     "reminders_models",
     "scheduler_models",

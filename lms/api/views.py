@@ -6,13 +6,13 @@ from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
 from lms.access import public
-from lms.api import assignments, people, reports, shifts, units
+from lms.api import assignments, people, reports, shifts, surveys, units
 from lms.api.errors import handle_http_error, handle_unexpected_error
 from lms.api.openapi import document
 from lms.api.registry import PREFIX, bp
 from lms.core.errors import answer_in_json_under
 
-RESOURCES = (units, people, shifts, assignments, reports)
+RESOURCES = (units, people, shifts, assignments, reports, surveys)
 """The modules whose operations make up the API (importing them registers them)."""
 
 bp.register_error_handler(HTTPException, handle_http_error)

@@ -95,6 +95,8 @@ class EvidenceKind(enum.StrEnum):
     SELF = "self"
     SIGN_OFF = "sign_off"
     CERTIFICATE = "certificate"
+    QUALIFICATION = "qualification"
+    """A formal qualification a leader has checked (``lms.planning.qualifications``)."""
 
     @property
     def label(self) -> str:
@@ -107,6 +109,7 @@ EVIDENCE_KIND_LABELS = {
     EvidenceKind.SELF: _l("Egenvurdering (veiledende)"),
     EvidenceKind.SIGN_OFF: _l("Observert praksis godkjent av leder"),
     EvidenceKind.CERTIFICATE: _l("Eksternt kursbevis"),
+    EvidenceKind.QUALIFICATION: _l("Formell kvalifikasjon kontrollert av leder"),
 }
 
 

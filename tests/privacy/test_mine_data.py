@@ -17,6 +17,7 @@ EVERY_SECTION = {
     "practice_follow_ups",
     "assignments",
     "introduction",
+    "planning",
     "group_runs",
     "group_runs_led",
     "workshop_sign_ups",

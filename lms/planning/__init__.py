@@ -1,0 +1,1 @@
+"""The yearly competence plan of a unit, the needs survey, and formal qualifications."""
