@@ -1,7 +1,7 @@
 """competence plans, needs surveys and formal qualifications
 
 Revision ID: aa6d7e61bedc
-Revises: 7b3e5d9c1a24
+Revises: c4a8e2f61d35
 Create Date: 2026-12-02 04:18:00.954183
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'aa6d7e61bedc'
-down_revision = '7b3e5d9c1a24'
+down_revision = 'c4a8e2f61d35'
 branch_labels = None
 depends_on = None
 
