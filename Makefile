@@ -10,7 +10,7 @@ PLUGINS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po \
 	plugins/*/*/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install chromium ralph wrk run test lint format bench bench-smoke translations
+.PHONY: install chromium ralph wrk run test lint format bench bench-smoke screenshots translations
 
 install: $(INSTALLED) $(CATALOGUES)
 
@@ -52,6 +52,10 @@ format: install
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms/translations/messages.pot .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+
+# PNGs of home, a card, feedback, the done page and the presenter view in build/screenshots/.
+screenshots: install chromium
+	$(BIN)/python scripts/screenshots.py
 
 # Every script directly in bench/ is a benchmark (what they share is in bench/support/).
 BENCHES := $(wildcard bench/*.py)
