@@ -265,8 +265,8 @@ def main() -> None:
     print(
         f"gunicorn {args.workers} workers x {args.threads} threads (gthread), "
         f"{'PostgreSQL' if args.database_url else 'SQLite'}; wrk {args.client_threads} thread(s), "
-        f"{args.connections} connections, {args.seconds} s per run, {args.rounds} rounds "
-        "interleaved (bare, bundle, answer, start)"
+        f"{args.connections} connections, {args.seconds} s per run, {args.rounds} "
+        f"round{'s' if args.rounds != 1 else ''} interleaved (bare, bundle, answer, start)"
     )
     print(f"bare Flask endpoint:  {spread(rates['bare'], 'requests/s')}")
     labels = {
@@ -279,7 +279,10 @@ def main() -> None:
         ratios = [mine / bare for mine, bare in zip(rates[name], rates["bare"], strict=True)]
         print(f"{title}{spread(rates[name], 'requests/s')} ({where}")
         print(f"    ratio to bare: {spread(ratios, digits=2)}; goal >= {GOALS[name]}x")
-    print(f"answer POSTs answered 201 Created: {sum(posted)}; answers stored: {stored}")
+    print(
+        f"answer POSTs answered 201 Created: {sum(posted)}; answers stored: {stored} (wrk does not "
+        "count the answers to the requests still open when a run ends)"
+    )
     print(f"after the runs: {load_average()}")
 
 
