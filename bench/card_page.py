@@ -48,6 +48,7 @@ PASSWORD = "bench-passord-123"
 LEARNER = "laerer@example.no"
 ANSWERER = "svarer@example.no"
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+BUNDLE = re.compile(r'data-bundle="([^"]+)"')
 ANSWERS = {
     "enkelt": {"response": "b"},
     "flere": {"response": ["b", "c"]},
@@ -83,9 +84,8 @@ def served():
 
 def prepare(folder: Path, database_url: str | None, attempts: int) -> tuple[str, int]:
     """The database: the module, the learner with one open attempt, the answerer with ``attempts``
-    open attempts of consecutive ids. Returns the bundle's path and the first of those ids."""
+    open attempts of consecutive ids. Returns the learner's card page and the first of those ids."""
     import sqlalchemy as sa
-    from flask import url_for
 
     from lms import create_app
     from lms.accounts.services import set_password
@@ -110,7 +110,7 @@ def prepare(folder: Path, database_url: str | None, attempts: int) -> tuple[str,
             set_password(person, PASSWORD)
             grant_role(person, unit, Role.STAFF)
         version, _ = content.install(FIXTURE, "bench", publish=True)
-        learning.start_or_resume(learner, version)
+        card = f"/attempts/{learning.start_or_resume(learner, version).id}/cards/0"
         first = learning.start_or_resume(answerer, version).id
         now = utcnow()
         row = {"person_id": answerer.id, "module_id": MODULE_ID, "version_id": version.id}
@@ -123,21 +123,15 @@ def prepare(folder: Path, database_url: str | None, attempts: int) -> tuple[str,
             ],
         )  # fmt: skip
         db.session.commit()
-        bundle = url_for(
-            "bundles.module_bundle",
-            module_id=MODULE_ID,
-            content_hash=version.content_hash,
-            locale="nb",
-        )
         db.session.remove()
         db.engine.dispose()
-    return bundle, first
+    return card, first
 
 
 def sign_in(port: int, email: str) -> tuple[str, str]:
     """Sign in as ``email``; returns the Cookie header a browser would then send and the CSRF
     token the pages carry."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     connection.request("GET", "/login")
     response = connection.getresponse()
     cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
@@ -151,6 +145,15 @@ def sign_in(port: int, email: str) -> tuple[str, str]:
         raise SystemExit(f"sign-in failed: HTTP {response.status}")
     connection.close()
     return (response.getheader("Set-Cookie") or cookie).split(";")[0], token
+
+
+def bundle_address(port: int, cookie: str, card: str) -> str | None:
+    """The offline bundle's address, as the player finds it: the card page's ``data-bundle``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", card, headers={"Cookie": cookie})
+    found = BUNDLE.search(connection.getresponse().read().decode())
+    connection.close()
+    return found[1] if found else None
 
 
 def answers_stored(folder: Path, database_url: str | None) -> int:
@@ -193,7 +196,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lms-bench-") as tmp:
         folder = Path(tmp)
         began = time.perf_counter()
-        bundle, first_attempt = prepare(folder, args.database_url, attempts)
+        card, first_attempt = prepare(folder, args.database_url, attempts)
         print(f"prepared {attempts} open attempts in {time.perf_counter() - began:.1f} s", flush=True)
         port = free_port()
         gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -220,6 +223,7 @@ def main() -> None:
             time.sleep(1.0)  # every worker is up
             learner_cookie, _ = sign_in(port, LEARNER)
             answerer_cookie, token = sign_in(port, ANSWERER)
+            bundle = bundle_address(port, learner_cookie, card)
             base = f"http://127.0.0.1:{port}"
             bodies = tuple(
                 json.dumps({"card_id": card, "fields": fields, "client_id": "CLIENT_ID"})
@@ -249,7 +253,7 @@ def main() -> None:
                 return done.requests_per_second
 
             posted: list[int] = []
-            names = ("bare", "bundle", "answer", "start")
+            names = ("bare", "bundle", "answer", "start") if bundle else ("bare", "answer", "start")
             for name in names if args.warmup else ():
                 measure(name, 0, warmup)
             print(f"after setup and warm-up: {load_average()}", flush=True)
@@ -266,7 +270,7 @@ def main() -> None:
         f"gunicorn {args.workers} workers x {args.threads} threads (gthread), "
         f"{'PostgreSQL' if args.database_url else 'SQLite'}; wrk {args.client_threads} thread(s), "
         f"{args.connections} connections, {args.seconds} s per run, {args.rounds} "
-        f"round{'s' if args.rounds != 1 else ''} interleaved (bare, bundle, answer, start)"
+        f"round{'s' if args.rounds != 1 else ''} interleaved ({', '.join(rates)})"
     )
     print(f"bare Flask endpoint:  {spread(rates['bare'], 'requests/s')}")
     labels = {
@@ -274,7 +278,11 @@ def main() -> None:
         "answer": "answer POST:          (/attempts/<id>/answers, each a new answer)",
         "start": f"module start page:    (/learn/{MODULE_ID})",
     }
+    if not bundle:
+        print("offline bundle GET:   not measured: the card page names no bundle (data-bundle)")
     for name, label in labels.items():
+        if name not in rates:
+            continue
         title, _, where = label.partition("(")
         ratios = [mine / bare for mine, bare in zip(rates[name], rates["bare"], strict=True)]
         print(f"{title}{spread(rates[name], 'requests/s')} ({where}")

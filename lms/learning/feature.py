@@ -2,9 +2,6 @@
 
 from lms.feature import Feature
 from lms.learning import privacy, receivers
-from lms.learning.bundle_views import bp as bundle_bp
 from lms.learning.views import bp
 
-feature = Feature(
-    name="learning", blueprints=(bp, bundle_bp), connect=receivers.connect, privacy=privacy
-)
+feature = Feature(name="learning", blueprints=(bp,), connect=receivers.connect, privacy=privacy)
