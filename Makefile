@@ -10,7 +10,7 @@ PLUGINS := $(patsubst %/pyproject.toml,%,$(wildcard plugins/*/pyproject.toml))
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po \
 	plugins/*/*/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install chromium ralph run test lint format bench bench-smoke translations
+.PHONY: install chromium ralph wrk run test lint format bench bench-smoke screenshots translations
 
 install: $(INSTALLED) $(CATALOGUES)
 
@@ -35,6 +35,9 @@ chromium:
 ralph:
 	scripts/ensure-ralph
 
+wrk:
+	scripts/ensure-wrk
+
 test: install chromium ralph
 	$(BIN)/pytest
 
@@ -50,12 +53,16 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms/translations/messages.pot .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
 
+# PNGs of home, a card, feedback, the done page and the presenter view in build/screenshots/.
+screenshots: install chromium
+	$(BIN)/python scripts/screenshots.py
+
 # Every script directly in bench/ is a benchmark (what they share is in bench/support/).
 BENCHES := $(wildcard bench/*.py)
 
-bench: install ralph
+bench: install ralph wrk
 	@for script in $(BENCHES); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Every benchmark at a tiny size (about a minute in all): proves each still runs, its figures mean nothing.
-bench-smoke: install ralph
+bench-smoke: install ralph wrk
 	@for script in $(BENCHES); do echo "== $$script"; LMS_BENCH_SMOKE=1 $(BIN)/python $$script || exit 1; done

@@ -1,29 +1,36 @@
-"""A module card page against a bare Flask endpoint, both served by the same gunicorn (1 worker,
-threads) on 127.0.0.1: requests per second for each, and the ratio.
+"""Taking a module against a bare Flask endpoint, side by side: requests per second of the module's
+offline bundle GET, the answer POST and the module's start page, each as a share of the bare
+endpoint's, all served by one gunicorn (2 workers x 4 threads, gthread) on 127.0.0.1.
 
-The budget (DESIGN.md §6): a card page is a few small queries and a cached, pre-rendered module, within
-2-3x of a bare Flask endpoint served the same way. Nothing here asserts a time; it prints figures.
+The budget (DESIGN.md §6): the bundle at >= 0.5x the bare endpoint, the answer POST and the start
+page at >= 0.25x. Nothing here asserts a time; it prints figures and the goals beside them.
 
-    .venv/bin/python bench/card_page.py [--requests 2000] [--connections 4] [--rounds 3]
+    .venv/bin/python bench/card_page.py [--seconds 5] [--connections 8] [--rounds 3]
 
-The rounds alternate bare page and card page; it prints the median and spread of each.
+The client is wrk (``scripts/ensure-wrk`` installs it), which is not the bottleneck. Each round runs
+the bare endpoint and then the three measured requests, one wrk run each, so drift in the machine's
+load falls on all of them alike; the figures are the median and spread over the rounds, and the
+ratios are taken within each round.
 
-Setup: SQLite in a temporary folder, the test module ``alle-korttyper`` installed and published, one
-person with an attempt open on a question card; the client signs in like a browser (CSRF token,
-session cookie) and then asks for the card page over keep-alive connections, one per thread.
+Setup: SQLite in a temporary folder (or ``--database-url``), the test module ``alle-korttyper``
+installed and published, two people signed in like a browser (CSRF token, session cookie): a
+learner with one open attempt, whose start page and bundle are asked for, and an answerer with
+thousands of open attempts, so that every POST is a real new answer (a new client id on a card of an
+attempt no other request answers, as the player sends them to ``/attempts/<id>/answers``). The
+learner's start page is not slowed by the answerer's attempts.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -33,11 +40,23 @@ sys.path.insert(0, str(ROOT))
 
 from bench.support.runs import load_average, parse_arguments, spread  # noqa: E402
 from bench.support.serving import bench_config, free_port, wait_for  # noqa: E402
+from bench.support.wrk import Answers, Load, hammer, wrk_executable  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "modules" / "alle-korttyper"
-EMAIL = "bench@example.no"
+MODULE_ID = "alle-korttyper"
 PASSWORD = "bench-passord-123"
-CARD_INDEX = 2  # a single-choice question
+LEARNER = "laerer@example.no"
+ANSWERER = "svarer@example.no"
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+BUNDLE = re.compile(r'data-bundle="([^"]+)"')
+ANSWERS = {
+    "enkelt": {"response": "b"},
+    "flere": {"response": ["b", "c"]},
+    "sant": {"response": "false"},
+    "rekkefolge": {"position-oppdag": "1", "position-sikre": "2", "position-melde": "3"},
+}
+"""A right answer to each question card of the module, as the player sends its form's fields."""
+GOALS = {"bundle": 0.5, "answer": 0.25, "start": 0.25}
 BARE_PAGE = (
     '<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Bare</title></head>'
     "<body><main><h1>Bare Flask</h1><p>Et lite svar.</p></main></body></html>"
@@ -51,7 +70,8 @@ def served():
 
     from lms import create_app
 
-    platform = create_app(bench_config(Path(os.environ["LMS_BENCH_DIR"])))
+    folder = Path(os.environ["LMS_BENCH_DIR"])
+    platform = create_app(bench_config(folder, os.environ.get("LMS_BENCH_DATABASE_URL") or None))
     bare = Flask("bare")
 
     @bare.route("/")
@@ -62,139 +82,216 @@ def served():
     return platform
 
 
-def prepare(folder: Path) -> int:
-    """Make the database: the module, a person, an attempt on a question card. Returns its id."""
+def prepare(folder: Path, database_url: str | None, attempts: int) -> tuple[str, int]:
+    """The database: the module, the learner with one open attempt, the answerer with ``attempts``
+    open attempts of consecutive ids. Returns the learner's card page and the first of those ids."""
+    import sqlalchemy as sa
+
     from lms import create_app
     from lms.accounts.services import set_password
     from lms.content import services as content
+    from lms.db import utcnow
     from lms.extensions import db
     from lms.learning import services as learning
+    from lms.learning.models import Attempt
     from lms.organisation.models import Role, UnitKind
     from lms.organisation.services import create_person, create_unit, grant_role
 
-    app = create_app(bench_config(folder))
-    with app.app_context():
+    app = create_app(bench_config(folder, database_url))
+    with app.test_request_context():
+        db.drop_all()
         db.create_all()
         unit = create_unit("Benkvik sykehjem", UnitKind.UNIT)
-        person = create_person("Benk Testesen", email=EMAIL)
-        set_password(person, PASSWORD)
-        grant_role(person, unit, Role.STAFF)
+        learner, answerer = (
+            create_person(name, email=email)
+            for name, email in (("Lea Lærer", LEARNER), ("Svein Svarer", ANSWERER))
+        )
+        for person in (learner, answerer):
+            set_password(person, PASSWORD)
+            grant_role(person, unit, Role.STAFF)
         version, _ = content.install(FIXTURE, "bench", publish=True)
-        attempt = learning.start_or_resume(person, version)
-        learning.move_to(attempt, learning.module_of(attempt), CARD_INDEX)
+        card = f"/attempts/{learning.start_or_resume(learner, version).id}/cards/0"
+        first = learning.start_or_resume(answerer, version).id
+        now = utcnow()
+        row = {"person_id": answerer.id, "module_id": MODULE_ID, "version_id": version.id}
+        db.session.execute(
+            sa.insert(Attempt),
+            [
+                {**row, "id": first + n, "uuid": f"00000000-0000-4000-9000-{n:012x}",
+                 "position": 0, "started_at": now, "updated_at": now}
+                for n in range(1, attempts)
+            ],
+        )  # fmt: skip
         db.session.commit()
-        attempt_id = attempt.id
         db.session.remove()
         db.engine.dispose()
-    return attempt_id
+    return card, first
 
 
-def sign_in(port: int) -> str:
-    """Sign in as the bench person; returns the Cookie header a browser would then send."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def sign_in(port: int, email: str) -> tuple[str, str]:
+    """Sign in as ``email``; returns the Cookie header a browser would then send and the CSRF
+    token the pages carry."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     connection.request("GET", "/login")
     response = connection.getresponse()
-    page = response.read().decode()
     cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-    body = urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD})
-    connection.request(
-        "POST",
-        "/login",
-        body=body,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
-    )
+    token = CSRF.search(response.read().decode()).group(1)
+    body = urlencode({"csrf_token": token, "email": email, "password": PASSWORD})
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    connection.request("POST", "/login", body=body, headers=form)
     response = connection.getresponse()
     response.read()
     if response.status != 302:
         raise SystemExit(f"sign-in failed: HTTP {response.status}")
     connection.close()
-    return (response.getheader("Set-Cookie") or cookie).split(";")[0]
+    return (response.getheader("Set-Cookie") or cookie).split(";")[0], token
 
 
-def hammer(port: int, path: str, headers: dict, total: int, connections: int) -> float:
-    """``total`` GETs of ``path`` over ``connections`` keep-alive connections; returns requests/s."""
-    per_thread = [
-        total // connections + (1 if n < total % connections else 0) for n in range(connections)
-    ]
-    failures: list[str] = []
-    start_line = threading.Barrier(connections + 1)
+def bundle_address(port: int, cookie: str, card: str) -> str | None:
+    """The offline bundle's address, as the player finds it: the card page's ``data-bundle``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", card, headers={"Cookie": cookie})
+    found = BUNDLE.search(connection.getresponse().read().decode())
+    connection.close()
+    return found[1] if found else None
 
-    def run(count: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        start_line.wait()
-        for _ in range(count):
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                failures.append(f"{path}: HTTP {response.status}")
-                break
-        connection.close()
 
-    threads = [threading.Thread(target=run, args=(count,)) for count in per_thread]
-    for thread in threads:
-        thread.start()
-    start_line.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    if failures:
-        raise SystemExit(failures[0])
-    return total / elapsed
+def answers_stored(folder: Path, database_url: str | None) -> int:
+    from lms import create_app
+    from lms.extensions import db
+    from lms.learning.models import Answer
+
+    app = create_app(bench_config(folder, database_url))
+    with app.app_context():
+        count = db.session.query(Answer).count()
+        db.session.remove()
+        db.engine.dispose()
+    return count
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=5, help="each wrk run's duration")
+    parser.add_argument("--connections", type=int, default=8, help="wrk's open connections")
+    parser.add_argument("--client-threads", type=int, default=1, help="wrk's threads")
     parser.add_argument("--rounds", type=int, default=3)
-    args = parse_arguments(parser, smoke={"requests": 40, "warmup": 10, "rounds": 1})
+    parser.add_argument("--warmup", type=int, default=1, help="seconds per request, unmeasured")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (DESIGN.md §6)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--answers-per-round", type=int, default=6000, help="answers prepared for each POST run"
+    )
+    parser.add_argument("--database-url", help="a PostgreSQL database to fill (it is emptied)")
+    args = parse_arguments(
+        parser,
+        smoke={"seconds": 1, "rounds": 1, "warmup": 0, "answers_per_round": 2000},
+    )
+    wrk_executable()
 
+    runs = args.rounds + 1  # the warm-up answers too
+    cards = len(ANSWERS)
+    attempts = -(-args.answers_per_round * runs // cards)
+    load = Load(args.seconds, args.connections, args.client_threads)
+    warmup = Load(args.warmup, args.connections, args.client_threads)
     with tempfile.TemporaryDirectory(prefix="lms-bench-") as tmp:
         folder = Path(tmp)
-        attempt_id = prepare(folder)
+        began = time.perf_counter()
+        card, first_attempt = prepare(folder, args.database_url, attempts)
+        print(f"prepared {attempts} open attempts in {time.perf_counter() - began:.1f} s", flush=True)
         port = free_port()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen(
             [
                 str(gunicorn),
-                "--workers", "1",
-                "--threads", str(max(4, args.connections)),
+                "--workers", str(args.workers),
+                "--threads", str(args.threads),
+                "--worker-class", "gthread",
                 "--bind", f"127.0.0.1:{port}",
                 "--keep-alive", "30",
                 "--log-level", "warning",
                 "--chdir", str(ROOT),
                 "bench.card_page:served()",
             ],
-            env={**os.environ, "LMS_BENCH_DIR": str(folder)},
+            env={
+                **os.environ,
+                "LMS_BENCH_DIR": str(folder),
+                "LMS_BENCH_DATABASE_URL": args.database_url or "",
+            },
         )  # fmt: skip
         try:
             wait_for(port, server)
-            cookie = sign_in(port)
-            card = f"/attempts/{attempt_id}/cards/{CARD_INDEX}"
-            signed_in = {"Cookie": cookie}
-            for path, headers in ((card, signed_in), ("/bare/", {})):
-                hammer(port, path, headers, args.warmup, args.connections)
-            bare, page = [], []
-            for _ in range(args.rounds):
-                bare.append(hammer(port, "/bare/", {}, args.requests, args.connections))
-                page.append(hammer(port, card, signed_in, args.requests, args.connections))
+            time.sleep(1.0)  # every worker is up
+            learner_cookie, _ = sign_in(port, LEARNER)
+            answerer_cookie, token = sign_in(port, ANSWERER)
+            bundle = bundle_address(port, learner_cookie, card)
+            base = f"http://127.0.0.1:{port}"
+            bodies = tuple(
+                json.dumps({"card_id": card, "fields": fields, "client_id": "CLIENT_ID"})
+                for card, fields in ANSWERS.items()
+            )
+            poster = {
+                "Cookie": answerer_cookie,
+                "X-CSRFToken": token,
+                "Content-Type": "application/json",
+            }
+
+            def measure(name: str, run: int, how: Load) -> float:
+                if name == "bare":
+                    return hammer(f"{base}/bare/", how).requests_per_second
+                if name == "bundle":
+                    signed_in = {"Cookie": learner_cookie}
+                    return hammer(f"{base}{bundle}", how, headers=signed_in).requests_per_second
+                if name == "start":
+                    signed_in = {"Cookie": learner_cookie}
+                    page = f"{base}/learn/{MODULE_ID}"
+                    return hammer(page, how, headers=signed_in).requests_per_second
+                slots = Answers(first_attempt, run * args.answers_per_round, bodies)
+                done = hammer(f"{base}/", how, headers=poster, status=201, answers=slots)
+                if done.matched > args.answers_per_round:
+                    raise SystemExit("the POSTs ran out of answers: raise --answers-per-round")
+                posted.append(done.matched)
+                return done.requests_per_second
+
+            posted: list[int] = []
+            names = ("bare", "bundle", "answer", "start") if bundle else ("bare", "answer", "start")
+            for name in names if args.warmup else ():
+                measure(name, 0, warmup)
+            print(f"after setup and warm-up: {load_average()}", flush=True)
+            rates: dict[str, list[float]] = {name: [] for name in names}
+            for run in range(1, runs):
+                for name in names:
+                    rates[name].append(measure(name, run, load))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+        stored = answers_stored(folder, args.database_url)
 
     print(
-        f"gunicorn 1 worker, {max(4, args.connections)} threads; {args.requests} requests over "
-        f"{args.connections} keep-alive connections"
+        f"gunicorn {args.workers} workers x {args.threads} threads (gthread), "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}; wrk {args.client_threads} thread(s), "
+        f"{args.connections} connections, {args.seconds} s per run, {args.rounds} "
+        f"round{'s' if args.rounds != 1 else ''} interleaved ({', '.join(rates)})"
     )
-    ratios = [p / b for p, b in zip(page, bare, strict=True)]
-    print(f"bare Flask page:  {spread(bare, 'requests/s')}")
-    print(f"module card page: {spread(page, 'requests/s')} ({card})")
-    print(f"ratio card page / bare: {spread(ratios, digits=2)}")
-    print(load_average())
+    print(f"bare Flask endpoint:  {spread(rates['bare'], 'requests/s')}")
+    labels = {
+        "bundle": f"offline bundle GET:   ({bundle})",
+        "answer": "answer POST:          (/attempts/<id>/answers, each a new answer)",
+        "start": f"module start page:    (/learn/{MODULE_ID})",
+    }
+    if not bundle:
+        print("offline bundle GET:   not measured: the card page names no bundle (data-bundle)")
+    for name, label in labels.items():
+        if name not in rates:
+            continue
+        title, _, where = label.partition("(")
+        ratios = [mine / bare for mine, bare in zip(rates[name], rates["bare"], strict=True)]
+        print(f"{title}{spread(rates[name], 'requests/s')} ({where}")
+        print(f"    ratio to bare: {spread(ratios, digits=2)}; goal >= {GOALS[name]}x")
+    print(
+        f"answer POSTs answered 201 Created: {sum(posted)}; answers stored: {stored} (wrk does not "
+        "count the answers to the requests still open when a run ends)"
+    )
+    print(f"after the runs: {load_average()}")
 
 
 if __name__ == "__main__":

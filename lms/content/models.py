@@ -74,6 +74,11 @@ class ModuleVersion(db.Model):
     def titles(self) -> Localised:
         return self.manifest["title"]
 
+    @property
+    def cover(self) -> dict[str, Any] | None:
+        """The cover illustration (``src``, ``alt`` by language), if the package has one."""
+        return self.manifest.get("cover")
+
     def review_status(self, today: date) -> ReviewStatus | None:
         return review_status(self.review_date, today)
 

@@ -52,6 +52,15 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """The module's cover illustration, shown where modules are listed: an image of the package
+    (its URL) and its alt text."""
+
+    src: str
+    alt: Localised
+
+
+@dataclass(frozen=True)
 class Module:
     """A parsed, valid module version; immutable, shared by every request that shows it."""
 
@@ -68,6 +77,7 @@ class Module:
     cards: tuple[Card, ...]
     governance: Governance | None
     """None only for a version installed before packages had to carry it."""
+    cover: Cover | None = None
 
     @property
     def scored_cards(self) -> tuple[Card, ...]:
@@ -95,6 +105,7 @@ class Module:
             "pass_mark": self.pass_mark,
             "evidence": [{"competence": e.competence, "level": e.level} for e in self.evidence],
             "cards": len(self.cards),
+            "cover": {"src": self.cover.src, "alt": dict(self.cover.alt)} if self.cover else None,
         }
 
 
@@ -354,6 +365,7 @@ def _read_module(
     if not installed or any(key in manifest for key in GOVERNANCE_KEYS):
         governance = read_governance(manifest, reader)
     cards = _cards(manifest, reader, card_types)
+    cover = _cover(manifest, reader)
     if reader.problems:
         return None
     return Module(
@@ -369,6 +381,7 @@ def _read_module(
         evidence=tuple(evidence),
         cards=tuple(cards),
         governance=governance,
+        cover=cover,
     )
 
 
@@ -410,6 +423,19 @@ def _strings(spec: LineMap, key: str, reader: PackageReader) -> list[str]:
         reader.problem(spec.line_of(key), _("«%(key)s» skal være en liste med tekster", key=key))
         return []
     return value
+
+
+def _cover(spec: LineMap, reader: PackageReader) -> Cover | None:
+    """``cover: {src: media/cover.svg, alt: ...}``, optional; the alt text is required with it."""
+    entry = spec.get("cover")
+    if entry is None:
+        return None
+    if not isinstance(entry, LineMap):
+        reader.problem(spec.line_of("cover"), _("«cover» skal være et kart med src og alt"))
+        return None
+    src = reader.media(entry, "src", "image")
+    alt = reader.text(entry, "alt")
+    return Cover(src, alt) if src and alt else None
 
 
 def _evidence(spec: LineMap, reader: PackageReader) -> list[Evidence]:

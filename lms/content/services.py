@@ -99,11 +99,13 @@ def published_versions() -> list[ModuleVersion]:
 
 
 def current_version(module_id: str) -> ModuleVersion | None:
-    learning_module = db.session.get(LearningModule, module_id)
-    if learning_module is None or learning_module.current_version is None:
-        return None
-    version = learning_module.current_version
-    return version if version.status is VersionStatus.PUBLISHED else None
+    """The module's current version if it is published (one query)."""
+    query = (
+        sa.select(ModuleVersion)
+        .join(LearningModule, LearningModule.current_version_id == ModuleVersion.id)
+        .where(LearningModule.id == module_id, ModuleVersion.status == VersionStatus.PUBLISHED)
+    )
+    return db.session.scalar(query)
 
 
 def _version_with_hash(module_id: str, content_hash: str) -> ModuleVersion | None:

@@ -72,12 +72,16 @@ def init_core(app: Flask) -> None:
 
 SQLITE_FILE_PRAGMAS = (
     "journal_mode=WAL",
+    "synchronous=NORMAL",
     "cache_size=-32768",
     "mmap_size=2147418112",
     "wal_autocheckpoint=10000",
     "journal_size_limit=67108864",
 )
-"""For a database file: WAL so jobs and requests mix; reads through a memory map of up to 2 GiB
+"""For a database file: WAL so jobs and requests mix, and a commit that waits for no disk flush
+(``synchronous=NORMAL``, SQLite's advice for WAL: the database cannot be corrupted, and only the
+last commits before a power cut, not a crash of the process, may be lost; the write-ahead log is
+flushed to disk at each checkpoint); reads through a memory map of up to 2 GiB
 (SQLite's usual limit): a connection drops its own page cache whenever another one has written, so
 with several workers the index pages a growing store writes to stay at hand only in the map, which
 all connections share; a 32 MiB page cache per connection for the pages of one transaction; and the

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -52,3 +52,34 @@ def home():
 def health():
     db.session.execute(sa.select(1))
     return {"status": "ok"}
+
+
+THEME_COLOUR = "#0b5394"
+
+
+@bp.route("/manifest.webmanifest")
+@public
+def web_app_manifest():
+    """What a phone needs to put Lærevakt on its home screen as an app ("Legg til på Hjem-skjerm"):
+    name, icons, where it starts, and that it opens without the browser's bars."""
+    icon = "icons/icon-{}.png".format
+    manifest = {
+        "name": "Lærevakt",
+        "short_name": "Lærevakt",
+        "lang": "nb",
+        "start_url": url_for("core.home"),
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": "#ffffff",
+        "icons": [
+            {"src": url_for("static", filename="icons/icon.svg"), "sizes": "any",
+             "type": "image/svg+xml"},
+            *({"src": url_for("static", filename=icon(size)), "sizes": f"{size}x{size}",
+               "type": "image/png"} for size in (192, 512)),
+        ],
+    }  # fmt: skip
+    response = current_app.json.response(manifest)
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -176,8 +176,11 @@ def sibling_named(parent_id: int | None, name: str, *, exclude_id: int | None = 
 
 
 def root_unit_ids(unit_ids: Iterable[int]) -> set[int]:
-    """Those of ``unit_ids`` that have no parent."""
-    query = sa.select(Unit.id).where(Unit.id.in_(list(unit_ids)), Unit.parent_id.is_(None))
+    """Those of ``unit_ids`` that have no parent (no query for none)."""
+    unit_ids = list(unit_ids)
+    if not unit_ids:
+        return set()
+    query = sa.select(Unit.id).where(Unit.id.in_(unit_ids), Unit.parent_id.is_(None))
     return set(db.session.scalars(query))
 
 

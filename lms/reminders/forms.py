@@ -12,7 +12,10 @@ class PreferencesForm(FlaskForm):
     email = BooleanField(_l("E-post"))
     push = BooleanField(
         _l("Varsel på telefonen (web push)"),
-        description=_l("Telefonen spør om lov første gang."),
+        description=_l(
+            "Lærevakt varsler denne telefonen når du har noe å gjøre, også når siden er lukket; "
+            "telefonen spør deg om lov første gang."
+        ),
     )
     sms = BooleanField(_l("SMS"), description=_l("Sendes til telefonnummeret på kontoen din."))
     quiet_start = TimeField(_l("Stille fra"), validators=[DataRequired()])

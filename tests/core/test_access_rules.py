@@ -8,6 +8,7 @@ from lms.extensions import db
 PUBLIC_ENDPOINTS = {
     "static",
     "core.health",
+    "core.web_app_manifest",
     "accounts.sign_in",
     "accounts.request_link",
     "accounts.use_link",
