@@ -167,8 +167,15 @@ class PollAnswer:
         return headers
 
 
-def answer_poll(token: str, if_none_match: str | None) -> PollAnswer:
+CardOf = Callable[[int, int, "RunState"], str | None]
+"""(participant id, run id, the run's state) -> the phone's new card as HTML, or None when the
+phone is to fetch it (``live_card.card_with_poll``)."""
+
+
+def answer_poll(token: str, if_none_match: str | None, card_of: CardOf | None = None) -> PollAnswer:
     """The answer to a phone's poll with ``token`` and the ETag it holds (``If-None-Match``).
+    A phone that held an older state and is open gets its new card in the answer (``"card"``,
+    from ``card_of``) when there is one for it: one request per phone at a card change, not two.
     Needs an app context, no request: no session, no sign-in, no ORM object."""
     found = read_token(token)
     if found is None:
@@ -185,7 +192,15 @@ def answer_poll(token: str, if_none_match: str | None) -> PollAnswer:
     etag = f"{run_id}.{state.revision}.{status}"
     if if_none_match and parse_etags(if_none_match).contains(etag):
         return PollAnswer(304, etag)
-    body = {"revision": state.revision, "position": state.position, "status": status}
+    body: dict[str, object] = {
+        "revision": state.revision,
+        "position": state.position,
+        "status": status,
+    }
+    if if_none_match and status == "open" and card_of is not None:
+        card = card_of(participant_id, run_id, state)
+        if card is not None:
+            body["card"] = card
     return PollAnswer(200, etag, json.dumps(body, separators=(",", ":")).encode())
 
 

@@ -159,12 +159,33 @@ def card_for(
         return GONE
     if state.status_of(participant_id) != "open" or (wanted is not None and state.revision < wanted):
         return SIGNED_IN
-    card = cards().card(run_id, state, locale) if render else cards().rendered(run_id, state, locale)
+    card = open_card(participant_id, run_id, state, locale, render=render)
     if card is None:
         return GONE if render else None
+    return card
+
+
+def open_card(
+    participant_id: int, run_id: int, state: RunState, locale: str, *, render: bool
+) -> CardTemplate | str | None:
+    """For an open phone: the card at ``state``, or ``SIGNED_IN`` if the phone has answered it.
+    None if the run is gone or, without ``render``, this process has not rendered the card yet."""
+    card = cards().card(run_id, state, locale) if render else cards().rendered(run_id, state, locale)
+    if card is None:
+        return None
     if card.answerable and has_answered(participant_id, card.card_id):
         return SIGNED_IN
     return card
+
+
+def card_with_poll(
+    participant_id: int, run_id: int, state: RunState, locale: str, *, render: bool
+) -> str | None:
+    """The card an open phone gets with its poll's answer after a change (``live.answer_poll``):
+    the room's card with its id, or None when the phone is to fetch what it is shown (it has
+    answered the card: its signed-in fragment shows the answer)."""
+    card = open_card(participant_id, run_id, state, locale, render=render)
+    return card.fill(participant_id) if isinstance(card, CardTemplate) else None
 
 
 def live_locale(args: Mapping[str, str]) -> str:

@@ -74,7 +74,7 @@ class PollsAheadOfFlask:
             if token.endswith(CARD):
                 answer = _card(token.removesuffix(CARD), environ.get("QUERY_STRING", ""))
             else:
-                answer = _poll(token, environ.get("HTTP_IF_NONE_MATCH"))
+                answer = self._poll(token, environ)
             if db.session.registry.has():
                 db.session.commit()
         if answer is None:
@@ -87,6 +87,19 @@ class PollsAheadOfFlask:
         start_response(f"{status.value} {status.phrase}", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
+    def _poll(self, token: str, environ: dict) -> Answer:
+        locale = live_card.live_locale(_arguments(environ.get("QUERY_STRING", "")))
+
+        def card_of(participant_id: int, run_id: int, state: live.RunState) -> str | None:
+            found = live_card.open_card(participant_id, run_id, state, locale, render=False)
+            if found is None:  # the first phone in this process to ask: render the card for all
+                with self.app.request_context(environ):
+                    found = live_card.open_card(participant_id, run_id, state, locale, render=True)
+            return found.fill(participant_id) if isinstance(found, live_card.CardTemplate) else None
+
+        answer = live.answer_poll(token, environ.get("HTTP_IF_NONE_MATCH"), card_of)
+        return answer.status, answer.headers(), answer.body
+
 
 def _live_token(environ: dict) -> str | None:
     """The token (with ``/card`` after it for a card), for a poll or a card fetch; else None."""
@@ -98,9 +111,8 @@ def _live_token(environ: dict) -> str | None:
     return token if bare and "/" not in bare else None
 
 
-def _poll(token: str, if_none_match: str | None) -> Answer:
-    answer = live.answer_poll(token, if_none_match)
-    return answer.status, answer.headers(), answer.body
+def _arguments(query: str) -> dict[str, str]:
+    return {name: values[-1] for name, values in parse_qs(query).items()}
 
 
 def _card(token: str, query: str) -> Answer | None:
@@ -111,7 +123,7 @@ def _card(token: str, query: str) -> Answer | None:
     if found is None:
         return None
     participant_id, run_id = found
-    args = {name: values[-1] for name, values in parse_qs(query).items()}
+    args = _arguments(query)
     revision = args.get("revision", "")
     wanted = int(revision) if revision.isdigit() else None
     card = live_card.card_for(participant_id, run_id, wanted, live_card.live_locale(args), render=False)
