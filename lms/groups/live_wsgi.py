@@ -13,15 +13,23 @@ join (``live_card``).
 
 So the middleware looks at the path first. A ``GET`` or ``HEAD`` of ``/groups/live/<token>`` (the
 poll) is answered here, and so is ``/groups/live/<token>/card`` when this process has the card
-rendered and the phone is open and has not answered it, which is nearly every phone at a change.
-They are answered inside an app context only (the database session is the app's, for the rare
-re-read of a run, the ``last_seen_at`` write and the read of whether a phone answered; committed and
-removed as Flask would; its transactions begin as a GET request's do, without SQLite's write lock,
-``transactions.as_reader``: outside a request every transaction would take it up front, and the
-re-reads of two workers then queued for it behind each other and every writer), with the security
-headers every answer carries (``lms.core.headers``).
-Everything else goes on to Flask untouched, including the first fetch of a card in a process (its
-view renders it), a refused token and a phone sent on to its signed-in fragment.
+rendered and the phone is open and has not answered it.
+
+Most polls are a phone holding the current state: with a token this process has verified and a
+fresh copy of the run's state, ``live.unchanged`` answers 304 from memory, without an app context
+(pushing and popping one, with ``g`` and the database session's checks, cost several times the
+poll's own work). The rest (a first poll, a change, a copy to read again, a token to verify, the
+``last_seen_at`` write due) are answered inside an app context only (the database session is the
+app's, for the re-read of a run, the ``last_seen_at`` write and the read of whether a phone
+answered; committed and removed as Flask would; its transactions begin as a GET request's do,
+without SQLite's write lock, ``transactions.as_reader``: outside a request every transaction would
+take it up front, and the re-reads of two workers then queued for it behind each other and every
+writer), with the security headers every answer carries (``lms.core.headers``). After a change,
+the poll's answer carries an open phone's new card (``live.answer_poll``); the first poll in a
+process to need a card not rendered yet renders it, in a request context made from the poll's
+environ (the room's card holds nothing of any phone's session).
+Everything else goes on to Flask untouched, including a refused token on ``/card`` and a phone
+sent on to its signed-in fragment.
 
 What stays as it was: the token is the credential (a forged, damaged, foreign or expired one gets
 403, a run that is gone 404), the poll's answer is the same JSON and ETag with 304 while nothing
@@ -69,6 +77,12 @@ class PollsAheadOfFlask:
         token = _live_token(environ)
         if token is None:
             return self.wsgi_app(environ, start_response)
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and not token.endswith(CARD):
+            run_states = self.app.extensions[live.EXTENSION]
+            same = live.unchanged(run_states, token, if_none_match)
+            if same is not None:  # most polls: no app context, no database
+                return self._send(environ, start_response, (304, same.headers(), b""))
         with self.app.app_context():
             as_reader()
             if token.endswith(CARD):
@@ -79,6 +93,9 @@ class PollsAheadOfFlask:
                 db.session.commit()
         if answer is None:
             return self.wsgi_app(environ, start_response)
+        return self._send(environ, start_response, answer)
+
+    def _send(self, environ: dict, start_response: Callable, answer: Answer) -> Iterable[bytes]:
         code, headers, body = answer
         headers += self.security_headers
         if code != 304:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import request, request_started
+from flask import appcontext_pushed, request, request_started
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from lms.core.transactions import may_write
@@ -125,12 +125,14 @@ def test_the_poll_runs_at_most_one_statement_and_never_reads_a_person(
     # would: it is not looked at.
     with counted_statements(app) as stale:
         assert aisha.get(url).json["position"] == QUESTION
-    with counted_statements(app) as fresh:
+    contexts: list[object] = []
+    with counted_statements(app) as fresh, appcontext_pushed.connected_to(contexts.append, app):
         for _ in range(5):
             assert aisha.get(url, headers={"If-None-Match": f'"{run.id}.1.open"'}).status_code == 304
     assert len(stale) == 1 and "group_runs" in stale[0]
     assert "people" not in stale[0] and "sessions" not in stale[0]
     assert fresh == []
+    assert contexts == []  # answered from the process's memory, without an app context
 
 
 def test_another_process_s_change_shows_once_the_copy_is_older_than_fresh_for(
