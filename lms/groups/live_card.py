@@ -6,9 +6,11 @@ are 2 CPU-seconds, more than two gunicorn workers serve in a second. But a card 
 yet is the same HTML for every phone but for the participant's id in the forms' addresses. So
 ``CardCache`` keeps, per process, the rendered card split where the id goes (``CardTemplate``),
 made once per (run, revision, card, language), and a phone's fetch joins the parts with its own
-id: no template, no sign-in, no session, no ORM object. Once rendered in a process, the card is
-served ahead of Flask (``live_wsgi``): at a card change nearly every fetch is such a hit, and
-through Flask's request handling each cost about as much again as the join itself many times over.
+id: no template, no sign-in, no session, no ORM object. The card goes to an open phone with the
+answer to the poll that tells it of the change (``card_with_poll``, ``live.answer_poll``), ahead
+of Flask (``live_wsgi``), so a card change costs each phone one request; the first such poll in a
+process renders it. The card's own address (``/groups/live/<token>/card``) stays for a phone whose
+poll brought no card (a page's first poll, a phone sent on to its signed-in fragment).
 
 The card carries no CSRF token: a token belongs to the phone's session, and reading the session
 would bring Flask's session handling back into every fetch. The phone's page carries its token
