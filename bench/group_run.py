@@ -203,12 +203,18 @@ class RawConnection:
         does: gunicorn closes connections idle for ``--keep-alive`` seconds)."""
         reused = self.writer is not None
         try:
+            try:
+                return await self._exchange(path, etag)
+            except (OSError, asyncio.IncompleteReadError):
+                self.close()
+                if not reused:
+                    raise
             return await self._exchange(path, etag)
-        except (OSError, asyncio.IncompleteReadError):
+        except asyncio.CancelledError:
+            # Cancelled between the request and its answer (a window ends): the answer would be
+            # read as the answer to the next request on this connection, one poll late.
             self.close()
-            if not reused:
-                raise
-        return await self._exchange(path, etag)
+            raise
 
     async def _exchange(self, path: str, etag: str | None) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None:
