@@ -10,9 +10,10 @@ password's hash is slow by design).
 
 Each phone then does what ``group.js`` does: ask that address every 0.6 s +- 25 % (a new random
 wait each time, counted from the start of the previous ask), with ``If-None-Match`` and no
-cookies (304 while nothing changed), and when the revision changes fetch its new card
-(the page's ``data-card-url``: ``/groups/live/<token>/card``, with the session cookie for the
-CSRF token; answered, left and closed go on to ``/groups/me/<id>?fragment=1``). The client is one
+cookies (304 while nothing changed), and when the revision changes take the new card from the
+poll's answer (``"card"``, sent to an open phone that has not answered it) or else fetch it (the
+page's ``data-card-url``: ``/groups/live/<token>/card``, with the session cookie; answered, left
+and closed go on to ``/groups/me/<id>?fragment=1``). The client is one
 asyncio loop: the polls go over one keep-alive HTTP/1.1 connection per phone written and read
 with asyncio's streams (``RawConnection``: no cookies, no client library; aiohttp cost the client
 about 0.6 ms of CPU a request, as much as the server it measured, on the same two cores), the
@@ -28,7 +29,8 @@ Each round, for each group size in turn (interleaved), the bench measures:
   gunicorn processes, from /proc) and per request;
 - *moves*: the facilitator moves on ``--moves`` times, 1.5-2.5 s apart; for each move, how long
   after the facilitator pressed "Neste kort" each phone had its new card in hand; the share within
-  1 s, and the server's CPU per second over those seconds (cards fetched included).
+  1 s, how many of the new cards came with the poll (the rest were fetched), and the server's
+  CPU per second over those seconds (the new cards included).
 
 It prints the command, each round's figures, then per size the median and the spread (min-max)
 over the rounds, and the load average before and after. Nothing is asserted (DESIGN.md §6). On a
@@ -201,12 +203,18 @@ class RawConnection:
         does: gunicorn closes connections idle for ``--keep-alive`` seconds)."""
         reused = self.writer is not None
         try:
+            try:
+                return await self._exchange(path, etag)
+            except (OSError, asyncio.IncompleteReadError):
+                self.close()
+                if not reused:
+                    raise
             return await self._exchange(path, etag)
-        except (OSError, asyncio.IncompleteReadError):
+        except asyncio.CancelledError:
+            # Cancelled between the request and its answer (a window ends): the answer would be
+            # read as the answer to the next request on this connection, one poll late.
             self.close()
-            if not reused:
-                raise
-        return await self._exchange(path, etag)
+            raise
 
     async def _exchange(self, path: str, etag: str | None) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None:
@@ -251,6 +259,8 @@ class Phone:
     round_trips: list[float] = field(default_factory=list)
     """Seconds from asking to the answer in hand, per poll."""
     errors: list[str] = field(default_factory=list)
+    cards_with_poll: int = 0
+    cards_fetched: int = 0
     noticed: dict[int, float] = field(default_factory=dict)
     """Revision -> when a poll told of it (loop time)."""
     seen: dict[int, float] = field(default_factory=dict)
@@ -294,7 +304,12 @@ class Phone:
                     now = (state["revision"], state["status"])
                     if shown is not None and now != shown:
                         self.noticed.setdefault(state["revision"], loop.time())
-                        await self._fetch_card(state["revision"], loop)
+                        if isinstance(state.get("card"), str):  # the card came with the poll
+                            self.seen.setdefault(state["revision"], loop.time())
+                            self.cards_with_poll += 1
+                        else:
+                            await self._fetch_card(state["revision"], loop)
+                            self.cards_fetched += 1
                     shown = now
                 else:
                     self.errors.append(f"poll: HTTP {status}")
@@ -394,6 +409,8 @@ class Figures:
     moves_cores: float
     """Server CPU seconds per second over the card changes (polls and new cards included)."""
     moves_client_cores: float
+    with_poll: float
+    """Share of the new cards that came with the poll's answer (the rest were fetched)."""
     errors: list[str]
 
 
@@ -428,7 +445,7 @@ async def poll_window(phones, path_of, seconds, cpu: ServerCpu, loop) -> Window:
 async def measure(phones, facilitator, cpu, args, position: int, loop) -> tuple[Figures, int]:
     """One round for one group size; returns the figures and the card the run is on."""
     for phone in phones:
-        phone.polls = phone.not_modified = 0
+        phone.polls = phone.not_modified = phone.cards_with_poll = phone.cards_fetched = 0
         phone.errors.clear()
     bare = await poll_window(phones, lambda p: "/bare/state", args.idle, cpu, loop)
     through_flask = await poll_window(phones, lambda p: "/flask" + p.poll_path, args.idle, cpu, loop)
@@ -471,6 +488,8 @@ async def measure(phones, facilitator, cpu, args, position: int, loop) -> tuple[
         bare=bare,
         moves_cores=moves_cores,
         moves_client_cores=moves_client_cores,
+        with_poll=sum(p.cards_with_poll for p in phones)
+        / max(1, sum(p.cards_with_poll + p.cards_fetched for p in phones)),
         errors=[e for p in phones for e in p.errors],
     )
     return figures, position
@@ -510,7 +529,8 @@ def describe(f: Figures) -> str:
         f"{WITHIN:g} s (median {f.median_latency:.2f} s, p95 {f.p95_latency:.2f} s, worst "
         f"{f.worst_latency:.2f} s; the move answered after {f.move_answered:.2f}"
         f" s, the poll told after {f.median_notice:.2f} s, the card in hand "
-        f"{f.median_fetch:.2f} s later); server {f.moves_cores:.2f} cores over the card changes; "
+        f"{f.median_fetch:.2f} s later; {100 * f.with_poll:.0f} % of the cards came with the "
+        f"poll); server {f.moves_cores:.2f} cores over the card changes; "
         f"polling ({f.served.polls_per_second:.0f} polls/s): {f.served.cores:.2f} cores, "
         f"{f.served.ms_per_poll:.2f} ms each, answered in {1000 * f.served.round_trip:.0f} ms; "
         f"through Flask {f.through_flask.cores:.2f} cores, {f.through_flask.ms_per_poll:.2f} ms, "
@@ -539,7 +559,8 @@ def summary(results: list[Figures], sizes: list[int]) -> None:
             f"{spread([f.p95_latency for f in mine], two)} s (move answered after "
             f"{spread([f.move_answered for f in mine], two)} s, poll told after "
             f"{spread([f.median_notice for f in mine], two)} s, card in hand "
-            f"{spread([f.median_fetch for f in mine], two)} s later); server cores over the card "
+            f"{spread([f.median_fetch for f in mine], two)} s later; cards with the poll "
+            f"{spread([f.with_poll for f in mine], percent)}); server cores over the card "
             f"changes {spread([f.moves_cores for f in mine], two)}, polling "
             f"{spread([f.served.cores for f in mine], two)} (through Flask "
             f"{spread([f.through_flask.cores for f in mine], two)}, bare Flask endpoint "

@@ -3,26 +3,27 @@
 The phone asks ``/groups/live/<token>`` every 0.45-0.75 s (``group.js``: 0.6 s with jitter, so 200
 phones do not fall into step, and at once when the page is shown again). The answer is
 ``{"revision", "position", "status"}`` with an ETag, so an unchanged state is a 304 with no body.
-When the revision or the status changes, the phone fetches its new card from
-``/groups/live/<token>/card?revision=<n>`` and swaps it in: the card rendered once per process for
-the run, revision, card and language, filled in with the phone's participant id, into whose forms
-``group.js`` puts its page's CSRF token (``lms.groups.live_card``, which argues it); a phone that
-answered that card, left, or whose run closed is sent on to its signed-in fragment
-(``/groups/me/<id>?fragment=1``).
+When the revision or the status changes, an open phone that held the old state gets its new card
+in the same answer (``"card"``): the card rendered once per process for the run, revision, card
+and language, filled in with the phone's participant id, into whose forms ``group.js`` puts its
+page's CSRF token (``lms.groups.live_card``, which argues it). A phone that answered that card,
+left, or whose run closed gets no card and fetches what it is shown from
+``/groups/live/<token>/card?revision=<n>``, which sends it on to its signed-in fragment
+(``/groups/me/<id>?fragment=1``): a person's answer is only shown through their own sign-in.
 
 Both the poll (``answer_poll``) and the fetch of a card the process has rendered are answered
 ahead of Flask, by a WSGI middleware in front of ``app.wsgi_app`` (``lms.groups.live_wsgi``, which
 argues it): through Flask's request handling a poll cost about twice what it costs now, and
-Flask's handling, not the poll, was most of it.
+Flask's handling, not the poll, was most of it. Most polls (a phone holding the current state, a
+token the process has verified, a fresh copy of the run) are answered by ``unchanged`` from the
+process's memory alone, without even an app context.
 
-Why the card comes from its own request, cut from a shared render, and not inside the poll: most
-polls get a 304 with no body, the card is needed once per phone per change, and a phone that
-answered, left or whose run closed needs its signed-in fragment anyway. What made the card dear
-was signing in and rendering the template per phone (about 10 ms of CPU, 2 CPU-seconds for 200
-phones within 0.75 s), not the request itself. Shared, it costs a dictionary look-up and a string
-join, and one indexed read of the phone's own answer on a card that takes one. (Sending the card
-with the poll's 200 would spare one request per phone per change, 200 of the about 530 requests
-in the second after a change with 200 phones; left for when the figures ask for it.)
+Why the card rides on the poll's answer: at a card change every phone needs it within the same
+0.75 s, and as a second request it cost each phone one more round trip (latency) and the server
+one more request through gunicorn (about 0.6 ms of CPU each, more than the card's own look-up
+and string join): 200 of the about 530 requests in the second after a change, with 200 phones.
+It comes only to a phone that sent an ETag (it held an older state and will swap its card in),
+so a page's first poll, which has its card, carries none.
 
 Why that poll is cheap:
 
@@ -117,19 +118,18 @@ def read_token(token: str) -> tuple[int, int] | None:
     """(participant id, run id) from a token this app issued less than ``TOKEN_HOURS`` ago; None
     for a forged, damaged or expired one. A phone sends the same token every poll, so a verified
     one is remembered (with when it was issued) and only its age is checked again."""
-    known = states().tokens
-    found = known.get(token)
-    if found is None:
-        found = _verify(token)
-        if found is None:
-            return None
-        if len(known) >= MAX_TOKENS:
-            known.clear()
-        known[token] = found
-    participant_id, run_id, issued = found
-    if time.time() - issued > TOKEN_HOURS * 3600:
+    run_states = states()
+    found = run_states.known(token)
+    if found is not None:
+        return found
+    verified = _verify(token)
+    if verified is None:
         return None
-    return participant_id, run_id
+    known = run_states.tokens
+    if len(known) >= MAX_TOKENS:
+        known.clear()
+    known[token] = verified
+    return run_states.known(token)
 
 
 def _verify(token: str) -> tuple[int, int, float] | None:
@@ -167,8 +167,15 @@ class PollAnswer:
         return headers
 
 
-def answer_poll(token: str, if_none_match: str | None) -> PollAnswer:
+CardOf = Callable[[int, int, "RunState"], str | None]
+"""(participant id, run id, the run's state) -> the phone's new card as HTML, or None when the
+phone is to fetch it (``live_card.card_with_poll``)."""
+
+
+def answer_poll(token: str, if_none_match: str | None, card_of: CardOf | None = None) -> PollAnswer:
     """The answer to a phone's poll with ``token`` and the ETag it holds (``If-None-Match``).
+    A phone that held an older state and is open gets its new card in the answer (``"card"``,
+    from ``card_of``) when there is one for it: one request per phone at a card change, not two.
     Needs an app context, no request: no session, no sign-in, no ORM object."""
     found = read_token(token)
     if found is None:
@@ -182,11 +189,39 @@ def answer_poll(token: str, if_none_match: str | None) -> PollAnswer:
         return PollAnswer(404)
     run_states.note_seen(participant_id)
     status = state.status_of(participant_id)
-    etag = f"{run_id}.{state.revision}.{status}"
+    etag = state.etag_of(run_id, participant_id)
     if if_none_match and parse_etags(if_none_match).contains(etag):
         return PollAnswer(304, etag)
-    body = {"revision": state.revision, "position": state.position, "status": status}
+    body: dict[str, object] = {
+        "revision": state.revision,
+        "position": state.position,
+        "status": status,
+    }
+    if if_none_match and status == "open" and card_of is not None:
+        card = card_of(participant_id, run_id, state)
+        if card is not None:
+            body["card"] = card
     return PollAnswer(200, etag, json.dumps(body, separators=(",", ":")).encode())
+
+
+def unchanged(run_states: RunStates, token: str, if_none_match: str) -> PollAnswer | None:
+    """The 304 for a phone that holds the run's current state, when this process can tell from
+    memory alone: a token it has verified, a copy of the run's state younger than ``FRESH_FOR``,
+    no write of who was seen due, and ``If-None-Match`` exactly the ETag the phone was given.
+    Needs no app context: it is most polls, answered without one (``live_wsgi``). None: the
+    poll needs ``answer_poll``."""
+    found = run_states.known(token)
+    if found is None:
+        return None
+    participant_id, run_id = found
+    state = run_states.fresh(run_id)
+    if state is None or run_states.seen_due():
+        return None
+    etag = state.etag_of(run_id, participant_id)
+    if if_none_match != f'"{etag}"':
+        return None
+    run_states.note_seen(participant_id)
+    return PollAnswer(304, etag)
 
 
 # The run's state, per process ---------------------------------------------------------------------
@@ -207,6 +242,10 @@ class RunState:
         if self.closed:
             return "closed"
         return "left" if participant_id in self.left else "open"
+
+    def etag_of(self, run_id: int, participant_id: int) -> str:
+        """The ETag of what the participant's poll is told (unquoted)."""
+        return f"{run_id}.{self.revision}.{self.status_of(participant_id)}"
 
 
 def read_state(run_id: int, now: float) -> RunState | None:
@@ -244,6 +283,19 @@ class RunStates:
     _seen: set[int] = field(default_factory=set)
     _written_at: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def known(self, token: str) -> tuple[int, int] | None:
+        """(participant id, run id) from a token verified before and issued less than
+        ``TOKEN_HOURS`` ago; None for one not verified yet (``read_token``) or expired."""
+        found = self.tokens.get(token)
+        if found is None or time.time() - found[2] > TOKEN_HOURS * 3600:
+            return None
+        return found[0], found[1]
+
+    def fresh(self, run_id: int) -> RunState | None:
+        """The copy of the run's state if it is younger than ``FRESH_FOR``, without reading."""
+        held = self._states.get(run_id)
+        return held if held is not None and self.clock() - held.read_at < FRESH_FOR else None
 
     def state_of(self, run_id: int, at_least: int | None = None) -> RunState | None:
         """The run's state, read again when the copy is older than ``FRESH_FOR`` (by one thread;

@@ -6,9 +6,11 @@ are 2 CPU-seconds, more than two gunicorn workers serve in a second. But a card 
 yet is the same HTML for every phone but for the participant's id in the forms' addresses. So
 ``CardCache`` keeps, per process, the rendered card split where the id goes (``CardTemplate``),
 made once per (run, revision, card, language), and a phone's fetch joins the parts with its own
-id: no template, no sign-in, no session, no ORM object. Once rendered in a process, the card is
-served ahead of Flask (``live_wsgi``): at a card change nearly every fetch is such a hit, and
-through Flask's request handling each cost about as much again as the join itself many times over.
+id: no template, no sign-in, no session, no ORM object. The card goes to an open phone with the
+answer to the poll that tells it of the change (``card_with_poll``, ``live.answer_poll``), ahead
+of Flask (``live_wsgi``), so a card change costs each phone one request; the first such poll in a
+process renders it. The card's own address (``/groups/live/<token>/card``) stays for a phone whose
+poll brought no card (a page's first poll, a phone sent on to its signed-in fragment).
 
 The card carries no CSRF token: a token belongs to the phone's session, and reading the session
 would bring Flask's session handling back into every fetch. The phone's page carries its token
@@ -159,12 +161,33 @@ def card_for(
         return GONE
     if state.status_of(participant_id) != "open" or (wanted is not None and state.revision < wanted):
         return SIGNED_IN
-    card = cards().card(run_id, state, locale) if render else cards().rendered(run_id, state, locale)
+    card = open_card(participant_id, run_id, state, locale, render=render)
     if card is None:
         return GONE if render else None
+    return card
+
+
+def open_card(
+    participant_id: int, run_id: int, state: RunState, locale: str, *, render: bool
+) -> CardTemplate | str | None:
+    """For an open phone: the card at ``state``, or ``SIGNED_IN`` if the phone has answered it.
+    None if the run is gone or, without ``render``, this process has not rendered the card yet."""
+    card = cards().card(run_id, state, locale) if render else cards().rendered(run_id, state, locale)
+    if card is None:
+        return None
     if card.answerable and has_answered(participant_id, card.card_id):
         return SIGNED_IN
     return card
+
+
+def card_with_poll(
+    participant_id: int, run_id: int, state: RunState, locale: str, *, render: bool
+) -> str | None:
+    """The card an open phone gets with its poll's answer after a change (``live.answer_poll``):
+    the room's card with its id, or None when the phone is to fetch what it is shown (it has
+    answered the card: its signed-in fragment shows the answer)."""
+    card = open_card(participant_id, run_id, state, locale, render=render)
+    return card.fill(participant_id) if isinstance(card, CardTemplate) else None
 
 
 def live_locale(args: Mapping[str, str]) -> str:

@@ -13,15 +13,23 @@ join (``live_card``).
 
 So the middleware looks at the path first. A ``GET`` or ``HEAD`` of ``/groups/live/<token>`` (the
 poll) is answered here, and so is ``/groups/live/<token>/card`` when this process has the card
-rendered and the phone is open and has not answered it, which is nearly every phone at a change.
-They are answered inside an app context only (the database session is the app's, for the rare
-re-read of a run, the ``last_seen_at`` write and the read of whether a phone answered; committed and
-removed as Flask would; its transactions begin as a GET request's do, without SQLite's write lock,
-``transactions.as_reader``: outside a request every transaction would take it up front, and the
-re-reads of two workers then queued for it behind each other and every writer), with the security
-headers every answer carries (``lms.core.headers``).
-Everything else goes on to Flask untouched, including the first fetch of a card in a process (its
-view renders it), a refused token and a phone sent on to its signed-in fragment.
+rendered and the phone is open and has not answered it.
+
+Most polls are a phone holding the current state: with a token this process has verified and a
+fresh copy of the run's state, ``live.unchanged`` answers 304 from memory, without an app context
+(pushing and popping one, with ``g`` and the database session's checks, cost several times the
+poll's own work). The rest (a first poll, a change, a copy to read again, a token to verify, the
+``last_seen_at`` write due) are answered inside an app context only (the database session is the
+app's, for the re-read of a run, the ``last_seen_at`` write and the read of whether a phone
+answered; committed and removed as Flask would; its transactions begin as a GET request's do,
+without SQLite's write lock, ``transactions.as_reader``: outside a request every transaction would
+take it up front, and the re-reads of two workers then queued for it behind each other and every
+writer), with the security headers every answer carries (``lms.core.headers``). After a change,
+the poll's answer carries an open phone's new card (``live.answer_poll``); the first poll in a
+process to need a card not rendered yet renders it, in a request context made from the poll's
+environ (the room's card holds nothing of any phone's session).
+Everything else goes on to Flask untouched, including a refused token on ``/card`` and a phone
+sent on to its signed-in fragment.
 
 What stays as it was: the token is the credential (a forged, damaged, foreign or expired one gets
 403, a run that is gone 404), the poll's answer is the same JSON and ETag with 304 while nothing
@@ -69,16 +77,25 @@ class PollsAheadOfFlask:
         token = _live_token(environ)
         if token is None:
             return self.wsgi_app(environ, start_response)
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and not token.endswith(CARD):
+            run_states = self.app.extensions[live.EXTENSION]
+            same = live.unchanged(run_states, token, if_none_match)
+            if same is not None:  # most polls: no app context, no database
+                return self._send(environ, start_response, (304, same.headers(), b""))
         with self.app.app_context():
             as_reader()
             if token.endswith(CARD):
                 answer = _card(token.removesuffix(CARD), environ.get("QUERY_STRING", ""))
             else:
-                answer = _poll(token, environ.get("HTTP_IF_NONE_MATCH"))
+                answer = self._poll(token, environ)
             if db.session.registry.has():
                 db.session.commit()
         if answer is None:
             return self.wsgi_app(environ, start_response)
+        return self._send(environ, start_response, answer)
+
+    def _send(self, environ: dict, start_response: Callable, answer: Answer) -> Iterable[bytes]:
         code, headers, body = answer
         headers += self.security_headers
         if code != 304:
@@ -86,6 +103,19 @@ class PollsAheadOfFlask:
         status = HTTPStatus(code)
         start_response(f"{status.value} {status.phrase}", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def _poll(self, token: str, environ: dict) -> Answer:
+        locale = live_card.live_locale(_arguments(environ.get("QUERY_STRING", "")))
+
+        def card_of(participant_id: int, run_id: int, state: live.RunState) -> str | None:
+            found = live_card.open_card(participant_id, run_id, state, locale, render=False)
+            if found is None:  # the first phone in this process to ask: render the card for all
+                with self.app.request_context(environ):
+                    found = live_card.open_card(participant_id, run_id, state, locale, render=True)
+            return found.fill(participant_id) if isinstance(found, live_card.CardTemplate) else None
+
+        answer = live.answer_poll(token, environ.get("HTTP_IF_NONE_MATCH"), card_of)
+        return answer.status, answer.headers(), answer.body
 
 
 def _live_token(environ: dict) -> str | None:
@@ -98,9 +128,8 @@ def _live_token(environ: dict) -> str | None:
     return token if bare and "/" not in bare else None
 
 
-def _poll(token: str, if_none_match: str | None) -> Answer:
-    answer = live.answer_poll(token, if_none_match)
-    return answer.status, answer.headers(), answer.body
+def _arguments(query: str) -> dict[str, str]:
+    return {name: values[-1] for name, values in parse_qs(query).items()}
 
 
 def _card(token: str, query: str) -> Answer | None:
@@ -111,7 +140,7 @@ def _card(token: str, query: str) -> Answer | None:
     if found is None:
         return None
     participant_id, run_id = found
-    args = {name: values[-1] for name, values in parse_qs(query).items()}
+    args = _arguments(query)
     revision = args.get("revision", "")
     wanted = int(revision) if revision.isdigit() else None
     card = live_card.card_for(participant_id, run_id, wanted, live_card.live_locale(args), render=False)

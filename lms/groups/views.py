@@ -480,7 +480,12 @@ def live_state(token: str):
     ahead of Flask by ``live_wsgi.PollsAheadOfFlask``; this rule is the address ``url_for``
     builds and the access rules cover, and answers the same where a poll reaches Flask (the
     bench serves the app without the middleware as well, to compare)."""
-    answer = live.answer_poll(token, request.headers.get("If-None-Match"))
+    locale = live_card.live_locale(request.args)
+
+    def card_of(participant_id: int, run_id: int, state: live.RunState) -> str | None:
+        return live_card.card_with_poll(participant_id, run_id, state, locale, render=True)
+
+    answer = live.answer_poll(token, request.headers.get("If-None-Match"), card_of)
     return current_app.response_class(answer.body, answer.status, answer.headers())
 
 

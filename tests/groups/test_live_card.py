@@ -11,7 +11,7 @@ from html import unescape
 from itsdangerous import URLSafeTimedSerializer
 
 from lms.groups import live, live_card
-from tests.groups.conftest import QUESTION, REFLECTION, answer, join, move
+from tests.groups.conftest import QUESTION, REFLECTION, answer, join, move, poll_url
 from tests.groups.test_live import counted_statements  # noqa: F401 (a fixture)
 
 HEADING = re.compile(r"<h1[^>]*data-group-heading>([^<]+)</h1>")
@@ -186,3 +186,30 @@ def test_phones_asking_at_once_for_a_card_not_yet_rendered_wait_for_one_render(m
     second.join(5)
     assert renders == [7]
     assert len(shown) == 2 and shown[0] is shown[1]
+
+
+def test_the_poll_after_a_change_brings_the_open_phone_its_card_and_not_an_answered_one(
+    run, org, staff, phone, make_client
+):
+    aisha, other = phone(org.assistant), phone(staff[0])
+    aisha_id, other_id = join(aisha, run.code), join(other, run.code)
+    aisha_poll, other_poll = poll_url(aisha, aisha_id), poll_url(other, other_id)
+    cookieless = make_client()
+    etags = {url: cookieless.get(url).headers["ETag"] for url in (aisha_poll, other_poll)}
+    move(run.facilitator, run.id, QUESTION)
+    assert answer(aisha, aisha_id, "enkelt", {"response": "b"}).status_code == 302
+    move(run.facilitator, run.id, REFLECTION)
+    move(run.facilitator, run.id, QUESTION)  # back to the card Aisha answered: revision 3
+
+    def poll(url: str) -> dict:
+        return cookieless.get(url, headers={"If-None-Match": etags[url]}).json
+
+    theirs = poll(other_poll)
+    fetched = fetch(other, card_url(other, other_id), 3).get_data(as_text=True)
+    assert theirs["card"] == fetched  # what the phone would have fetched, its own forms
+    assert f'action="/groups/me/{other_id}/answer"' in theirs["card"]
+    mine = poll(aisha_poll)  # answered: no card, the phone fetches its own answer
+    assert mine == {"revision": 3, "position": QUESTION, "status": "open"}
+
+    run.facilitator.submit(f"/groups/runs/{run.id}/close")
+    assert "card" not in poll(other_poll)  # the end screen is the phone's own: fetched

@@ -6,8 +6,9 @@
      of the previous ask, and at once when the page is shown again. It sends the ETag it last got
      (If-None-Match) and no cookies: the token in the address is all the server needs, and the
      answer is 304 while nothing has changed (lms/groups/live.py). When the facilitator moves to
-     another card or closes the run, the phone fetches its new card (the room's card, into whose
-     forms it puts its page's CSRF token) and swaps it in; a polite live
+     another card or closes the run, the phone swaps in its new card: the room's card, which comes
+     with the poll's answer for a phone that has not answered it (into its forms the phone puts
+     its page's CSRF token), else fetched from the card's address; a polite live
      region says which card it is, and focus moves to the new card's heading only if it was inside
      the part that was replaced. A refused token (403: too old) reloads the page, which brings a
      new one.
@@ -113,32 +114,39 @@
       }, 60);
     }
 
-    function swapCard(revision) {
+    /* The new card: the one the poll's answer brought (an open phone that has not answered it),
+       else fetched (its own answer, the end screen, a card the server did not send). */
+    function newCard(state) {
+      if (typeof state.card === "string") return Promise.resolve(state.card);
       var url = phone.dataset.cardUrl;
-      return getText(url + (url.indexOf("?") < 0 ? "?" : "&") + "revision=" + revision)
-        .then(function (response) {
+      return getText(url + (url.indexOf("?") < 0 ? "?" : "&") + "revision=" + state.revision).then(
+        function (response) {
           return response.text();
-        })
-        .then(function (html) {
-          var hadFocus = region.contains(document.activeElement);
-          region.innerHTML = html;
-          /* The room's card comes without a CSRF token (it is the same for every phone): the
-             forms get this page's, which is this session's. */
-          region.querySelectorAll('input[name="csrf_token"]').forEach(function (input) {
-            if (!input.value) input.value = phone.dataset.csrf;
-          });
-          var heading = region.querySelector("[data-group-heading]");
-          if (heading) {
-            say(phone.dataset.msgNewCard + " " + heading.textContent.replace(/\s+/g, " ").trim());
-            if (hadFocus) heading.focus();
-          }
+        }
+      );
+    }
+
+    function swapCard(state) {
+      return newCard(state).then(function (html) {
+        var hadFocus = region.contains(document.activeElement);
+        region.innerHTML = html;
+        /* The room's card comes without a CSRF token (it is the same for every phone): the
+           forms get this page's, which is this session's. */
+        region.querySelectorAll('input[name="csrf_token"]').forEach(function (input) {
+          if (!input.value) input.value = phone.dataset.csrf;
         });
+        var heading = region.querySelector("[data-group-heading]");
+        if (heading) {
+          say(phone.dataset.msgNewCard + " " + heading.textContent.replace(/\s+/g, " ").trim());
+          if (hadFocus) heading.focus();
+        }
+      });
     }
 
     function changed(state) {
       var now = state.revision + "/" + state.status;
       if (now === shown) return true;
-      return swapCard(state.revision).then(function () {
+      return swapCard(state).then(function () {
         shown = now;
         phone.dataset.status = state.status;
         return state.status !== "closed";
