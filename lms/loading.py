@@ -41,6 +41,7 @@ BUILT_IN = (
     "lms.api.feature",
     "lms.assignments.feature",
     "lms.introduction.feature",
+    "lms.credentials.feature",
 )
 """The modules declaring the built-in features (each has ``feature``), in the order their
 blueprints are registered."""

@@ -125,6 +125,24 @@ practice_followed_up = _signals.signal(
     ``choice``, ``answered_at`` and ``statement_id`` set; its ``note`` is private and goes nowhere).""",
 )
 
+credential_issued = _signals.signal(
+    "credential-issued",
+    doc="""A credential (mikrobevis) has been issued and signed. Keyword argument: ``credential``
+    (the ``lms.credentials.models.Credential``, with ``uuid``, ``person`` and ``title``).""",
+)
+
+credential_revoked = _signals.signal(
+    "credential-revoked",
+    doc="""An admin has revoked a credential; its status bit is set. Keyword arguments:
+    ``credential`` (``revoked_at`` and ``revoked_reason`` set) and ``actor`` (the admin).""",
+)
+
+credential_imported = _signals.signal(
+    "credential-imported",
+    doc="""A person has uploaded a verified credential from a trusted issuer. Keyword argument:
+    ``imported`` (the ``lms.credentials.models.ImportedCredential``).""",
+)
+
 personal_data_requested = _signals.signal(
     "personal-data-requested",
     doc="""Someone asks for everything the platform holds about a person: the person's "Mine data"

@@ -90,6 +90,8 @@ class EvidenceKind(enum.StrEnum):
     SELF = "self"
     SIGN_OFF = "sign_off"
     CERTIFICATE = "certificate"
+    CREDENTIAL = "credential"
+    """A verified credential from a trusted issuer, imported by the person (``lms.credentials``)."""
 
     @property
     def label(self) -> str:
@@ -102,6 +104,7 @@ EVIDENCE_KIND_LABELS = {
     EvidenceKind.SELF: _l("Egenvurdering (veiledende)"),
     EvidenceKind.SIGN_OFF: _l("Observert praksis godkjent av leder"),
     EvidenceKind.CERTIFICATE: _l("Eksternt kursbevis"),
+    EvidenceKind.CREDENTIAL: _l("Verifisert mikrobevis fra annen utsteder"),
 }
 
 
