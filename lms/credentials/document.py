@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
@@ -70,7 +70,10 @@ class Issuer:
 
 
 def iso(moment: datetime) -> str:
-    return moment.replace(microsecond=0).isoformat().replace("+00:00", "") + "Z"
+    """``moment`` in UTC as the VC data model writes it (``2026-12-02T04:19:18Z``); naive is UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0).isoformat() + "Z"
 
 
 def credential(

@@ -97,12 +97,12 @@ def trusted(did: str) -> bool:
 
 
 def moment(text: object) -> datetime | None:
+    """A date-time the credential gives, in UTC (one without a zone is taken as UTC)."""
     try:
-        return (
-            datetime.fromisoformat(str(text).replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
-        )
+        parsed = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     except ValueError:
         return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def verify(token: str, now: datetime | None = None) -> Verification:
