@@ -72,7 +72,7 @@ def import_credential(person: Person, token: str) -> ImportedCredential:
             known,
             level_of(subject),
             EvidenceKind.CREDENTIAL,
-            source=f"credential:{checked.issuer_name or checked.issuer}"[:200],
+            source=(checked.issuer_name or checked.issuer)[:200],
             achieved_at=verification.moment(credential.get("validFrom")),
             valid_until=verification.moment(credential["validUntil"])
             if credential.get("validUntil")

@@ -38,7 +38,7 @@ UPLOAD_MAX_BYTES = 1024 * 1024
 # The person's wallet ---------------------------------------------------------------------------
 
 
-@bp.route("/credentials/")
+@bp.route("/credentials/me")
 @signed_in
 def mine():
     return render_template(
