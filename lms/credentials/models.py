@@ -117,3 +117,5 @@ class ImportedCredential(db.Model):
     )
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     token: Mapped[str] = mapped_column(sa.Text)
+
+    person: Mapped[Person] = relationship()

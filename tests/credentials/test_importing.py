@@ -20,6 +20,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Unit
 from tests.credentials import independent
+from tests.credentials.test_statements import EARNED, statements
 from tests.support.frameworks import import_test_framework
 
 OTHER = "did:web:laering.bergen.example:issuers:7"
@@ -146,6 +147,12 @@ def test_a_trusted_issuers_credential_becomes_verified_evidence(app, org, client
             EvidenceKind.CREDENTIAL,
             2,
             "Bergen kommune",
+        )
+        [statement] = statements()
+        assert statement["verb"]["id"] == EARNED
+        assert (
+            statement["context"]["extensions"]["http://localhost/xapi/extensions/credential-issuer"]
+            == OTHER
         )
     assert "Bergen kommune" in client.get("/credentials/me").get_data(as_text=True)
     page = client.get("/competence/me").get_data(as_text=True)
