@@ -125,6 +125,13 @@ practice_followed_up = _signals.signal(
     ``choice``, ``answered_at`` and ``statement_id`` set; its ``note`` is private and goes nowhere).""",
 )
 
+requirement_status_refreshed = _signals.signal(
+    "requirement-status-refreshed",
+    doc="""The stored competence requirement status has been recomputed (after new evidence, a
+    changed requirement or the nightly expiry job). Keyword argument: ``person_ids`` (the people
+    whose status was recomputed, or None for everyone). Credentials issue for requirements now met.""",
+)
+
 credential_issued = _signals.signal(
     "credential-issued",
     doc="""A credential (mikrobevis) has been issued and signed. Keyword argument: ``credential``

@@ -11,7 +11,15 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lms import signals
-from lms.competence.models import Competence, Requirement, RequirementStatus, ScaleLevel, State
+from lms.competence.models import (
+    Competence,
+    Evidence,
+    EvidenceKind,
+    Requirement,
+    RequirementStatus,
+    ScaleLevel,
+    State,
+)
 from lms.credentials import document, keys, statuslist
 from lms.credentials.models import Credential, CredentialKind, CredentialPreference, LearnerNaming
 from lms.credentials.securing import sign
@@ -114,24 +122,38 @@ def held(person_id: int, source: str, now: datetime) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def issue_for_met_requirements(person: Person) -> list[Credential]:
-    """A credential for each competence the person now meets a requirement for, unless they hold
-    one; it expires when the requirement's validity runs out."""
+def issue_for_met_requirements(person_ids: list[int] | None) -> list[Credential]:
+    """A credential for each competence these people (None: everyone) now meet a requirement for
+    on evidence the municipality itself holds (a module, a workshop, a sign-off, a certificate; not
+    only an imported credential or a self-assessment), unless they hold a live one. It expires
+    when the requirement's validity runs out."""
     now = utcnow()
+    own_evidence = (
+        sa.select(Evidence.id)
+        .where(
+            Evidence.person_id == RequirementStatus.person_id,
+            Evidence.competence_id == RequirementStatus.competence_id,
+            Evidence.level >= Requirement.min_level,
+            Evidence.kind.not_in([EvidenceKind.CREDENTIAL, EvidenceKind.SELF]),
+        )
+        .exists()
+    )
     query = (
         sa.select(RequirementStatus, Requirement)
         .join(Requirement, Requirement.id == RequirementStatus.requirement_id)
-        .where(
-            RequirementStatus.person_id == person.id,
-            RequirementStatus.state.in_([int(State.MET), int(State.RENEWAL_DUE)]),
-        )
-        .order_by(Requirement.id)
+        .where(RequirementStatus.state.in_([int(State.MET), int(State.RENEWAL_DUE)]), own_evidence)
+        .order_by(RequirementStatus.person_id, Requirement.id)
     )
+    if person_ids is not None:
+        if not person_ids:
+            return []
+        query = query.where(RequirementStatus.person_id.in_(person_ids))
     issued = []
     for status, requirement in db.session.execute(query).all():
         source = f"competence:{requirement.competence.code}"
-        if held(person.id, source, now):
+        if held(status.person_id, source, now):
             continue
+        person = db.session.get(Person, status.person_id)
         achievement = competence_achievement(
             requirement.competence, status.level or requirement.min_level
         )

@@ -12,7 +12,6 @@ from flask import current_app
 
 from lms.competence import receivers as competence_receivers
 from lms.competence import services as competence
-from lms.credentials import receivers as credentials_receivers
 from lms.credentials.models import Credential
 from lms.db import utcnow
 from lms.extensions import db
@@ -29,16 +28,15 @@ class Earned:
 
 
 def pass_module(person_id: int, code: str = "TEST-1", level: int = 2) -> None:
-    """What the receivers of ``attempt_completed`` get when a module declaring ``code`` at
-    ``level`` is passed, given to competence's receiver and then to credentials' (the order they
-    are connected in); the other receivers (xAPI) want a whole attempt."""
+    """What competence's receiver of ``attempt_completed`` gets when a module declaring ``code`` at
+    ``level`` is passed (the other receivers, xAPI, want a whole attempt): it records the evidence
+    and refreshes the status, and credentials answer the refresh."""
     attempt = SimpleNamespace(person_id=person_id, outcome="passed", completed_at=utcnow())
     module = SimpleNamespace(
         id="alle-korttyper", evidence=[SimpleNamespace(competence=code, level=level)]
     )
     app = current_app._get_current_object()
     competence_receivers.module_completed(app, attempt=attempt, module=module)
-    credentials_receivers.module_completed(app, attempt=attempt, module=module)
 
 
 @pytest.fixture
