@@ -12,6 +12,7 @@ import uuid
 from flask import Flask, current_app
 
 from lms import signals
+from lms.credentials.keys import did_for
 from lms.credentials.models import Credential, ImportedCredential
 from lms.db import utcnow
 from lms.extensions import db
@@ -62,7 +63,7 @@ def issued(_app: Flask, credential: Credential) -> None:
         "earned",
         _badge(profile().activity_id("credential", source), credential.title),
         at=credential.issued_at,
-        context=_context(credential.issuer_key.unit.name),
+        context=_context(did_for(credential.unit_id)),
         result={"completion": True, "extensions": {ASSERTION: {"@id": f"urn:uuid:{credential.uuid}"}}},
     )
     statement["id"] = earned_statement_id(credential)
