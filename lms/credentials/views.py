@@ -8,6 +8,7 @@ import json
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -26,7 +27,7 @@ from lms.credentials.document import iso
 from lms.credentials.models import Credential, LearnerNaming
 from lms.credentials.verification import verify
 from lms.db import utcnow
-from lms.extensions import db
+from lms.extensions import db, limiter
 from lms.organisation.models import Person, Role, Unit
 
 bp = Blueprint("credentials", __name__)
@@ -175,6 +176,9 @@ def token_from_bytes(data: bytes) -> str:
 
 @bp.route("/verify", methods=["GET", "POST"])
 @public
+@limiter.limit(
+    lambda: current_app.config.get("CREDENTIALS_VERIFY_LIMIT") or "30/minute", methods=["POST"]
+)
 def check():
     result = None
     if request.method == "POST":

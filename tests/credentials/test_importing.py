@@ -196,3 +196,17 @@ def test_a_bad_credential_is_refused_with_its_reason_and_nothing_changes(
     assert response.status_code == 422
     assert reason in response.get_data(as_text=True)
     assert counts(app, org.nurse.id) == before
+
+
+def test_nothing_is_fetched_for_an_untrusted_issuer(app, make_client, monkeypatch, other):
+    """A credential's DID and status URL are the uploader's words: the public page must not make
+    the platform fetch whatever they name."""
+    fetched = []
+    monkeypatch.setattr(verification, "fetch_json", fetched.append)
+    monkeypatch.setattr(verification, "fetch_text", fetched.append)
+    monkeypatch.setitem(app.config, "CREDENTIALS_TRUSTED_ISSUERS", "")
+    page = make_client().submit("/verify", {"text": other.credential("Nils Sykepleier")})
+    text = page.get_data(as_text=True)
+    assert "Beviset er ikke gyldig" in text
+    assert "Ikke sjekket, fordi utstederen ikke er godkjent." in text
+    assert fetched == []
