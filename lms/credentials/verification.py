@@ -125,11 +125,15 @@ def verify(token: str, now: datetime | None = None) -> Verification:
         # URL are the uploader's words, and the platform must not fetch whatever they name.
         result.checks += [issuer_check, _unchecked("signature"), _period(result.credential, now)]
         return result
-    result.checks.append(_signature(token, header, result.issuer))
-    result.checks.append(issuer_check)
-    result.checks.append(_period(result.credential, now))
-    result.checks.append(_status(result.credential, result.issuer))
+    signature = _signature(token, header, result.issuer)
+    result.checks += [signature, issuer_check, _period(result.credential, now)]
+    # An unsigned status URL is not followed either.
+    result.checks.append(_status(result.credential, result.issuer) if signature.ok else _unread_status())
     return result
+
+
+def _unread_status() -> Check:
+    return Check("status", False, str(_l("Ikke sjekket, fordi signaturen ikke stemmer.")))
 
 
 def _unchecked(name: str) -> Check:

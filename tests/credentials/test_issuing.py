@@ -95,7 +95,10 @@ def test_one_changed_character_of_the_subject_breaks_it(app, client, earned):
     assert not independently_valid(client, tampered, utcnow())
     with app.test_request_context():
         result = verify(tampered)
-    assert [c.name for c in result.failed()] == ["signature"]
+    assert [c.name for c in result.failed()] == [
+        "signature",
+        "status",
+    ]  # an unsigned status URL is not followed
 
 
 def test_setting_its_status_bit_breaks_it(app, org, client, earned):
