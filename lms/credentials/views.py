@@ -8,7 +8,6 @@ import json
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     make_response,
@@ -34,6 +33,8 @@ bp = Blueprint("credentials", __name__)
 
 INVALID = 422
 UPLOAD_MAX_BYTES = 1024 * 1024
+VERIFY_LIMIT = "30/minute"
+"""Checks of uploaded credentials per address (each may fetch a trusted issuer's keys)."""
 
 
 # The person's wallet ---------------------------------------------------------------------------
@@ -176,9 +177,7 @@ def token_from_bytes(data: bytes) -> str:
 
 @bp.route("/verify", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: current_app.config.get("CREDENTIALS_VERIFY_LIMIT") or "30/minute", methods=["POST"]
-)
+@limiter.limit(VERIFY_LIMIT, methods=["POST"])
 def check():
     result = None
     if request.method == "POST":
