@@ -43,6 +43,7 @@ BUILT_IN = (
     "lms.introduction.feature",
     "lms.insights.feature",
     "lms.planning.feature",
+    "lms.credentials.feature",
 )
 """The modules declaring the built-in features (each has ``feature``), in the order their
 blueprints are registered."""

@@ -6,6 +6,7 @@ from lms.assignments import models as assignments_models
 from lms.audit import models as audit_models
 from lms.competence import models as competence_models
 from lms.content import models as content_models
+from lms.credentials import models as credentials_models
 from lms.groups import models as groups_models
 from lms.insights import models as insights_models
 from lms.introduction import models as introduction_models
@@ -28,6 +29,7 @@ __all__ = [
     "audit_models",
     "competence_models",
     "content_models",
+    "credentials_models",
     "groups_models",
     "insights_models",
     "introduction_models",

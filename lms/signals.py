@@ -125,6 +125,31 @@ practice_followed_up = _signals.signal(
     ``choice``, ``answered_at`` and ``statement_id`` set; its ``note`` is private and goes nowhere).""",
 )
 
+requirement_status_refreshed = _signals.signal(
+    "requirement-status-refreshed",
+    doc="""The stored competence requirement status has been recomputed (after new evidence, a
+    changed requirement or the nightly expiry job). Keyword argument: ``person_ids`` (the people
+    whose status was recomputed, or None for everyone). Credentials issue for requirements now met.""",
+)
+
+credential_issued = _signals.signal(
+    "credential-issued",
+    doc="""A credential (mikrobevis) has been issued and signed. Keyword argument: ``credential``
+    (the ``lms.credentials.models.Credential``, with ``uuid``, ``person`` and ``title``).""",
+)
+
+credential_revoked = _signals.signal(
+    "credential-revoked",
+    doc="""An admin has revoked a credential; its status bit is set. Keyword arguments:
+    ``credential`` (``revoked_at`` and ``revoked_reason`` set) and ``actor`` (the admin).""",
+)
+
+credential_imported = _signals.signal(
+    "credential-imported",
+    doc="""A person has uploaded a verified credential from a trusted issuer. Keyword argument:
+    ``imported`` (the ``lms.credentials.models.ImportedCredential``).""",
+)
+
 personal_data_requested = _signals.signal(
     "personal-data-requested",
     doc="""Someone asks for everything the platform holds about a person: the person's "Mine data"

@@ -44,6 +44,8 @@ ACTIONS = {
     "api.units_sync": _l("Enheter synkronisert via API"),
     "api.people_sync": _l("Personer synkronisert via API"),
     "api.shifts_replace": _l("Vakter sendt via API"),
+    "credential.revoke": _l("Mikrobevis trukket tilbake"),
+    "credential.rotate_key": _l("Nøkkel for mikrobevis byttet"),
 }
 """Every code ``record`` accepts. A new kind of change adds its code here."""
 

@@ -97,6 +97,8 @@ class EvidenceKind(enum.StrEnum):
     CERTIFICATE = "certificate"
     QUALIFICATION = "qualification"
     """A formal qualification a leader has checked (``lms.planning.qualifications``)."""
+    CREDENTIAL = "credential"
+    """A verified credential from a trusted issuer, imported by the person (``lms.credentials``)."""
 
     @property
     def label(self) -> str:
@@ -110,6 +112,7 @@ EVIDENCE_KIND_LABELS = {
     EvidenceKind.SIGN_OFF: _l("Observert praksis godkjent av leder"),
     EvidenceKind.CERTIFICATE: _l("Eksternt kursbevis"),
     EvidenceKind.QUALIFICATION: _l("Formell kvalifikasjon kontrollert av leder"),
+    EvidenceKind.CREDENTIAL: _l("Verifisert mikrobevis fra annen utsteder"),
 }
 
 

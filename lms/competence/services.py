@@ -9,9 +9,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from lms import signals
 from lms.competence import moodle_csv
 from lms.competence.models import (
     KNOWLEDGE_KINDS,
@@ -582,6 +584,9 @@ def refresh(person_ids: Iterable[int] | None = None, *, now: datetime | None = N
             db.session.execute(sa.insert(RequirementStatus.__table__), rows)
         written += len(rows)
     db.session.flush()
+    signals.requirement_status_refreshed.send(
+        current_app._get_current_object(), person_ids=None if person_ids is None else ids
+    )
     return written
 
 

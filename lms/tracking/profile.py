@@ -23,6 +23,7 @@ VERBS = {
     "voided": (f"{ADL}/verbs/voided", "annullerte"),
     "registered": (f"{ADL}/verbs/registered", "ble meldt på"),
     "terminated": (f"{ADL}/verbs/terminated", "avsluttet"),
+    "earned": ("http://specification.openbadges.org/xapi/verbs/earned", "fikk"),
 }
 ACTIVITY_TYPES = {
     "module": f"{ADL}/activities/module",
@@ -31,6 +32,7 @@ ACTIVITY_TYPES = {
     "course": f"{ADL}/activities/course",
     "performance": f"{ADL}/activities/performance",
     "account": "http://activitystrea.ms/schema/1.0/service",
+    "badge": "http://activitystrea.ms/schema/1.0/badge",
 }
 PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 PLATFORM = "Lærevakt"

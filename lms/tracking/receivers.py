@@ -16,7 +16,7 @@ from lms.learning.models import Answer, Attempt
 from lms.learning.services import module_of
 from lms.learning.standing import Verdict
 from lms.plugins import card_types
-from lms.tracking import groups, practice, workshops
+from lms.tracking import credentials, groups, practice, workshops
 from lms.tracking.profile import (
     ACTIVITY_TYPES,
     PROGRESS,
@@ -40,6 +40,7 @@ def connect(_app: Flask) -> None:
     workshops.connect()
     groups.connect()
     practice.connect()
+    credentials.connect()
 
 
 def profile() -> Profile:

@@ -29,6 +29,9 @@ from lms.api import keys
 from lms.api.registry import OPERATIONS, PREFIX
 from lms.competence import services as competence
 from lms.content.services import install
+from lms.credentials import issuing
+from lms.credentials.document import Achievement
+from lms.credentials.models import CredentialKind
 from lms.extensions import db
 from lms.introduction import services as introduction
 from lms.introduction.models import DueRule, ItemKind
@@ -192,7 +195,23 @@ def _programme_item(world: World) -> int:
     return item.id
 
 
+def _credential(world: World) -> int:
+    """A credential issued to the target (the revocation route names both)."""
+    achievement = Achievement(
+        id="http://localhost/credentials/achievements/MATRIX",
+        name="Matrise",
+        description="",
+        criteria="",
+        achievement_type="Course",
+    )
+    made = issuing.issue(
+        world.target, world.units[TARGET_UNIT], CredentialKind.WORKSHOP, "workshop:0", achievement, None
+    )
+    return made.id
+
+
 BUILDERS = {
+    "credential_id": _credential,
     "assignment_id": _assignment,
     "series_id": lambda world: _series(world).id,
     "session_id": lambda world: _series(world).sessions[0].id,

@@ -40,6 +40,14 @@ PUBLIC_ENDPOINTS = {
     "groups.live_state",
     "groups.live_card_fragment",
     "groups.short_join",
+    # Mikrobevis: anyone checks a credential (an upload, or a share link its owner can turn off; a
+    # guessed token gives 404), and the issuers' DID documents, status lists and achievement
+    # descriptions are what verifiers elsewhere fetch (docs/credentials.md).
+    "credentials.check",
+    "credentials.shared",
+    "credentials.did_document",
+    "credentials.status_list",
+    "credentials.achievement",
 }
 
 

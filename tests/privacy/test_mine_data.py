@@ -32,6 +32,7 @@ EVERY_SECTION = {
     "push_subscriptions",
     "competence_evidence",
     "competence_status",
+    "credentials",
     "sign_in_links",
     "sign_in_codes",
     "sign_in_sessions",

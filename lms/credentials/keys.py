@@ -1,0 +1,135 @@
+"""The municipalities' Ed25519 signing keys and their DID documents (``did:web``).
+
+A municipality (a top unit) is ``did:web:<host>:issuers:<unit id>``, which resolves to
+``https://<host>/issuers/<unit id>/did.json``. Its private keys are kept encrypted with a key
+derived from ``CREDENTIALS_KEY_SECRET`` (default: the app's secret key) and are never exported.
+"""
+
+from __future__ import annotations
+
+import base64
+from urllib.parse import quote, urlsplit
+
+import sqlalchemy as sa
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+
+from lms.credentials.models import IssuerKey
+from lms.db import utcnow
+from lms.extensions import db
+from lms.organisation.models import Unit
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _fernet() -> Fernet:
+    secret = current_app.config.get("CREDENTIALS_KEY_SECRET") or current_app.config["SECRET_KEY"]
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"laerevakt credential keys"
+    ).derive(secret.encode())
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def did_for(unit_id: int) -> str:
+    """The issuer's DID: the host (a port escaped as did:web says), then ``issuers`` and the unit."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    parts = [quote(base.netloc, safe="")]
+    parts += [segment for segment in base.path.split("/") if segment]
+    return "did:web:" + ":".join([*parts, "issuers", str(unit_id)])
+
+
+def did_url(did: str) -> str:
+    """Where a ``did:web`` DID's document is (the rules of the did:web method). Localhost and
+    127.0.0.1 are fetched over http, everything else over https."""
+    host, *path = did.removeprefix("did:web:").split(":")
+    host = host.replace("%3A", ":").replace("%3a", ":")
+    scheme = "http" if host.split(":")[0] in ("127.0.0.1", "localhost") else "https"
+    tail = "/".join(path) + "/did.json" if path else ".well-known/did.json"
+    return f"{scheme}://{host}/{tail}"
+
+
+def verification_method(key: IssuerKey) -> str:
+    return f"{did_for(key.unit_id)}#{key.kid}"
+
+
+def current_key(unit: Unit) -> IssuerKey:
+    """The municipality's key in use, made on first use."""
+    key = db.session.scalar(
+        sa.select(IssuerKey).where(IssuerKey.unit_id == unit.id, IssuerKey.retired_at.is_(None))
+    )
+    return key or new_key(unit)
+
+
+def new_key(unit: Unit) -> IssuerKey:
+    private = Ed25519PrivateKey.generate()
+    raw_private = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    raw_public = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    key = IssuerKey(
+        unit_id=unit.id,
+        kid="key-" + utcnow().strftime("%Y%m%d%H%M%S") + "-" + b64url(raw_public)[:6],
+        public_key=b64url(raw_public),
+        private_key_encrypted=_fernet().encrypt(raw_private).decode(),
+    )
+    db.session.add(key)
+    db.session.flush()
+    return key
+
+
+def rotate(unit: Unit) -> IssuerKey:
+    """Retire the municipality's current key and make a new one; what the old key signed still
+    verifies, since it stays in the DID document."""
+    now = utcnow()
+    for key in keys_of(unit.id):
+        if key.retired_at is None:
+            key.retired_at = now
+    db.session.flush()
+    return new_key(unit)
+
+
+def keys_of(unit_id: int) -> list[IssuerKey]:
+    return list(
+        db.session.scalars(
+            sa.select(IssuerKey).where(IssuerKey.unit_id == unit_id).order_by(IssuerKey.id)
+        )
+    )
+
+
+def private_jwk(key: IssuerKey) -> dict[str, str]:
+    raw = _fernet().decrypt(key.private_key_encrypted.encode())
+    return {"kty": "OKP", "crv": "Ed25519", "x": key.public_key, "d": b64url(raw)}
+
+
+def public_jwk(key: IssuerKey) -> dict[str, str]:
+    return {"kty": "OKP", "crv": "Ed25519", "x": key.public_key}
+
+
+def did_document(unit: Unit) -> dict:
+    """The DID document: every key the municipality has signed with, as a JsonWebKey method."""
+    did = did_for(unit.id)
+    methods = [
+        {
+            "id": verification_method(key),
+            "type": "JsonWebKey",
+            "controller": did,
+            "publicKeyJwk": public_jwk(key),
+        }
+        for key in keys_of(unit.id)
+    ]
+    ids = [method["id"] for method in methods]
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
+        "id": did,
+        "alsoKnownAs": [current_app.config["BASE_URL"]],
+        "verificationMethod": methods,
+        "assertionMethod": ids,
+        "authentication": ids,
+    }

@@ -1,0 +1,23 @@
+"""Credentials follow the evidence: when the competence requirement status is recomputed (new
+evidence, a changed requirement, the nightly job), each requirement now met gets a credential; a
+completed workshop series gets its own."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lms import signals
+from lms.credentials import issuing
+
+
+def connect(_app: Flask) -> None:
+    signals.requirement_status_refreshed.connect(status_refreshed)
+    signals.workshop_series_completed.connect(series_completed)
+
+
+def status_refreshed(_sender, *, person_ids, **_kwargs) -> None:
+    issuing.issue_for_met_requirements(person_ids)
+
+
+def series_completed(_sender, *, participant, series, **_kwargs) -> None:
+    issuing.issue_for_series(participant, series)

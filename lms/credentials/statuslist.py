@@ -1,0 +1,79 @@
+"""Bitstring Status List (W3C): one list per municipality, purpose ``revocation``. A credential's
+bit is at its ``status_index``; bit 0 is the most significant bit of the first byte. The list is
+published as a signed ``BitstringStatusListCredential`` at ``/issuers/<unit>/status/1``."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+
+import sqlalchemy as sa
+from flask import current_app
+
+from lms.credentials.models import Credential, StatusListCounter
+from lms.extensions import db
+
+LIST_BITS = 131072
+"""16 KiB, the smallest list the specification allows (so that one bit says little)."""
+LIST_NUMBER = 1
+
+
+def allocate_index(unit_id: int) -> int:
+    """The next free index of the municipality's list, taken in one UPDATE."""
+    if db.session.get(StatusListCounter, unit_id) is None:
+        db.session.add(StatusListCounter(unit_id=unit_id, next_index=0))
+        db.session.flush()
+    db.session.execute(
+        sa.update(StatusListCounter)
+        .where(StatusListCounter.unit_id == unit_id)
+        .values(next_index=StatusListCounter.next_index + 1)
+    )
+    taken = db.session.scalar(
+        sa.select(StatusListCounter.next_index).where(StatusListCounter.unit_id == unit_id)
+    )
+    if taken > LIST_BITS:
+        raise RuntimeError("the status list is full")
+    return taken - 1
+
+
+def list_url(unit_id: int) -> str:
+    """Built from ``BASE_URL``, so that jobs and the CLI make the same URL as requests."""
+    return f"{current_app.config['BASE_URL']}/issuers/{unit_id}/status/{LIST_NUMBER}"
+
+
+def revoked_indexes(unit_id: int) -> list[int]:
+    query = sa.select(Credential.status_index).where(
+        Credential.unit_id == unit_id, Credential.revoked_at.is_not(None)
+    )
+    return list(db.session.scalars(query))
+
+
+def encode(indexes: list[int], size: int = LIST_BITS) -> str:
+    """The list as the specification's ``encodedList``: multibase base64url (``u``) of GZIP."""
+    bits = bytearray(size // 8)
+    for index in indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).rstrip(b"=").decode()
+
+
+def bit_is_set(encoded: str, index: int) -> bool:
+    raw = encoded.removeprefix("u")
+    bits = gzip.decompress(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def status_list_credential(unit_id: int, issuer: str, valid_from: str) -> dict:
+    url = list_url(unit_id)
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "validFrom": valid_from,
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode(revoked_indexes(unit_id)),
+        },
+    }
