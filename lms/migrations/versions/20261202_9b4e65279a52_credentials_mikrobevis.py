@@ -1,7 +1,7 @@
 """credentials: mikrobevis
 
 Revision ID: 9b4e65279a52
-Revises: 7b3e5d9c1a24
+Revises: aa6d7e61bedc
 Create Date: 2026-12-02 04:17:25.138475
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9b4e65279a52'
-down_revision = '7b3e5d9c1a24'
+down_revision = 'aa6d7e61bedc'
 branch_labels = None
 depends_on = None
 
