@@ -3,7 +3,7 @@ table or as a list per person for phones), and its exports, streamed page by pag
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -171,10 +171,16 @@ def matrix(unit_id: int):
 def _matrix_table(unit_id: int) -> tuple[Unit, exports.MatrixTable]:
     """The unit and its matrix as rows, made page by page of people as they are written."""
     unit, scope = _scope(unit_id)
-    pages = services.matrix_pages(services.matrix_query(scope, **_filters()))
     headers = {"name": _("Navn"), "job_title": _("Stilling"), "competence": _("Kompetanse")}
     locale = _locale()
+    pages = _pages(scope, _filters())
     return unit, exports.MatrixTable(pages, _cell_texts(), lambda t: pick(t, locale), headers)
+
+
+def _pages(scope: set[int], filters: dict) -> Iterator[services.Matrix]:
+    """The pages, queried only once the response streams: the request's session has committed
+    and been replaced by then, so nothing loaded before may be used."""
+    yield from services.matrix_pages(services.matrix_query(scope, **filters))
 
 
 def _download(chunks, mimetype: str, filename: str) -> Response:

@@ -101,9 +101,7 @@ def test_the_municipality_sees_its_areas_and_those_on_the_municipality_itself(ap
         assert admin_only.total == 1 and admin_only[Bucket.MISSING] == 1
 
 
-def test_the_overview_runs_the_same_queries_for_few_and_many_people(
-    app, org, spread, count_queries
-):
+def test_the_overview_runs_the_same_queries_for_few_and_many_people(app, org, spread, count_queries):
     counts = []
     for extra in (0, 20):
         with app.app_context():
