@@ -236,11 +236,19 @@ class Matrix:
         return (self.page - 1) * (self.per_page or 0) + 1
 
 
-def _cells(unit_ids: Iterable[int], where: list, competence_id: int | None = None):
+def _cells(
+    unit_ids: Iterable[int],
+    where: list,
+    competence_id: int | None = None,
+    person_ids: list[int] | None = None,
+):
     """The cell query: (person_id, competence_id, severity, level, required, since, valid_until)
     for everyone matching ``where``, one row per person and competence. Severity is the state, plus
-    4 when a mandatory requirement is behind it, so the worst mandatory state wins."""
-    pairs = applicable_query(members(unit_ids)).subquery("pairs")
+    4 when a mandatory requirement is behind it, so the worst mandatory state wins. With
+    ``person_ids`` (members of the units), the requirements that apply are worked out for them
+    alone rather than for every member."""
+    pairs = applicable_query(members(unit_ids) if person_ids is None else person_ids)
+    pairs = pairs.subquery("pairs")
     status = RequirementStatus
     severity = sa.func.max(
         sa.func.coalesce(status.state, int(State.MISSING))
@@ -391,20 +399,28 @@ def matrix_query(
         if state is not None:
             matching = matching.where(cells.c.severity % 4 == int(state))
         where.append(Person.id.in_(list(db.session.scalars(matching))))
-    if competence_id is not None:
-        required = {competence_id}
-    else:
-        pairs = applicable_query(members(scope)).subquery("pairs")
-        required = set(
-            db.session.scalars(
-                sa.select(Requirement.competence_id)
-                .distinct()
-                .join(pairs, pairs.c.requirement_id == Requirement.id)
-                .join(Person, Person.id == pairs.c.person_id)
-                .where(*where)
-            )
-        )
+    required = {competence_id} if competence_id is not None else _required_here(scope, job_title)
     return MatrixQuery(scope, where, competence_id, _competences(required))
+
+
+def _required_here(unit_ids: frozenset[int], job_title: str | None) -> set[int]:
+    """The competences required on these units or the units above them (of people with
+    ``job_title``, when given): the paged matrix's columns, found without working out who each
+    requirement applies to. One query."""
+    up = (
+        sa.select(Unit.id.label("id"), Unit.parent_id.label("parent_id"))
+        .where(Unit.id.in_(list(unit_ids)))
+        .cte("scope_and_above", recursive=True)
+    )
+    up = up.union(sa.select(Unit.id, Unit.parent_id).join(up, Unit.id == up.c.parent_id))
+    query = (
+        sa.select(Requirement.competence_id)
+        .distinct()
+        .where(Requirement.unit_id.in_(sa.select(up.c.id)))
+    )
+    if job_title:
+        query = query.where(sa.or_(Requirement.job_title.is_(None), Requirement.job_title == job_title))
+    return set(db.session.scalars(query))
 
 
 def matrix_page(query: MatrixQuery, page: int = 1, per_page: int = 50) -> Matrix:
@@ -424,7 +440,7 @@ def matrix_page(query: MatrixQuery, page: int = 1, per_page: int = 50) -> Matrix
     )
     ids = [p.id for p in people]
     cells = _cell_rows(
-        db.session.execute(_cells(query.unit_ids, [Person.id.in_(ids)], query.competence_id))
+        db.session.execute(_cells(query.unit_ids, [Person.id.in_(ids)], query.competence_id, ids))
         if ids
         else ()
     )
