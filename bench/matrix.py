@@ -68,6 +68,8 @@ def _people(unit_id: int, n: int, start: int, rng: random.Random) -> list[int]:
     from lms.extensions import db
     from lms.organisation.models import Person, Role, RoleAssignment
 
+    if n <= 0:
+        return []
     uuids = [f"00000000-0000-4000-8000-{i:012}" for i in range(start, start + n)]
     db.session.execute(
         sa.insert(Person),
