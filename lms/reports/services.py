@@ -395,10 +395,10 @@ def matrix_query(
     where = _people_filter(scope, search, job_title)
     if competence_id is not None or state is not None:
         cells = _cells(scope, list(where), competence_id).subquery("filtered")
-        matching = sa.select(cells.c.person_id)
+        matching = sa.select(cells.c.person_id).distinct()
         if state is not None:
             matching = matching.where(cells.c.severity % 4 == int(state))
-        where.append(Person.id.in_(list(db.session.scalars(matching))))
+        where.append(Person.id.in_(sorted(set(db.session.scalars(matching)))))
     required = {competence_id} if competence_id is not None else _required_here(scope, job_title)
     return MatrixQuery(scope, where, competence_id, _competences(required))
 
