@@ -1,17 +1,22 @@
-"""The competence matrix of one unit: 1,000 people × 50 competences with a year of evidence.
+"""The competence matrix and the overview above it, at the size of a municipality.
 
-Prints the time to recompute everyone's requirement status (the nightly job), to build the matrix
-(the SQL aggregation alone), and to render the matrix page and its XLSX export through the app, with
-the number of queries each takes. Nothing here asserts a time; it prints figures.
+One municipality with ``--competences`` competences required of everyone (12 months' validity,
+60-day renewal window), each person holding 0-3 pieces of evidence per competence spread over the
+last 365 days (about 1.4 per cell: met, expiring, expired and missing cells):
 
-    .venv/bin/python bench/matrix.py [--people 1000] [--competences 50] [--repeat 5]
-    LMS_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \
-        .venv/bin/python bench/matrix.py
+- a unit of ``--people`` people (the matrix pages: first page as a table and as the phone list,
+  a filtered page, a later page);
+- a service area of ``--units`` units sharing ``--overview-people`` people (the overview page);
+- the rest of ``--total-people`` in one more unit, so the municipality's XLSX export holds them all.
 
-Setup: SQLite in a temporary folder (or the given database, emptied first); a framework of
-``--competences`` competences imported from Moodle CSV; one requirement per competence on the unit
-(12 months, 60-day renewal window); each person holds 0-3 pieces of evidence per competence spread
-over the last 365 days (about 1.5 per cell), so the matrix has met, expiring, expired and missing cells.
+Each round takes every measurement once, in turn, after a bare baseline (``/healthz`` through the
+same signed-in test client); it prints the median and spread of the rounds, the queries and bytes
+of each page, and the ratio to the baseline. The XLSX export's memory is measured with tracemalloc
+(peak of Python allocations while the response streams) for the unit and for the municipality.
+Nothing here asserts a time; it prints figures.
+
+    .venv/bin/python bench/matrix.py [--people 1000] [--units 50] [--overview-people 5000]
+        [--total-people 10000] [--competences 50] [--rounds 5] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -19,9 +24,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,10 +42,8 @@ from bench.support.serving import bench_config  # noqa: E402
 
 EMAIL = "leder@bench.example"
 PASSWORD = "bench-passord-123"
-
-
-def config(folder: Path) -> dict:
-    return bench_config(folder, os.environ.get("LMS_BENCH_DATABASE_URL"), WTF_CSRF_ENABLED=False)
+BATCH = 200
+"""People whose evidence is made and inserted at a time."""
 
 
 def framework_csv(n: int) -> bytes:
@@ -58,162 +64,251 @@ def framework_csv(n: int) -> bytes:
     return write(spec)
 
 
-def build(people: int, competences: int) -> int:
-    """Make the unit, people, framework, requirements and evidence; returns the unit's id."""
-    from lms.accounts.services import set_password
-    from lms.competence import services
-    from lms.competence.models import Evidence, EvidenceKind, Requirement
-    from lms.db import utcnow
+def _people(unit_id: int, n: int, start: int, rng: random.Random) -> list[int]:
     from lms.extensions import db
-    from lms.organisation.models import Person, Role, RoleAssignment, UnitKind
-    from lms.organisation.services import create_person, create_unit, grant_role
+    from lms.organisation.models import Person, Role, RoleAssignment
 
-    rng = random.Random(7)
-    unit = create_unit("Benk sykehjem", UnitKind.UNIT)
-    manager = create_person("Benk Leder", email=EMAIL)
-    set_password(manager, PASSWORD)
-    grant_role(manager, unit, Role.MANAGER)
+    if n <= 0:
+        return []
+    uuids = [f"00000000-0000-4000-8000-{i:012}" for i in range(start, start + n)]
     db.session.execute(
         sa.insert(Person),
         [
             {
-                "name": f"Person {i:04}",
-                "uuid": f"00000000-0000-4000-8000-{i:012}",
+                "name": f"Person {i:05}",
+                "uuid": uuid,
                 "job_title": rng.choice(["helsefagarbeider", "sykepleier", "assistent"]),
                 "active": True,
             }
-            for i in range(people)
+            for i, uuid in zip(range(start, start + n), uuids, strict=True)
         ],
     )
-    ids = list(db.session.scalars(sa.select(Person.id).where(Person.email.is_(None))))
+    ids = list(db.session.scalars(sa.select(Person.id).where(Person.uuid.in_(uuids))))
     db.session.execute(
         sa.insert(RoleAssignment),
-        [{"person_id": pid, "unit_id": unit.id, "role": Role.STAFF} for pid in ids],
+        [{"person_id": pid, "unit_id": unit_id, "role": Role.STAFF} for pid in ids],
     )
-    framework = services.import_framework(framework_csv(competences))
+    return ids
+
+
+def _evidence(ids: list[int], competence_ids: list[int], rng: random.Random) -> int:
+    from lms.competence.models import Evidence, EvidenceKind
+    from lms.db import utcnow
+    from lms.extensions import db
+
+    now, made = utcnow(), 0
+    for start in range(0, len(ids), BATCH):
+        rows = [
+            {
+                "person_id": pid,
+                "competence_id": cid,
+                "level": rng.choice((1, 2, 2, 3)),
+                "kind": EvidenceKind.MODULE,
+                "source": "bench",
+                "achieved_at": now - timedelta(days=rng.randrange(365)),
+                "note": "",
+            }
+            for pid in ids[start : start + BATCH]
+            for cid in competence_ids
+            for _ in range(rng.choice((0, 1, 1, 2, 3)))
+        ]
+        if rows:
+            db.session.execute(sa.insert(Evidence), rows)
+        made += len(rows)
+    return made
+
+
+def build(args) -> dict[str, int]:
+    """The municipality, its units, people, requirements and evidence; the ids the bench opens."""
+    from lms.accounts.services import set_password
+    from lms.competence import services
+    from lms.competence.models import Requirement
+    from lms.extensions import db
+    from lms.organisation.models import Role, UnitKind
+    from lms.organisation.services import create_person, create_unit, grant_role
+
+    rng = random.Random(7)
+    municipality = create_unit("Benkvik kommune", UnitKind.MUNICIPALITY)
+    area = create_unit("Helse og omsorg", UnitKind.SERVICE_AREA, municipality)
+    others = create_unit("Andre tjenester", UnitKind.SERVICE_AREA, municipality)
+    unit = create_unit("Benk sykehjem", UnitKind.UNIT, others)
+    rest = create_unit("Resten", UnitKind.UNIT, others)
+    leader = create_person("Benk Leder", email=EMAIL)
+    set_password(leader, PASSWORD)
+    grant_role(leader, municipality, Role.ADMIN)
+    framework = services.import_framework(framework_csv(args.competences))
+    competence_ids = [c.id for c in framework.competences]
     db.session.execute(
         sa.insert(Requirement),
         [
             {
-                "competence_id": c.id,
-                "unit_id": unit.id,
+                "competence_id": cid,
+                "unit_id": municipality.id,
                 "min_level": 2,
                 "mandatory": True,
                 "validity_months": 12,
                 "renewal_days": 60,
             }
-            for c in framework.competences
+            for cid in competence_ids
         ],
     )
-    now = utcnow()
-    rows = []
-    for pid in ids:
-        for c in framework.competences:
-            for _ in range(rng.choice((0, 1, 1, 2, 3))):
-                rows.append(
-                    {
-                        "person_id": pid,
-                        "competence_id": c.id,
-                        "level": rng.choice((1, 2, 2, 3)),
-                        "kind": EvidenceKind.MODULE,
-                        "source": "bench",
-                        "achieved_at": now - timedelta(days=rng.randrange(365)),
-                        "note": "",
-                    }
-                )
-    for start in range(0, len(rows), 5000):
-        db.session.execute(sa.insert(Evidence), rows[start : start + 5000])
+    made = 0
+    ids = _people(unit.id, args.people, 0, rng)
+    made += _evidence(ids, competence_ids, rng)
+    start = args.people
+    per_unit = args.overview_people // args.units
+    for n in range(args.units):
+        small = create_unit(f"Enhet {n:02}", UnitKind.UNIT, area)
+        ids = _people(small.id, per_unit, start, rng)
+        made += _evidence(ids, competence_ids, rng)
+        start += per_unit
+    ids = _people(rest.id, max(0, args.total_people - start), start, rng)
+    made += _evidence(ids, competence_ids, rng)
     db.session.commit()
+    began = time.perf_counter()
     services.refresh_expiring()
     db.session.commit()
+    refresh = time.perf_counter() - began
     with db.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
         connection.commit()
-    print(f"setup: {len(ids)} people, {competences} competences, {len(rows)} pieces of evidence")
-    return unit.id
+    print(
+        f"setup: {args.total_people} people ({args.people} in the unit, {per_unit * args.units} in "
+        f"{args.units} units of the area), {args.competences} competences, {made} pieces of "
+        f"evidence; everyone's status refreshed in {refresh:.1f} s"
+    )
+    return {"unit": unit.id, "area": area.id, "municipality": municipality.id}
 
 
-def timed(label: str, repeat: int, function, count_queries) -> None:
-    times, queries = [], []
-    for _ in range(repeat):
-        counter = count_queries()
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-        queries.append(counter())
-    print(f"{label:<38} {spread([t * 1000 for t in times], 'ms', digits=1)}   {queries[-1]} queries")
+def empty() -> None:
+    """Drop every table (units first lose their parents: the foreign key is RESTRICT)."""
+    from lms.extensions import db
+    from lms.organisation.models import Unit
+
+    if sa.inspect(db.engine).has_table(Unit.__tablename__):
+        db.session.execute(sa.update(Unit).values(parent_id=None))
+        db.session.commit()
+    db.drop_all()
+
+
+class Counter:
+    """Counts the statements run on the engine."""
+
+    def __init__(self, engine) -> None:
+        self.n = 0
+        sa.event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_args) -> None:
+        self.n += 1
+
+
+def measure(rounds: int, cases: dict[str, Callable[[], int]], counter: Counter) -> None:
+    """Each round: every case once, in turn (the baseline first); then each case's median and
+    spread, queries and bytes, and its ratio to the baseline round by round."""
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    sizes: dict[str, int] = {}
+    queries: dict[str, int] = {}
+    for _ in range(rounds):
+        for name, case in cases.items():
+            counter.n = 0
+            began = time.perf_counter()
+            sizes[name] = case()
+            times[name].append((time.perf_counter() - began) * 1000)
+            queries[name] = counter.n
+    baseline = next(iter(cases))
+    for name in cases:
+        ratios = [t / b for t, b in zip(times[name], times[baseline], strict=True)]
+        print(
+            f"{name:<40} {spread(times[name], 'ms', digits=1)}   {queries[name]} queries, "
+            f"{sizes[name] / 1024:.0f} KiB, x{statistics.median(ratios):.0f} of baseline"
+        )
+
+
+def export_memory(client, url: str) -> tuple[float, float, int]:
+    """The XLSX export of ``url`` streamed and thrown away: seconds, peak MiB traced, bytes."""
+    tracemalloc.start()
+    began = time.perf_counter()
+    response = client.get(url, buffered=False)
+    size = sum(len(chunk) for chunk in response.response)
+    response.close()
+    seconds = time.perf_counter() - began
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak / 2**20, size
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--people", type=int, default=1000, help="people in the matrix's unit")
+    parser.add_argument("--units", type=int, default=50, help="units in the overview's area")
+    parser.add_argument("--overview-people", type=int, default=5000, help="people in the area")
+    parser.add_argument("--total-people", type=int, default=10000, help="people in all")
     parser.add_argument("--competences", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parse_arguments(parser, smoke={"people": 20, "competences": 4, "repeat": 2})
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--database-url", default=os.environ.get("LMS_BENCH_DATABASE_URL"))
+    args = parse_arguments(
+        parser,
+        smoke={
+            "people": 20,
+            "units": 3,
+            "overview_people": 30,
+            "total_people": 60,
+            "competences": 4,
+            "rounds": 3,
+        },
+    )
+    args.total_people = max(args.total_people, args.people + args.overview_people)
 
     from lms import create_app
-    from lms.competence import services
     from lms.extensions import db
-    from lms.reports import services as reports
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(config(Path(tmp)))
+        config = bench_config(Path(tmp), args.database_url, WTF_CSRF_ENABLED=False)
+        app = create_app(config)
         with app.app_context():
-            db.drop_all()
+            empty()
             db.create_all()
-            unit_id = build(args.people, args.competences)
-            engine = db.engine
-
-        state = {"n": 0}
-
-        def count(*_args):
-            state["n"] += 1
-
-        sa.event.listen(engine, "before_cursor_execute", count)
-
-        def count_queries():
-            state["n"] = 0
-            return lambda: state["n"]
-
-        def refresh():
-            with app.app_context():
-                written = services.refresh_expiring()
-                db.session.commit()
-                assert written == (args.people + 1) * args.competences
-
-        def aggregate():
-            with app.app_context():
-                m = reports.matrix({unit_id})
-                assert len(m.rows) == args.people + 1 and len(m.columns) == args.competences
-
+            ids = build(args)
+            counter = Counter(db.engine)
+            dialect = db.engine.dialect.name
         client = app.test_client()
         client.post("/login", data={"email": EMAIL, "password": PASSWORD})
 
-        def page():
-            response = client.get(f"/reports/units/{unit_id}/matrix")
-            assert response.status_code == 200, response.status_code
+        def get(url: str) -> Callable[[], int]:
+            def fetch() -> int:
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                return len(response.data)
 
-        def phone_list():
-            response = client.get(f"/reports/units/{unit_id}/matrix?view=list")
-            assert response.status_code == 200, response.status_code
+            return fetch
 
-        def xlsx():
-            response = client.get(f"/reports/units/{unit_id}/matrix.xlsx")
-            assert response.status_code == 200, response.status_code
-
-        def dashboard():
-            response = client.get(f"/reports/units/{unit_id}")
-            assert response.status_code == 200, response.status_code
-
-        print(f"database: {engine.dialect.name}")
-        timed("refresh everyone's status (nightly)", 1, refresh, count_queries)
-        timed("matrix aggregation (SQL + objects)", args.repeat, aggregate, count_queries)
-        timed("matrix page, HTML", args.repeat, page, count_queries)
-        timed("matrix page, phone list view", args.repeat, phone_list, count_queries)
-        timed("matrix export, XLSX", max(1, args.repeat // 2), xlsx, count_queries)
-        timed("unit dashboard", args.repeat, dashboard, count_queries)
+        unit, area = ids["unit"], ids["area"]
+        matrix = f"/reports/units/{unit}/matrix"
+        print(f"database: {dialect}")
+        measure(
+            args.rounds,
+            {
+                "baseline: /healthz, same client": get("/healthz"),
+                f"matrix, first page ({args.people} people)": get(matrix),
+                "matrix, first page, phone list": get(matrix + "?view=list"),
+                "matrix, page 10": get(matrix + "?page=10"),
+                "matrix, filtered: expired, a name": get(matrix + "?state=EXPIRED&q=person+0"),
+                f"overview of {args.units} units": get(f"/reports/units/{area}/overview"),
+                "unit dashboard": get(f"/reports/units/{unit}"),
+            },
+            counter,
+        )
+        for label, unit_id, people in (
+            ("unit", unit, args.people),
+            ("municipality", ids["municipality"], args.total_people),
+        ):
+            seconds, peak, size = export_memory(client, f"/reports/units/{unit_id}/matrix.xlsx")
+            print(
+                f"XLSX export, {label} ({people} people): {seconds:.1f} s under tracemalloc, "
+                f"peak {peak:.1f} MiB traced, {size / 2**20:.1f} MiB written (1 round)"
+            )
         with app.app_context():
-            db.drop_all()
+            empty()
             db.engine.dispose()
     print(load_average())
 

@@ -15,6 +15,7 @@ from lms.organisation import models as organisation_models
 from lms.planning import models as planning_models
 from lms.practice import models as practice_models
 from lms.reminders import models as reminders_models
+from lms.reports import models as reports_models
 from lms.scheduler import models as scheduler_models
 from lms.shifts import models as shifts_models
 from lms.sso import models as sso_models
@@ -38,6 +39,7 @@ __all__ = [
     "planning_models",
     "practice_models",
     "reminders_models",
+    "reports_models",
     "scheduler_models",
     "shifts_models",
     "sso_models",

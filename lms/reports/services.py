@@ -5,7 +5,7 @@ scores, attempt counts or sign-in times."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -214,18 +214,41 @@ class MatrixRow:
 
 @dataclass
 class Matrix:
+    """People × competences; with ``per_page``, one page of the people matching the filters
+    (``total`` of them in all) and the columns of every competence required of any of them."""
+
     columns: list[Column]
     rows: list[MatrixRow]
+    total: int = 0
+    page: int = 1
+    per_page: int | None = None
 
     def cell(self, row: MatrixRow, column: Column) -> Cell | None:
         return row.cells.get(column.competence.id)
 
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
 
-def _cells(unit_ids: Iterable[int], where: list, competence_id: int | None = None):
+    @property
+    def first(self) -> int:
+        """The position of the page's first person among all matching, from 1."""
+        return (self.page - 1) * (self.per_page or 0) + 1
+
+
+def _cells(
+    unit_ids: Iterable[int],
+    where: list,
+    competence_id: int | None = None,
+    person_ids: list[int] | None = None,
+):
     """The cell query: (person_id, competence_id, severity, level, required, since, valid_until)
     for everyone matching ``where``, one row per person and competence. Severity is the state, plus
-    4 when a mandatory requirement is behind it, so the worst mandatory state wins."""
-    pairs = applicable_query(members(unit_ids)).subquery("pairs")
+    4 when a mandatory requirement is behind it, so the worst mandatory state wins. With
+    ``person_ids`` (members of the units), the requirements that apply are worked out for them
+    alone rather than for every member."""
+    pairs = applicable_query(members(unit_ids) if person_ids is None else person_ids)
+    pairs = pairs.subquery("pairs")
     status = RequirementStatus
     severity = sa.func.max(
         sa.func.coalesce(status.state, int(State.MISSING))
@@ -308,23 +331,34 @@ def matrix(
     requirements on that competence (mandatory before recommended), with level and required level.
     Which requirements apply is worked out in the query (roles as they are now); their state comes
     from the stored status, and a requirement not yet computed for someone counts as missing.
-    A fixed number of queries, whatever the number of people."""
+    Every matching person at once (``matrix_page`` pages); a fixed number of queries."""
     where = _people_filter(unit_ids, search, job_title)
     people = list(db.session.scalars(sa.select(Person).where(*where).order_by(Person.name, Person.id)))
-    cells: dict[int, dict[int, Cell]] = {}
-    states = list(State)
-    for pid, cid, sev, level, required, since, until in db.session.execute(
-        _cells(unit_ids, where, competence_id)
-    ):
-        row_cells = cells.get(pid)
-        if row_cells is None:
-            row_cells = cells[pid] = {}
-        row_cells[cid] = Cell(states[sev % 4], sev >= 4, level, required, since, until)
+    cells = _cell_rows(db.session.execute(_cells(unit_ids, where, competence_id)))
     rows = [MatrixRow(p, cells.get(p.id, {})) for p in people]
     if state is not None:
         rows = [r for r in rows if state in {c.state for c in r.cells.values()}]
     if competence_id is not None:
         rows = [r for r in rows if r.cells]
+    required = {cid for row_cells in cells.values() for cid in row_cells}
+    columns = _columns(_competences(required), rows)
+    return Matrix(columns, rows, total=len(rows))
+
+
+def _cell_rows(result) -> dict[int, dict[int, Cell]]:
+    """The cell query's rows as ``{person_id: {competence_id: Cell}}``."""
+    cells: dict[int, dict[int, Cell]] = {}
+    states = list(State)
+    for pid, cid, sev, level, required, since, until in result:
+        row_cells = cells.get(pid)
+        if row_cells is None:
+            row_cells = cells[pid] = {}
+        row_cells[cid] = Cell(states[sev % 4], sev >= 4, level, required, since, until)
+    return cells
+
+
+def _columns(competences: list[Competence], rows: list[MatrixRow]) -> list[Column]:
+    """A column per competence, counting the rows' cells in each state."""
     counts: dict[int, dict[State, int]] = {}
     for row in rows:
         for cid, cell in row.cells.items():
@@ -332,9 +366,94 @@ def matrix(
             if counted is None:
                 counted = counts[cid] = dict.fromkeys(State, 0)
             counted[cell.state] += 1
-    required = {cid for row_cells in cells.values() for cid in row_cells}
-    columns = [Column(c, counts.get(c.id, dict.fromkeys(State, 0))) for c in _competences(required)]
-    return Matrix(columns, rows)
+    return [Column(c, counts.get(c.id, dict.fromkeys(State, 0))) for c in competences]
+
+
+class MatrixQuery(NamedTuple):
+    """What the paged matrix asks of the database: who matches the filters, and the competences
+    required of them (in column order)."""
+
+    unit_ids: frozenset[int]
+    where: list
+    competence_id: int | None
+    competences: list[Competence]
+
+
+def matrix_query(
+    unit_ids: Iterable[int],
+    *,
+    search: str = "",
+    job_title: str | None = None,
+    competence_id: int | None = None,
+    state: State | None = None,
+) -> MatrixQuery:
+    """The filters as SQL: a person matches when they have a cell on ``competence_id`` (if given)
+    in ``state`` (if given). Two queries (the competences and their framework, scale and levels
+    are three), and one more to aggregate the cells when a state or competence is chosen; the
+    people matching then travel as a list of ids."""
+    scope = frozenset(unit_ids)
+    where = _people_filter(scope, search, job_title)
+    if competence_id is not None or state is not None:
+        cells = _cells(scope, list(where), competence_id).subquery("filtered")
+        matching = sa.select(cells.c.person_id).distinct()
+        if state is not None:
+            matching = matching.where(cells.c.severity % 4 == int(state))
+        where.append(Person.id.in_(sorted(set(db.session.scalars(matching)))))
+    required = {competence_id} if competence_id is not None else _required_here(scope, job_title)
+    return MatrixQuery(scope, where, competence_id, _competences(required))
+
+
+def _required_here(unit_ids: frozenset[int], job_title: str | None) -> set[int]:
+    """The competences required on these units or the units above them (of people with
+    ``job_title``, when given): the paged matrix's columns, found without working out who each
+    requirement applies to. One query."""
+    up = (
+        sa.select(Unit.id.label("id"), Unit.parent_id.label("parent_id"))
+        .where(Unit.id.in_(list(unit_ids)))
+        .cte("scope_and_above", recursive=True)
+    )
+    up = up.union(sa.select(Unit.id, Unit.parent_id).join(up, Unit.id == up.c.parent_id))
+    query = (
+        sa.select(Requirement.competence_id)
+        .distinct()
+        .where(Requirement.unit_id.in_(sa.select(up.c.id)))
+    )
+    if job_title:
+        query = query.where(sa.or_(Requirement.job_title.is_(None), Requirement.job_title == job_title))
+    return set(db.session.scalars(query))
+
+
+def matrix_page(query: MatrixQuery, page: int = 1, per_page: int = 50) -> Matrix:
+    """One page of the matrix, people by name: three queries, whatever the number of people.
+    The columns count the page's cells only."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Person).where(*query.where))
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    people = list(
+        db.session.scalars(
+            sa.select(Person)
+            .where(*query.where)
+            .order_by(Person.name, Person.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    ids = [p.id for p in people]
+    cells = _cell_rows(
+        db.session.execute(_cells(query.unit_ids, [Person.id.in_(ids)], query.competence_id, ids))
+        if ids
+        else ()
+    )
+    rows = [MatrixRow(p, cells.get(p.id, {})) for p in people]
+    return Matrix(_columns(query.competences, rows), rows, total, page, per_page)
+
+
+def matrix_pages(query: MatrixQuery, per_page: int = 500) -> Iterator[Matrix]:
+    """Every page of the matrix in turn, for an export that must not hold everyone at once."""
+    page = matrix_page(query, 1, per_page)
+    yield page
+    for number in range(2, page.pages + 1):
+        yield matrix_page(query, number, per_page)
 
 
 # The audit list -----------------------------------------------------------------------------------

@@ -54,14 +54,6 @@ def big_unit(live_server):
     return made
 
 
-def _summary(page: Page) -> list[list[str]]:
-    table = page.get_by_role("region", name="Oppsummering").get_by_role("table")
-    return [
-        [cell.strip() for cell in row.locator("th, td").all_inner_texts()]
-        for row in table.get_by_role("row").all()
-    ]
-
-
 def test_a_manager_sees_filters_and_exports_the_matrix_of_a_40_person_unit(
     make_context, live_server, big_unit
 ):
@@ -79,14 +71,14 @@ def test_a_manager_sees_filters_and_exports_the_matrix_of_a_40_person_unit(
     )
     person_01 = matrix.get_by_role("row", name="Person 01")
     expect(person_01.get_by_role("cell")).to_contain_text("Utløper snart")
-    assert _summary(page)[1] == ["DHK-5 Personvern og informasjonssikkerhet", "10", "10", "10", "10"]
+    expect(matrix.locator(".cell-renewal_due")).to_have_count(10)
     assert_accessible(page)
 
     page.get_by_label("Status").select_option(label="Utløpt")
     page.get_by_role("button", name="Filtrer").click()
     expect(matrix.get_by_role("row")).to_have_count(11)
     expect(matrix.get_by_role("cell", name="Utløpt")).to_have_count(10)
-    assert _summary(page)[1] == ["DHK-5 Personvern og informasjonssikkerhet", "0", "0", "10", "0"]
+    expect(page.get_by_text("10 personer × 1 kompetanser")).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned Excel (XLSX)").click()
@@ -100,7 +92,10 @@ def test_a_manager_sees_filters_and_exports_the_matrix_of_a_40_person_unit(
         name.split("\n")[0].replace(" Helsefagarbeider", "").strip() for name in page_names
     ]
     summary = [list(r) for r in book["Oppsummering"].iter_rows(values_only=True)]
-    assert [[str(v) for v in row] for row in summary] == _summary(page)
+    assert summary == [
+        ["Kompetanse", "Oppfylt", "Utløper snart", "Utløpt", "Mangler"],
+        ["DHK-5 Personvern og informasjonssikkerhet", 0, 0, 10, 0],
+    ]
 
 
 def test_on_a_phone_the_matrix_is_a_list_per_person(page: Page, live_server, big_unit):

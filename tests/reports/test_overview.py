@@ -1,0 +1,217 @@
+"""The overview above the unit: its figures are the sum of its units' matrices, each cell counted
+once as met, expiring within 90 days, expired or missing; the trend keeps a month's figures; the
+exports hold the page's figures; and who may open it."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from lms.competence import services as competence
+from lms.competence.models import EvidenceKind
+from lms.db import utcnow
+from lms.extensions import db
+from lms.organisation.models import Person, Role, Unit, UnitKind
+from lms.organisation.services import create_unit, unit_ids_below
+from lms.reports import services as reports
+from lms.reports.models import MonthFigures
+from lms.reports.overview import Bucket, Figures, bucket_of, overview, record_month
+from tests.conftest import add_person
+
+
+def _codes(*codes):
+    return [competence.competences_by_code(codes)[c] for c in codes]
+
+
+@pytest.fixture
+def spread(app, org):
+    """The area requires DHK-5 (12 months) of everyone below it, the ward also GRN-1 (recommended),
+    the municipality DHK-1 of everyone; evidence of every age, in both units of the area."""
+    now = utcnow()
+    with app.app_context():
+        competence.load_shipped()
+        area, ward, municipality = (
+            db.session.get(Unit, i) for i in (org.area.id, org.ward.id, org.municipality.id)
+        )
+        security, green, first_aid = _codes("DHK-5", "GRN-1", "DHK-1")
+        competence.add_requirement(security, area, 2, validity_months=12, renewal_days=60)
+        competence.add_requirement(green, ward, 1, mandatory=False, validity_months=None)
+        competence.add_requirement(first_aid, municipality, 1, validity_months=24)
+        zone = db.session.get(Unit, org.zone.id)
+        for i, days in enumerate((10, 300, 500)):
+            person = add_person(f"Sone {i}", f"sone{i}@testvik.no", zone, Role.STAFF)
+            competence.record_evidence(
+                person, security, 2, EvidenceKind.MODULE, achieved_at=now - timedelta(days=days)
+            )
+        nurse = db.session.get(Person, org.nurse.id)
+        competence.record_evidence(nurse, security, 2, EvidenceKind.MODULE, achieved_at=now)
+        competence.record_evidence(nurse, green, 1, EvidenceKind.MODULE, achieved_at=now)
+        competence.record_evidence(
+            nurse, first_aid, 1, EvidenceKind.MODULE, achieved_at=now - timedelta(days=700)
+        )
+        db.session.commit()
+
+
+def _matrix_figures(unit_id: int, now) -> tuple[Figures, dict[int, Figures]]:
+    """A unit's matrix, counted by hand: each cell in its bucket."""
+    total, by_competence = Figures(), {}
+    for row in reports.matrix(unit_ids_below([unit_id])).rows:
+        for competence_id, cell in row.cells.items():
+            total.add(bucket_of(cell, now))
+            by_competence.setdefault(competence_id, Figures()).add(bucket_of(cell, now))
+    return total, by_competence
+
+
+def test_the_overview_is_the_sum_of_its_units_matrices(app, org, spread):
+    now = utcnow()
+    with app.app_context():
+        found = overview(db.session.get(Unit, org.area.id), now)
+        assert [line.unit.name for line in found.lines] == [org.zone.name, org.ward.name]
+        summed = Figures()
+        for line in found.lines:
+            figures, by_competence = _matrix_figures(line.unit.id, now)
+            assert line.figures == figures, line.unit.name
+            assert line.by_competence == by_competence, line.unit.name
+            summed += figures
+        assert found.total == summed
+        assert found.total.total == sum(f.total for f in found.by_competence.values())
+        zone = found.lines[0]
+        security = _codes("DHK-5")[0]
+        # 10, 300 (valid 65 days more) and 500 days ago; Aisha and Frida have none
+        assert zone.by_competence[security.id].counts == [1, 1, 1, 2]
+        assert zone.figures.share_met == 20  # 2 of 10: everyone also misses DHK-1
+
+
+def test_the_municipality_sees_its_areas_and_those_on_the_municipality_itself(app, org, spread):
+    now = utcnow()
+    with app.app_context():
+        found = overview(db.session.get(Unit, org.municipality.id), now)
+        names = [(line.unit.name, line.direct) for line in found.lines]
+        assert names == [
+            (org.area.name, False),
+            (org.other_area.name, False),
+            (org.municipality.name, True),
+        ]
+        for line in found.lines[:2]:
+            assert line.figures == _matrix_figures(line.unit.id, now)[0]
+        admin_only = found.lines[2].figures
+        assert admin_only.total == 1 and admin_only[Bucket.MISSING] == 1
+
+
+def test_the_overview_runs_the_same_queries_for_few_and_many_people(app, org, spread, count_queries):
+    counts = []
+    for extra in (0, 20):
+        with app.app_context():
+            zone = db.session.get(Unit, org.zone.id)
+            for i in range(extra):
+                add_person(f"Mange {i}", f"mange{i}@testvik.no", zone, Role.STAFF)
+            db.session.commit()
+        with count_queries() as counted, app.app_context():
+            overview(db.session.get(Unit, org.municipality.id))
+        counts.append(counted.n)
+    assert counts[0] == counts[1]
+
+
+def test_the_trend_shows_the_months_the_nightly_job_counted(app, org, spread, client):
+    now = utcnow()
+    with app.app_context():
+        assert record_month(now - timedelta(days=40)) > 0
+        db.session.commit()
+        found = overview(db.session.get(Unit, org.area.id), now)
+        counted = [m for m in found.trend if m.figures is not None]
+        assert len(found.trend) == 12 and len(counted) == 2
+        assert counted[-1].figures == found.total
+        stored = db.session.query(MonthFigures).filter_by(unit_id=org.area.id).all()
+        assert sum(r.met + r.expiring + r.expired + r.missing for r in stored) == found.total.total
+    client.sign_in(org.admin)
+    page = client.get(f"/reports/units/{org.area.id}/overview").get_data(as_text=True)
+    assert page.count("Ikke telt") == 10
+    assert 'aria-labelledby="trend-title trend-desc"' in page
+
+
+def test_the_exports_hold_the_figures_of_the_page(app, org, spread, client):
+    client.sign_in(org.admin)
+    csv_text = client.get(f"/reports/units/{org.area.id}/overview.csv").data.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0] == (
+        "Enhet;Kompetanse;Oppfylt;Utløper innen 90 dager;Utløpt;Mangler;Krav i alt;Andel oppfylt (%)"
+    )
+    assert f"{org.zone.name};DHK-5 Personvern og informasjonssikkerhet;1;1;1;2;5;40" in lines
+    with app.app_context():
+        total = overview(db.session.get(Unit, org.area.id)).total
+    assert lines[-1] == "Alle enheter;Alle kompetanser;" + ";".join(
+        str(n) for n in [*total.counts, total.total, total.share_met]
+    )
+    book = load_workbook(io.BytesIO(client.get(f"/reports/units/{org.area.id}/overview.xlsx").data))
+    rows = list(book["Per enhet"].iter_rows(values_only=True))
+    assert rows[-1][:2] == ("Alle enheter", "Alle kompetanser") and rows[-1][6] == total.total
+    months = list(book["Per måned"].iter_rows(values_only=True))
+    assert months[-1][0] == date.today().isoformat()[:7]
+
+
+def test_the_page_drills_down_from_units_to_competences_to_people(app, org, spread, client):
+    client.sign_in(org.admin)
+    page = client.get(f"/reports/units/{org.area.id}/overview").get_data(as_text=True)
+    assert f'href="/reports/units/{org.ward.id}/overview"' in page
+    security = _codes_in(app, "DHK-5")
+    assert f"/reports/units/{org.area.id}/matrix?competence={security}" in page
+    people = client.get(f"/reports/units/{org.area.id}/matrix?competence={security}")
+    assert "Sone 2" in people.get_data(as_text=True)
+
+
+def _codes_in(app, code: str) -> int:
+    with app.app_context():
+        return _codes(code)[0].id
+
+
+@pytest.fixture
+def leaders(app, org):
+    """A leader of the area, and the admin of another municipality."""
+    with app.app_context():
+        area = db.session.get(Unit, org.area.id)
+        elsewhere = create_unit("Annenvik kommune", UnitKind.MUNICIPALITY)
+        made = (
+            add_person("Arne Områdeleder", "arne@testvik.no", area, Role.MANAGER),
+            add_person("Anne Annenvik", "anne@annenvik.no", elsewhere, Role.ADMIN),
+        )
+        db.session.commit()
+        return made
+
+
+@pytest.mark.parametrize(
+    ("who", "unit", "status"),
+    [
+        ("manager", "ward", 200),
+        ("manager", "area", 403),
+        ("manager", "zone", 403),
+        ("area_leader", "area", 200),
+        ("area_leader", "ward", 200),
+        ("area_leader", "municipality", 403),
+        ("area_leader", "other_area", 403),
+        ("admin", "municipality", 200),
+        ("admin", "other_area", 200),
+        ("nurse", "ward", 403),
+        ("facilitator", "zone", 403),
+        ("elsewhere", "municipality", 403),
+        ("elsewhere", "area", 403),
+    ],
+)
+def test_who_sees_which_overview(app, org, spread, leaders, make_client, who, unit, status):
+    area_leader, elsewhere = leaders
+    actor = {"area_leader": area_leader, "elsewhere": elsewhere}.get(who) or getattr(org, who)
+    client = make_client()
+    client.sign_in(actor)
+    unit_id = getattr(org, unit).id
+    for suffix in ("", ".csv", ".xlsx"):
+        assert client.get(f"/reports/units/{unit_id}/overview{suffix}").status_code == status
+
+
+def test_a_manager_of_one_unit_sees_that_unit_alone(app, org, spread, client):
+    client.sign_in(org.manager)
+    page = client.get(f"/reports/units/{org.ward.id}/overview").get_data(as_text=True)
+    table = page.split('id="units-table"', 1)[1].split("</table>", 1)[0]
+    assert org.ward.name in table
+    assert org.zone.name not in table and org.other_unit.name not in table
