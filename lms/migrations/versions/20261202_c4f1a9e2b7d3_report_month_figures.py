@@ -1,7 +1,7 @@
 """the overview's month-by-month figures per unit and competence (report_month_figures)
 
 Revision ID: c4f1a9e2b7d3
-Revises: 7b3e5d9c1a24
+Revises: 9b4e65279a52
 Create Date: 2026-12-02 04:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4f1a9e2b7d3'
-down_revision = '7b3e5d9c1a24'
+down_revision = '9b4e65279a52'
 branch_labels = None
 depends_on = None
 
