@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.access import for_owner, for_unit, signed_in
@@ -18,7 +19,7 @@ from lms.organisation.models import Unit
 from lms.shifts import services
 from lms.shifts.forms import KIND_LABELS, CodeForm, FeedForm, RosterForm, ShiftForm
 from lms.shifts.importer import mask_url
-from lms.shifts.models import Shift, ShiftCode, ShiftFeed, ShiftSource
+from lms.shifts.models import ShiftCode, ShiftFeed, ShiftSource
 from lms.shifts.working_time import ShiftKind
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
@@ -71,13 +72,19 @@ def add():
     return redirect(url_for("shifts.mine"))
 
 
-@bp.route("/<int:shift_id>/delete", methods=["POST"])
-@for_owner(Shift, "shift_id")
-def delete(shift: Shift):
-    if shift.source is not ShiftSource.MANUAL:
-        abort(400)
-    services.delete_shift(shift)
-    flash(_("Vakten er slettet."), "success")
+@bp.route("/delete", methods=["POST"])
+@signed_in
+def delete():
+    """Delete the shifts ticked on "Mine vakter" (one button for the list, not one per shift)."""
+    ids = request.form.getlist("shift", type=int)
+    if not ids:
+        flash(_("Kryss av vaktene du vil slette."), "error")
+        return redirect(url_for("shifts.mine"))
+    try:
+        deleted = services.delete_own_shifts(current_user, ids)
+    except services.NotYours:
+        abort(404)
+    flash(ngettext("%(num)s vakt er slettet.", "%(num)s vakter er slettet.", deleted), "success")
     return redirect(url_for("shifts.mine"))
 
 

@@ -1,0 +1,101 @@
+"""Home as "I dag": one next step with its due date in words, the same dates and standings as the
+rest of the platform, and the modules with their minutes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+from lms.assignments.services import DueItem, assign_to_unit, due_for
+from lms.content.services import current_version
+from lms.core.time import local_today
+from lms.core.today import due_in_words, next_step
+from lms.db import utcnow
+from lms.extensions import db
+from lms.learning import services as learning
+from lms.organisation.models import Person
+
+TODAY = date(2026, 3, 10)
+
+
+def due(module_id: str, days: int) -> DueItem:
+    return DueItem(module_id=module_id, due_on=TODAY + timedelta(days=days), titles={}, minutes=5)
+
+
+def attempt(module_id: str) -> SimpleNamespace:
+    return SimpleNamespace(module_id=module_id)
+
+
+def test_an_overdue_assignment_comes_before_the_module_last_worked_on():
+    step = next_step([due("late", -2), due("soon", 3)], [attempt("begun")], TODAY)
+    assert (step.module_id, step.continues) == ("late", False)
+
+
+def test_the_module_last_worked_on_comes_before_an_assignment_not_yet_due():
+    step = next_step([due("soon", 3)], [attempt("begun"), attempt("older")], TODAY)
+    assert (step.module_id, step.continues, step.due) == ("begun", True, None)
+
+
+def test_an_assignment_already_begun_is_continued_with_its_due_date():
+    step = next_step([due("soon", 3)], [attempt("soon")], TODAY)
+    assert (step.module_id, step.continues, step.due.due_on) == ("soon", True, TODAY + timedelta(3))
+
+
+def test_with_nothing_begun_the_assignment_due_soonest_is_next_and_with_nothing_at_all_none():
+    assert next_step([due("soon", 3), due("later", 9)], [], TODAY).module_id == "soon"
+    assert next_step([], [], TODAY) is None
+
+
+def test_due_dates_in_words(app):
+    with app.test_request_context():
+        words = [due_in_words(TODAY + timedelta(days=d), TODAY) for d in (3, 1, 0, -1, -4)]
+    assert words == [
+        "frist om 3 dager",
+        "frist i morgen",
+        "frist i dag",
+        "forfalt for 1 dag siden",
+        "forfalt for 4 dager siden",
+    ]
+
+
+def test_home_puts_the_assignment_first_with_its_due_date_and_minutes(app, client, org, fixture_module):
+    with app.app_context():
+        ward = db.session.merge(org.ward)
+        assign_to_unit(fixture_module, ward, local_today() + timedelta(days=3))
+        db.session.commit()
+    client.sign_in(org.nurse)
+
+    page = client.get("/").get_data(as_text=True)
+
+    start = page.index('id="step-heading"')
+    step = page[start : page.index("</section>", start)]
+    assert "Alle korttyper" in step
+    assert "frist om 3 dager" in step
+    assert "min</span>" in step
+    assert "Start" in step
+
+
+def test_home_continues_a_begun_module_and_drops_it_once_done_like_the_due_list(
+    app, client, org, fixture_module
+):
+    with app.app_context():
+        ward = db.session.merge(org.ward)
+        assign_to_unit(fixture_module, ward, local_today() + timedelta(days=3))
+        nurse = db.session.get(Person, org.nurse.id)
+        begun = learning.start_or_resume(nurse, current_version(fixture_module))
+        db.session.commit()
+        begun_id = begun.id
+    client.sign_in(org.nurse)
+
+    page = client.get("/").get_data(as_text=True)
+    assert "Fortsett der du slapp" in page
+    assert "frist om 3 dager" in page
+
+    with app.app_context():
+        finished = db.session.get(learning.Attempt, begun_id)
+        finished.completed_at, finished.passed, finished.outcome = utcnow(), True, "passed"
+        db.session.commit()
+        assert due_for(db.session.get(Person, org.nurse.id)) == []
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="step-heading"' not in page
+    assert "Bestått" in page
