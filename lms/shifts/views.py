@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from lms.access import for_owner, for_unit, signed_in
+from lms.access import can_act_on_unit, for_owner, for_unit, signed_in
 from lms.audit.services import record_by_user
 from lms.db import utcnow
 from lms.extensions import db
-from lms.organisation.models import Unit
+from lms.organisation.models import Role, Unit
 from lms.shifts import services
 from lms.shifts.forms import KIND_LABELS, CodeForm, FeedForm, RosterForm, ShiftForm
 from lms.shifts.importer import mask_url
@@ -25,6 +25,8 @@ from lms.shifts.working_time import ShiftKind
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 
 INVALID = 422
+POLICY_ROLES = (Role.MANAGER, Role.ADMIN)
+"""Who sets a unit's learning windows and reminders (``reminders.policy``), and so sees the link."""
 SHOWN = timedelta(days=42)
 
 
@@ -135,6 +137,7 @@ def _unit_page(unit: Unit, roster=None, feed_form=None, code_form=None, problems
             code_form=code_form or CodeForm(prefix="code"),
             problems=problems,
             mask_url=mask_url,
+            sets_policy=can_act_on_unit(current_user, unit.id, POLICY_ROLES),
         ),
         status,
     )
