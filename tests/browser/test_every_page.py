@@ -35,11 +35,22 @@ SKIPPED = re.compile(
 MAX_PAGES = 150
 """Per person: a crawl that would go further is lost in a loop of new URL shapes."""
 UNIT_ADMIN = "enhetsadmin@fjordvik.example"
+TEST_MODULE_ID = "alle-korttyper"
 FEWEST_PAGES = {"staff": 15, "facilitator": 25, "manager": 40, "unit admin": 50, "admin": 60}
 """How many page shapes each person must reach, so that a broken crawl cannot pass quietly."""
 MUST_REACH = {
-    "staff": {"/competence/me", "/workshops/", "/reminders/preferences", "/attempts/N/done"},
-    "facilitator": {"/workshops/units/N/series/N", "/workshops/units/N/sessions/N/attendance"},
+    "staff": {
+        "/competence/me",
+        "/workshops/",
+        "/reminders/preferences",
+        "/attempts/N/done",
+        "/attempts/N/cards/N",
+    },
+    "facilitator": {
+        "/workshops/units/N/series/N",
+        "/workshops/units/N/sessions/N/attendance",
+        "/groups/runs/N",
+    },
     "manager": {"/shifts/units/N", "/reports/units/N", "/reminders/units/N/policy"},
     "unit admin": {"/admin/people/import", "/admin/people/N", "/shifts/units/N"},
     "admin": {"/admin/modules/", "/admin/people/import", "/admin/competence", "/workshops/series/N"},
@@ -83,6 +94,26 @@ def shape(url: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(names) if names else "")
 
 
+def start_a_module(page: Page) -> str:
+    """Pages behind a form: a module's first card, reached by pressing Start (the cards after it
+    come after answers; tests/browser/test_player.py takes a module through)."""
+    page.goto(f"/learn/{TEST_MODULE_ID}")
+    page.locator("form[action$='/start']").get_by_role("button").click()
+    page.wait_for_url(re.compile(r"/attempts/\d+/cards/"))
+    return page.url
+
+
+def start_a_group_run(page: Page) -> str:
+    """Pages behind a form: a group run's shared screen and its lists."""
+    page.goto("/groups")
+    page.get_by_role("button", name="Start gruppeøkt").click()
+    page.wait_for_url(re.compile(r"/groups/runs/\d+"))
+    return page.url
+
+
+BEHIND_FORMS = {"staff": start_a_module, "facilitator": start_a_group_run}
+
+
 def links_on(page: Page, origin: str) -> list[str]:
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
     found = []
@@ -103,11 +134,12 @@ def problems_on(page: Page) -> list[str]:
     return problems
 
 
-def crawl(page: Page, origin: str) -> tuple[set[str], dict[str, list[str]]]:
-    """Visit every page shape reachable from home; returns the shapes seen and the problems by URL."""
+def crawl(page: Page, origin: str, entries: list[str]) -> tuple[set[str], dict[str, list[str]]]:
+    """Visit every page shape reachable from home and ``entries``; returns the shapes seen and the
+    problems by URL."""
     seen: set[str] = set()
     problems: dict[str, list[str]] = {}
-    queue = deque([f"{origin}/"])
+    queue = deque([f"{origin}/", *entries])
     while queue and len(seen) < MAX_PAGES:
         url = queue.popleft()
         if shape(url) in seen:
@@ -139,7 +171,8 @@ def test_every_reachable_page_is_accessible_on_a_phone(who: str, browser: Browse
     try:
         page = context.new_page()
         sign_in(page, email)
-        seen, problems = crawl(page, demo_server.url)
+        entries = [BEHIND_FORMS[who](page)] if who in BEHIND_FORMS else []
+        seen, problems = crawl(page, demo_server.url, entries)
     finally:
         context.close()
 
