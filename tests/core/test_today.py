@@ -3,17 +3,19 @@ rest of the platform, and the modules with their minutes."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from lms.assignments.services import DueItem, assign_to_unit, due_for
 from lms.content.services import current_version
-from lms.core.time import local_today
-from lms.core.today import due_in_words, next_step
+from lms.core.time import local_today, start_of_local_day
+from lms.core.today import due_in_words, next_step, sessions_on
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.organisation.models import Person
+from lms.workshops import participants, planning
 
 TODAY = date(2026, 3, 10)
 
@@ -44,6 +46,25 @@ def test_an_assignment_already_begun_is_continued_with_its_due_date():
 def test_with_nothing_begun_the_assignment_due_soonest_is_next_and_with_nothing_at_all_none():
     assert next_step([due("soon", 3), due("later", 9)], [], TODAY).module_id == "soon"
     assert next_step([], [], TODAY) is None
+
+
+def test_the_sessions_today_are_those_on_the_local_day_earliest_first():
+    oslo = ZoneInfo("Europe/Oslo")
+
+    def session(name: str, utc_hour: int, day: date = TODAY) -> SimpleNamespace:
+        return SimpleNamespace(
+            name=name, starts_at=datetime(day.year, day.month, day.day, utc_hour, tzinfo=UTC)
+        )
+
+    evening = session("evening", 17)
+    morning = session("morning", 7)
+    late_night = session("23:30 UTC, tomorrow in Oslo", 23)
+    yesterday = session("yesterday", 12, TODAY - timedelta(days=1))
+    taken = [
+        SimpleNamespace(series=SimpleNamespace(kept_sessions=[evening, late_night])),
+        SimpleNamespace(series=SimpleNamespace(kept_sessions=[yesterday, morning])),
+    ]
+    assert [s.name for s in sessions_on(TODAY, taken, oslo)] == ["morning", "evening"]
 
 
 def test_due_dates_in_words(app):
@@ -99,3 +120,26 @@ def test_home_continues_a_begun_module_and_drops_it_once_done_like_the_due_list(
     page = client.get("/").get_data(as_text=True)
     assert 'id="step-heading"' not in page
     assert "Bestått" in page
+
+
+def test_home_lists_todays_workshop_session_with_its_time_and_place(app, client, org):
+    with app.app_context():
+        ward = db.session.merge(org.ward)
+        manager, nurse = db.session.get(Person, org.manager.id), db.session.get(Person, org.nurse.id)
+        series = planning.create_series(
+            ward, manager, planning.SeriesFields(title="Refleksjon på vaktrommet", place="Vaktrommet")
+        )
+        noon = start_of_local_day(local_today()) + timedelta(hours=12)
+        planning.add_session(series, noon, noon + timedelta(hours=1))
+        planning.add_session(series, noon + timedelta(days=7), noon + timedelta(days=7, hours=1))
+        participants.sign_up(series, nurse)
+        db.session.commit()
+    client.sign_in(org.nurse)
+
+    page = client.get("/").get_data(as_text=True)
+
+    start = page.index('id="sessions-heading"')
+    today = page[start : page.index("</section>", start)]
+    assert "Refleksjon på vaktrommet" in today
+    assert "12:00 · Vaktrommet" in today
+    assert today.count("<li>") == 1
