@@ -1,5 +1,5 @@
 """Every page a signed-in person can reach, on a 390 × 844 phone, for each kind of person: 0 axe
-violations and no sideways scrolling.
+violations, no sideways scrolling, and no form input or button under 44 px tall.
 
 The pages are found, not listed: from home, every same-origin link on a page is followed (a visited
 set; one page per URL shape, so ``/units/3`` and ``/units/4`` count once), leaving out sign-out,
@@ -125,12 +125,21 @@ def links_on(page: Page, origin: str) -> list[str]:
     return found
 
 
+SMALL_INPUTS = """() => Array.from(document.querySelectorAll(
+        "input:not([type=checkbox]):not([type=radio]):not([type=hidden]), select, textarea, button"))
+    .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
+    .map(el => `${el.tagName.toLowerCase()}#${el.id || el.name || ""} is ${
+        Math.round(el.getBoundingClientRect().height)}px tall`)"""
+"""Form inputs and buttons shown on the page that are under 44 px tall (a finger's target)."""
+
+
 def problems_on(page: Page) -> list[str]:
     problems = []
     violations = axe_violations(page)
     if violations:
         problems.append(describe_violations(violations))
     problems += horizontal_overflow(page)
+    problems += page.evaluate(SMALL_INPUTS)
     return problems
 
 
