@@ -80,7 +80,7 @@ def _email_of(name: str, server: LiveServer) -> str:
 
 PEOPLE = {
     "staff": demo.SAMPLE_STAFF[0],
-    "facilitator": demo.LEADERS[3].name,
+    "facilitator": demo.LEADERS[4].name,
     "manager": demo.LEADERS[1].name,
     "unit admin": None,
     "admin": demo.LEADERS[0].name,
