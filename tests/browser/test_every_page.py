@@ -1,9 +1,11 @@
 """Every page a signed-in person can reach, on a 390 × 844 phone, for each kind of person: 0 axe
 violations, no sideways scrolling, and no form input or button under 44 px tall.
 
-The pages are found, not listed: from home, every same-origin link on a page is followed (a visited
-set; one page per URL shape, so ``/units/3`` and ``/units/4`` count once), leaving out sign-out,
-downloads and the static files. The app holds the demo municipality (``lms demo``: modules,
+The pages are found, not listed: from home, every same-origin link on a page is followed, and every
+GET form (filters, searches) sent as it stands (a visited set; one page per URL shape, so
+``/units/3`` and ``/units/4`` count once), leaving out sign-out, downloads and the static files;
+pages behind a POST form (a module's first card, a group run's screen) are opened once by pressing
+its button. The app holds the demo municipality (``lms demo``: modules,
 assignments, workshops, rotas, reminders, competence) so that the lists have something in them.
 """
 
@@ -114,10 +116,23 @@ def start_a_group_run(page: Page) -> str:
 BEHIND_FORMS = {"staff": start_a_module, "facilitator": start_a_group_run}
 
 
+GET_FORMS = """() => Array.from(document.forms)
+  .filter(form => (form.getAttribute("method") || "get").toLowerCase() === "get")
+  .map(form => {
+    const url = new URL(form.getAttribute("action") || "", document.baseURI);
+    new FormData(form).forEach((value, name) => {
+        if (typeof value === "string") url.searchParams.append(name, value);
+    });
+    return url.href;
+})"""
+"""Where the page's GET forms (filters, searches) lead when sent as they stand."""
+
+
 def links_on(page: Page, origin: str) -> list[str]:
+    """The same-origin pages the page links to or whose GET forms lead to, without SKIPPED."""
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
     found = []
-    for href in hrefs:
+    for href in hrefs + page.evaluate(GET_FORMS):
         parts = urlsplit(href)
         if f"{parts.scheme}://{parts.netloc}" != origin or SKIPPED.search(parts.path):
             continue
