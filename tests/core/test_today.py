@@ -109,8 +109,11 @@ def test_home_continues_a_begun_module_and_drops_it_once_done_like_the_due_list(
     client.sign_in(org.nurse)
 
     page = client.get("/").get_data(as_text=True)
-    assert "Fortsett der du slapp" in page
-    assert "frist om 3 dager" in page
+    start = page.index('id="step-heading"')
+    step = page[start : page.index("</section>", start)]
+    assert "Fortsett der du slapp" in step
+    assert "frist om 3 dager" in step
+    assert '<span data-standing="in_progress">Påbegynt</span> · Kort 1 av' in step
 
     with app.app_context():
         finished = db.session.get(learning.Attempt, begun_id)
