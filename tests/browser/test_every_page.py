@@ -5,8 +5,8 @@ The pages are found, not listed: from home, every same-origin link on a page is 
 GET form (filters, searches) sent as it stands (a visited set; one page per URL shape, so
 ``/units/3`` and ``/units/4`` count once), leaving out sign-out, downloads and the static files;
 pages behind a POST form (a module's first card, a group run's screen) are opened once by pressing
-its button. The app holds the demo municipality (``lms demo``: modules,
-assignments, workshops, rotas, reminders, competence) so that the lists have something in them.
+its button. The app holds the demo municipality (``lms demo``: modules, assignments, workshops,
+rotas, reminders, competence) so that the lists have something in them.
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ MUST_REACH = {
     "staff": {
         "/competence/me",
         "/workshops/",
+        "/reminders/",
         "/reminders/preferences",
+        "/shifts/",
         "/attempts/N/done",
         "/attempts/N/cards/N",
     },
