@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from lms.access import acted_on_unit_ids, public, signed_in
 from lms.assignments.services import due_for
-from lms.core.time import local_today
+from lms.core.time import local_today, local_zone
+from lms.core.today import due_in_words, next_step, sessions_on
 from lms.extensions import db
 from lms.groups import services as groups
 from lms.introduction import services as introduction
@@ -21,23 +22,31 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 @signed_in
 def home():
-    """ "Mine": what the person has in progress, has done and can start; leaders also see their units."""
+    """ "I dag": the one next step, today's workshop sessions, then the rest of what the person has
+    due, in progress, done and can start; leaders also see their units."""
     led_units = [u for u in units_in(acted_on_unit_ids(current_user)) if u.depth == 0]
-    due = due_for(current_user)
-    due_ids = {item.module_id for item in due}
+    today = local_today()
+    due = due_for(current_user, today)
     mine = overview(current_user)
+    step = next_step(due, mine.in_progress, today)
+    first = {step.module_id} if step else set()
+    due_ids = {item.module_id for item in due}
     leads = bool(led_units)
     open_runs = groups.runs_led_by(current_user)[0] if leads else []
     series = workshop_pages.series_in_units(acted_on_unit_ids(current_user)) if leads else []
     return render_template(
         "core/home.html",
-        due=due,
+        step=step,
+        sessions_today=sessions_on(today, workshop_pages.my_workshops(current_user), local_zone()),
+        due=[item for item in due if item.module_id not in first],
+        due_in_words=due_in_words,
         standings=mine.standings(),
-        in_progress=[a for a in mine.in_progress if a.module_id not in due_ids],
+        covers=mine.covers(),
+        in_progress=[a for a in mine.in_progress if a.module_id not in due_ids | first],
         available=[v for v in mine.available if v.module_id not in due_ids],
         completed=mine.completed,
         unfinished=mine.unfinished,
-        today=local_today(),
+        today=today,
         led_units=led_units,
         open_runs=open_runs,
         led_series=[s for s in series if s.closed_at is None],

@@ -187,6 +187,14 @@ class Overview:
     """Ended without the completion: failed, or a group run attended; to be taken again."""
     available: list[ModuleVersion]
 
+    def covers(self) -> dict[str, ModuleVersion]:
+        """By module id, the version whose cover illustration stands for the module: the version of
+        the person's latest attempt, or else the published one."""
+        versions = {v.module_id: v for v in self.available}
+        for attempt in self.in_progress + self.completed + self.unfinished:
+            versions[attempt.module_id] = attempt.version
+        return versions
+
     def standings(self) -> dict[str, Standing]:
         """Each begun module's standing (its latest attempt), by module id."""
         return {

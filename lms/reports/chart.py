@@ -8,8 +8,11 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, PAD, AXIS = 640, 220, 24, 28
-ROW, LABEL = 44, 18
+ROW, LABEL, PAD = 44, 18, 24
+"""share_bars: a row's height, the height of its label line, the padding below the last row."""
+BAR_WIDTH, BAR_ROW, BAR_LABELS, BAR_FIGURES, BAR_PAD = 360, 26, 64, 44, 4
+"""bar_chart: the drawing's width, a row's height, the label column's and the figure column's
+width, the padding above and below."""
 
 
 def _open(ident: str, width: int, height: int, title: str, desc: str) -> str:
@@ -31,30 +34,33 @@ def bar_chart(
     top: int | None = None,
     suffix: str = "",
 ) -> Markup:
-    """Upright bars, one per label (``top``: the value of a full bar, default the largest);
-    ``suffix`` follows each value written above its bar (such as ``%``)."""
+    """Lying bars, one row per label with the label on the left and the value (followed by
+    ``suffix``, such as ``%``) on the right; ``top`` is the value of a full bar, by default the
+    largest. The chart is drawn about as wide as a phone's screen, so there its text keeps its size
+    (ten labels side by side at 390 px would be 7 px tall)."""
     top = top or max(values, default=0) or 1
-    slot = (WIDTH - 2 * PAD) / max(len(values), 1)
-    plot = HEIGHT - PAD - AXIS
+    room = BAR_WIDTH - BAR_LABELS - BAR_FIGURES
+    height = BAR_ROW * max(len(values), 1) + 2 * BAR_PAD
     parts = [
-        _open(ident, WIDTH, HEIGHT, title, desc),
-        f'<line x1="{PAD}" y1="{PAD + plot}" x2="{WIDTH - PAD}" y2="{PAD + plot}" class="chart-axis"/>',
+        _open(ident, BAR_WIDTH, height, title, desc),
+        f'<line x1="{BAR_LABELS}" y1="{BAR_PAD}" x2="{BAR_LABELS}" y2="{height - BAR_PAD}" '
+        'class="chart-axis"/>',
     ]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        height = plot * value / top
-        x = PAD + i * slot + slot * 0.15
-        y = PAD + plot - height
+        y = BAR_PAD + i * BAR_ROW
+        length = room * value / top
+        middle = y + BAR_ROW / 2
         parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{height:.1f}" '
-            'class="chart-bar"/>'
+            f'<text x="{BAR_LABELS - 8}" y="{middle:.1f}" class="chart-label" text-anchor="end" '
+            f'dominant-baseline="middle">{escape(label)}</text>'
         )
         parts.append(
-            f'<text x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" class="chart-value" '
-            f'text-anchor="middle">{value}{escape(suffix)}</text>'
+            f'<rect x="{BAR_LABELS}" y="{y + BAR_ROW * 0.15:.1f}" width="{length:.1f}" '
+            f'height="{BAR_ROW * 0.7:.1f}" class="chart-bar"/>'
         )
         parts.append(
-            f'<text x="{x + slot * 0.35:.1f}" y="{HEIGHT - PAD + 4:.1f}" class="chart-label" '
-            f'text-anchor="middle">{escape(label)}</text>'
+            f'<text x="{BAR_LABELS + length + 6:.1f}" y="{middle:.1f}" class="chart-value" '
+            f'dominant-baseline="middle">{value}{escape(suffix)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -102,9 +102,25 @@ def add_shift(person: Person, day: date, start: time, end: time, code: str | Non
     return shift
 
 
-def delete_shift(shift: Shift) -> None:
-    db.session.delete(shift)
+class NotYours(LookupError):
+    """A shift to delete is not the person's own, or was not entered by hand."""
+
+
+def delete_own_shifts(person: Person, shift_ids: Iterable[int]) -> int:
+    """Delete the shifts ``person`` entered by hand among ``shift_ids``; all or nothing: raises
+    ``NotYours`` (deleting none) if any of them is someone else's or came from a roster or feed."""
+    wanted = set(shift_ids)
+    shifts = db.session.scalars(
+        sa.select(Shift).where(
+            Shift.id.in_(wanted), Shift.person_id == person.id, Shift.source == ShiftSource.MANUAL
+        )
+    ).all()
+    if len(shifts) != len(wanted):
+        raise NotYours
+    for shift in shifts:
+        db.session.delete(shift)
     db.session.flush()
+    return len(shifts)
 
 
 # CSV -------------------------------------------------------------------------------------------

@@ -6,24 +6,27 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from lms.access import for_owner, for_unit, signed_in
+from lms.access import can_act_on_unit, for_owner, for_unit, signed_in
 from lms.audit.services import record_by_user
 from lms.db import utcnow
 from lms.extensions import db
-from lms.organisation.models import Unit
+from lms.organisation.models import Role, Unit
 from lms.shifts import services
 from lms.shifts.forms import KIND_LABELS, CodeForm, FeedForm, RosterForm, ShiftForm
 from lms.shifts.importer import mask_url
-from lms.shifts.models import Shift, ShiftCode, ShiftFeed, ShiftSource
+from lms.shifts.models import ShiftCode, ShiftFeed, ShiftSource
 from lms.shifts.working_time import ShiftKind
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 
 INVALID = 422
+POLICY_ROLES = (Role.MANAGER, Role.ADMIN)
+"""Who sets a unit's learning windows and reminders (``reminders.policy``), and so sees the link."""
 SHOWN = timedelta(days=42)
 
 
@@ -71,13 +74,19 @@ def add():
     return redirect(url_for("shifts.mine"))
 
 
-@bp.route("/<int:shift_id>/delete", methods=["POST"])
-@for_owner(Shift, "shift_id")
-def delete(shift: Shift):
-    if shift.source is not ShiftSource.MANUAL:
-        abort(400)
-    services.delete_shift(shift)
-    flash(_("Vakten er slettet."), "success")
+@bp.route("/delete", methods=["POST"])
+@signed_in
+def delete():
+    """Delete the shifts ticked on "Mine vakter" (one button for the list, not one per shift)."""
+    ids = request.form.getlist("shift", type=int)
+    if not ids:
+        flash(_("Kryss av vaktene du vil slette."), "error")
+        return redirect(url_for("shifts.mine"))
+    try:
+        deleted = services.delete_own_shifts(current_user, ids)
+    except services.NotYours:
+        abort(404)
+    flash(ngettext("%(num)s vakt er slettet.", "%(num)s vakter er slettet.", deleted), "success")
     return redirect(url_for("shifts.mine"))
 
 
@@ -128,6 +137,7 @@ def _unit_page(unit: Unit, roster=None, feed_form=None, code_form=None, problems
             code_form=code_form or CodeForm(prefix="code"),
             problems=problems,
             mask_url=mask_url,
+            sets_policy=can_act_on_unit(current_user, unit.id, POLICY_ROLES),
         ),
         status,
     )

@@ -59,6 +59,6 @@ def test_mine_shows_the_due_date_and_marks_overdue(app, client, org, fixture_mod
         db.session.commit()
     client.sign_in(org.nurse)
     page = client.get("/").get_data(as_text=True)
-    assert "Frister" in page
-    assert "Forfalt" in page
+    assert "Neste steg" in page
+    assert "forfalt for 3 dager siden" in page
     assert "Alle korttyper" in page

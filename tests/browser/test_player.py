@@ -172,8 +172,8 @@ def test_another_device_continues_on_the_same_card(
 
     ward_pc = make_context().new_page()
     sign_in(ward_pc, assistant)
-    started = ward_pc.get_by_role("region", name="Påbegynt")
-    expect(started).to_contain_text("Kort 4 av 10")
+    started = ward_pc.get_by_role("region", name="Neste steg")
+    expect(started).to_contain_text("Påbegynt · Kort 4 av 10")
     assert_accessible(ward_pc)
     started.get_by_role("link", name=re.compile(MODULE)).click()
     expect(ward_pc.get_by_text("Du er på kort 4 av 10.")).to_be_visible()

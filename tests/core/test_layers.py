@@ -49,6 +49,7 @@ LAYERS = {
     "lms": FEATURES,
     "lms.core.views": FEATURES,
     "lms.core.feature": FEATURES,
+    "lms.core.today": FEATURES,
     "lms.__init__": ASSEMBLY,
     "lms.core.setup": ASSEMBLY,
     "lms.cli": ASSEMBLY,

@@ -318,7 +318,7 @@ def test_mine_lists_started_completed_and_available_modules(client, org, module,
 
     page = client.get("/").get_data(as_text=True)
 
-    started = page.split('id="progress-heading"')[1].split("</section>")[0]
+    started = page.split('id="step-heading"')[1].split("</section>")[0]  # "Neste steg"
     available = page.split('id="available-heading"')[1].split("</section>")[0]
     unfinished = page.split('id="unfinished-heading"')[1].split("</section>")[0]
     assert "Alle korttyper" in started and "Kort 1 av 10" in started
