@@ -10,6 +10,7 @@ from lms.content.services import current_version
 from lms.credentials import modules
 from lms.credentials.models import Credential, CredentialKind
 from lms.extensions import db
+from lms.groups import services as groups
 from lms.learning import services as learning
 from lms.learning.standing import Verdict
 from lms.organisation.models import Person, Unit
@@ -133,3 +134,29 @@ def test_the_credential_expires_with_the_competence_it_gives(app, org, fixture_m
             c for c in credentials_of(org.nurse.id) if c.kind is CredentialKind.MODULE
         )
         assert module_credential.expires_at.year == attempt.completed_at.year + 2
+
+
+def test_a_pass_in_a_group_run_says_the_participation_was_in_a_group(app, org, fixture_module):
+    with app.app_context():
+        mark(org.ward.id, fixture_module, org.manager.id)
+        facilitator = db.session.get(Person, org.facilitator.id)
+        run = groups.start_run(facilitator, current_version(fixture_module), None)
+        participant = groups.join(run, db.session.get(Person, org.nurse.id))
+        learning.complete(participant.attempt, learning.module_of(participant.attempt), PASSED)
+        [credential] = credentials_of(org.nurse.id)
+    _header, body, _signature = independent.parts(credential.token)
+    eu = body["credentialSubject"]["achievement"]["euMicroCredential"]
+    assert eu["formOfParticipation"] == "Nettbasert, i gruppe"
+
+
+def test_a_competence_credential_carries_the_workload_of_the_module_behind_it(app, org, fixture_module):
+    with app.app_context():
+        code = import_test_framework("TEST")
+        competence.add_requirement(code, db.session.get(Unit, org.ward.id), 2)
+        take(org.nurse.id, fixture_module, PASSED)
+        [credential] = credentials_of(org.nurse.id)
+        assert credential.kind is CredentialKind.COMPETENCE
+    _header, body, _signature = independent.parts(credential.token)
+    eu = body["credentialSubject"]["achievement"]["euMicroCredential"]
+    assert eu["notionalWorkloadHours"] == 0.08
+    assert "eqfLevel" not in eu
