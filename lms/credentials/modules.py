@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+
 from lms.competence.models import Competence, Requirement
 from lms.competence.profile import add_months
+from lms.competence.services import competences_by_code
 from lms.content.localised import pick
 from lms.content.package import Module
 from lms.credentials import document, issuing
@@ -87,10 +89,10 @@ def in_group_run(attempt: Attempt) -> bool:
 def learning_outcomes(module: Module) -> str:
     """The module's summary and the competences it gives evidence of, in words."""
     summary = pick(module.summary, "nb") or pick(module.title, "nb")
+    known = competences_by_code([evidence.competence for evidence in module.evidence])
     competences = []
     for evidence in module.evidence:
-        competence = db.session.scalar(sa.select(Competence).where(Competence.code == evidence.competence))
-        if competence is not None:
+        if (competence := known.get(evidence.competence)) is not None:
             level = issuing.level_name(competence, evidence.level)
             competences.append(f"{pick(competence.titles, 'nb')} på nivå {level}")
     if not competences:

@@ -91,7 +91,8 @@ def test_passing_a_marked_module_issues_a_course_credential(app, org, fixture_mo
     assert achievement["description"] == "En testmodul med ett kort av hver innebygde type."
     eu = achievement["euMicroCredential"]
     assert eu["learningOutcomes"] == (
-        "En testmodul med ett kort av hver innebygde type. Gir kompetanse: Testkompetanse på nivå To (2)."
+        "En testmodul med ett kort av hver innebygde type."
+        " Gir kompetanse: Testkompetanse på nivå To (2)."
     )
     assert eu["notionalWorkloadHours"] == 0.08
     assert eu["typeOfAssessment"] == "Quiz vurdert automatisk av plattformen"
