@@ -20,7 +20,7 @@ from lms.competence.models import (
     ScaleLevel,
     State,
 )
-from lms.credentials import document, keys, statuslist
+from lms.credentials import document, keys, statuslist, workload
 from lms.credentials.models import Credential, CredentialKind, CredentialPreference, LearnerNaming
 from lms.credentials.securing import sign
 from lms.db import utcnow
@@ -155,7 +155,9 @@ def issue_for_met_requirements(person_ids: list[int] | None) -> list[Credential]
             continue
         person = db.session.get(Person, status.person_id)
         achievement = competence_achievement(
-            requirement.competence, status.level or requirement.min_level
+            requirement.competence,
+            status.level or requirement.min_level,
+            workload.competence_hours(status.person_id, requirement.competence_id),
         )
         issued.append(
             issue(
@@ -187,7 +189,9 @@ def _text(texts: dict[str, str]) -> str:
     return texts.get("nb") or next(iter(texts.values()), "")
 
 
-def competence_achievement(competence: Competence, level: int) -> document.Achievement:
+def competence_achievement(
+    competence: Competence, level: int, workload_hours: float | None = None
+) -> document.Achievement:
     name = _text(competence.titles)
     description = _text(competence.descriptions) or name
     level_text = level_name(competence, level)
@@ -201,6 +205,7 @@ def competence_achievement(competence: Competence, level: int) -> document.Achie
         framework=_text(competence.framework.titles),
         code=competence.code,
         alignments=list(competence.mappings or []),
+        workload_hours=workload_hours,
         assessment="Automatisk vurdert i e-læringsmodul, eller praksis observert og godkjent av leder",
         participation="Nettbasert, individuelt, på arbeidsplassen",
     )

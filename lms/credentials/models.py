@@ -37,6 +37,7 @@ class IssuerKey(db.Model):
 class CredentialKind(enum.StrEnum):
     COMPETENCE = "competence"
     WORKSHOP = "workshop"
+    MODULE = "module"
 
 
 class Credential(db.Model):
@@ -55,7 +56,8 @@ class Credential(db.Model):
     )
     kind: Mapped[CredentialKind] = mapped_column(text_enum(CredentialKind))
     source: Mapped[str] = mapped_column(sa.String(100))
-    """What it proves: ``competence:<code>`` or ``workshop:<series id>``."""
+    """What it proves: ``competence:<code>``, ``workshop:<series id>`` or
+    ``module:<module id>:<version id>``."""
     title: Mapped[str] = mapped_column(sa.String(300))
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
@@ -119,3 +121,17 @@ class ImportedCredential(db.Model):
     token: Mapped[str] = mapped_column(sa.Text)
 
     person: Mapped[Person] = relationship()
+
+
+class CredentialModule(db.Model):
+    """A module that earns a credential when passed by anyone holding a role in ``unit`` or a unit
+    below it; set by a manager or admin of the unit."""
+
+    __tablename__ = "credential_modules"
+
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+    module_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("modules.id", ondelete="CASCADE"), primary_key=True
+    )
+    set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,6 +1,8 @@
 """Mikrobevis on a phone: a staff member passes the module that meets their unit's requirement,
 finds the credential in the wallet, downloads it as JSON, PNG and PDF, and its share link shows it
-valid; after an admin revokes it, the same page shows it revoked. Each page passes axe at 390 px."""
+valid; after an admin revokes it, the same page shows it revoked. The import page (empty and after a
+refused upload) and a unit's module marking page are checked on the way. Each page passes axe at
+390 px."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def learner(live_server) -> dict:
         person = add_person("Bente Bevis", "bente@bevisbakken.no", unit, Role.STAFF, "helsefagarbeider")
         competence.add_requirement(code, unit, 2, validity_months=24)
         db.session.commit()
-        made = {"email": person.email, "id": person.id}
+        made = {"email": person.email, "id": person.id, "unit_id": unit.id}
         db.session.remove()
     return made
 
@@ -57,6 +59,25 @@ def download(page: Page, name: str) -> bytes:
     return open(info.value.path(), "rb").read()
 
 
+def check_the_import_page(page: Page) -> None:
+    """The import page, empty and after a refused upload, then back to the wallet."""
+    page.get_by_role("link", name="Last opp et bevis fra en tidligere arbeidsgiver").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Last opp et mikrobevis")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sjekk og last opp").click()
+    expect(page.get_by_role("alert")).to_contain_text("Beviset ble ikke tatt imot:")
+    assert_accessible(page)
+    page.get_by_role("link", name="Tilbake til mine mikrobevis").click()
+
+
+def check_the_module_marking_page(page: Page, unit_id: int) -> None:
+    """An admin over the unit sees the modules that may earn a credential there."""
+    page.goto(f"/credentials/units/{unit_id}/modules")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Moduler som gir mikrobevis")
+    expect(page.get_by_role("group", name="Gir mikrobevis")).to_be_visible()
+    assert_accessible(page)
+
+
 def test_a_credential_from_earning_to_revocation(page: Page, live_server, learner):
     sign_in(page, learner["email"])
     pass_the_module(page)
@@ -71,6 +92,7 @@ def test_a_credential_from_earning_to_revocation(page: Page, live_server, learne
     assert body["verifiableCredential"].count(".") == 2
     assert download(page, "Last ned merke (PNG)").startswith(b"\x89PNG")
     assert download(page, "Last ned kursbevis (PDF)").startswith(b"%PDF")
+    check_the_import_page(page)
 
     share = page.get_by_role("link", name=f"Delingslenke – {TITLE}")
     share_url = share.get_attribute("href")
@@ -81,6 +103,7 @@ def test_a_credential_from_earning_to_revocation(page: Page, live_server, learne
 
     sign_out(page)
     sign_in(page, live_server.org.admin.email)
+    check_the_module_marking_page(page, learner["unit_id"])
     page.goto(f"/admin/people/{learner['id']}/credentials")
     assert_accessible(page)
     page.get_by_label("Hvorfor trekkes beviset tilbake?").fill("Registrert på feil person")
