@@ -1,7 +1,7 @@
 """credentials: modules that earn a credential
 
 Revision ID: c3f1a7d2e8b4
-Revises: 9b4e65279a52
+Revises: c4f1a9e2b7d3
 Create Date: 2026-12-02 05:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3f1a7d2e8b4'
-down_revision = '9b4e65279a52'
+down_revision = 'c4f1a9e2b7d3'
 branch_labels = None
 depends_on = None
 
