@@ -60,6 +60,12 @@ def start_or_resume(person: Person, version: ModuleVersion) -> Attempt:
     return attempt
 
 
+def version_with_hash(module_id: str, content_hash: str) -> ModuleVersion | None:
+    return db.session.scalar(
+        sa.select(ModuleVersion).filter_by(module_id=module_id, content_hash=content_hash)
+    )
+
+
 def module_of(attempt: Attempt) -> Module:
     return content.load_version(attempt.version)
 
