@@ -64,9 +64,13 @@
     );
   }
 
+  var lastToken = null;
+
   function csrfToken() {
+    // The page's token, remembered: the done page shown without network has no form.
     var input = document.querySelector('input[name="csrf_token"]');
-    return input ? input.value : null;
+    if (input) lastToken = input.value;
+    return lastToken;
   }
 
   function offline() {
@@ -646,7 +650,7 @@
       })
       .catch(function () {
         return queueAnswer(entry).then(function () {
-          queued(player, entry.card_id);
+          queued(player);
         });
       })
       .catch(function () {
@@ -654,8 +658,8 @@
       });
   }
 
-  function queued(player, cardId) {
-    if (!player.isConnected || player.dataset.card !== cardId) return;
+  function queued(player) {
+    if (!player.isConnected) return;
     var status = parts(player).status;
     setStatus(status, player.dataset.msgQueued);
     announce(player.dataset.msgQueued);
@@ -954,6 +958,7 @@
   /* ---------- on every page load ---------- */
 
   function start() {
+    csrfToken();
     var player = document.querySelector(".player");
     if (player) {
       history.replaceState({ lvPlayer: true }, "", location.href);
