@@ -211,17 +211,30 @@ def done(attempt: Attempt):
     module = services.module_of(attempt)
     standing = standing_of(True, attempt.outcome)
     missed, unanswered = services.missed(attempt, module)
+    if standing is Standing.PASSED:
+        missed = []
     return render_template(
         "learning/done.html",
         attempt=attempt,
         module=module,
         standing=standing,
-        review=[(card, _card_body(module, card, answer, None)) for card, answer in missed]
-        if standing is not Standing.PASSED
-        else [],
+        review=[(card, _card_body(module, card, answer, None)) for card, answer in missed],
         unanswered=unanswered,
+        answers=_answers_reviewed(module, attempt, {card.id for card, _answer in missed}),
+        suggested=services.suggested_next(current_user, attempt.module_id),
         locale=_locale(),
     )
+
+
+def _answers_reviewed(module, attempt: Attempt, shown: set[str]) -> list[Markup]:
+    """The scored cards answered and not ``shown`` already, as graded: the feedback, also of
+    answers given without network, which the learner may not have seen on the card."""
+    answers = {answer.card_id: answer for answer in attempt.answers}
+    return [
+        _card_body(module, card, answers[card.id], None)
+        for card in module.scored_cards
+        if card.id in answers and card.id not in shown
+    ]
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])

@@ -154,7 +154,8 @@ def test_wrong_answers_show_the_score_and_do_not_pass(client, org, module, app):
     assert "Du fikk 50 % riktig." in page
     assert "Grensen for bestått er 75 %" in page
     assert "Bestått!" not in page
-    assert "TEST-1" not in page  # no evidence without a pass
+    # no evidence without a pass: what it would count towards, once passed
+    assert "Når du består, teller modulen mot" in page and "Se Min kompetanse" not in page
     attempt = attempt_row(app, attempt_id)
     assert attempt.completed and attempt.passed is False and attempt.score == 0.5
     assert attempt.outcome == "failed"
@@ -412,3 +413,20 @@ def test_card_page_carries_what_the_script_needs_and_no_inline_script(client, or
     assert "Svaret er lagret på telefonen og sendes når du har nett igjen." in page
     assert re.search(r'<script src="/static/js/player\.js" defer', page)
     assert "<script>" not in page and "style=" not in page
+
+
+def test_the_done_page_shows_every_answer_as_graded_and_suggests_one_next_module(
+    client, org, module, app, tmp_path
+):
+    install_copy(app, tmp_path, "kopi-neste")
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    last = take_module(client, attempt_id, RIGHT)
+    page = client.get(last.headers["Location"]).get_data(as_text=True)
+
+    answers = page.split("<summary>Se svarene dine</summary>")[1].split("</details>")[0]
+    assert answers.count('class="card-view card-content review-card"') == 4  # the scored cards
+    assert answers.count("Riktig!") == 4
+    suggested = page.split('id="next-heading"')[1].split("</section>")[0]
+    assert "Kopi kopi-neste" in suggested and 'href="/learn/kopi-neste"' in suggested
+    assert "5 minutter" in suggested
