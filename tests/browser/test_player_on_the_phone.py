@@ -63,9 +63,7 @@ class Requests:
         ]
 
 
-def test_a_whole_module_on_a_slow_line_moves_on_without_waiting_for_the_network(
-    page: Page, live_server
-):
+def test_a_whole_module_on_a_slow_line_moves_on_without_waiting_for_the_network(page: Page, live_server):
     sign_in(page, new_staff_member(live_server, "Lars Landlig"))
     attempt_id = start_module(page)
     expect(page.locator("html")).to_have_attribute("data-offline-ready", str(attempt_id))
@@ -122,9 +120,7 @@ def test_the_player_is_full_screen_with_a_close_and_the_action_in_reach(page: Pa
     expect(started).to_contain_text("Kort 3 av 10")
 
 
-def test_a_failed_attempt_ends_on_an_honest_done_page_that_offers_another_go(
-    page: Page, live_server
-):
+def test_a_failed_attempt_ends_on_an_honest_done_page_that_offers_another_go(page: Page, live_server):
     sign_in(page, new_staff_member(live_server, "Ola Omigjen"))
     first = start_module(page)
     press(page, "Neste")
