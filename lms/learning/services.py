@@ -60,6 +60,12 @@ def start_or_resume(person: Person, version: ModuleVersion) -> Attempt:
     return attempt
 
 
+def version_with_hash(module_id: str, content_hash: str) -> ModuleVersion | None:
+    return db.session.scalar(
+        sa.select(ModuleVersion).filter_by(module_id=module_id, content_hash=content_hash)
+    )
+
+
 def module_of(attempt: Attempt) -> Module:
     return content.load_version(attempt.version)
 
@@ -223,3 +229,14 @@ def overview(person: Person) -> Overview:
     begun = set(latest)
     available = [v for v in content.published_versions() if v.module_id not in begun]
     return Overview(open_ones, done, unfinished, available)
+
+
+def suggested_next(person: Person, finished_module_id: str) -> Module | None:
+    """One module to take next, for the done page: one the person has begun and not finished,
+    else the first published one they have not begun, else one to take again."""
+    found = overview(person)
+    begun = [a.version for a in found.in_progress + found.unfinished]
+    for version in [*begun, *found.available]:
+        if version.module_id != finished_module_id:
+            return content.load_version(version)
+    return None

@@ -28,6 +28,7 @@ from lms.content import library
 from lms.content import services as content
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
+from lms.learning import bundle as bundles
 from lms.learning import services
 from lms.learning.models import Attempt
 from lms.learning.standing import Standing, standing_of
@@ -93,7 +94,48 @@ def card(attempt: Attempt, index: int):
         body=_card_body(module, card, answer, error),
         error=error,
         locale=_locale(),
+        bundle_url=_bundle_url(module),
+        answered=[a.card_id for a in attempt.answers],
     ), (422 if error else 200)
+
+
+def _bundle_url(module) -> str:
+    locale = _locale()
+    digest = bundles.bundle_of(module, locale).digest
+    return url_for(
+        "learning.bundle",
+        module_id=module.id,
+        content_hash=module.content_hash,
+        locale=locale,
+        digest=digest,
+    )
+
+
+@bp.route("/learn/<module_id>/bundle/<content_hash>/<locale>/<digest>.json")
+@signed_in
+def bundle(module_id: str, content_hash: str, locale: str, digest: str):
+    """The version's cards as JSON for the player on the phone: immutable (the address holds a
+    digest of the bytes), so it is cached for a year and revalidated by its strong ETag."""
+    if not bundles.supported(locale):
+        abort(404)
+    built = bundles.known(module_id, content_hash, locale)
+    if built is None:
+        services.version_with_hash(module_id, content_hash) or abort(404)
+        built = bundles.bundle_of(library.load(module_id, content_hash), locale)
+    if built.digest != digest:
+        return redirect(
+            url_for(
+                "learning.bundle",
+                module_id=module_id,
+                content_hash=content_hash,
+                locale=locale,
+                digest=built.digest,
+            )
+        )
+    response = current_app.response_class(built.body, mimetype="application/json")
+    response.set_etag(built.digest)
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response.make_conditional(request)
 
 
 def _card_body(module, card, answer, error: str | None) -> Markup:
@@ -122,10 +164,31 @@ def next_card(attempt: Attempt, index: int):
     if index >= len(module.cards):
         abort(404)
     card = module.cards[index]
+    if _wants_json():
+        return _moved_on(attempt, module, card)
     if card.data.get("scored") and services.answer_for(attempt, card) is None:
         flash(_("Svar på spørsmålet før du går videre."), "error")
         return redirect(url_for("learning.card", attempt_id=attempt.id, index=index))
     return _go_on(attempt, module, index + 1)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _moved_on(attempt: Attempt, module, card):
+    """The player on the phone has shown the next card already: the server follows (as JSON).
+    Past the last card with every scored card answered, the attempt is completed."""
+    index = card.index + 1
+    if card.data.get("scored") and services.answer_for(attempt, card) is None:
+        return jsonify(moved=False, missing=card.index), 409
+    if index >= len(module.cards):
+        missing = services.missing_answers(attempt, module)
+        if missing:
+            return jsonify(moved=False, missing=missing[0].index), 409
+    services.move_to(attempt, module, index)
+    done = url_for("learning.done", attempt_id=attempt.id) if attempt.completed else None
+    return jsonify(moved=True, position=attempt.position, done_url=done)
 
 
 def _go_on(attempt: Attempt, module, index: int):
@@ -148,23 +211,38 @@ def done(attempt: Attempt):
     module = services.module_of(attempt)
     standing = standing_of(True, attempt.outcome)
     missed, unanswered = services.missed(attempt, module)
+    if standing is Standing.PASSED:
+        missed = []
     return render_template(
         "learning/done.html",
         attempt=attempt,
         module=module,
         standing=standing,
-        review=[(card, _card_body(module, card, answer, None)) for card, answer in missed]
-        if standing is not Standing.PASSED
-        else [],
+        review=[(card, _card_body(module, card, answer, None)) for card, answer in missed],
         unanswered=unanswered,
+        answers=_answers_reviewed(module, attempt, {card.id for card, _answer in missed}),
+        suggested=services.suggested_next(current_user, attempt.module_id),
         locale=_locale(),
     )
+
+
+def _answers_reviewed(module, attempt: Attempt, shown: set[str]) -> list[Markup]:
+    """The scored cards answered and not ``shown`` already, as graded: the feedback, also of
+    answers given without network, which the learner may not have seen on the card."""
+    answers = {answer.card_id: answer for answer in attempt.answers}
+    return [
+        _card_body(module, card, answers[card.id], None)
+        for card in module.scored_cards
+        if card.id in answers and card.id not in shown
+    ]
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
 @for_owner(Attempt, "attempt_id")
 def sync_answer(attempt: Attempt):
-    """Answers sent by the service worker after being given offline, as JSON."""
+    """An answer sent by the player on the phone, as JSON: at once, or when the network returns
+    for one given offline. The reply carries the card as graded (the same fragment the server path
+    shows), so the phone shows the feedback as soon as the server has judged."""
     payload = request.get_json(silent=True) or {}
     module = services.module_of(attempt)
     card = module.card(str(payload.get("card_id", "")))
@@ -184,7 +262,12 @@ def sync_answer(attempt: Attempt):
         client_id=str(payload.get("client_id", "")),
         answered_at=_answered_at(payload.get("answered_at"), attempt),
     )
-    return jsonify(stored=created, client_id=answer.client_id), 201 if created else 200
+    return jsonify(
+        stored=created,
+        client_id=answer.client_id,
+        card_id=card.id,
+        html=str(_card_body(module, card, answer, None)),
+    ), 201 if created else 200
 
 
 def _answered_at(value, attempt: Attempt) -> datetime | None:

@@ -92,6 +92,16 @@ def attempt_state(live_server, attempt_id: int) -> tuple[bool, list[str]]:
     return completed, sorted(card_ids)
 
 
+def attempts_of_the_person(live_server, attempt_id: int) -> int:
+    with live_server.app.app_context():
+        person_id = db.session.get(Attempt, attempt_id).person_id
+        count = db.session.scalar(
+            sa.select(sa.func.count(Attempt.id)).where(Attempt.person_id == person_id)
+        )
+        db.session.remove()
+    return count
+
+
 ANSWERED = sorted(["enkelt", "flere", "sant", "rekkefolge", "tanker", "mening", "trygghet", "prov"])
 
 
@@ -135,6 +145,8 @@ def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page,
 
     for index in range(3, 10):
         progress(page, index + 1)
+        if index == 9:
+            assert page.evaluate("window.stillTheSamePage") is True  # every card was swapped in
         answer_card(page, index)
         if 3 <= index <= 5:
             expect(page.locator(".feedback")).to_contain_text("Riktig!")
@@ -144,7 +156,6 @@ def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page,
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Du har bestått «{MODULE}»")
     expect(page.get_by_text("Du fikk 100 % riktig.")).to_be_visible()
     expect(page.get_by_text("Bestått!")).to_be_visible()
-    assert page.evaluate("window.stillTheSamePage") is True  # every step was swapped in
     page.screenshot(path=tmp_path / "player-done.png", full_page=True)
     assert_accessible(page)
 
@@ -207,6 +218,9 @@ def test_answers_given_without_network_arrive_once_when_it_returns(page: Page, l
             progress(page, index + 1)
             answer_card(page, index)
             expect(page.locator("[data-player-status]")).to_contain_text(QUEUED)
+            if 2 <= index <= 5:  # a question waits for its feedback, and says so
+                expect(page.locator("[data-player-sent]")).to_have_text("Svar sendt")
+                press(page, "Neste")
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Du er ferdig med «{MODULE}»")
         page.screenshot(path=tmp_path / "player-offline-done.png", full_page=True)
         assert_accessible(page)
@@ -232,6 +246,11 @@ def test_answers_given_without_network_arrive_once_when_it_returns(page: Page, l
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Du har bestått «{MODULE}»")
     expect(page.get_by_text("Du fikk 100 % riktig.")).to_be_visible()
     assert attempt_state(live_server, attempt_id) == (True, ANSWERED)
+    assert attempts_of_the_person(live_server, attempt_id) == 1
+    # the feedback the learner could not get without network, on the done page
+    page.get_by_text("Se svarene dine").click()
+    expect(page.locator(".review-all .feedback")).to_have_count(4)
+    expect(page.locator(".review-all .feedback-verdict").first).to_contain_text("Riktig!")
 
     page.reload()
     page.reload()
@@ -255,6 +274,29 @@ def test_answers_given_without_network_arrive_once_when_it_returns(page: Page, l
     )
     assert resent == [[200, False]] * len(ANSWERED)
     assert attempt_state(live_server, attempt_id) == (True, ANSWERED)
+
+
+def test_an_answer_given_offline_gets_its_feedback_on_the_card_when_the_network_returns(
+    page: Page, live_server
+):
+    sign_in(page, new_staff_member(live_server, "Nils Nettløs"))
+    attempt_id = start_module(page)
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", str(attempt_id))
+    press(page, "Neste")
+    press(page, "Neste")
+    progress(page, 3)
+    page.context.set_offline(True)
+    answer_card(page, 2)
+    expect(page.locator("[data-player-sent]")).to_have_text("Svar sendt")
+    expect(page.locator("[data-player-status]")).to_contain_text(QUEUED)
+    assert_accessible(page)
+    assert attempt_state(live_server, attempt_id) == (False, [])
+
+    page.context.set_offline(False)
+
+    expect(page.locator(".feedback")).to_contain_text("Riktig!")
+    expect(page.locator("[data-player-sent]")).to_have_count(0)
+    assert attempt_state(live_server, attempt_id) == (False, ["enkelt"])
 
 
 def offline_page_at(page: Page, path: str) -> None:

@@ -71,11 +71,11 @@ def test_a_person_signed_out_everywhere_is_signed_out_here_too(make_client, org)
 
 
 @pytest.mark.parametrize(
-    "who, leader_links",
-    [("nurse", set()), ("manager", {"Rapporter"}), ("admin", {"Rapporter", "Administrasjon"})],
+    "who",
+    ["nurse", "manager", "admin"],
 )
-def test_a_card_page_runs_three_queries_whatever_the_roles_in_its_menu(
-    client, org, fixture_module, count_queries, who, leader_links
+def test_a_card_page_runs_three_queries_whatever_the_roles(
+    client, org, fixture_module, count_queries, who
 ):
     client.sign_in(getattr(org, who))
     attempt_id = start(client, fixture_module)
@@ -84,8 +84,8 @@ def test_a_card_page_runs_three_queries_whatever_the_roles_in_its_menu(
     with count_queries() as counted:
         page = client.get(f"/attempts/{attempt_id}/cards/2")
     assert page.status_code == 200
-    links = set(menu_of(page.get_data(as_text=True)))
-    assert "Min konto" in links and links & {"Rapporter", "Administrasjon"} == leader_links
+    # full screen while learning: no menu to vary with the roles (it is back on the done page)
+    assert 'class="nav-list"' not in page.get_data(as_text=True)
     # the person with their roles, the attempt with its version, its answers; and the savepoint and
     # its release that stand in for the request's transaction in these tests
     assert counted.n == 3 + 2

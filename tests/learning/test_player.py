@@ -119,7 +119,10 @@ def test_every_card_answered_right_passes_with_full_score(client, org, module, a
     attempt_id = start(client)
     first = client.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True)
     assert "Kort 1 av 10" in first
-    assert 'name="client_id"' not in first  # the intro card takes no answer
+    # the intro card takes no answer: its answer form is hidden (the player on the phone uses it
+    # for the cards that do), its "Neste" shown
+    assert re.search(r'data-player-form="answer" novalidate hidden>', first)
+    assert re.search(r'data-player-form="next">', first)
 
     last = take_module(client, attempt_id, RIGHT)
 
@@ -151,7 +154,8 @@ def test_wrong_answers_show_the_score_and_do_not_pass(client, org, module, app):
     assert "Du fikk 50 % riktig." in page
     assert "Grensen for bestått er 75 %" in page
     assert "Bestått!" not in page
-    assert "TEST-1" not in page  # no evidence without a pass
+    # no evidence without a pass: what it would count towards, once passed
+    assert "Når du består, teller modulen mot" in page and "Se Min kompetanse" not in page
     attempt = attempt_row(app, attempt_id)
     assert attempt.completed and attempt.passed is False and attempt.score == 0.5
     assert attempt.outcome == "failed"
@@ -221,7 +225,9 @@ def test_an_answer_sent_again_with_the_same_client_id_is_stored_once(client, org
         headers=headers,
     )
 
-    assert first.status_code == 201 and first.get_json() == {"stored": True, "client_id": client_id}
+    assert first.status_code == 201
+    assert first.get_json()["stored"] is True and first.get_json()["client_id"] == client_id
+    assert "Riktig!" in first.get_json()["html"]  # the card as graded, for the phone to show
     assert again.status_code == 200 and again.get_json()["stored"] is False
     assert other_id.status_code == 200 and other_id.get_json()["stored"] is False
     assert answers_of(app, attempt_id) == [("enkelt", client_id)]
@@ -407,3 +413,20 @@ def test_card_page_carries_what_the_script_needs_and_no_inline_script(client, or
     assert "Svaret er lagret på telefonen og sendes når du har nett igjen." in page
     assert re.search(r'<script src="/static/js/player\.js" defer', page)
     assert "<script>" not in page and "style=" not in page
+
+
+def test_the_done_page_shows_every_answer_as_graded_and_suggests_one_next_module(
+    client, org, module, app, tmp_path
+):
+    install_copy(app, tmp_path, "kopi-neste")
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    last = take_module(client, attempt_id, RIGHT)
+    page = client.get(last.headers["Location"]).get_data(as_text=True)
+
+    answers = page.split("<summary>Se svarene dine</summary>")[1].split("</details>")[0]
+    assert answers.count('class="card-view card-content review-card"') == 4  # the scored cards
+    assert answers.count("Riktig!") == 4
+    suggested = page.split('id="next-heading"')[1].split("</section>")[0]
+    assert "Kopi kopi-neste" in suggested and 'href="/learn/kopi-neste"' in suggested
+    assert "5 minutter" in suggested

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -161,3 +162,33 @@ def test_without_the_entry_point_sync_does_not_see_the_pack(app, monkeypatch):
     result = app.test_cli_runner().invoke(main, args=["modules", "sync"])
     assert result.exit_code == 0, result.output
     assert "pakke-fra-plugin" not in result.output
+
+
+def test_the_plugin_card_renders_the_same_in_the_bundle_and_on_the_server_path(
+    app, make_client, org, install_plugin
+):
+    install_plugin(CARD_TYPES)
+    with app.app_context():
+        services.install(PLUGIN_MODULE, "test", publish=True)
+        db.session.commit()
+    client = make_client()
+    client.sign_in(org.nurse)
+    attempt_id, _location = _start(client, "plugin-modul")
+    page = client.get(f"/attempts/{attempt_id}/cards/1").get_data(as_text=True)
+    bundle_url = html.unescape(re.search(r'data-bundle="([^"]+)"', page).group(1))
+    card = client.get(bundle_url).get_json()["cards"][1]
+
+    slot = re.search(
+        r'<div class="card-content" data-card-slot>(.*?)</div>\n\s*<div class="player', page, re.S
+    )
+    assert card["html"] == slot.group(1)
+    assert 'inputmode="decimal" name="response" id="card-hvile-number"' in card["html"]
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    sent = client.post(
+        f"/attempts/{attempt_id}/answers",
+        json={"card_id": "hvile", "fields": {"response": "11"}},
+        headers={"X-CSRFToken": token},
+    )
+    assert sent.status_code == 201
+    assert 'data-plugin="number_guess">Riktig!' in sent.get_json()["html"]

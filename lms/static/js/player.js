@@ -1,13 +1,19 @@
 /* Lærevakt's player, better with JavaScript: the pages work without it.
 
-   - Answers and "Neste" are posted with fetch; the next page's <main> replaces the current one,
-     the address follows (history.pushState, and back/forward work), focus moves to the new card and
-     a polite live region says where the learner is.
-   - Every answer carries an id made on the phone (client_id), so an answer sent twice is stored once.
-   - The service worker (/sw.js) keeps the started module on the phone. Without network an answer is
-     queued in IndexedDB and the learner goes on to the next card from the cache; the queue is sent to
-     /attempts/<id>/answers as JSON when the network returns (the "online" event, and every page
-     load), followed by the progress (.../next for the last card reached).
+   - The player runs on the phone from the module version's bundle (/learn/<id>/bundle/...json: every
+     card as the server renders it, in the reader's language, immutable per content hash). Moving to
+     the next card swaps in the card's fragment from the bundle: no request is waited for. The
+     address follows (history.pushState; back and forward work), focus moves to the new card and a
+     polite live region says where the learner is.
+   - Answers go to the server in the background, as JSON to /attempts/<id>/answers, each with an id
+     made on the phone (client_id), so an answer sent twice is stored once. The server grades: its
+     reply carries the card as graded, which replaces the card when it is still shown ("Svar sendt"
+     until then). Progress follows each answer (.../next, as JSON); past the last card the server
+     completes the attempt and the done page is shown.
+   - Without network an answer and the progress are queued in IndexedDB and sent when the network
+     returns (the "online" event, and every page load); the feedback then arrives as above, and
+     the done page reviews what was missed.
+   - Without the bundle (not loaded yet), a form is posted with fetch and the page's <main> swapped.
 
    Texts come from data-* attributes rendered by the server, in the reader's language. */
 
@@ -58,9 +64,13 @@
     );
   }
 
+  var lastToken = null;
+
   function csrfToken() {
+    // The page's token, remembered: the done page shown without network has no form.
     var input = document.querySelector('input[name="csrf_token"]');
-    return input ? input.value : null;
+    if (input) lastToken = input.value;
+    return lastToken;
   }
 
   function offline() {
@@ -209,8 +219,7 @@
 
   function sendQueued() {
     if (offline() || !window.indexedDB) return Promise.resolve(null);
-    var token = csrfToken();
-    if (!token) return Promise.resolve(null);
+    if (!csrfToken()) return Promise.resolve(null);
     return Promise.all([allOf("answers"), allOf("progress")]).then(function (found) {
       var answers = found[0];
       var progress = found[1];
@@ -220,61 +229,83 @@
       });
       var kept = {};
       var sent = 0;
+      var finished = null;
       var chain = Promise.resolve();
       answers.forEach(function (entry) {
         chain = chain.then(function () {
-          return fetch(entry.sync_url, {
-            method: "POST",
-            credentials: "same-origin",
-            headers: {
-              "Content-Type": "application/json",
-              Accept: "application/json",
-              "X-CSRFToken": token,
-            },
-            body: JSON.stringify({
-              card_id: entry.card_id,
-              client_id: entry.client_id,
-              fields: entry.fields,
-              answered_at: entry.answered_at,
-            }),
-          }).then(function (response) {
-            var json = (response.headers.get("Content-Type") || "").indexOf("application/json") >= 0;
-            // 201: stored; 200: the server had it already; 400 (JSON): it can never be stored.
-            if (json && [200, 201, 400].indexOf(response.status) >= 0) {
+          return postAnswer(entry).then(
+            function () {
               sent += 1;
               return removeFrom("answers", entry.client_id);
+            },
+            function () {
+              kept[entry.attempt] = true;
             }
-            kept[entry.attempt] = true;
-            return null;
-          });
+          );
         });
       });
-      var finished = null;
       progress.forEach(function (entry) {
         chain = chain.then(function () {
           if (kept[entry.attempt]) return null;
-          return fetch(entry.next_url, {
-            method: "POST",
-            credentials: "same-origin",
-            headers: { "X-CSRFToken": token, Accept: "text/html" },
-          }).then(function (response) {
-            var landed = new URL(response.url, location.href).pathname;
-            if (!response.ok || landed.indexOf(entry.attempt_path) !== 0) return null;
-            sent += 1;
-            if (document.querySelector('[data-offline-done="' + entry.attempt + '"]')) {
-              finished = response;
+          return postProgress(entry).then(
+            function (result) {
+              if (!result.moved) return null;
+              sent += 1;
+              if (result.done_url && document.querySelector('[data-offline-done="' + entry.attempt + '"]')) {
+                finished = result.done_url;
+              }
+              return removeFrom("progress", entry.attempt);
+            },
+            function () {
+              return null;
             }
-            return removeFrom("progress", entry.attempt);
-          });
+          );
         });
       });
       return chain.then(function () {
-        if (finished) {
-          return show(finished, { push: true, status: MSG_SYNCED });
-        }
-        if (sent) showSynced();
+        if (finished) location.assign(finished);
+        else if (sent) showSynced();
         return null;
       });
+    });
+  }
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: true,
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken(),
+      },
+      body: JSON.stringify(body || {}),
+    });
+  }
+
+  function postAnswer(entry) {
+    // 201: stored; 200: the server had it already; 400 (JSON): it can never be stored.
+    return postJson(entry.sync_url, {
+      card_id: entry.card_id,
+      client_id: entry.client_id,
+      fields: entry.fields,
+      answered_at: entry.answered_at,
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") >= 0;
+      if (!json || [200, 201, 400].indexOf(response.status) < 0) throw new Error("not stored");
+      return response.json().then(function (result) {
+        if (result.html) gradedArrived(entry.attempt, entry.card_id, result.html);
+        return result;
+      });
+    });
+  }
+
+  function postProgress(entry) {
+    // 200 {moved, done_url}; 409 {moved: false, missing}: an answer has not arrived yet.
+    return postJson(entry.next_url).then(function (response) {
+      if (response.status !== 200 && response.status !== 409) throw new Error("not moved");
+      return response.json();
     });
   }
 
@@ -317,6 +348,11 @@
       var current = document.querySelector("main");
       if (!fresh || !current) {
         location.assign(url);
+        return;
+      }
+      var framed = !!doc.querySelector(".site-header");
+      if (framed !== !!document.querySelector(".site-header")) {
+        location.assign(url); // from the full-screen player to a framed page, or back
         return;
       }
       current.replaceWith(document.adoptNode(fresh));
@@ -407,6 +443,124 @@
       });
   }
 
+  /* ---------- the bundle: the module's cards on the phone ---------- */
+
+  var bundles = {}; // address -> the bundle, once it has arrived
+  var loading = {}; // address -> Promise of the bundle
+  var graded = {}; // "attempt:card" -> the card as graded by the server (HTML)
+  var answered = {}; // "attempt:card" -> true: the server has (or will have) an answer
+  var outbox = Promise.resolve(); // answers and progress, sent in order in the background
+
+  function keyOf(attempt, cardId) {
+    return attempt + ":" + cardId;
+  }
+
+  function bundleFor(player) {
+    var url = player.dataset.bundle;
+    if (!url) return Promise.reject(new Error("no bundle"));
+    if (!loading[url]) {
+      loading[url] = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("no bundle");
+          return response.json();
+        })
+        .then(function (bundle) {
+          bundles[url] = bundle;
+          return bundle;
+        })
+        .catch(function (error) {
+          delete loading[url];
+          throw error;
+        });
+    }
+    return loading[url];
+  }
+
+  function learnFrom(player) {
+    // What the server page says is answered, and the graded card it shows.
+    var attempt = player.dataset.attempt;
+    var ids = [];
+    try {
+      ids = JSON.parse(player.dataset.answered || "[]");
+    } catch (error) {
+      ids = [];
+    }
+    ids.forEach(function (id) {
+      answered[keyOf(attempt, id)] = true;
+    });
+    var view = player.querySelector(".card-view[data-card-slot]");
+    var key = keyOf(attempt, player.dataset.card);
+    if (answered[key] && view && !view.hidden && !(key in graded)) graded[key] = view.innerHTML;
+  }
+
+  function cardUrl(player, index) {
+    return new URL(player.dataset.cardUrl + index, location.href).href;
+  }
+
+  function parts(player) {
+    return {
+      answerForm: player.querySelector('form[data-player-form="answer"]'),
+      answerSlot: player.querySelector('form[data-player-form="answer"] [data-card-slot]'),
+      view: player.querySelector(".card-view[data-card-slot]"),
+      nextForm: player.querySelector('form[data-player-form="next"]'),
+      status: player.querySelector("[data-player-status]"),
+      prev: player.querySelector("a[data-player-link][rel=prev]"),
+    };
+  }
+
+  function showCard(player, bundle, index, options) {
+    options = options || {};
+    var card = bundle.cards[index];
+    var attempt = player.dataset.attempt;
+    var key = keyOf(attempt, card.id);
+    var url = cardUrl(player, index);
+    if (card.answerable && answered[key] && !(key in graded)) return go(url, options); // the server shows it
+    var part = parts(player);
+    var answerable = card.answerable && !answered[key] && player.dataset.completed !== "true";
+    player.dataset.index = String(index);
+    player.dataset.card = card.id;
+    player.dataset.scored = card.scored ? "true" : "false";
+    part.answerSlot.innerHTML = answerable ? card.html : "";
+    part.view.innerHTML = answerable ? "" : graded[key] || card.html;
+    part.answerForm.hidden = !answerable;
+    part.view.hidden = answerable;
+    part.nextForm.hidden = answerable;
+    part.answerForm.action = url;
+    part.answerForm.querySelector('input[name="client_id"]').value = "";
+    part.answerForm.querySelector('button[type="submit"]').textContent = card.answer_label;
+    part.nextForm.action = url + "/next";
+    part.nextForm.querySelector('button[type="submit"]').textContent = card.next_label;
+    player.querySelector(".player-progress-text").textContent = card.progress;
+    player.querySelector(".player-progress").value = index + 1;
+    if (part.prev) {
+      part.prev.hidden = index === 0;
+      part.prev.href = index === 0 ? "#" : cardUrl(player, index - 1);
+    }
+    setStatus(part.status, "");
+    document.title = card.title;
+    if (options.push) history.pushState({ lvPlayer: true }, "", url);
+    shownUrl = url;
+    arrive(document.querySelector("main"), options.status);
+    return Promise.resolve();
+  }
+
+  function gradedArrived(attempt, cardId, html) {
+    var key = keyOf(attempt, cardId);
+    graded[key] = html;
+    answered[key] = true;
+    var player = document.querySelector(".player");
+    if (!player || player.dataset.attempt !== String(attempt) || player.dataset.card !== cardId) return;
+    var part = parts(player);
+    if (part.view.hidden) return;
+    part.view.innerHTML = html;
+    setStatus(part.status, "");
+    var feedback = part.view.querySelector(".feedback");
+    if (!feedback) return;
+    feedback.setAttribute("tabindex", "-1");
+    feedback.focus({ preventScroll: true });
+    announce(textOf(player, ".player-progress-text") + ". " + textOf(feedback, ".feedback-verdict"));
+  }
+
   /* ---------- the player's forms ---------- */
 
   function fieldsOf(form) {
@@ -441,48 +595,134 @@
     return null;
   }
 
-  function goOnWithoutNetwork(player, form, kind) {
-    var attempt = player.dataset.attempt;
+  function tellProblem(status, problem) {
+    setStatus(status, problem, "problem");
+    status.setAttribute("tabindex", "-1");
+    status.focus();
+    announce(problem);
+  }
+
+  function answer(player, form, bundle) {
+    var part = parts(player);
+    var problem = problemIn(form, player);
+    if (problem) return tellProblem(part.status, problem);
     var index = Number(player.dataset.index);
-    var total = Number(player.dataset.cards);
-    var cardBase = player.dataset.cardUrl;
-    var attemptPath = new URL(cardBase, location.href).pathname.replace(/cards\/$/, "");
-    var status = player.querySelector("[data-player-status]");
-    var message = player.dataset.msgOffline;
-    var work = Promise.resolve();
-    if (kind === "answer") {
-      var problem = problemIn(form, player);
-      if (problem) {
-        setStatus(status, problem, "problem");
-        status.setAttribute("tabindex", "-1");
-        status.focus();
-        announce(problem);
-        return Promise.resolve();
-      }
-      message = player.dataset.msgQueued;
-      work = queueAnswer({
-        client_id: form.querySelector('input[name="client_id"]').value,
-        attempt: attempt,
-        card_id: player.dataset.card,
-        fields: fieldsOf(form),
-        answered_at: new Date().toISOString(),
-        sync_url: new URL(attemptPath + "answers", location.href).href,
-      });
-    }
-    var next = index + 1;
-    return work
+    var card = bundle.cards[index];
+    var entry = {
+      client_id: newId(),
+      attempt: player.dataset.attempt,
+      card_id: card.id,
+      fields: fieldsOf(form),
+      answered_at: new Date().toISOString(),
+      sync_url: new URL(player.dataset.syncUrl, location.href).href,
+    };
+    answered[keyOf(entry.attempt, card.id)] = true;
+    send(entry, player);
+    if (!card.scored) return goNext(player, bundle);
+    showSent(player, part);
+  }
+
+  function showSent(player, part) {
+    // The answer is on its way: the card stays, locked, with "Svar sendt" until it is graded.
+    var chip = document.createElement("p");
+    chip.className = "player-sent";
+    chip.setAttribute("data-player-sent", "");
+    chip.textContent = player.dataset.msgSent;
+    part.view.replaceChildren(chip);
+    while (part.answerSlot.firstChild) part.view.appendChild(part.answerSlot.firstChild);
+    part.view.classList.add("card-answered");
+    Array.prototype.forEach.call(part.view.querySelectorAll("input, select, textarea"), function (field) {
+      field.disabled = true;
+    });
+    part.answerForm.hidden = true;
+    part.view.hidden = false;
+    part.nextForm.hidden = false;
+    chip.setAttribute("tabindex", "-1");
+    chip.focus({ preventScroll: true });
+    announce(chip.textContent);
+  }
+
+  function send(entry, player) {
+    outbox = outbox
       .then(function () {
-        return rememberProgress({
-          attempt: attempt,
-          reached: next,
-          attempt_path: attemptPath,
-          next_url: new URL(cardBase + index + "/next", location.href).href,
+        if (offline()) throw new Error("offline");
+        return postAnswer(entry);
+      })
+      .catch(function () {
+        return queueAnswer(entry).then(function () {
+          queued(player);
         });
       })
-      .then(function () {
-        if (next >= total) return showDoneWithoutNetwork(player, message);
-        return go(new URL(cardBase + next, location.href).href, { push: true, status: message });
+      .catch(function () {
+        return null;
       });
+  }
+
+  function queued(player) {
+    if (!player.isConnected) return;
+    var status = parts(player).status;
+    setStatus(status, player.dataset.msgQueued);
+    announce(player.dataset.msgQueued);
+  }
+
+  function progressEntry(player, index) {
+    return {
+      attempt: player.dataset.attempt,
+      reached: index + 1,
+      next_url: new URL(player.dataset.cardUrl + index + "/next", location.href).href,
+    };
+  }
+
+  function goNext(player, bundle) {
+    var index = Number(player.dataset.index);
+    var entry = progressEntry(player, index);
+    if (index + 1 >= bundle.cards.length) return finish(player, entry);
+    showCard(player, bundle, index + 1, { push: true });
+    outbox = outbox.then(function () {
+      if (offline()) return rememberProgress(entry);
+      return postProgress(entry).then(
+        function (result) {
+          if (!result.moved) return rememberProgress(entry);
+          return null;
+        },
+        function () {
+          return rememberProgress(entry);
+        }
+      );
+    });
+    return Promise.resolve();
+  }
+
+  function finish(player, entry) {
+    // Past the last card: the server completes the attempt and the done page says how it went.
+    var message = player.dataset.msgQueued;
+    busy = true;
+    outbox = outbox
+      .then(function () {
+        if (offline()) throw new Error("offline");
+        return sync().then(function () {
+          return postProgress(entry);
+        });
+      })
+      .then(
+        function (result) {
+          if (result.done_url) return location.assign(result.done_url);
+          if (result.missing !== undefined) return location.assign(cardUrl(player, result.missing));
+          throw new Error("not moved");
+        },
+        function () {
+          return rememberProgress(entry).then(function () {
+            showDoneWithoutNetwork(player, message);
+          });
+        }
+      )
+      .catch(function () {
+        return null;
+      })
+      .then(function () {
+        busy = false;
+      });
+    return outbox;
   }
 
   function showDoneWithoutNetwork(player, message) {
@@ -512,6 +752,26 @@
     announce(heading.textContent + ". " + message);
   }
 
+  function postPage(form) {
+    // Without the bundle: post the form and show the page the server answers with.
+    if (form.dataset.playerForm === "answer") {
+      var id = form.querySelector('input[name="client_id"]');
+      if (id && !id.value) id.value = newId();
+    }
+    return fetchWithin(
+      form.action,
+      {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "text/html" },
+        body: new URLSearchParams(new FormData(form)),
+      },
+      POST_WAIT_MS
+    ).then(function (response) {
+      return show(response, { push: true });
+    });
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
@@ -525,34 +785,16 @@
     if (!kind || !player) return;
     event.preventDefault();
     if (busy) return;
+    var bundle = bundles[player.dataset.bundle];
+    if (bundle) {
+      if (kind === "answer") answer(player, form, bundle);
+      else goNext(player, bundle);
+      return;
+    }
     busy = true;
     var button = form.querySelector('button[type="submit"]');
     if (button) button.disabled = true;
-    if (kind === "answer") {
-      var id = form.querySelector('input[name="client_id"]');
-      if (id && !id.value) id.value = newId();
-    }
-    var sending = offline()
-      ? Promise.reject(new Error("offline"))
-      : fetchWithin(
-          form.action,
-          {
-            method: "POST",
-            credentials: "same-origin",
-            headers: { Accept: "text/html" },
-            body: new URLSearchParams(new FormData(form)),
-          },
-          POST_WAIT_MS
-        );
-    sending
-      .then(
-        function (response) {
-          return show(response, { push: true });
-        },
-        function () {
-          return goOnWithoutNetwork(player, form, kind);
-        }
-      )
+    postPage(form)
       .catch(function () {
         form.submit();
       })
@@ -581,14 +823,30 @@
     if (!link || event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    go(link.href, { push: true });
+    goTo(withoutHash(link.href), true);
   });
 
   window.addEventListener("popstate", function () {
     var url = withoutHash(location.href);
     if (url === shownUrl || !(history.state && history.state.lvPlayer)) return;
-    go(url, { push: false });
+    goTo(url, false);
   });
+
+  function goTo(url, push) {
+    var player = document.querySelector(".player");
+    var bundle = player && bundles[player.dataset.bundle];
+    var index = bundle ? cardIndexIn(player, url) : -1;
+    if (index >= 0) return showCard(player, bundle, index, { push: push });
+    return go(url, { push: push });
+  }
+
+  function cardIndexIn(player, url) {
+    // The card's index when ``url`` is a card of the player's attempt, else -1.
+    var base = new URL(player.dataset.cardUrl, location.href).href;
+    var rest = url.indexOf(base) === 0 ? url.slice(base.length) : "";
+    if (!/^\d+$/.test(rest) || Number(rest) >= Number(player.dataset.cards)) return -1;
+    return Number(rest);
+  }
 
   window.addEventListener("online", function () {
     sync();
@@ -616,13 +874,11 @@
   function mediaIn(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var urls = [];
-    doc.querySelectorAll("main img[src], main video[poster], main source[src], main track[src]").forEach(
-      function (element) {
-        var value = element.getAttribute(element.tagName === "VIDEO" ? "poster" : "src");
-        var url = new URL(value, location.href);
-        if (url.origin === location.origin) urls.push(url.href);
-      }
-    );
+    doc.querySelectorAll("img[src], video[poster], source[src], track[src]").forEach(function (element) {
+      var value = element.getAttribute(element.tagName === "VIDEO" ? "poster" : "src");
+      var url = new URL(value, location.href);
+      if (url.origin === location.origin) urls.push(url.href);
+    });
     return urls;
   }
 
@@ -640,13 +896,22 @@
 
   var keeping = {};
 
-  function keepModule(player) {
+  function keepModule(player, bundle) {
+    // The bundle, the module's media and this card's page (the service worker serves it for any
+    // card of the attempt without network; the player then shows the card asked for).
     var attempt = player.dataset.attempt;
     if (player.dataset.completed === "true" || offline() || keeping[attempt]) return;
     keeping[attempt] = true;
-    var total = Number(player.dataset.cards);
-    var urls = [];
-    for (var n = 0; n < total; n++) urls.push(new URL(player.dataset.cardUrl + n, location.href).href);
+    var page = cardUrl(player, Number(player.dataset.index));
+    var media = [];
+    bundle.cards.forEach(function (card) {
+      media = media.concat(mediaIn(card.html));
+    });
+    var urls = [new URL(player.dataset.bundle, location.href).href, page].concat(
+      media.filter(function (url, index) {
+        return media.indexOf(url) === index;
+      })
+    );
     var fetched = false;
     registerWorker()
       .then(function (registration) {
@@ -654,29 +919,13 @@
         return caches.open(PAGES);
       })
       .then(function (cache) {
-        var media = [];
-        var chain = Promise.resolve();
-        urls.forEach(function (url) {
-          chain = chain.then(function () {
+        return Promise.all(
+          urls.map(function (url) {
             return keep(cache, url).then(function (kept) {
               fetched = fetched || kept.fetched;
-              return kept.response.clone().text().then(function (html) {
-                media = media.concat(mediaIn(html));
-              });
             });
-          });
-        });
-        return chain.then(function () {
-          return Promise.all(
-            media
-              .filter(function (url, index) {
-                return media.indexOf(url) === index;
-              })
-              .map(function (url) {
-                return keep(cache, url);
-              })
-          );
-        });
+          })
+        );
       })
       .then(function () {
         document.documentElement.setAttribute("data-offline-ready", attempt);
@@ -689,17 +938,27 @@
   }
 
   function enhancePlayer(player) {
-    if (offline()) {
-      var status = player.querySelector("[data-player-status]");
-      if (status && status.hidden) setStatus(status, player.dataset.msgOffline);
-      return;
-    }
-    keepModule(player);
+    learnFrom(player);
+    var status = player.querySelector("[data-player-status]");
+    if (offline() && status && status.hidden) setStatus(status, player.dataset.msgOffline);
+    bundleFor(player)
+      .then(function (bundle) {
+        if (!player.isConnected) return;
+        var asked = cardIndexIn(player, withoutHash(location.href));
+        if (asked >= 0 && asked !== Number(player.dataset.index)) {
+          showCard(player, bundle, asked, {}); // a kept page of another card, served without network
+        }
+        keepModule(player, bundle);
+      })
+      .catch(function () {
+        return null;
+      });
   }
 
   /* ---------- on every page load ---------- */
 
   function start() {
+    csrfToken();
     var player = document.querySelector(".player");
     if (player) {
       history.replaceState({ lvPlayer: true }, "", location.href);

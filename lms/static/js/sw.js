@@ -2,9 +2,10 @@
    signal (a basement, a lift, a rural road).
 
    - Card pages (/attempts/<id>/cards/<n>) are fetched from the network first and kept; without
-     network, the kept copy is served. player.js fills the cache with every card of an attempt, and
-     the module's media, when the attempt starts.
-   - Media files (/media/...) never change under their URL: served from the cache when there.
+     network, the kept copy is served, or else the kept page of another card of the same attempt:
+     player.js then shows the card asked for from the module's bundle.
+   - The bundle (/learn/<id>/bundle/...json) and media files (/media/...) never change under their
+     URL: served from the cache when there. player.js keeps both when a card page opens.
    - The player's own assets (/static/...): network first, the kept copy without network.
    - Everything else passes through untouched.
 
@@ -17,14 +18,15 @@
 
 "use strict";
 
-const VERSION = "1";
+const VERSION = "2";
 const ASSETS = "lv-assets-" + VERSION;
 const PAGES = "lv-pages";
 const BASE = new URL("./", self.location).pathname;
-const ASSET_URLS = ["static/css/app.css", "static/js/player.js", "static/favicon.svg"].map(
+const ASSET_URLS = ["static/css/app.css", "static/css/player.css", "static/js/player.js", "static/favicon.svg"].map(
   (path) => BASE + path
 );
 const CARD_PAGE = new RegExp("^" + BASE + "attempts/\\d+/cards/\\d+$");
+const BUNDLE = new RegExp("^" + BASE + "learn/[^/]+/bundle/");
 const NETWORK_WAIT_MS = 6000;
 const OFFLINE = /* OFFLINE_TEXTS */ {};
 
@@ -62,7 +64,7 @@ self.addEventListener("fetch", (event) => {
   const path = url.pathname;
   if (CARD_PAGE.test(path)) {
     event.respondWith(networkFirst(request, PAGES));
-  } else if (path.startsWith(BASE + "media/")) {
+  } else if (BUNDLE.test(path) || path.startsWith(BASE + "media/")) {
     event.respondWith(cacheFirst(request, PAGES));
   } else if (path.startsWith(BASE + "static/")) {
     event.respondWith(networkFirst(request, ASSETS));
@@ -103,9 +105,20 @@ async function networkFirst(request, cacheName) {
     }
     return response;
   } catch (error) {
-    const kept = await cache.match(request.url, { ignoreVary: true, ignoreSearch: false });
+    const kept =
+      (await cache.match(request.url, { ignoreVary: true, ignoreSearch: false })) ||
+      (await anotherCardOf(cache, request.url));
     return kept || offlinePage(request);
   }
+}
+
+async function anotherCardOf(cache, url) {
+  // The kept page of any card of the same attempt: its player shows the card asked for.
+  if (!CARD_PAGE.test(new URL(url).pathname)) return null;
+  const attempt = url.replace(/cards\/\d+$/, "cards/");
+  const keys = await cache.keys();
+  const other = keys.find((request) => request.url.startsWith(attempt) && /\d+$/.test(request.url));
+  return other ? cache.match(other, { ignoreVary: true }) : null;
 }
 
 async function cacheFirst(request, cacheName) {
