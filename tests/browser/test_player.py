@@ -159,7 +159,7 @@ def test_staff_member_takes_every_card_type_to_the_completion_screen(page: Page,
     page.screenshot(path=tmp_path / "player-done.png", full_page=True)
     assert_accessible(page)
 
-    page.get_by_role("link", name="Tilbake til Mine").click()
+    page.get_by_role("link", name="Tilbake til I dag").click()
     done = page.get_by_role("region", name="Fullført")
     expect(done.get_by_role("link", name=re.compile(MODULE))).to_contain_text("Bestått")
     page.screenshot(path=tmp_path / "player-mine.png", full_page=True)
