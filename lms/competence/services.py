@@ -466,8 +466,14 @@ def _requirement_units():
 
 
 def applicable_query(
-    person_ids: Sequence[int] | None = None, requirement_ids: Sequence[int] | None = None
+    person_ids: Sequence[int] | None = None,
+    requirement_ids: Sequence[int] | None = None,
+    *,
+    distinct: bool = True,
 ):
+    """(person_id, requirement_id) for each requirement that applies to each person, as a query.
+    Without ``distinct``, a pair that two of a person's roles bring comes twice: cheaper for a
+    caller that only takes the maximum or minimum per pair."""
     tree = _requirement_units()
     query = (
         sa.select(RoleAssignment.person_id, tree.c.requirement_id)
@@ -479,8 +485,9 @@ def applicable_query(
             sa.or_(Requirement.role.is_(None), Requirement.role == RoleAssignment.role),
             sa.or_(Requirement.job_title.is_(None), Requirement.job_title == Person.job_title),
         )
-        .distinct()
     )
+    if distinct:
+        query = query.distinct()
     if person_ids is not None:
         ids = person_ids if isinstance(person_ids, sa.Select) else list(person_ids)
         query = query.where(RoleAssignment.person_id.in_(ids))

@@ -243,12 +243,18 @@ def _cells(
     person_ids: list[int] | None = None,
 ):
     """The cell query: (person_id, competence_id, severity, level, required, since, valid_until)
-    for everyone matching ``where``, one row per person and competence. Severity is the state, plus
-    4 when a mandatory requirement is behind it, so the worst mandatory state wins. With
-    ``person_ids`` (members of the units), the requirements that apply are worked out for them
-    alone rather than for every member."""
-    pairs = applicable_query(members(unit_ids) if person_ids is None else person_ids)
-    pairs = pairs.subquery("pairs")
+    for everyone matching ``where`` (conditions on ``Person``), one row per person and competence.
+    Severity is the state, plus 4 when a mandatory requirement is behind it, so the worst mandatory
+    state wins. With ``person_ids`` (members of the units), the requirements that apply are worked
+    out for them alone rather than for every member.
+
+    The people are chosen before the requirements that apply to them are: filtering 250,000 cells
+    after the fact costs the overview half its time. The pairs need not be distinct: a pair counted
+    twice changes no maximum or minimum, and skipping that sort saves a tenth more."""
+    people = sa.select(Person.id).where(
+        Person.id.in_(members(unit_ids) if person_ids is None else person_ids), *where
+    )
+    pairs = applicable_query(people, distinct=False).subquery("pairs")
     status = RequirementStatus
     severity = sa.func.max(
         sa.func.coalesce(status.state, int(State.MISSING))
@@ -266,14 +272,12 @@ def _cells(
         )
         .select_from(pairs)
         .join(Requirement, Requirement.id == pairs.c.requirement_id)
-        .join(Person, Person.id == pairs.c.person_id)
         .outerjoin(
             status,
             sa.and_(
                 status.person_id == pairs.c.person_id, status.requirement_id == pairs.c.requirement_id
             ),
         )
-        .where(*where)
         .group_by(pairs.c.person_id, Requirement.competence_id)
     )
     if competence_id is not None:
