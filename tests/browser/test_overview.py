@@ -42,7 +42,7 @@ def area(live_server):
             person = add_person(f"Vest {i:02}", f"vest{i:02}@testvik.no", big, Role.STAFF)
             if i % 2 == 0:
                 competence.record_evidence(
-                    person, security, 2, EvidenceKind.MODULE, achieved_at=utcnow() - timedelta(days=5)
+                    person, security, 2, EvidenceKind.SIGN_OFF, achieved_at=utcnow() - timedelta(days=5)
                 )
         for i in range(4):
             add_person(f"Hjem {i}", f"hjem{i}@testvik.no", small, Role.STAFF)

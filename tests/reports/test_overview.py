@@ -44,10 +44,10 @@ def spread(app, org):
         for i, days in enumerate((10, 300, 500)):
             person = add_person(f"Sone {i}", f"sone{i}@testvik.no", zone, Role.STAFF)
             competence.record_evidence(
-                person, security, 2, EvidenceKind.MODULE, achieved_at=now - timedelta(days=days)
+                person, security, 2, EvidenceKind.SIGN_OFF, achieved_at=now - timedelta(days=days)
             )
         nurse = db.session.get(Person, org.nurse.id)
-        competence.record_evidence(nurse, security, 2, EvidenceKind.MODULE, achieved_at=now)
+        competence.record_evidence(nurse, security, 2, EvidenceKind.SIGN_OFF, achieved_at=now)
         competence.record_evidence(nurse, green, 1, EvidenceKind.MODULE, achieved_at=now)
         competence.record_evidence(
             nurse, first_aid, 1, EvidenceKind.MODULE, achieved_at=now - timedelta(days=700)
