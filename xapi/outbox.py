@@ -57,14 +57,15 @@ def record(session: Session, statement: dict[str, Any], now: datetime | None = N
     validate(statement)
     now = now or utcnow()
     session.execute(
-        outbox.insert().values(
-            statement_id=statement["id"],
-            statement=json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
-            status=PENDING,
-            created_at=now,
-            due_at=now,
-            tries=0,
-        )
+        outbox.insert(),
+        {
+            "statement_id": statement["id"],
+            "statement": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
+            "status": PENDING,
+            "created_at": now,
+            "due_at": now,
+            "tries": 0,
+        },
     )
 
 

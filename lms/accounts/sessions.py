@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -43,8 +44,8 @@ class Lifetime:
     longest: timedelta
 
     @classmethod
-    def configured(cls) -> Lifetime:
-        config = current_app.config
+    def configured(cls, config: Mapping | None = None) -> Lifetime:
+        config = current_app.config if config is None else config
         return cls(
             idle=timedelta(hours=config["SESSION_IDLE_HOURS"]),
             longest=timedelta(hours=config["SESSION_MAX_HOURS"]),
@@ -63,7 +64,7 @@ def _stamp(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def _moment(stamp: object) -> datetime | None:
+def moment(stamp: object) -> datetime | None:
     return datetime.fromtimestamp(stamp, UTC) if isinstance(stamp, int) else None
 
 
@@ -113,7 +114,7 @@ def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | 
     they hold, read in the same query. Notes in the cookie that the session was seen now (at most
     every ``SEEN_EVERY``)."""
     parsed = _parse(cookie_id)
-    seen = _moment(session.get(SEEN_KEY))
+    seen = moment(session.get(SEEN_KEY))
     if parsed is None or seen is None:
         return None
     session_id, secret = parsed
@@ -130,6 +131,26 @@ def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | 
     person = rows[0].Person
     person.signed_in_session = cookie_id
     return person, [(row.role, row.unit_id) for row in rows if row.role is not None]
+
+
+def running_session_began(cookie_id: str) -> datetime | None:
+    """When the cookie's session began, if its row is there, the secret matches and its person may
+    sign in today; else None. For a check made ahead of Flask (``lms.learning.bundle_wsgi``), which
+    holds the answer a few seconds and checks the session's lifetime itself (``Lifetime.holds``)."""
+    parsed = _parse(cookie_id)
+    if parsed is None:
+        return None
+    session_id, secret = parsed
+    row = db.session.execute(
+        sa.select(Person, SignInSession.secret_hash, SignInSession.created_at)
+        .join(SignInSession, SignInSession.person_id == Person.id)
+        .where(SignInSession.id == session_id)
+    ).first()
+    if row is None or not row.Person.may_sign_in(local_today(utcnow())):
+        return None
+    if not secrets.compare_digest(row.secret_hash, _digest(secret)):
+        return None
+    return row.created_at
 
 
 def _current_session_id() -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,12 +101,21 @@ def published_versions() -> list[ModuleVersion]:
 
 def current_version(module_id: str) -> ModuleVersion | None:
     """The module's current version if it is published (one query)."""
-    query = (
+    return db.session.scalar(_current_version_query(), {"module_id": module_id})
+
+
+@functools.cache
+def _current_version_query() -> sa.Select:
+    """Built once (building it cost about as much as running it), the module's id bound when it
+    runs."""
+    return (
         sa.select(ModuleVersion)
         .join(LearningModule, LearningModule.current_version_id == ModuleVersion.id)
-        .where(LearningModule.id == module_id, ModuleVersion.status == VersionStatus.PUBLISHED)
+        .where(
+            LearningModule.id == sa.bindparam("module_id"),
+            ModuleVersion.status == VersionStatus.PUBLISHED,
+        )
     )
-    return db.session.scalar(query)
 
 
 def _version_with_hash(module_id: str, content_hash: str) -> ModuleVersion | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import Flask
 
@@ -17,7 +19,13 @@ def connect(_app: Flask) -> None:
 
 def held_by_open_run(_app: Flask) -> sa.ColumnElement[bool]:
     """An attempt of a participant still present in a group run that is not closed: the
-    facilitator paces it, so the player does not offer it to go on with alone."""
+    facilitator paces it, so the player does not offer it to go on with alone. The same condition
+    each time, so that the player's query is built once (``learning.services.open_attempt``)."""
+    return _held_by_open_run()
+
+
+@functools.cache
+def _held_by_open_run() -> sa.ColumnElement[bool]:
     return (
         sa.select(GroupParticipant.id)
         .join(GroupRun, GroupRun.id == GroupParticipant.run_id)

@@ -7,6 +7,7 @@ The times are injected (``now``) so the tests can move the clock.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -449,7 +450,13 @@ def participant_for_attempt(attempt: Attempt) -> GroupParticipant | None:
     """The run participation an attempt belongs to, if any (None for a solo attempt)."""
     if attempt.id is None:
         return None
-    return db.session.scalar(sa.select(GroupParticipant).filter_by(attempt_id=attempt.id))
+    return db.session.scalar(_participant_of_attempt(), {"attempt_id": attempt.id})
+
+
+@functools.cache
+def _participant_of_attempt() -> sa.Select:
+    """Asked at every answer's statement: built once, the attempt's id bound when it runs."""
+    return sa.select(GroupParticipant).where(GroupParticipant.attempt_id == sa.bindparam("attempt_id"))
 
 
 def present_uuids(run: GroupRun) -> list[str]:

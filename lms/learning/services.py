@@ -3,6 +3,7 @@ commits. Grading is done by the card's type, a pure function of the card and the
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,10 +43,33 @@ def open_attempt(person: Person, module_id: str) -> Attempt | None:
     held = signals.values_from_signal(
         signals.attempt_held_elsewhere.send(current_app._get_current_object())
     )
-    query = sa.select(Attempt).filter_by(person_id=person.id, module_id=module_id, completed_at=None)
+    query = _open_attempt_query(tuple(held))
+    return db.session.scalar(query, {"person_id": person.id, "module_id": module_id})
+
+
+_open_attempt_queries: dict[tuple[int, ...], sa.Select] = {}
+KEPT_QUERIES = 16
+
+
+def _open_attempt_query(held: tuple[sa.ColumnElement[bool], ...]) -> sa.Select:
+    """The query of ``open_attempt`` leaving out the ``held`` attempts, built once for the same
+    conditions (the receivers of ``attempt_held_elsewhere`` return the same ones each time):
+    building it cost about as much as running it."""
+    key = tuple(id(condition) for condition in held)
+    found = _open_attempt_queries.get(key)
+    if found is not None:
+        return found
+    query = sa.select(Attempt).where(
+        Attempt.person_id == sa.bindparam("person_id"),
+        Attempt.module_id == sa.bindparam("module_id"),
+        Attempt.completed_at.is_(None),
+    )
     if held:
         query = query.where(~sa.or_(*held))
-    return db.session.scalar(query.order_by(Attempt.started_at.desc()).limit(1))
+    query = query.order_by(Attempt.started_at.desc()).limit(1)
+    if len(_open_attempt_queries) < KEPT_QUERIES:
+        _open_attempt_queries[key] = query  # keeps ``held`` alive, so its ids stay theirs
+    return query
 
 
 def start_or_resume(person: Person, version: ModuleVersion) -> Attempt:
@@ -90,9 +114,7 @@ def submit_answer(
     if attempt.completed or not card_types()[card.type].takes_response:
         raise NotAnswerable(card.id)
     client_id = _valid_client_id(client_id)
-    existing = db.session.scalar(sa.select(Answer).filter_by(client_id=client_id)) or answer_for(
-        attempt, card
-    )
+    existing = _stored_answer(attempt, card, client_id)
     if existing is not None:
         return existing, False
     grade = card_types()[card.type].grade(card, response)
@@ -109,6 +131,30 @@ def submit_answer(
     db.session.flush()
     signals.card_answered.send(current_app._get_current_object(), answer=answer, card=card)
     return answer, True
+
+
+@functools.cache
+def _answers_sent_or_given() -> sa.Select:
+    """The answer sent with a client id, and the answer given to a card in an attempt, in one
+    query (built once, bound when it runs)."""
+    return sa.select(Answer).where(
+        sa.or_(
+            Answer.client_id == sa.bindparam("client_id"),
+            sa.and_(
+                Answer.attempt_id == sa.bindparam("attempt_id"),
+                Answer.card_id == sa.bindparam("card_id"),
+            ),
+        )
+    )
+
+
+def _stored_answer(attempt: Attempt, card: Card, client_id: str) -> Answer | None:
+    """The answer already sent with ``client_id`` (first), else the attempt's answer to ``card``."""
+    found = db.session.scalars(
+        _answers_sent_or_given(),
+        {"client_id": client_id, "attempt_id": attempt.id, "card_id": card.id},
+    ).all()
+    return next((a for a in found if a.client_id == client_id), None) or next(iter(found), None)
 
 
 def move_to(attempt: Attempt, module: Module, index: int) -> None:

@@ -29,13 +29,14 @@ from lms.content import services as content
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
 from lms.learning import bundle as bundles
-from lms.learning import services
+from lms.learning import bundle_wsgi, services
 from lms.learning.models import Attempt
 from lms.learning.standing import Standing, standing_of
 from lms.plugins import card_types
 from lms.practice import services as practice
 
 bp = Blueprint("learning", __name__)
+bp.record_once(lambda state: bundle_wsgi.init_app(state.app))
 
 STATIC_JS = Path(__file__).resolve().parent.parent / "static" / "js"
 
