@@ -32,7 +32,7 @@ def unit(live_server):
         area = db.session.get(Unit, live_server.org.area.id)
         made = create_unit("Sone Plan", UnitKind.UNIT, area)
         manager = add_person("Per Planlegger", "per@testvik.no", made, Role.MANAGER, "leder")
-        nurse = add_person("Siri Sykepleier", "siri@testvik.no", made, Role.STAFF, "sykepleier")
+        nurse = add_person("Siri Sykepleier", "siri.plan@testvik.no", made, Role.STAFF, "sykepleier")
         competence.add_requirement(import_test_framework("PLAN"), made, 1)
         db.session.commit()
         found = {"unit_id": made.id, "manager": manager.email, "nurse": nurse.email}

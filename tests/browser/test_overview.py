@@ -35,7 +35,7 @@ def area(live_server):
         made = create_unit(AREA, UnitKind.SERVICE_AREA, municipality)
         big = create_unit(BIG, UnitKind.UNIT, made)
         small = create_unit(SMALL, UnitKind.UNIT, made)
-        leader = add_person("Vera Områdeleder", "vera@testvik.no", made, Role.MANAGER)
+        leader = add_person("Vera Områdeleder", "vera.omrade@testvik.no", made, Role.MANAGER)
         security = competence.competences_by_code(["DHK-5"])["DHK-5"]
         competence.add_requirement(security, made, 2, validity_months=12, renewal_days=60)
         for i in range(60):

@@ -116,7 +116,7 @@ def test_the_player_is_full_screen_with_a_close_and_the_action_in_reach(page: Pa
 
     page.get_by_role("link", name="Ta pause – fortsett senere").click()
     expect(page).to_have_url(re.compile(r"/$"))
-    started = page.get_by_role("region", name="Påbegynt")
+    started = page.get_by_role("region", name="Neste steg")
     expect(started).to_contain_text("Kort 3 av 10")
 
 
