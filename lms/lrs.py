@@ -20,14 +20,13 @@ from flask_babel import ngettext
 
 from lms.access import public, top_admin_only
 from lms.audit.services import record_by_user
+from lms.core.errors import INVALID
 from lms.core.key_pages import KeyRow, NewKey, key_form, render_key_page
 from lms.extensions import csrf, db
 from lms.feature import Feature
 from lms.organisation.forms import ConfirmForm
 from xapi.lrs import credentials, queries
 from xapi.lrs.api import create_blueprint
-
-INVALID = 422
 
 
 def _home_page() -> str:

@@ -162,6 +162,7 @@ def take(scene: Scene, out: Path, only: tuple[str, ...]) -> list[Path]:
 
     def shot(page, name: str) -> None:
         if name in only:
+            _load_images(page)
             path = out / f"{name}.png"
             page.screenshot(path=str(path), full_page=True)
             saved.append(path)
@@ -192,6 +193,23 @@ def take(scene: Scene, out: Path, only: tuple[str, ...]) -> list[Path]:
             shot(screen, "presenter")
         browser.close()
     return saved
+
+
+LOAD_IMAGES = """async () => {
+    const images = Array.from(document.images);
+    for (const image of images) image.loading = "eager";
+    await Promise.all(images.map((image) => image.decode().catch(() => null)));
+    return images.filter((image) => !image.complete || !image.naturalWidth).map((image) => image.src);
+}"""
+"""Loads every image of the page now, lazy ones too (the module covers on home load only when
+scrolled near, and a full-page screenshot does not scroll), and names those that failed."""
+
+
+def _load_images(page) -> None:
+    """Before a full-page screenshot: every image loaded and decoded, or the script stops."""
+    broken = page.evaluate(LOAD_IMAGES)
+    if broken:
+        raise SystemExit(f"{page.url}: images that did not load: {', '.join(broken)}")
 
 
 def _sign_in(page, email: str) -> None:

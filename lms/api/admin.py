@@ -12,6 +12,7 @@ from flask_login import current_user
 from lms.access import top_admin_only
 from lms.api import keys
 from lms.audit.services import record_by_user
+from lms.core.errors import INVALID
 from lms.core.key_pages import KeyRow, NewKey, key_form, render_key_page
 from lms.extensions import db
 from lms.organisation.forms import ConfirmForm
@@ -78,7 +79,7 @@ def _render(form, created: NewKey | None = None, status: int = 200):
 def index():
     form = NewKeyForm()
     if not form.validate_on_submit():
-        return _render(form, status=422 if form.errors else 200)
+        return _render(form, status=INVALID if form.errors else 200)
     key, text = keys.create_key(form.name.data, form.scopes.data, by=current_user)
     record_by_user("api_key.create", "api_key", key.id, {"scopes": key.scopes})
     created = NewKey(key.name, [(_("Nøkkel"), text, "new-api-key")])

@@ -11,11 +11,11 @@ from lms.access import signed_in, top_admin_only
 from lms.audit.services import record_by_user
 from lms.competence import services
 from lms.competence.models import Competence, EvidenceKind, Framework, State
+from lms.core.errors import INVALID
 from lms.extensions import db
 
 bp = Blueprint("competence", __name__)
 
-INVALID = 422
 MAX_UPLOAD = 2 * 1024 * 1024
 
 

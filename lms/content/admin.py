@@ -31,13 +31,12 @@ from lms.content.localised import Localised
 from lms.content.models import LearningModule, ModuleVersion, VersionStatus
 from lms.content.problems import InvalidPackage
 from lms.content.upload import display_name, install_zip
-from lms.core.errors import render_error
+from lms.core.errors import INVALID, render_error
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
 
 bp = Blueprint("content_admin", __name__, url_prefix="/admin/modules")
 
-INVALID = 422
 """A refused package: the request wrapper rolls back, and nothing was installed."""
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_LABEL = "20 MB"

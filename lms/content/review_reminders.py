@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
+from lms.access import is_top_admin
 from lms.content.governance import REVIEW_NOTICE, ReviewStatus, review_status
 from lms.content.models import LearningModule, ModuleVersion, ReviewReminder, VersionStatus
 from lms.extensions import db
@@ -67,6 +68,10 @@ def _sent_markers(module_ids: list[str]) -> set[tuple[str, date, str]]:
 
 
 def _mail_owner(owner: Person, version: ModuleVersion, kind: ReviewStatus) -> None:
+    """The mail links to the version's statistics, which its owner may open (``lms.insights``);
+    the admin page where a new version is uploaded only for an owner who may open it, an admin
+    of a top unit."""
+    uploads = is_top_admin(owner)
     with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         title = version.title(owner.locale or "nb")
         when = format_date(version.review_date, "long")
@@ -83,9 +88,23 @@ def _mail_owner(owner: Person, version: ModuleVersion, kind: ReviewStatus) -> No
             _(
                 "Sjekk at innholdet fortsatt stemmer med kildene, og at kildene gjelder. "
                 "Last deretter opp en ny versjon med ny «review_date»."
+            )
+            if uploads
+            else _(
+                "Sjekk at innholdet fortsatt stemmer med kildene, og at kildene gjelder. "
+                "Be deretter en administrator i kommunen om å laste opp en ny versjon med ny "
+                "«review_date»."
             ),
             _("Faglig ansvarlig etter pakken: %(responsible)s", responsible=version.responsible),
             "",
-            f"{current_app.config['BASE_URL'].rstrip('/')}/admin/modules/versions/{version.id}",
+            _("Slik svarer de som har tatt modulen, kort for kort:"),
+            _link(f"/insights/versions/{version.id}"),
         ]
+        if uploads:
+            lines += ["", _("Her laster du opp den nye versjonen:")]
+            lines.append(_link(f"/admin/modules/versions/{version.id}"))
     queue_mail(owner.email, subject, "\n".join(lines))
+
+
+def _link(path: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + path

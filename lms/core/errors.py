@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lms.extensions import db, login_manager
 from xapi.db import RETRY_AFTER_SECONDS, database_unavailable
+
+INVALID = HTTPStatus.UNPROCESSABLE_ENTITY
+"""The status of a page shown again with its form's errors (or a file's problems): 422."""
 
 MESSAGES = {
     400: (_l("Noe var galt med forespørselen"), _l("Prøv igjen fra forrige side.")),

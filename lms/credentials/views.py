@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from lms.access import for_owner, for_person, public, signed_in
 from lms.competence.services import competences_by_code
+from lms.core.errors import INVALID
 from lms.credentials import baking, importing, issuing, keys, pdf, securing, services, statuslist
 from lms.credentials.document import iso
 from lms.credentials.models import Credential, LearnerNaming
@@ -31,7 +32,6 @@ from lms.organisation.models import Person, Role, Unit
 
 bp = Blueprint("credentials", __name__)
 
-INVALID = 422
 UPLOAD_MAX_BYTES = 1024 * 1024
 VERIFY_LIMIT = "30/minute"
 """Checks of uploaded credentials per address (each may fetch a trusted issuer's keys)."""

@@ -54,6 +54,7 @@ from lms.access import (
     signed_in,
 )
 from lms.content.cards.base import ResponseError
+from lms.core.errors import INVALID
 from lms.db import utcnow
 from lms.extensions import db, limiter
 from lms.groups import live, live_card, live_wsgi, qr, services
@@ -525,7 +526,7 @@ def answer(participant: GroupParticipant):
             return back
         return render_template(
             "groups/participant.html", **_phone_context(participant, error=str(problem))
-        ), 422
+        ), INVALID
     try:
         services.answer(participant, card, response, client_id=request.form.get("client_id"))
     except services.RunClosed:

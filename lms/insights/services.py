@@ -25,8 +25,9 @@ from typing import Any
 
 import bleach
 import sqlalchemy as sa
+from flask import g
 
-from lms.access import acted_on_unit_ids, held_roles
+from lms.access import acted_on_unit_ids, held_roles, holds_any
 from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.content.models import LearningModule, ModuleVersion
@@ -138,12 +139,17 @@ def _top_units(unit_ids: Iterable[int]) -> frozenset[int]:
 
 
 def may_see_any(viewer: Person) -> bool:
-    return bool(acted_on_unit_ids(viewer, STATS_ROLES)) or _owns_a_module(viewer)
+    """Whether ``viewer`` may open the statistics of some module: a facilitator or admin (from the
+    roles read once per request, no query), or a module's owner (one small query, once a request)."""
+    return holds_any(viewer, STATS_ROLES) or _owns_a_module(viewer)
 
 
 def _owns_a_module(viewer: Person) -> bool:
-    query = sa.select(LearningModule.id).where(LearningModule.owner_id == viewer.id).limit(1)
-    return db.session.scalar(query) is not None
+    cache = g.setdefault("owns_a_module", {})
+    if viewer.id not in cache:
+        query = sa.select(LearningModule.id).where(LearningModule.owner_id == viewer.id).limit(1)
+        cache[viewer.id] = db.session.scalar(query) is not None
+    return cache[viewer.id]
 
 
 def scope_for(viewer: Person, module: LearningModule) -> Scope | None:

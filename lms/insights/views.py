@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import for_owner, holds_any, signed_in
+from lms.access import for_owner, signed_in
 from lms.content import services as content
 from lms.content.localised import pick
 from lms.content.models import ModuleVersion
@@ -26,10 +26,10 @@ bp = Blueprint("insights", __name__, url_prefix="/insights")
 @bp.app_context_processor
 def _nav():
     def sees_module_statistics() -> bool:
-        """Whether the menu offers "Modulstatistikk": facilitators and admins (from the roles read
-        once per request, no query of its own). A module owner who holds neither role has no
-        menu item: finding out would cost every page a query."""
-        return current_user.is_authenticated and holds_any(current_user, services.STATS_ROLES)
+        """Whether the menu offers "Modulstatistikk": to whoever may open it, facilitators, admins
+        and module owners (``services.may_see_any``; a query only for someone holding neither
+        role, once a request)."""
+        return current_user.is_authenticated and services.may_see_any(current_user)
 
     return {"sees_module_statistics": sees_module_statistics}
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from lms.access import acted_on_unit_ids, for_unit, signed_in
 from lms.content.localised import pick
+from lms.core.errors import INVALID
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.introduction import services
@@ -22,8 +23,6 @@ from lms.workshops.pages import series_in_units
 bp = Blueprint("introduction", __name__)
 
 MANAGING = (Role.MANAGER, Role.ADMIN)
-INVALID = 422
-
 
 # The newcomer ---------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from lms.access import (
 from lms.accounts.services import find_person_by_email, normalise_email, set_password
 from lms.accounts.sessions import sign_out_everywhere
 from lms.audit.services import record_by_user
+from lms.core.errors import INVALID
 from lms.core.paging import requested_page
 from lms.core.time import local_today
 from lms.extensions import db
@@ -46,7 +47,6 @@ from lms.organisation.models import Person, Role, RoleAssignment, Unit, UnitKind
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 PER_PAGE = 50
-INVALID = 422
 """Status of a re-shown form with errors: the request wrapper rolls back, so nothing changes."""
 MAX_PROBLEMS_SHOWN = 1000
 

@@ -10,12 +10,13 @@ from wtforms import SelectChoice
 
 from lms.access import acted_on_unit_ids, for_unit, holds_any, signed_in
 from lms.audit.services import record_by_user
+from lms.core.errors import INVALID
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.models import Person, Unit
 from lms.organisation.services import ancestors, units_in
 from lms.planning import plans
-from lms.planning.blueprint import INVALID, PLANNING_ROLES, bp
+from lms.planning.blueprint import PLANNING_ROLES, bp
 from lms.planning.export import plan_document
 from lms.planning.forms import EvaluationForm, MeasureForm, NeedForm, StatusForm
 from lms.planning.models import MeasureKind, MeasureStatus, Plan

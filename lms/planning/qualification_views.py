@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from lms.access import for_person
 from lms.audit.services import record_by_user
+from lms.core.errors import INVALID
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.models import Person
 from lms.planning import qualifications
-from lms.planning.blueprint import INVALID, PLANNING_ROLES, bp
+from lms.planning.blueprint import PLANNING_ROLES, bp
 from lms.planning.forms import CheckForm, QualificationForm
 from lms.planning.models import QualificationKind
 

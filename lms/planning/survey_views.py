@@ -12,12 +12,13 @@ from flask_login import current_user
 
 from lms.access import for_unit, signed_in
 from lms.audit.services import record_by_user
+from lms.core.errors import INVALID
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.models import Unit
 from lms.organisation.services import ancestors
 from lms.planning import surveys
-from lms.planning.blueprint import INVALID, PLANNING_ROLES, bp
+from lms.planning.blueprint import PLANNING_ROLES, bp
 from lms.planning.forms import AnswerForm, SurveyForm
 from lms.planning.models import Survey
 

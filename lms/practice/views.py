@@ -7,13 +7,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from lms.access import for_owner
+from lms.core.errors import INVALID
 from lms.practice import services
 from lms.practice.models import PracticeFollowUp
 from lms.text import render_markdown
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
-
-INVALID = 422
 
 
 @bp.route("/<int:follow_up_id>", methods=["GET", "POST"])

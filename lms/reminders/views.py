@@ -22,6 +22,7 @@ from flask_login import current_user
 
 from lms.access import for_owner, for_unit, signed_in
 from lms.audit.services import record_by_user
+from lms.core.errors import INVALID
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role, Unit
@@ -31,8 +32,6 @@ from lms.reminders.models import PushSubscription, Reminder, ReminderPreference,
 from lms.shifts.working_time import ShiftKind
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
-
-INVALID = 422
 
 
 def _stage_label(stage: str, kind: str = "assignment") -> str:

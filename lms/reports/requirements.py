@@ -11,6 +11,7 @@ from lms.access import for_unit
 from lms.audit.services import record_by_user
 from lms.competence import requirements as changes_to
 from lms.competence.models import Requirement
+from lms.core.errors import INVALID
 from lms.extensions import db
 from lms.organisation.models import JOB_TITLES, Role, Unit
 from lms.organisation.services import ancestors, unit_ids_below
@@ -19,7 +20,6 @@ from lms.reports.forms import RequirementForm
 bp = Blueprint("requirements", __name__, url_prefix="/reports/units/<int:unit_id>/requirements")
 
 REPORT_ROLES = (Role.MANAGER, Role.ADMIN)
-INVALID = 422
 
 
 def _requirement(unit_id: int, requirement_id: int) -> Requirement:

@@ -19,6 +19,7 @@ from lms.access import acted_on_unit_ids, for_person, for_unit, holds_any, signe
 from lms.audit.services import record_by_user
 from lms.competence import services as competence
 from lms.competence.models import Competence, EvidenceKind, State
+from lms.core.errors import INVALID
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.learning.standing import Standing
@@ -31,7 +32,6 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 T = TypeVar("T")
 
 REPORT_ROLES = (Role.MANAGER, Role.ADMIN)
-INVALID = 422
 
 
 def _report_unit_ids() -> frozenset[int]:

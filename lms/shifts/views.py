@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from lms.access import can_act_on_unit, for_owner, for_unit, signed_in
 from lms.audit.services import record_by_user
+from lms.core.errors import INVALID
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role, Unit
@@ -24,7 +25,6 @@ from lms.shifts.working_time import ShiftKind
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 
-INVALID = 422
 POLICY_ROLES = (Role.MANAGER, Role.ADMIN)
 """Who sets a unit's learning windows and reminders (``reminders.policy``), and so sees the link."""
 SHOWN = timedelta(days=42)

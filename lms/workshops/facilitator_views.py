@@ -27,6 +27,7 @@ from wtforms import SelectChoice
 from lms.access import for_unit
 from lms.audit.services import record_by_user
 from lms.content.services import published_versions
+from lms.core.errors import INVALID
 from lms.core.time import local_zone
 from lms.db import utcnow
 from lms.extensions import db
@@ -49,7 +50,7 @@ from lms.workshops.evaluations import (
 )
 from lms.workshops.forms import InviteForm, SeriesForm, SessionForm
 from lms.workshops.models import WorkshopSeries, WorkshopSession
-from lms.workshops.views import INVALID, led_series, led_session, session_number
+from lms.workshops.views import led_series, led_session, session_number
 
 
 @bp.route("/units/<int:unit_id>/")

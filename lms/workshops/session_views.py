@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from lms.access import for_unit
 from lms.audit.services import record_by_user
+from lms.core.errors import INVALID
 from lms.core.time import local_zone
 from lms.text import render_markdown
 from lms.workshops import actions, planning
@@ -19,7 +20,7 @@ from lms.workshops.blueprint import bp
 from lms.workshops.errors import WorkshopError
 from lms.workshops.forms import ActionForm, NotesForm
 from lms.workshops.models import ActionStatus, WorkshopSession
-from lms.workshops.views import INVALID, led_session, session_number
+from lms.workshops.views import led_session, session_number
 
 
 def _action_form(session: WorkshopSession) -> ActionForm:

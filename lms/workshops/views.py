@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import acted_on_unit_ids, can_act_on_unit, signed_in
+from lms.core.errors import INVALID
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.services import units_in
@@ -37,7 +38,6 @@ from lms.workshops.evaluations import (
 from lms.workshops.forms import EvaluationForm
 from lms.workshops.models import WorkshopSeries, WorkshopSession
 
-INVALID = 422
 """Status of a re-shown form with errors: the request wrapper rolls back, so nothing changes."""
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from email import message_from_string
 from email.message import EmailMessage
 from email.policy import default
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -75,7 +76,44 @@ def test_the_owner_is_told_once_sixty_days_before(app, owned, org):
     assert mail["To"] == "nils@testvik.no" and mail["Subject"] == DUE_SUBJECT
     body = mail.get_content()
     assert "Hi Nils Sykepleier," in body and "December 1, 2027" in body
-    assert body.rstrip().endswith(f"/admin/modules/versions/{owned}")
+    assert _links(mail) == [f"http://localhost/insights/versions/{owned}"]
+
+
+def _links(mail: EmailMessage) -> list[str]:
+    return [line for line in mail.get_content().splitlines() if line.startswith("http")]
+
+
+def test_the_link_opens_the_version_statistics_for_an_owner_who_is_no_admin(
+    app, owned, make_client, org
+):
+    _run(app, SIXTY_DAYS_BEFORE)
+    [mail] = _mails(app)
+    client = make_client()
+    client.sign_in(org.nurse)
+    [link] = _links(mail)
+    response = client.get(urlsplit(link).path)
+    assert response.status_code == 200
+    assert "Every card type" in response.get_data(as_text=True)
+
+
+def test_an_owner_who_administers_the_municipality_also_gets_the_upload_page(
+    app, version_id, make_client, org
+):
+    with app.app_context():
+        services.set_owner(
+            db.session.get(ModuleVersion, version_id).module, db.session.get(Person, org.admin.id)
+        )
+        db.session.commit()
+    _run(app, SIXTY_DAYS_BEFORE)
+    [mail] = _mails(app)
+    links = _links(mail)
+    assert [urlsplit(link).path for link in links] == [
+        f"/insights/versions/{version_id}",
+        f"/admin/modules/versions/{version_id}",
+    ]
+    client = make_client()
+    client.sign_in(org.admin)
+    assert [client.get(urlsplit(link).path).status_code for link in links] == [200, 200]
 
 
 def test_the_owner_is_told_once_when_the_date_has_passed(app, owned):

@@ -57,3 +57,47 @@ def test_every_colour_token_has_a_dark_value():
     light, _ = colour_tokens()
     dark_block = CSS[CSS.index(DARK) : CSS.index("}\n}", CSS.index(DARK))]
     assert set(dict(TOKEN.findall(dark_block))) == set(light)
+
+
+# Colour literals ----------------------------------------------------------------------------------
+
+STYLESHEETS = sorted((ROOT / "lms" / "static" / "css").glob("*.css"))
+COLOUR_LITERAL = re.compile(
+    r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\("
+    r"|(?<![\w-])(?:white|black|red|green|blue|gr[ae]y|silver|yellow|orange|navy|maroon)(?![\w-])"
+)
+RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+ALLOWED_LITERALS = {("qr", "background: #fff"), ("video", "background: #000")}
+"""docs/design.md's exceptions: white behind QR codes (a scanner needs them dark on light) and
+black behind video."""
+
+
+def _rules(path: Path) -> list[tuple[str, str]]:
+    """(selector, declarations) of each rule, comments and app.css's token blocks left out."""
+    text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+    return [
+        (selector.strip(), body)
+        for selector, body in RULE.findall(text)
+        if not selector.strip().endswith(":root")
+    ]
+
+
+@pytest.mark.parametrize("path", STYLESHEETS, ids=lambda path: path.name)
+def test_a_stylesheet_uses_the_colour_tokens_not_literals(path):
+    found = []
+    for selector, body in _rules(path):
+        for declaration in body.split(";"):
+            declaration = " ".join(declaration.split())
+            if not COLOUR_LITERAL.search(declaration):
+                continue
+            if any(part in selector and declaration == allowed for part, allowed in ALLOWED_LITERALS):
+                continue
+            found.append(f"{selector} {{ {declaration} }}")
+    assert found == [], f"{path.name} has colours outside the tokens (docs/design.md)"
+
+
+@pytest.mark.parametrize("path", STYLESHEETS, ids=lambda path: path.name)
+def test_a_stylesheet_uses_only_tokens_that_app_css_defines(path):
+    defined = set(re.findall(r"--([a-z0-9-]+):", CSS[CSS.index(":root {") : CSS.index(DARK)]))
+    used = set(re.findall(r"var\(--([a-z0-9-]+)", path.read_text(encoding="utf-8")))
+    assert used - defined == set()

@@ -3,6 +3,8 @@ stored with no link to the person; counted for the owner only from five ratings 
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import sqlalchemy as sa
 from flask import render_template
 
@@ -95,7 +97,43 @@ def test_the_rating_include_offers_the_form_and_then_thanks(app, org, fixture_mo
 
     assert f'action="/insights/attempts/{attempt_id}/rating"' in form
     assert 'name="csrf_token"' in form and 'name="thumbs"' in form
+    assert labels(form) == {"thumbs-up": "Tommel opp Nyttig", "thumbs-down": "Tommel ned Ikke nyttig"}
+    assert "👍" not in form and "👎" not in form  # no emoji, which some browsers have no font for
     assert "<form" not in thanks and "Takk! Du har vurdert modulen." in thanks
+
+
+class _Labels(HTMLParser):
+    """The text of each ``<label for=...>`` as a screen reader names its radio: the label's text,
+    with an icon's ``aria-label`` in its place (and hidden icons left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: dict[str, list[str]] = {}
+        self.current: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "label" and attrs.get("for"):
+            self.current = attrs["for"]
+            self.found[self.current] = []
+        elif tag == "svg" and self.current:
+            assert attrs.get("role") == "img" or attrs.get("aria-hidden") == "true"
+            if attrs.get("aria-label"):
+                self.found[self.current].append(attrs["aria-label"])
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current and data.strip():
+            self.found[self.current].append(data.strip())
+
+
+def labels(html: str) -> dict[str, str]:
+    parser = _Labels()
+    parser.feed(html)
+    return {key: " ".join(parts) for key, parts in parser.found.items() if key.startswith("thumbs")}
 
 
 def _rated_by(app, unit_id: int, module_id: str, thumbs: list[str], prefix: str) -> None:
