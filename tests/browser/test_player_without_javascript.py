@@ -2,10 +2,10 @@
 Every card is a page of its own, each answer a posted form, its feedback the page the server answers
 with; the done page says how it went and "Prøv igjen" starts another attempt.
 
-Everything waited for here is an element or a URL, each with a timeout (the context's, or
-``expect``'s): with JavaScript off no script event, service worker or offline bundle ever comes, and
-a wait for one would hang. So would axe run in the page itself, as it waits on a timer
-(``assert_accessible_without_javascript`` checks a copy of the page instead)."""
+Everything waited for here is an element or a URL, each with a timeout: with JavaScript off no
+script event, service worker or offline bundle ever comes. axe run in the page itself would never
+return (it waits on a timer, and ``page.evaluate`` has no timeout), so
+``assert_accessible_without_javascript`` checks a copy of the page instead."""
 
 from __future__ import annotations
 
