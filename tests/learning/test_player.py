@@ -411,7 +411,7 @@ def test_card_page_carries_what_the_script_needs_and_no_inline_script(client, or
     assert f'data-card-url="/attempts/{attempt_id}/cards/"' in page
     assert 'name="client_id" value=""' in page
     assert "Svaret er lagret på telefonen og sendes når du har nett igjen." in page
-    assert re.search(r'<script src="/static/js/player\.js" defer', page)
+    assert re.search(r'<script type="module" src="/static/js/player\.js"', page)
     assert "<script>" not in page and "style=" not in page
 
 

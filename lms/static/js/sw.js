@@ -6,7 +6,9 @@
      player.js then shows the card asked for from the module's bundle.
    - The bundle (/learn/<id>/bundle/...json) and media files (/media/...) never change under their
      URL: served from the cache when there. player.js keeps both when a card page opens.
-   - The player's own assets (/static/...): network first, the kept copy without network.
+   - The player's own assets (/static/...): network first, the kept copy without network. The player's
+     script and its parts (static/js/player/) are kept when the worker installs: with a part missing,
+     the player would not run without network.
    - Everything else passes through untouched.
 
    Answers given offline are not handled here: player.js queues them in IndexedDB and sends them
@@ -18,13 +20,18 @@
 
 "use strict";
 
-const VERSION = "2";
+const VERSION = "3";
 const ASSETS = "lv-assets-" + VERSION;
 const PAGES = "lv-pages";
 const BASE = new URL("./", self.location).pathname;
-const ASSET_URLS = ["static/css/app.css", "static/css/player.css", "static/js/player.js", "static/favicon.svg"].map(
-  (path) => BASE + path
-);
+const PLAYER_PARTS = ["answering", "cards", "common", "keeping", "pages", "sync"];
+const ASSET_URLS = [
+  "static/css/app.css",
+  "static/css/player.css",
+  "static/js/player.js",
+  ...PLAYER_PARTS.map((part) => "static/js/player/" + part + ".js"),
+  "static/favicon.svg",
+].map((path) => BASE + path);
 const CARD_PAGE = new RegExp("^" + BASE + "attempts/\\d+/cards/\\d+$");
 const BUNDLE = new RegExp("^" + BASE + "learn/[^/]+/bundle/");
 const NETWORK_WAIT_MS = 6000;
