@@ -245,7 +245,7 @@ class CompetenceCell(db.Model):
         sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
     competence_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("competences.id", ondelete="CASCADE"), primary_key=True, index=True
+        sa.ForeignKey("competences.id", ondelete="CASCADE"), primary_key=True
     )
     severity: Mapped[int]
     """The worst state (``State``), plus 4 when a mandatory requirement is behind it."""

@@ -56,10 +56,8 @@ def upgrade():
         sa.PrimaryKeyConstraint('person_id', 'competence_id', name=op.f('pk_competence_cells')),
         sqlite_with_rowid=False,
     )
-    op.create_index(op.f('ix_competence_cells_competence_id'), 'competence_cells', ['competence_id'], unique=False)
     op.execute(FILL)
 
 
 def downgrade():
-    op.drop_index(op.f('ix_competence_cells_competence_id'), table_name='competence_cells')
     op.drop_table('competence_cells')
