@@ -35,6 +35,14 @@ people_joined_units = _signals.signal(
     (``lms.introduction``) give each newcomer the programme of their unit and job title.""",
 )
 
+roles_changed = _signals.signal(
+    "roles-changed",
+    doc="""People's roles have been granted or removed by bulk statements, which no flush sees (the
+    HR sync). Keyword argument: ``person_ids``. Fired after the statements; the competence matrix's
+    cells (``lms.competence.cells``) follow. Roles changed through the ORM fire nothing: a flush
+    listener sees them.""",
+)
+
 attempt_started = _signals.signal(
     "attempt-started",
     doc="""A person has started a module. Keyword argument: ``attempt`` (the new Attempt).""",

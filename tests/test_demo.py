@@ -14,6 +14,8 @@ from lms import demo
 from lms.access import can_act_on_unit, is_admin
 from lms.accounts.services import authenticate
 from lms.cli import main
+from lms.competence import cells
+from lms.competence.models import CompetenceCell
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.models import JOB_TITLES, Person, Role, RoleAssignment, Unit, UnitKind
@@ -286,3 +288,10 @@ def test_the_demo_has_a_newcomer_two_weeks_in_with_a_mentor_and_a_programme_part
         assert 0 < found.standing.done < found.standing.total
         signed = {line.signed_by for line in found.standing.lines if line.signed_by}
         assert signed == {MENTOR}
+
+
+def test_the_demo_keeps_the_matrix_cells_of_its_roles_requirements_and_status(app, built):
+    with app.app_context():
+        kept = db.session.scalar(sa.select(sa.func.count()).select_from(CompetenceCell))
+        assert kept > 0
+        assert cells.differences() == 0

@@ -1,4 +1,5 @@
-"""``lms competence``: load the shipped frameworks, import and export Moodle CSV, refresh status."""
+"""``lms competence``: load the shipped frameworks, import and export Moodle CSV, refresh status
+and rebuild the matrix's cells."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from lms.competence import services
+from lms.competence import cells, services
 from lms.competence.models import Framework
 from lms.extensions import db
 
@@ -62,3 +63,13 @@ def refresh_command() -> None:
     written = services.refresh_expiring()
     db.session.commit()
     click.echo(f"{written} status rows")
+
+
+@competence_group.command("cells")
+@with_appcontext
+def cells_command() -> None:
+    """Rebuild everyone's matrix cells from the roles, requirements and status (the nightly refresh
+    does this too); says how many were wrong."""
+    wrong = cells.rebuild()
+    db.session.commit()
+    click.echo(f"{wrong} cells were wrong; all rebuilt")

@@ -232,6 +232,29 @@ class RequirementStatus(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CompetenceCell(db.Model):
+    """One person's standing on one competence required of them: the matrix's cell, the worst of
+    their requirements on it, kept by ``lms.competence.cells`` wherever its truth changes (status,
+    roles, job title, active, units, requirements). A row per person and competence; no dates
+    relative to now (expiring within 90 days is worked out when read)."""
+
+    __tablename__ = "competence_cells"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    competence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competences.id", ondelete="CASCADE"), primary_key=True
+    )
+    severity: Mapped[int]
+    """The worst state (``State``), plus 4 when a mandatory requirement is behind it."""
+    level: Mapped[int | None]
+    required: Mapped[int]
+    since: Mapped[datetime | None]
+    valid_until: Mapped[datetime | None]
+
+
 class AppendOnly(RuntimeError):
     """Evidence is never changed or deleted once recorded."""
 

@@ -1,13 +1,14 @@
 """Completions become evidence: a module passed (or completed, when nothing in it is scored; not a
 group run merely attended) and a
-workshop series completed. Receivers run in the event's transaction and only flush."""
+workshop series completed; and roles changed in bulk refresh the matrix's cells. Receivers run in
+the event's transaction and only flush."""
 
 from __future__ import annotations
 
 from flask import Flask
 
 from lms import signals
-from lms.competence import services
+from lms.competence import cells, services
 from lms.competence.models import EvidenceKind
 from lms.learning.standing import Verdict
 
@@ -15,6 +16,7 @@ from lms.learning.standing import Verdict
 def connect(_app: Flask) -> None:
     """``Feature.connect``: the receivers answer every app (they are the app's own)."""
     signals.attempt_completed.connect(module_completed)
+    signals.roles_changed.connect(roles_changed)
     series_completed = getattr(signals, "workshop_series_completed", None)
     if series_completed is not None:
         series_completed.connect(workshop_series_completed)
@@ -30,6 +32,10 @@ def module_completed(_sender, *, attempt, module, **_kwargs) -> None:
         source=f"module:{module.id}",
         achieved_at=attempt.completed_at,
     )
+
+
+def roles_changed(_sender, *, person_ids, **_kwargs) -> None:
+    cells.refresh_cells(person_ids)
 
 
 def workshop_series_completed(_sender, *, participant, series, **_kwargs) -> None:

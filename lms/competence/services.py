@@ -550,8 +550,8 @@ def _requirement_facts() -> dict[int, RequirementFact]:
 
 def refresh(person_ids: Iterable[int] | None = None, *, now: datetime | None = None) -> int:
     """Recompute the stored requirement status of these people (everyone: None) with the profile
-    function; returns the number of status rows written. A fixed number of queries, whatever the
-    number of people (chunks of 500 for the IN lists)."""
+    function, and their matrix cells; returns the number of status rows written. A fixed number
+    of queries, whatever the number of people (chunks of 500 for the IN lists)."""
     now = now or utcnow()
     if person_ids is None:
         chunks: list[list[int] | None] = [None]
@@ -591,10 +591,18 @@ def refresh(person_ids: Iterable[int] | None = None, *, now: datetime | None = N
             db.session.execute(sa.insert(RequirementStatus.__table__), rows)
         written += len(rows)
     db.session.flush()
+    _refresh_cells(None if person_ids is None else ids)
     signals.requirement_status_refreshed.send(
         current_app._get_current_object(), person_ids=None if person_ids is None else ids
     )
     return written
+
+
+def _refresh_cells(person_ids: list[int] | None) -> None:
+    """The matrix's cells follow the status (``lms.competence.cells``, which reads this module)."""
+    from lms.competence.cells import refresh_cells
+
+    refresh_cells(person_ids)
 
 
 def refresh_expiring() -> int:

@@ -105,6 +105,14 @@ def announce_joined(joined: list[tuple[int, int]]) -> None:
         signals.people_joined_units.send(current_app._get_current_object(), joined=joined)
 
 
+def announce_roles_changed(person_ids: Iterable[int]) -> None:
+    """Fire ``signals.roles_changed`` for these people, if any: for roles granted or removed by
+    bulk statements, which no flush sees."""
+    person_ids = sorted(set(person_ids))
+    if person_ids:
+        signals.roles_changed.send(current_app._get_current_object(), person_ids=person_ids)
+
+
 def revoke_role(assignment: RoleAssignment) -> None:
     db.session.delete(assignment)
     db.session.flush()

@@ -31,7 +31,7 @@ from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation import importer
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
-from lms.organisation.services import announce_joined
+from lms.organisation.services import announce_joined, announce_roles_changed
 
 CHUNK = 1000
 
@@ -276,6 +276,8 @@ def sync_people(
     new_roles: list[tuple[str | int, int, Role]] = []
     """(person id, or the external id of a person still to be made; unit id; role)"""
     removed: list[int] = []
+    lost_roles: list[int] = []
+    """The people some of whose roles go"""
     for record, values, person in zip(records, checker.values, matched, strict=True):
         wanted = {(units[unit], role) for unit, role in record.roles}
         if person is None:
@@ -291,7 +293,10 @@ def sync_people(
         else:
             result.unchanged += 1
         new_roles += [(person.id, unit_id, role) for unit_id, role in sorted(wanted - set(current))]
-        removed += [ra_id for key, ra_id in current.items() if key not in wanted]
+        gone = [ra_id for key, ra_id in current.items() if key not in wanted]
+        removed += gone
+        if gone:
+            lost_roles.append(person.id)
     db.session.flush()
     result.created = _insert_people(new_people)
     ids = dict(zip((p["external_id"] for p in new_people), result.created, strict=True))
@@ -301,6 +306,7 @@ def sync_people(
     for chunk in in_chunks(removed):
         db.session.execute(sa.delete(RoleAssignment).where(RoleAssignment.id.in_(chunk)))
     result.roles_granted, result.roles_removed = len(new_roles), len(removed)
+    announce_roles_changed([*lost_roles, *(ids.get(who, who) for who, _u, _r in new_roles)])
     announce_joined(_joined(new_roles, ids, held))
     return result
 

@@ -12,13 +12,13 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from lms.competence.models import Competence, State
+from lms.competence.models import Competence, CompetenceCell, State
 from lms.db import utcnow
 from lms.extensions import db
-from lms.organisation.models import RoleAssignment, Unit
-from lms.organisation.services import unit_ids_below
+from lms.organisation.models import Person, RoleAssignment, Unit
+from lms.organisation.services import current_staff
 from lms.reports.models import MonthFigures
-from lms.reports.services import Cell, _cells, _competences, _people_filter
+from lms.reports.services import Cell, _competences
 
 EXPIRING_DAYS = 90
 MONTHS = 12
@@ -123,14 +123,18 @@ def _bucket(cells, now: datetime):
     ).label("bucket")
 
 
-def _counted(branches, scope: set[int], now: datetime) -> list[tuple[int, int, int, int]]:
-    """(branch_id, competence_id, bucket, count) for the people in ``scope``, each counted in every
-    branch ``branches`` (a selectable of person_id, branch_id) puts them in. One query."""
-    cells = _cells(scope, _people_filter(scope)).subquery("cells")
+def _counted(branches, now: datetime) -> list[tuple[int, int, int, int]]:
+    """(branch_id, competence_id, bucket, count) for the current staff, each counted in every
+    branch ``branches`` (a selectable of person_id, branch_id) puts them in, from their kept cells
+    (``lms.competence.cells``). One query; the people come first, so their cells are found by key."""
+    cells = CompetenceCell.__table__
     bucket = _bucket(cells, now)
     query = (
         sa.select(branches.c.branch_id, cells.c.competence_id, bucket, sa.func.count())
-        .join(branches, branches.c.person_id == cells.c.person_id)
+        .select_from(branches)
+        .join(Person, Person.id == branches.c.person_id)
+        .join(cells, cells.c.person_id == branches.c.person_id)
+        .where(*current_staff())
         .group_by(branches.c.branch_id, cells.c.competence_id, bucket)
     )
     return [tuple(row) for row in db.session.execute(query)]
@@ -165,7 +169,7 @@ def overview(unit: Unit, now: datetime | None = None) -> Overview:
     lines = {c.id: Line(c, direct=False) for c in children}
     lines[unit.id] = Line(unit, direct=bool(children))
     by_competence: dict[int, Figures] = {}
-    rows = _counted(_branches_of(unit, children), unit_ids_below([unit.id]), now)
+    rows = _counted(_branches_of(unit, children), now)
     for branch_id, competence_id, bucket, n in rows:
         line = lines[branch_id]
         line.figures.add(Bucket(bucket), n)
@@ -228,9 +232,8 @@ def record_month(now: datetime | None = None) -> int:
         .distinct()
         .subquery("branches")
     )
-    everywhere = set(db.session.scalars(sa.select(Unit.id)))
     counted: dict[tuple[int, int], list[int]] = {}
-    for unit_id, competence_id, bucket, n in _counted(branches, everywhere, now):
+    for unit_id, competence_id, bucket, n in _counted(branches, now):
         counted.setdefault((unit_id, competence_id), [0] * len(Bucket))[bucket] += n
     db.session.execute(sa.delete(MonthFigures).where(MonthFigures.month == month))
     if counted:

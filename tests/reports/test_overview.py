@@ -8,14 +8,26 @@ import io
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from lms.competence import cells
 from lms.competence import services as competence
-from lms.competence.models import EvidenceKind
+from lms.competence.models import EvidenceKind, Requirement, State
+from lms.competence.requirements import remove_requirement, update_requirement
 from lms.db import utcnow
 from lms.extensions import db
-from lms.organisation.models import Person, Role, Unit, UnitKind
-from lms.organisation.services import create_unit, unit_ids_below
+from lms.organisation.models import Person, Role, RoleAssignment, Unit, UnitKind
+from lms.organisation.services import (
+    create_unit,
+    current_staff,
+    grant_role,
+    revoke_role,
+    unit_ids_below,
+    update_unit,
+)
+from lms.organisation.sync import PersonRecord, sync_people
+from lms.privacy.services import erase
 from lms.reports import services as reports
 from lms.reports.models import MonthFigures
 from lms.reports.overview import Bucket, Figures, bucket_of, overview, record_month
@@ -215,3 +227,118 @@ def test_a_manager_of_one_unit_sees_that_unit_alone(app, org, spread, client):
     table = page.split('id="units-table"', 1)[1].split("</table>", 1)[0]
     assert org.ward.name in table
     assert org.zone.name not in table and org.other_unit.name not in table
+
+
+# The kept cells follow every change ---------------------------------------------------------------
+
+
+def _live_figures(unit_ids: set[int], now) -> Figures:
+    """The current staff of these units counted afresh from roles, units, job titles,
+    requirements and status (``cells.cell_query``), not from the kept cells."""
+    staff = sa.select(Person.id).where(Person.id.in_(reports.members(unit_ids)), *current_staff())
+    figures = Figures()
+    for _pid, _cid, severity, level, required, since, until in db.session.execute(
+        cells.cell_query(staff)
+    ):
+        cell = reports.Cell(State(severity % 4), severity >= 4, level, required, since, until)
+        figures.add(bucket_of(cell, now))
+    return figures
+
+
+def _matrix_total(unit_ids: set[int], now) -> Figures:
+    figures = Figures()
+    for row in reports.matrix(unit_ids).rows:
+        for cell in row.cells.values():
+            figures.add(bucket_of(cell, now))
+    return figures
+
+
+def _get(model, id_):
+    return db.session.get(model, id_)
+
+
+def _role(person_id: int, unit_id: int) -> RoleAssignment:
+    return db.session.scalar(sa.select(RoleAssignment).filter_by(person_id=person_id, unit_id=unit_id))
+
+
+def _requirement_on(unit_id: int) -> Requirement:
+    return db.session.scalar(sa.select(Requirement).filter_by(unit_id=unit_id))
+
+
+def _hr_sync(org) -> None:
+    """Aisha moves from the zone to the ward, and a newcomer joins the zone, by the HR sync's bulk
+    statements."""
+    for unit, key in ((org.zone, "Z"), (org.ward, "W")):
+        _get(Unit, unit.id).external_id = key
+    _get(Person, org.assistant.id).external_id = "aisha"
+    result = sync_people(
+        [
+            PersonRecord("aisha", "Aisha Assistent", roles=(("W", Role.STAFF),)),
+            PersonRecord("ny", "Ny Nyansatt", email="ny@testvik.no", roles=(("Z", Role.STAFF),)),
+        ]
+    )
+    assert result.roles_granted == 2 and result.roles_removed == 1
+
+
+CHANGES = {
+    "a role granted": lambda org: grant_role(
+        _get(Person, org.outsider.id), _get(Unit, org.zone.id), Role.STAFF
+    ),
+    "a role removed": lambda org: revoke_role(_role(org.nurse.id, org.ward.id)),
+    "a requirement added": lambda org: competence.add_requirement(
+        _codes("GRN-1")[0], _get(Unit, org.zone.id), 1
+    ),
+    "a requirement changed": lambda org: update_requirement(
+        _requirement_on(org.area.id),
+        min_level=1,
+        mandatory=False,
+        validity_months=12,
+        renewal_days=60,
+    ),
+    "a requirement removed": lambda org: remove_requirement(_requirement_on(org.ward.id)),
+    "evidence recorded": lambda org: competence.record_evidence(
+        org.assistant.id, _codes("DHK-1")[0], 1, EvidenceKind.SIGN_OFF
+    ),
+    "a person deactivated": lambda org: setattr(_get(Person, org.assistant.id), "active", False),
+    "a person erased": lambda org: erase(_get(Person, org.nurse.id), None),
+    "a job title changed": lambda org: (
+        competence.add_requirement(
+            _codes("GRN-1")[0], _get(Unit, org.zone.id), 1, job_title="assistent"
+        ),
+        setattr(_get(Person, org.assistant.id), "job_title", "sykepleier"),
+    ),
+    "a unit moved": lambda org: update_unit(
+        _get(Unit, org.zone.id), name=org.zone.name, parent=_get(Unit, org.other_area.id)
+    ),
+    "roles changed by the HR sync": _hr_sync,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_the_overview_stays_the_sum_of_its_units_matrices_after_a_change(app, org, spread, change):
+    now = utcnow()
+    with app.app_context():
+        CHANGES[change](org)
+        db.session.commit()
+        assert cells.differences() == 0
+        for top in (org.area.id, org.municipality.id):
+            found = overview(_get(Unit, top), now)
+            summed = Figures()
+            for line in found.lines:
+                scope = {line.unit.id} if line.direct else unit_ids_below([line.unit.id])
+                assert line.figures == _matrix_total(scope, now), line.unit.name
+                assert line.figures == _live_figures(scope, now), line.unit.name
+                summed += line.figures
+            assert found.total == summed
+        record_month(now)
+        for line in found.lines:  # the municipality's areas, as the nightly job counts them
+            if not line.direct:
+                assert _month_total(line.unit.id, now) == line.figures.total, line.unit.name
+
+
+def _month_total(unit_id: int, now) -> int:
+    counted = MonthFigures.met + MonthFigures.expiring + MonthFigures.expired + MonthFigures.missing
+    query = sa.select(sa.func.sum(counted)).where(
+        MonthFigures.unit_id == unit_id, MonthFigures.month == now.date().replace(day=1)
+    )
+    return db.session.scalar(query) or 0
