@@ -26,6 +26,7 @@ from lms.extensions import db
 from lms.introduction.demo import add_introduction
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_person, create_unit, grant_role
+from lms.planning.demo import add_planning
 
 MUNICIPALITY = "Fjordvik kommune"
 SERVICE_AREA = "Helse og omsorg"
@@ -202,6 +203,8 @@ def build_demo(password: str) -> DemoSummary:
     add_learning_history(demo_units, _staff(people), local_today())
     manager = db.session.scalar(sa.select(Person).where(Person.name == LEADERS[1].name))
     add_introduction(units[ZONE_NORTH], manager, local_today())
+    agent = db.session.scalar(sa.select(Person).where(Person.name == LEADERS[3].name))
+    add_planning(demo_units.home_nursing, manager, agent, local_today())
     _add_short_term_vikar(units)
     return DemoSummary(units=tuple(units), people=tuple(people))
 

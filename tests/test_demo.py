@@ -295,3 +295,38 @@ def test_the_demo_keeps_the_matrix_cells_of_its_roles_requirements_and_status(ap
         kept = db.session.scalar(sa.select(sa.func.count()).select_from(CompetenceCell))
         assert kept > 0
         assert cells.differences() == 0
+
+
+def test_the_demo_has_a_plan_with_measures_and_surveys_with_and_without_results(app, built, client):
+    from lms.core.time import local_today
+    from lms.planning import plans, surveys
+    from lms.planning.models import MeasureStatus, NeedSource
+
+    with app.app_context():
+        units = units_by_name()
+        north, south = units["Hjemmesykepleien sone Nord"], units["Hjemmesykepleien sone Sør"]
+        plan = plans.find_plan(north.id, local_today().year)
+        statuses = {m.title: m.status for m in plan.measures}
+        assert sorted(statuses.values()) == sorted(
+            [MeasureStatus.DONE, MeasureStatus.ONGOING, MeasureStatus.PLANNED]
+        )
+        assert {m.owner.name for m in plan.measures} == {"Camilla Rønning"}
+        sources = {need.source for need in plan.needs}
+        assert sources == {NeedSource.GAP, NeedSource.SURVEY, NeedSource.OWN}
+        assert [n.text for n in plan.needs if n.source is NeedSource.SURVEY] == ["Digitalt tilsyn"]
+        [north_survey] = surveys.surveys_of(north.id)
+        [south_survey] = surveys.surveys_of(south.id)
+        assert surveys.results(north_survey).answers >= surveys.MIN_ANSWERS
+        assert 0 < surveys.results(south_survey).answers < surveys.MIN_ANSWERS
+        manager = person("anne.kvam@fjordvik.example")
+
+    client.sign_in(manager, DEMO_PASSWORD)
+    page = client.get(f"/planning/units/{north.id}/plan").get_data(as_text=True)
+    for title in statuses:
+        assert f'data-measure="{title}"' in page
+    shown = client.get(f"/planning/units/{north.id}/surveys/{north_survey.id}").get_data(as_text=True)
+    assert "7 svar" in shown and "Hvor trygge er de ansatte på systemene?" in shown
+    assert "Digitalt tilsyn" in shown and "For få svar" in shown
+    withheld = client.get(f"/planning/units/{south.id}/surveys/{south_survey.id}").get_data(as_text=True)
+    assert "3 svar" in withheld and "Resultatene vises når minst 5 har svart" in withheld
+    assert "Hvor trygge er de ansatte på systemene?" not in withheld

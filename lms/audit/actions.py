@@ -46,6 +46,8 @@ ACTIONS = {
     "api.shifts_replace": _l("Vakter sendt via API"),
     "credential.revoke": _l("Mikrobevis trukket tilbake"),
     "credential.rotate_key": _l("Nøkkel for mikrobevis byttet"),
+    "credential_module.mark": _l("Modul satt til å gi mikrobevis"),
+    "credential_module.unmark": _l("Modul gir ikke lenger mikrobevis"),
 }
 """Every code ``record`` accepts. A new kind of change adds its code here."""
 

@@ -9,6 +9,9 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from lms.competence import moodle_csv
+from lms.competence.models import EvidenceKind
+from lms.competence.services import SHIPPED, Ceiling
 from lms.content import library, services, upload
 from lms.content.models import LearningModule, ModuleVersion
 from lms.content.package import MANIFEST, Module
@@ -60,7 +63,12 @@ def _installed() -> list[tuple[str, str, str, str]]:
 
 @modules.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--strict", is_flag=True, help="Refuse a package whose review date has passed.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a package with a warning: its review date has passed, or it claims a level its "
+    "evidence cannot prove.",
+)
 @click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -70,8 +78,10 @@ def _installed() -> list[tuple[str, str, str, str]]:
 def validate_command(paths: tuple[Path, ...], strict: bool, today) -> None:
     """Check packages without installing them. PATH is a package folder, a folder of packages, or
     a .zip file. Exits with 1 when any package has a problem. A package whose review date has
-    passed gets a warning, and with --strict counts as a problem."""
+    passed, or that claims a level of a competence higher than a module can prove for it (by the
+    shipped frameworks' evidence levels), gets a warning, and with --strict counts as a problem."""
     day = today.date() if today else date.today()
+    caps = module_caps()
     bad = 0
     for path in paths:
         for label, outcome in _validated(path):
@@ -79,15 +89,56 @@ def validate_command(paths: tuple[Path, ...], strict: bool, today) -> None:
                 bad += 1
                 _echo_problems(f"INVALID {label}", outcome)
                 continue
+            warned = False
             if outcome.governance.review_date < day:
                 _echo_review_passed(outcome, label, strict)
-                if strict:
-                    bad += 1
-            else:
+                warned = True
+            for code, claimed, cap in over_claimed(outcome, caps):
+                _echo_over_claimed(outcome, label, strict, code, claimed, cap)
+                warned = True
+            if warned and strict:
+                bad += 1
+            elif not warned:
                 cards = len(outcome.cards)
                 click.echo(f"OK {outcome.id} {outcome.version} ({cards} cards)  {label}")
     if bad:
         raise click.exceptions.Exit(1)
+
+
+def module_caps() -> dict[str, int]:
+    """The highest level a module can prove, by competence code, for the competences of the shipped
+    frameworks where that is below the top of the scale (``Ceiling.cap``). A competence of a framework
+    imported later is not known here, so a module's claim for it is not checked."""
+    caps = {}
+    for path in sorted(SHIPPED.glob("*.csv")):
+        spec = moodle_csv.parse(path.read_bytes())
+        if isinstance(spec, list):
+            continue
+        top = len(spec.scale.levels)
+        for competence in spec.competences:
+            ceiling = Ceiling(top, competence.evidence_levels, spec.evidence_levels)
+            if (cap := ceiling.cap(EvidenceKind.MODULE)) is not None:
+                caps[competence.code] = cap
+    return caps
+
+
+def over_claimed(module: Module, caps: dict[str, int]) -> list[tuple[str, int, int]]:
+    """(competence code, level claimed, level a module proves) for each claim above what it proves."""
+    return [
+        (e.competence, e.level, caps[e.competence])
+        for e in module.evidence
+        if e.competence in caps and e.level > caps[e.competence]
+    ]
+
+
+def _echo_over_claimed(
+    module: Module, label: str, strict: bool, code: str, claimed: int, cap: int
+) -> None:
+    heading = "REFUSED" if strict else "WARNING"
+    click.echo(
+        f"{heading} {module.id} {module.version}: its evidence claims {code} at level {claimed}, "
+        f"but a module proves at most level {cap} of {code}; state level {cap}  {label}"
+    )
 
 
 def _echo_review_passed(module: Module, label: str, strict: bool) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from lms.audit import services as audit
 from lms.competence.models import Competence, Requirement
 from lms.competence.profile import add_months
 from lms.competence.services import competences_by_code
@@ -39,7 +40,8 @@ def inherited_module_ids(unit: Unit) -> set[str]:
 
 
 def set_marked(unit: Unit, module_ids: set[str], actor: Person) -> None:
-    """Make exactly ``module_ids`` the modules marked on ``unit``."""
+    """Make exactly ``module_ids`` the modules marked on ``unit``; each mark set or taken away is
+    audited, with the module as the subject and the unit in the details."""
     current = marked_module_ids(unit.id)
     if removed := current - module_ids:
         db.session.execute(
@@ -47,8 +49,11 @@ def set_marked(unit: Unit, module_ids: set[str], actor: Person) -> None:
                 CredentialModule.unit_id == unit.id, CredentialModule.module_id.in_(removed)
             )
         )
+    for module_id in sorted(removed):
+        audit.record(actor, "credential_module.unmark", "module", module_id, {"unit_id": unit.id})
     for module_id in sorted(module_ids - current):
         db.session.add(CredentialModule(unit_id=unit.id, module_id=module_id, set_by_id=actor.id))
+        audit.record(actor, "credential_module.mark", "module", module_id, {"unit_id": unit.id})
     db.session.flush()
 
 

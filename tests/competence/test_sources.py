@@ -51,7 +51,7 @@ def test_a_completed_workshop_series_gives_the_evidence_of_its_modules(app, org)
         assert sorted((e.competence.code, e.level, e.kind, e.achieved_at) for e in made) == [
             ("DHK-7", 1, EvidenceKind.WORKSHOP, when),
             ("SOFT-1", 1, EvidenceKind.WORKSHOP, when),
-            ("SOFT-2", 2, EvidenceKind.WORKSHOP, when),
+            ("SOFT-2", 1, EvidenceKind.WORKSHOP, when),
         ]
         assert {e.source for e in made} == {f"workshop:{series.id}"}
 

@@ -192,3 +192,37 @@ def test_strict_refuses_a_passed_review_date(app, tmp_path):
     result = _validate(app, folder, "--strict", "--today", "2027-12-02")
     assert result.exit_code == 1
     assert "REFUSED styring 1.0.0: its review date 2027-12-01 has passed" in result.output
+
+
+# A level of a competence higher than a module can prove ------------------------------------------
+
+
+def _claiming(folder: Path, competence: str, level: int) -> Path:
+    evidence = f"minutes: 2\nevidence:\n  - competence: {competence}\n    level: {level}"
+    return _package(folder, {5: evidence})
+
+
+def test_a_claim_above_what_a_module_proves_is_a_warning_naming_both_levels(app, tmp_path):
+    folder = _claiming(tmp_path / "styring", "DHK-1", 2)
+    result = _validate(app, folder, "--today", "2027-12-01")
+    assert result.exit_code == 0
+    assert (
+        "WARNING styring 1.0.0: its evidence claims DHK-1 at level 2, but a module proves at most"
+        f" level 1 of DHK-1; state level 1  {folder}"
+    ) in result.output
+    assert "OK styring" not in result.output
+
+
+def test_strict_refuses_a_claim_above_what_a_module_proves(app, tmp_path):
+    folder = _claiming(tmp_path / "styring", "SOFT-2", 3)
+    result = _validate(app, folder, "--strict", "--today", "2027-12-01")
+    assert result.exit_code == 1
+    assert "REFUSED styring 1.0.0: its evidence claims SOFT-2 at level 3" in result.output
+
+
+def test_a_claim_a_module_can_prove_or_of_an_unknown_competence_is_ok(app, tmp_path):
+    for name, competence, level in (("kunnskap", "DHK-1", 1), ("ukjent", "ANNET-1", 3)):
+        folder = _claiming(tmp_path / name, competence, level)
+        result = _validate(app, folder, "--strict", "--today", "2027-12-01")
+        assert result.exit_code == 0, result.output
+        assert f"OK styring 1.0.0 (1 cards)  {folder}" in result.output

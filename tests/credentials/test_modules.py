@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from lms.audit.models import AuditEntry
 from lms.competence import services as competence
 from lms.content.services import current_version
 from lms.credentials import modules
@@ -13,7 +14,8 @@ from lms.extensions import db
 from lms.groups import services as groups
 from lms.learning import services as learning
 from lms.learning.standing import Verdict
-from lms.organisation.models import Person, Unit
+from lms.organisation.models import Person, Role, Unit
+from tests.conftest import add_person
 from tests.credentials import independent
 from tests.support.frameworks import import_test_framework
 
@@ -73,6 +75,60 @@ def test_only_a_manager_or_admin_over_the_unit_may_mark(org, client, fixture_mod
     assert response.status_code == 403
     with client.application.app_context():
         assert modules.marked_module_ids(org.zone.id) == set()
+
+
+def audit_trail() -> list[tuple[str, int, str, str, dict]]:
+    entries = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.action.like("credential_module.%"))
+        .order_by(AuditEntry.id)
+    )
+    return [(e.action, e.actor_id, e.subject_type, e.subject_id, e.details) for e in entries]
+
+
+def test_ticking_and_unticking_a_module_is_audited(org, client, make_client, fixture_module):
+    client.sign_in(org.manager)
+    client.submit(PAGE.format(org.ward.id), data={"module_ids": [fixture_module]})
+    client.submit(PAGE.format(org.ward.id), data={"module_ids": [fixture_module]})
+    client.submit(PAGE.format(org.ward.id), data={})
+    with client.application.app_context():
+        assert audit_trail() == [
+            (
+                "credential_module.mark",
+                org.manager.id,
+                "module",
+                fixture_module,
+                {"unit_id": org.ward.id},
+            ),
+            (
+                "credential_module.unmark",
+                org.manager.id,
+                "module",
+                fixture_module,
+                {"unit_id": org.ward.id},
+            ),
+        ]
+    top_admin = make_client()
+    top_admin.sign_in(org.admin)
+    log = top_admin.get("/admin/audit/").get_data(as_text=True)
+    assert "Modul satt til å gi mikrobevis" in log
+    assert "Modul gir ikke lenger mikrobevis" in log
+    assert f"module {fixture_module}" in log
+    assert f"unit_id: {org.ward.id}" in log
+
+
+def test_an_admin_of_another_unit_cannot_tick_and_nothing_is_audited(app, org, client, fixture_module):
+    with app.app_context():
+        zone_admin = add_person("Sara Soneadmin", "sara@testvik.no", org.zone, Role.ADMIN)
+        mark(org.ward.id, fixture_module, org.manager.id)
+        db.session.execute(sa.delete(AuditEntry))
+        db.session.commit()
+    client.sign_in(zone_admin)
+    assert client.get(PAGE.format(org.ward.id)).status_code == 403
+    assert client.submit(PAGE.format(org.ward.id), data={}).status_code == 403
+    with app.app_context():
+        assert modules.marked_module_ids(org.ward.id) == {fixture_module}
+        assert audit_trail() == []
 
 
 def test_passing_a_marked_module_issues_a_course_credential(app, org, fixture_module):
