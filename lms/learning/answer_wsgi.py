@@ -48,6 +48,7 @@ WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 ENDPOINT = "learning.sync_answer"
 PATH = re.compile(r"/attempts/(\d+)/answers")
 JSON = "application/json"
+WITH_PERSON = (joinedload(Attempt.person),)
 
 
 class AnswersAheadOfFlask:
@@ -87,7 +88,7 @@ class AnswersAheadOfFlask:
     def _dispatch(self, signed_in: SignedIn, attempt_id: int):
         if request.endpoint != ENDPOINT or not self._csrf_holds():
             return None
-        attempt = db.session.get(Attempt, attempt_id, options=(joinedload(Attempt.person),))
+        attempt = db.session.get(Attempt, attempt_id, options=WITH_PERSON)
         if attempt is None or attempt.person_id != signed_in.person_id:
             db.session.rollback()
             return None

@@ -137,25 +137,36 @@ def _insert_answer(attempt: Attempt, **values: Any) -> Answer:
     ORM's flush of the same (a unit of work over the attempt's and the answer's mappers) cost
     more CPU than the rest of storing an answer. The answer comes back as if read from the
     database; the attempt's answers, if loaded, are read again when next used."""
-    table = Answer.__table__
-    answer_id = db.session.execute(
-        sa.insert(table).values(attempt_id=attempt.id, **values)
-    ).inserted_primary_key[0]
+    insert, update = _answer_statements()
+    connection = db.session.connection()
+    values = {"attempt_id": attempt.id, **values}
+    answer_id = connection.execute(insert, values).inserted_primary_key[0]
     now = utcnow()
-    db.session.execute(sa.update(Attempt.__table__).filter_by(id=attempt.id).values(updated_at=now))
+    connection.execute(update, {"attempt": attempt.id, "now": now})
     set_committed_value(attempt, "updated_at", now)
     db.session.expire(attempt, ["answers"])
-    answer = Answer(id=answer_id, attempt_id=attempt.id, **values)
+    answer = Answer(id=answer_id, **values)
     make_transient_to_detached(answer)
     db.session.add(answer)
     return answer
 
 
 @functools.cache
+def _answer_statements() -> tuple[sa.Insert, sa.Update]:
+    """The answer's insert and the attempt's update, built once and bound when they run."""
+    attempts = Attempt.__table__
+    return sa.insert(Answer.__table__), (
+        sa.update(attempts)
+        .where(attempts.c.id == sa.bindparam("attempt"))
+        .values(updated_at=sa.bindparam("now"))
+    )
+
+
+@functools.cache
 def _answers_sent_or_given() -> sa.Select:
     """The answer sent with a client id, and the answer given to a card in an attempt, in one
-    query (built once, bound when it runs)."""
-    return sa.select(Answer).where(
+    query (built once, bound when it runs): their ids and client ids."""
+    return sa.select(Answer.id, Answer.client_id).where(
         sa.or_(
             Answer.client_id == sa.bindparam("client_id"),
             sa.and_(
@@ -167,12 +178,18 @@ def _answers_sent_or_given() -> sa.Select:
 
 
 def _stored_answer(attempt: Attempt, card: Card, client_id: str) -> Answer | None:
-    """The answer already sent with ``client_id`` (first), else the attempt's answer to ``card``."""
-    found = db.session.scalars(
-        _answers_sent_or_given(),
-        {"client_id": client_id, "attempt_id": attempt.id, "card_id": card.id},
-    ).all()
-    return next((a for a in found if a.client_id == client_id), None) or next(iter(found), None)
+    """The answer already sent with ``client_id`` (first), else the attempt's answer to ``card``.
+    Most answers are new: the query asks for ids only, and an answer found is then loaded."""
+    found = (
+        db.session.connection()
+        .execute(
+            _answers_sent_or_given(),
+            {"client_id": client_id, "attempt_id": attempt.id, "card_id": card.id},
+        )
+        .all()
+    )
+    stored = next((a for a in found if a.client_id == client_id), None) or next(iter(found), None)
+    return None if stored is None else db.session.get(Answer, stored.id)
 
 
 def move_to(attempt: Attempt, module: Module, index: int) -> None:
