@@ -1,21 +1,21 @@
 """The player's answer (``POST /attempts/<id>/answers``) taken ahead of most of Flask.
 
-``AnswersAheadOfFlask`` is a WSGI middleware in front of ``app.wsgi_app``, as
-``bundle_wsgi`` is for the bundle. Through Flask an answer cost about 3 ms of CPU in one process,
-and under gunicorn on SQLite its whole request held the write lock: the first statement (loading
-the signed-in person) begins the request's transaction, which takes the lock up front
-(``lms.core.transactions``), so answers from every worker queued behind each other for all of
-Flask's work: opening the session, Flask-Limiter, loading the person and their roles, Babel.
+``AnswersAheadOfFlask`` is a WSGI middleware in front of ``app.wsgi_app``, as ``bundle_wsgi`` is
+for the bundle. Through Flask an answer cost about 3 ms of CPU in one process, some 40 % of it
+Flask around the view: opening the session, Flask-Limiter, loading the person and their roles, the
+hooks. On SQLite that work also held the write lock, which the request's first statement (loading
+the person) takes up front (``lms.core.transactions``).
 
-Here the person comes from the session check the bundle uses (``lms.learning.ahead``, no database
-while the check is held), and the request runs the view itself, ``views.sync_answer`` with its
-``for_owner`` check, in a request context as Flask's own dispatch would, without the hooks that
-do nothing for this request:
+Here the person comes from the session check the bundle uses (``lms.learning.ahead``: no database
+while the check is held, so a session ended elsewhere can still store answers to its own attempts
+for up to ``ahead.SESSION_CHECK_SECONDS``), and the view itself, ``views.sync_answer`` with its
+``for_owner`` check, runs in a request context as Flask's dispatch would run it, without the hooks
+that have nothing to do for this request:
 
 - before the view, CSRF is checked by Flask-WTF's own ``protect`` (the ``X-CSRFToken`` header
   against the session's token), as its ``before_request`` hook does; the route has no rate limit
   (the app has no default limits) and an access rule, so Flask-Limiter's and the access hooks
-  have nothing to do;
+  would do nothing;
 - the signed-in person is the attempt's, loaded with the attempt in one query; Flask-Login's
   ``current_user`` is that person, as its user loader would have made it;
 - after the view, ``app.process_response`` as in Flask: the commit (or roll back), the security
