@@ -51,13 +51,16 @@ delivery_state = sa.Table(
 why, and whether the next post is a one-statement probe of an LRS that failed."""
 
 
+_INSERT = outbox.insert()
+
+
 def record(session: Session, statement: dict[str, Any], now: datetime | None = None) -> None:
     """Validate ``statement`` (raises InvalidStatement) and add it to the outbox in ``session``'s
     transaction: if the caller rolls back, the statement is gone too."""
     validate(statement)
     now = now or utcnow()
-    session.execute(
-        outbox.insert(),
+    session.connection().execute(
+        _INSERT,
         {
             "statement_id": statement["id"],
             "statement": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),

@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app, session
@@ -133,10 +134,16 @@ def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | 
     return person, [(row.role, row.unit_id) for row in rows if row.role is not None]
 
 
-def running_session_began(cookie_id: str) -> datetime | None:
-    """When the cookie's session began, if its row is there, the secret matches and its person may
-    sign in today; else None. For a check made ahead of Flask (``lms.learning.bundle_wsgi``), which
-    holds the answer a few seconds and checks the session's lifetime itself (``Lifetime.holds``)."""
+class RunningSession(NamedTuple):
+    person_id: int
+    began: datetime
+
+
+def running_session(cookie_id: str) -> RunningSession | None:
+    """The cookie's session's person and when it began, if its row is there, the secret matches
+    and its person may sign in today; else None. For a check made ahead of Flask
+    (``lms.learning.ahead``), which holds the answer a few seconds and checks the session's
+    lifetime itself (``Lifetime.holds``)."""
     parsed = _parse(cookie_id)
     if parsed is None:
         return None
@@ -150,7 +157,7 @@ def running_session_began(cookie_id: str) -> datetime | None:
         return None
     if not secrets.compare_digest(row.secret_hash, _digest(secret)):
         return None
-    return row.created_at
+    return RunningSession(row.Person.id, row.created_at)
 
 
 def _current_session_id() -> int | None:

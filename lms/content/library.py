@@ -7,11 +7,13 @@ content hash: a version's content never changes, so the cache never goes stale.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
@@ -22,6 +24,12 @@ from lms.plugins import card_types
 
 _parsed: dict[str, Module] = {}
 _rendered: dict[tuple[str, str, str], Markup] = {}
+_graded: dict[tuple[str, str, str, str], Markup] = {}
+KEPT_GRADED = 4096
+"""Past this many graded cards kept, a process forgets them all and renders again."""
+GRADED_RESPONSE_CHARS = 256
+"""A graded card is kept only for a response this short as JSON (a choice, an order, a yes): a
+written text is seldom given twice."""
 _lock = threading.Lock()
 
 
@@ -77,4 +85,23 @@ def rendered_once(module: Module, card: Card, locale: str, render: Callable[...,
     html = _rendered.get(key)
     if html is None:
         html = _rendered[key] = render(card, locale=locale, response=None, grade=None, error=None)
+    return html
+
+
+def rendered_graded(
+    module: Module, card: Card, locale: str, response: Any, render: Callable[[], Markup]
+) -> Markup:
+    """The card as shown after ``response``, graded (``render()``): the same for everyone who gave
+    that response, so rendered the first time it is shown in ``locale`` (for a short response)."""
+    given = json.dumps(response, sort_keys=True, separators=(",", ":"))
+    if len(given) > GRADED_RESPONSE_CHARS:
+        return render()
+    key = (module.content_hash, card.id, locale, given)
+    html = _graded.get(key)
+    if html is None:
+        html = render()
+        with _lock:
+            if len(_graded) >= KEPT_GRADED:
+                _graded.clear()
+            _graded[key] = html
     return html

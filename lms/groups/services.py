@@ -447,16 +447,22 @@ def made_at_close(participant: GroupParticipant, attempt: Attempt) -> bool:
 
 
 def participant_for_attempt(attempt: Attempt) -> GroupParticipant | None:
-    """The run participation an attempt belongs to, if any (None for a solo attempt)."""
+    """The run participation an attempt belongs to, if any (None for a solo attempt). Asked at
+    every statement about an attempt, most of them solo: the participation's id is looked up on
+    the connection (after the flush the ORM's own query would make), and loaded only if found."""
     if attempt.id is None:
         return None
-    return db.session.scalar(_participant_of_attempt(), {"attempt_id": attempt.id})
+    db.session.flush()
+    found = db.session.connection().scalar(_participant_of_attempt(), {"attempt_id": attempt.id})
+    return None if found is None else db.session.get(GroupParticipant, found)
 
 
 @functools.cache
 def _participant_of_attempt() -> sa.Select:
-    """Asked at every answer's statement: built once, the attempt's id bound when it runs."""
-    return sa.select(GroupParticipant).where(GroupParticipant.attempt_id == sa.bindparam("attempt_id"))
+    """Built once, the attempt's id bound when it runs."""
+    return sa.select(GroupParticipant.id).where(
+        GroupParticipant.attempt_id == sa.bindparam("attempt_id")
+    )
 
 
 def present_uuids(run: GroupRun) -> list[str]:

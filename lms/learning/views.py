@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,15 +29,27 @@ from lms.content import library
 from lms.content import services as content
 from lms.content.cards.base import ResponseError
 from lms.db import utcnow
+from lms.learning import answer_wsgi, bundle_wsgi, services
 from lms.learning import bundle as bundles
-from lms.learning import bundle_wsgi, services
+from lms.learning.ahead import SessionCheck
 from lms.learning.models import Attempt
 from lms.learning.standing import Standing, standing_of
 from lms.plugins import card_types
 from lms.practice import services as practice
 
 bp = Blueprint("learning", __name__)
-bp.record_once(lambda state: bundle_wsgi.init_app(state.app))
+
+
+@bp.record_once
+def _ahead_of_flask(state) -> None:
+    """The bundle and the player's answers, taken ahead of most of Flask when the session is
+    Flask's signed cookie (``bundle_wsgi``, ``answer_wsgi``)."""
+    app = state.app
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        session_check = SessionCheck(app)
+        bundle_wsgi.init_app(app, session_check)
+        answer_wsgi.init_app(app, session_check)
+
 
 STATIC_JS = Path(__file__).resolve().parent.parent / "static" / "js"
 
@@ -140,13 +153,21 @@ def bundle(module_id: str, content_hash: str, locale: str, digest: str):
 
 
 def _card_body(module, card, answer, error: str | None) -> Markup:
-    """A card not yet answered looks the same for everyone: it is rendered once per language."""
+    """A card looks the same for everyone who gave the same response (or none): rendered once per
+    language and response (``library``), except with an error to show."""
     card_type = card_types()[card.type]
-    if answer is None and error is None:
-        return library.rendered_once(module, card, _locale(), card_type.render)
-    grade = card_type.grade(card, answer.response) if answer is not None else None
+    locale = _locale()
     response = answer.response if answer is not None else None
-    return card_type.render(card, locale=_locale(), response=response, grade=grade, error=error)
+
+    def rendered() -> Markup:
+        grade = card_type.grade(card, response) if answer is not None else None
+        return card_type.render(card, locale=locale, response=response, grade=grade, error=error)
+
+    if error is not None:
+        return rendered()
+    if answer is None:
+        return library.rendered_once(module, card, locale, card_type.render)
+    return library.rendered_graded(module, card, locale, response, rendered)
 
 
 def _take_response(attempt: Attempt, module, card):

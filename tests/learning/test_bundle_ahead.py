@@ -5,37 +5,39 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 
 from lms.accounts.models import SignInSession
 from lms.extensions import db
-from lms.learning import bundle_wsgi
+from lms.learning import ahead as session_check
+from lms.learning.ahead import SessionCheck
 from lms.learning.bundle_wsgi import BundlesAheadOfFlask
 from tests.learning.test_bundle import bundle_url
 from tests.learning.test_player import module, start  # noqa: F401
 
 
 @pytest.fixture
-def ahead(app: Flask, monkeypatch) -> list[str]:
+def ahead(flask_answered) -> list[str]:
     """The paths Flask answered: a request missing from it was answered ahead of Flask."""
-    middleware = app.wsgi_app
-    while not isinstance(middleware, BundlesAheadOfFlask):
-        middleware = middleware.wsgi_app
-    flask_answered: list[str] = []
-    inner = middleware.wsgi_app
-
-    def counted(environ, start_response):
-        flask_answered.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    monkeypatch.setattr(middleware, "wsgi_app", counted)
-    return flask_answered
+    return flask_answered(BundlesAheadOfFlask)
 
 
 def signed_in_bundle(client, person) -> str:
     client.sign_in(person)
     attempt_id = start(client)
     return bundle_url(client.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True))
+
+
+def end_sessions(app, person) -> None:
+    """Every session of ``person`` ended (as signing out everywhere does)."""
+    with app.app_context():
+        db.session.execute(sa.delete(SignInSession).where(SignInSession.person_id == person.id))
+        db.session.commit()
+
+
+def pass_the_check_window(monkeypatch) -> None:
+    """The clock moved past the window in which a process trusts its check of a session."""
+    later = session_check.time.monotonic() + session_check.SESSION_CHECK_SECONDS + 1
+    monkeypatch.setattr(session_check.time, "monotonic", lambda: later)
 
 
 def comparable(response) -> tuple:
@@ -59,7 +61,7 @@ def test_a_built_bundle_is_answered_ahead_of_flask_exactly_as_flask_answers_it(
     head = client.head(url)
     assert ahead == [] and "Date" in first.headers
 
-    monkeypatch.setattr(BundlesAheadOfFlask, "_signed_in", lambda self, environ: False)
+    monkeypatch.setattr(SessionCheck, "signed_in", lambda self, environ: None)
     assert comparable(client.get(url)) == comparable(first)
     assert comparable(client.get(url, headers={"If-None-Match": etag})) == comparable(unchanged)
     assert comparable(client.head(url)) == comparable(head)
@@ -102,13 +104,10 @@ def test_an_ended_session_is_refused_once_the_check_is_older_than_its_window(
     url = signed_in_bundle(client, org.nurse)
     ahead.clear()
     assert client.get(url).status_code == 200 and ahead == []
-    with app.app_context():
-        db.session.execute(sa.delete(SignInSession).where(SignInSession.person_id == org.nurse.id))
-        db.session.commit()
+    end_sessions(app, org.nurse)
     assert client.get(url).status_code == 200 and ahead == []  # within the window
 
-    later = bundle_wsgi.time.monotonic() + bundle_wsgi.SESSION_CHECK_SECONDS + 1
-    monkeypatch.setattr(bundle_wsgi.time, "monotonic", lambda: later)
+    pass_the_check_window(monkeypatch)
     response = client.get(url)
     assert response.status_code == 302 and ahead == [url]
 
@@ -119,4 +118,4 @@ def test_the_browser_identifier_is_flask_logins(app):
     environ_headers = {"User-Agent": "Mozilla/5.0 (æøå)", "X-Forwarded-For": "10.0.0.7, 10.0.0.1"}
     for headers in ({}, environ_headers):
         with app.test_request_context("/", headers=headers) as context:
-            assert bundle_wsgi.browser_identifier(context.request.environ) == _create_identifier()
+            assert session_check.browser_identifier(context.request.environ) == _create_identifier()

@@ -1,0 +1,124 @@
+"""The player's answer (``POST /attempts/<id>/answers``) taken ahead of most of Flask.
+
+``AnswersAheadOfFlask`` is a WSGI middleware in front of ``app.wsgi_app``, as ``bundle_wsgi`` is
+for the bundle. Through Flask an answer cost about 3 ms of CPU in one process, some 40 % of it
+Flask around the view: opening the session, Flask-Limiter, loading the person and their roles, the
+hooks. On SQLite that work also held the write lock, which the request's first statement (loading
+the person) takes up front (``lms.core.transactions``).
+
+Here the person comes from the session check the bundle uses (``lms.learning.ahead``: no database
+while the check is held, so a session ended elsewhere can still store answers to its own attempts
+for up to ``ahead.SESSION_CHECK_SECONDS``), and the view itself, ``views.sync_answer`` with its
+``for_owner`` check, runs in a request context as Flask's dispatch would run it, without the hooks
+that have nothing to do for this request:
+
+- before the view, CSRF is checked by Flask-WTF's own ``protect`` (the ``X-CSRFToken`` header
+  against the session's token), as its ``before_request`` hook does; the route has no rate limit
+  (the app has no default limits) and an access rule, so Flask-Limiter's and the access hooks
+  would do nothing;
+- the signed-in person is the attempt's, loaded with the attempt in one query; Flask-Login's
+  ``current_user`` is that person, as its user loader would have made it;
+- after the view, ``app.process_response`` as in Flask: the commit (or roll back), the security
+  headers, the session saved (``Vary: Cookie``).
+
+Everything unusual goes on to Flask untouched, with the body as it came, and Flask answers as
+before: a body not JSON (``Content-Type``) or of no stated length, no running session or a cookie
+Flask would rewrite (``ahead.SessionCheck``), a refused CSRF token, an attempt that is not there or
+not the signed-in person's, and any error on the way (rolled back first; Flask then does it all
+again and answers as it would, the error included). The route stays in Flask's URL map.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable
+
+from flask import Flask, request
+from flask.ctx import RequestContext
+from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import HTTPException
+
+from lms.accounts.sessions import FLASK_LOGIN_KEY
+from lms.extensions import db, login_manager
+from lms.learning.ahead import SessionCheck, SignedIn
+from lms.learning.models import Attempt
+
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+ENDPOINT = "learning.sync_answer"
+PATH = re.compile(r"/attempts/(\d+)/answers")
+JSON = "application/json"
+WITH_PERSON = (joinedload(Attempt.person),)
+
+
+class AnswersAheadOfFlask:
+    """Takes a signed-in person's answer to their own attempt; hands on the rest."""
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApp, session_check: SessionCheck):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.session_check = session_check
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        attempt_id = _answer_to(environ)
+        signed_in = self.session_check.signed_in(environ) if attempt_id is not None else None
+        if signed_in is None:
+            return self.wsgi_app(environ, start_response)
+        body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
+        environ["wsgi.input"] = io.BytesIO(body)
+        response = self._answer(environ, signed_in, attempt_id)
+        if response is None:
+            environ["wsgi.input"] = io.BytesIO(body)
+            return self.wsgi_app(environ, start_response)
+        return response(environ, start_response)
+
+    def _answer(self, environ: dict, signed_in: SignedIn, attempt_id: int):
+        """The view's response, after Flask's after-request hooks; None for Flask to answer."""
+        session = self.app.session_interface.session_class(signed_in.session)
+        context = RequestContext(self.app, environ, session=session)
+        context.push()
+        try:
+            return self._dispatch(signed_in, attempt_id)
+        except Exception:  # Flask does it again, and answers (and logs) as it would
+            db.session.rollback()
+            return None
+        finally:
+            context.pop()
+
+    def _dispatch(self, signed_in: SignedIn, attempt_id: int):
+        if request.endpoint != ENDPOINT or not self._csrf_holds():
+            return None
+        attempt = db.session.get(Attempt, attempt_id, options=WITH_PERSON)
+        if attempt is None or attempt.person_id != signed_in.person_id:
+            db.session.rollback()
+            return None
+        attempt.person.signed_in_session = signed_in.session[FLASK_LOGIN_KEY]
+        login_manager._update_request_context_with_user(attempt.person)
+        view = self.app.view_functions[ENDPOINT]
+        response = self.app.make_response(view(**request.view_args))
+        return self.app.process_response(response)
+
+    def _csrf_holds(self) -> bool:
+        """Flask-WTF's check, as its ``before_request`` hook makes it (a refusal is Flask's)."""
+        config = self.app.config
+        if not (config["WTF_CSRF_ENABLED"] and config["WTF_CSRF_CHECK_DEFAULT"]):
+            return True
+        try:
+            self.app.extensions["csrf"].protect(apply_exemptions=True)
+        except HTTPException:
+            return False
+        return True
+
+
+def _answer_to(environ: dict) -> int | None:
+    """The attempt a JSON POST of an answer (with its length stated) is to; else None."""
+    if environ.get("REQUEST_METHOD") != "POST" or not environ.get("CONTENT_LENGTH", "").isdigit():
+        return None
+    if environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() != JSON:
+        return None
+    found = PATH.fullmatch(environ.get("PATH_INFO", ""))
+    return int(found[1]) if found else None
+
+
+def init_app(app: Flask, session_check: SessionCheck) -> None:
+    app.wsgi_app = AnswersAheadOfFlask(app, app.wsgi_app, session_check)

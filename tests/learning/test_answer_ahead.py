@@ -1,0 +1,179 @@
+"""The player's answer taken ahead of most of Flask (``lms.learning.answer_wsgi``): the same reply,
+rows and statements as Flask's, only for the signed-in person's own attempt with a valid CSRF
+token, and everything else left to Flask."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from lms.extensions import db
+from lms.learning.answer_wsgi import AnswersAheadOfFlask
+from lms.learning.models import Answer, Attempt
+from tests.learning.test_bundle_ahead import end_sessions, pass_the_check_window
+from tests.learning.test_player import answers_of, module, start, token_from  # noqa: F401
+from xapi.outbox import outbox
+
+
+@pytest.fixture
+def ahead(flask_answered) -> list[str]:
+    """The paths Flask answered: a request missing from it was answered ahead of Flask."""
+    return flask_answered(AnswersAheadOfFlask)
+
+
+def begun(client, person) -> tuple[int, dict]:
+    """``person`` signed in with an attempt begun; its id and the headers the player sends."""
+    client.sign_in(person)
+    attempt_id = start(client)
+    page = client.get(f"/attempts/{attempt_id}/cards/2").get_data(as_text=True)
+    return attempt_id, {"X-CSRFToken": token_from(page)}
+
+
+def send(client, attempt_id: int, headers: dict, card: str = "enkelt", **payload):
+    body = {"card_id": card, "fields": {"response": "b"}, "client_id": str(uuid.uuid4())}
+    return client.post(f"/attempts/{attempt_id}/answers", json={**body, **payload}, headers=headers)
+
+
+def comparable(response) -> tuple:
+    """Status, headers and reply, less what differs between two answers (date, client id)."""
+    headers = sorted((name, value) for name, value in response.headers if name != "Date")
+    reply = {**response.get_json(), "client_id": None}
+    return response.status_code, headers, reply
+
+
+def statement_of(app, attempt_id: int) -> dict:
+    """The answer's statement in the outbox, less what differs between two people's."""
+    with app.app_context():
+        rows = db.session.scalars(sa.select(outbox.c.statement).order_by(outbox.c.id)).all()
+        uuid_ = db.session.get(Attempt, attempt_id).uuid
+    statement = next(
+        s for s in map(json.loads, rows) if s["context"].get("registration") == uuid_ and "result" in s
+    )
+    for key in ("id", "timestamp", "actor"):
+        statement.pop(key)
+    statement["context"].pop("registration")
+    return statement
+
+
+def test_an_answer_is_taken_ahead_of_flask_exactly_as_flask_takes_it(
+    app,
+    make_client,
+    org,
+    module,  # noqa: F811
+    ahead,
+    monkeypatch,
+):
+    nurse, assistant = make_client(), make_client()
+    nurse_attempt, nurse_headers = begun(nurse, org.nurse)
+    assistant_attempt, assistant_headers = begun(assistant, org.assistant)
+    ahead.clear()
+    taken = send(nurse, nurse_attempt, nurse_headers)
+    again = send(nurse, nurse_attempt, nurse_headers, client_id=taken.get_json()["client_id"])
+    assert ahead == [] and taken.status_code == 201 and again.status_code == 200
+
+    monkeypatch.setattr(AnswersAheadOfFlask, "_answer", lambda *_args: None)
+    flask_taken = send(assistant, assistant_attempt, assistant_headers)
+    flask_again = send(
+        assistant,
+        assistant_attempt,
+        assistant_headers,
+        client_id=flask_taken.get_json()["client_id"],
+    )
+    assert len(ahead) == 2
+    assert comparable(taken) == comparable(flask_taken)
+    assert comparable(again) == comparable(flask_again)
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Answer).order_by(Answer.id)).all()
+        assert [(a.card_id, a.response, a.score) for a in rows] == [("enkelt", ["b"], 1.0)] * 2
+    assert statement_of(app, nurse_attempt) == statement_of(app, assistant_attempt)
+
+
+def test_an_unknown_card_and_a_completed_attempt_get_the_views_replies(
+    app,
+    client,
+    org,
+    module,  # noqa: F811
+    ahead,
+):
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    unknown = send(client, attempt_id, headers, card="finnes-ikke")
+    assert unknown.status_code == 400 and unknown.get_json() == {"error": "Ukjent kort."}
+    with app.app_context():
+        db.session.get(Attempt, attempt_id).completed_at = db.func.now()
+        db.session.commit()
+    completed = send(client, attempt_id, headers)
+    assert completed.status_code == 200
+    assert completed.get_json() == {"stored": False, "reason": "completed"}
+    assert ahead == [] and answers_of(app, attempt_id) == []
+
+
+def test_signed_out_gets_what_flask_gives(app, client, org, module, ahead):  # noqa: F811
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    response = send(app.test_client(), attempt_id, headers)
+    assert response.status_code == 400  # no session, so no CSRF token to match
+    assert ahead == [f"/attempts/{attempt_id}/answers"]
+    assert answers_of(app, attempt_id) == []
+
+
+def test_another_persons_attempt_gets_what_flask_gives(
+    app,
+    make_client,
+    org,
+    module,  # noqa: F811
+    ahead,
+):
+    nurse = make_client()
+    attempt_id, _headers = begun(nurse, org.nurse)
+    assistant = make_client()
+    _own, headers = begun(assistant, org.assistant)
+    ahead.clear()
+    response = send(assistant, attempt_id, headers)
+    assert response.status_code == 404 and ahead == [f"/attempts/{attempt_id}/answers"]
+    assert answers_of(app, attempt_id) == []
+
+
+@pytest.mark.parametrize("token", [None, "ikke-et-token"])
+def test_a_missing_or_wrong_csrf_token_gets_what_flask_gives(
+    app,
+    client,
+    org,
+    module,  # noqa: F811
+    ahead,
+    token,
+):
+    attempt_id, _headers = begun(client, org.nurse)
+    ahead.clear()
+    response = send(client, attempt_id, {"X-CSRFToken": token} if token else {})
+    assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
+    assert answers_of(app, attempt_id) == []
+
+
+def test_an_ended_session_gets_what_flask_gives_once_the_check_is_older_than_its_window(
+    app,
+    client,
+    org,
+    module,  # noqa: F811
+    ahead,
+    monkeypatch,
+):
+    attempt_id, headers = begun(client, org.nurse)
+    end_sessions(app, org.nurse)
+    pass_the_check_window(monkeypatch)
+    ahead.clear()
+    response = send(client, attempt_id, headers)
+    assert response.status_code == 302 and ahead == [f"/attempts/{attempt_id}/answers"]
+    assert answers_of(app, attempt_id) == []
+
+
+def test_a_form_post_goes_on_to_flask(app, client, org, module, ahead):  # noqa: F811
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    response = client.post(
+        f"/attempts/{attempt_id}/answers", data={"card_id": "enkelt"}, headers=headers
+    )
+    assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
