@@ -48,11 +48,9 @@ def _locale() -> str:
 @bp.route("/learn/<module_id>")
 @signed_in
 def module(module_id: str):
-    version = content.current_version(module_id) or abort(404)
-    module = content.load_version(version)
+    module = content.current_content(module_id) or abort(404)
     return render_template(
         "learning/module.html",
-        version=version,
         module=module,
         attempt=services.open_attempt(current_user, module_id),
         practice_counts=practice.counts_for_viewer(current_user, module),
