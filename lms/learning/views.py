@@ -52,7 +52,7 @@ def module(module_id: str):
     return render_template(
         "learning/module.html",
         module=module,
-        attempt=services.open_attempt(current_user, module_id),
+        position=services.open_attempt_position(current_user, module_id),
         practice_counts=practice.counts_for_viewer(current_user, module),
         choices=practice.CHOICES,
         shown_from=practice.SHOWN_FROM,

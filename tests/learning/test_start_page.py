@@ -20,3 +20,16 @@ def test_the_start_page_describes_the_module_in_each_readers_language(client, or
     nynorsk = client.get(page).get_data(as_text=True)
     assert "Alle korttyper" in nynorsk and "Every card type" not in nynorsk
     assert "Denne modulen finst ikkje på nynorsk enno" in nynorsk
+
+
+def test_the_start_page_offers_to_go_on_from_the_first_card_of_an_attempt_just_begun(
+    client, org, fixture_module
+):
+    client.sign_in(org.nurse)
+    page = f"/learn/{fixture_module}"
+    assert "Fortsett der du slapp" not in client.get(page).get_data(as_text=True)
+
+    client.submit(f"{page}/start")
+
+    again = client.get(page).get_data(as_text=True)
+    assert "Fortsett der du slapp" in again and "Du er på kort 1 av" in again
