@@ -56,7 +56,6 @@ def module(module_id: str):
         practice_counts=practice.counts_for_viewer(current_user, module),
         choices=practice.CHOICES,
         shown_from=practice.SHOWN_FROM,
-        locale=_locale(),
     )
 
 
