@@ -7,6 +7,12 @@ page at >= 0.25x. Nothing here asserts a time; it prints figures and the goals b
 
     .venv/bin/python bench/card_page.py [--seconds 5] [--connections 8] [--rounds 3]
 
+Each gunicorn worker listens on a socket of its own (``--reuse-port``), so the kernel spreads
+wrk's connections over the workers. On one shared socket, the worker that happened to be awake
+accepted all 8 keep-alive connections in about a third of the runs, and the start page was then
+served by one process on one core: about 375 requests/s against 950-1,000 when both workers had
+some, which made the ratio's spread (0.14-0.35).
+
 The client is wrk (``scripts/ensure-wrk`` installs it), which is not the bottleneck. Each round runs
 the bare endpoint and then the three measured requests, one wrk run each, so drift in the machine's
 load falls on all of them alike; the figures are the median and spread over the rounds, and the
@@ -208,6 +214,7 @@ def main() -> None:
                 "--worker-class", "gthread",
                 "--bind", f"127.0.0.1:{port}",
                 "--keep-alive", "30",
+                "--reuse-port",  # each worker its own socket: see the module's docstring
                 "--log-level", "warning",
                 "--chdir", str(ROOT),
                 "bench.card_page:served()",

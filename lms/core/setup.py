@@ -18,10 +18,12 @@ from lms.accounts.sessions import signed_in_person
 from lms.config import LANGUAGE_NAMES, LOCALES
 from lms.content.localised import pick
 from lms.core import errors
+from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
 from lms.core.time import day_and_time
 from lms.core.transactions import may_write
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.organisation.models import Role
 from xapi import bounded_json
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
@@ -48,6 +50,7 @@ def init_core(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _install_template_gettext(app)
+    app.jinja_env.add_extension(FragmentCache)
     _init_login(app)
     app.before_request(_refuse_unguarded_endpoints)
     app.after_request(_commit_or_roll_back)
@@ -61,6 +64,7 @@ def init_core(app: Flask) -> None:
         can_make_sign_in_code=access.can_make_sign_in_code,
         current_locale=_current_locale,
         language_names=LANGUAGE_NAMES,
+        roles_held=_roles_held,
     )
     app.jinja_env.filters.update(
         localise=_localise,
@@ -172,6 +176,15 @@ def select_locale() -> str:
 
 def _current_locale() -> str:
     return str(get_locale())
+
+
+def _roles_held() -> frozenset[Role]:
+    """The roles the signed-in person holds on any unit (none when signed out). Each item of the
+    site menu depends on these alone (``leads_groups()``, ``is_admin()`` and the like), so they key
+    the menu's kept copy (``templates/base.html``, ``lms.core.fragments``)."""
+    if not current_user.is_authenticated:
+        return frozenset()
+    return frozenset(role for role, _unit in access.held_roles(current_user))
 
 
 def _localise(text) -> str:

@@ -42,10 +42,14 @@ def open_attempt(person: Person, module_id: str) -> Attempt | None:
     """The person's latest unfinished attempt at the module on their own: an attempt another
     feature holds (``signals.attempt_held_elsewhere``: one in a group run they are still present
     in, which the facilitator paces) is not theirs to go on with."""
-    held = signals.values_from_signal(
-        signals.attempt_held_elsewhere.send(current_app._get_current_object())
-    )
-    query = _open_attempt_query(tuple(held))
+    query = _open_attempt_query(Attempt)
+    return db.session.scalar(query, {"person_id": person.id, "module_id": module_id})
+
+
+def open_attempt_position(person: Person, module_id: str) -> int | None:
+    """The card ``open_attempt`` is on, or None without one: for the module's start page, which
+    needs no attempt loaded (nor the version row an attempt brings along)."""
+    query = _open_attempt_query(Attempt.position)
     return db.session.scalar(query, {"person_id": person.id, "module_id": module_id})
 
 
@@ -53,15 +57,21 @@ _open_attempt_queries: dict[tuple[int, ...], sa.Select] = {}
 KEPT_QUERIES = 16
 
 
-def _open_attempt_query(held: tuple[sa.ColumnElement[bool], ...]) -> sa.Select:
-    """The query of ``open_attempt`` leaving out the ``held`` attempts, built once for the same
-    conditions (the receivers of ``attempt_held_elsewhere`` return the same ones each time):
-    building it cost about as much as running it."""
-    key = tuple(id(condition) for condition in held)
+def _open_attempt_query(selected) -> sa.Select:
+    """The query of ``open_attempt`` selecting ``selected`` (the attempt or one of its columns),
+    leaving out the attempts other features hold. Built once for the same conditions (the
+    receivers of ``attempt_held_elsewhere`` return the same ones each time): building it cost
+    about as much as running it."""
+    held = tuple(
+        signals.values_from_signal(
+            signals.attempt_held_elsewhere.send(current_app._get_current_object())
+        )
+    )
+    key = (id(selected), *(id(condition) for condition in held))
     found = _open_attempt_queries.get(key)
     if found is not None:
         return found
-    query = sa.select(Attempt).where(
+    query = sa.select(selected).where(
         Attempt.person_id == sa.bindparam("person_id"),
         Attempt.module_id == sa.bindparam("module_id"),
         Attempt.completed_at.is_(None),

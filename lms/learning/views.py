@@ -61,17 +61,14 @@ def _locale() -> str:
 @bp.route("/learn/<module_id>")
 @signed_in
 def module(module_id: str):
-    version = content.current_version(module_id) or abort(404)
-    module = content.load_version(version)
+    module = content.current_content(module_id) or abort(404)
     return render_template(
         "learning/module.html",
-        version=version,
         module=module,
-        attempt=services.open_attempt(current_user, module_id),
+        position=services.open_attempt_position(current_user, module_id),
         practice_counts=practice.counts_for_viewer(current_user, module),
         choices=practice.CHOICES,
         shown_from=practice.SHOWN_FROM,
-        locale=_locale(),
     )
 
 

@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from lms import signals
-from lms.access import acted_on_unit_ids, is_top_admin
+from lms.access import LEADING_ROLES, acted_on_unit_ids, holds_any, is_top_admin
 from lms.content import library
 from lms.content.cards.base import Card
 from lms.content.localised import Localised
@@ -172,6 +172,8 @@ def counts_for_viewer(viewer: Person, module: Module) -> list[CardCounts] | None
     a top unit (who owns the module library), over the people holding a role in the units they
     lead for a manager, facilitator or other admin; None (nothing to show) for anyone else or a
     module without practice cards."""
+    if not holds_any(viewer, LEADING_ROLES):
+        return None  # leads nobody (the roles come with the signed-in person: no query)
     cards = [card for card in module.cards if card.type == PRACTICE]
     if not cards:
         return None
