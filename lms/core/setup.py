@@ -179,9 +179,10 @@ def _current_locale() -> str:
 
 
 def _roles_held() -> frozenset[Role]:
-    """The roles the signed-in person holds on any unit (none when signed out). Each item of the
-    site menu depends on these alone (``leads_groups()``, ``is_admin()`` and the like), so they key
-    the menu's kept copy (``templates/base.html``, ``lms.core.fragments``)."""
+    """The roles the signed-in person holds on any unit (none when signed out). The site menu's
+    items depend on these (``leads_groups()``, ``is_admin()`` and the like), on being signed in,
+    and on owning a module (``sees_module_statistics()``): together they key the menu's kept copy
+    (``templates/base.html``, ``lms.core.fragments``)."""
     if not current_user.is_authenticated:
         return frozenset()
     return frozenset(role for role, _unit in access.held_roles(current_user))

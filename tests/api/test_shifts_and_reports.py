@@ -143,15 +143,13 @@ def test_assignments_are_made_and_read_and_completion_is_reported(
 
 def test_competence_status_per_unit_and_person(app, client, org, api_headers):
     from lms.competence import services
-    from lms.competence.models import Requirement
+    from lms.organisation.models import Unit
 
     give_external_ids(app, org)
     with app.app_context():
         [framework] = services.load_shipped()[:1]
         competence = framework.competences[0]
-        db.session.add(
-            Requirement(competence_id=competence.id, unit_id=org.ward.id, min_level=1, mandatory=True)
-        )
+        services.add_requirement(competence, db.session.get(Unit, org.ward.id), 1, mandatory=True)
         db.session.commit()
         code = competence.code
     headers = api_headers("reports:read")

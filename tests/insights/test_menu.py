@@ -48,3 +48,14 @@ def test_staff_who_own_no_module_have_no_such_entry(client, org, fixture_module)
 def test_facilitators_and_admins_have_the_entry(client, org, who):
     client.sign_in(getattr(org, who))
     assert menu_entry(client) == "/insights/"
+
+
+def test_the_kept_menu_of_an_owner_is_not_shown_to_staff_who_own_nothing(app, org, nurse_owns_module):
+    """The menu is rendered once per key and kept: an owner and someone else holding the same
+    roles must not share a copy."""
+    owner, other = app.test_client(), app.test_client()
+    owner.sign_in(org.nurse)
+    other.sign_in(org.assistant)
+    assert menu_entry(owner) == "/insights/"
+    assert menu_entry(other) is None
+    assert menu_entry(owner) == "/insights/"
