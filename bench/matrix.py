@@ -1,9 +1,8 @@
 """The competence matrix and the overview above it, at the size of a municipality.
 
 One municipality with ``--competences`` competences required of everyone (12 months' validity,
-60-day renewal window), each person holding 0-3 pieces of evidence per competence (modules and
-sign-offs) spread over the last 365 days (about 1.4 per cell: met, expiring, expired and missing
-cells):
+60-day renewal window), each person holding 0-3 pieces of evidence per competence spread over the
+last 365 days (about 1.4 per cell: met, expiring, expired and missing cells):
 
 - a unit of ``--people`` people (the matrix pages: first page as a table and as the phone list,
   a filtered page, a later page);
@@ -100,9 +99,6 @@ def _people(unit_id: int, n: int, start: int, rng: random.Random) -> list[int]:
 
 def _evidence(ids: list[int], competence_ids: list[int], rng: random.Random) -> int:
     from lms.competence.models import Evidence, EvidenceKind
-
-    # A module proves level 1 at most; the level-2 requirements need a sign-off of observed practice.
-    kinds = (EvidenceKind.MODULE, EvidenceKind.SIGN_OFF)
     from lms.db import utcnow
     from lms.extensions import db
 
@@ -113,7 +109,7 @@ def _evidence(ids: list[int], competence_ids: list[int], rng: random.Random) -> 
                 "person_id": pid,
                 "competence_id": cid,
                 "level": rng.choice((1, 2, 2, 3)),
-                "kind": rng.choice(kinds),
+                "kind": EvidenceKind.MODULE,
                 "source": "bench",
                 "achieved_at": now - timedelta(days=rng.randrange(365)),
                 "note": "",
