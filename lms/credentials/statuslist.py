@@ -23,10 +23,14 @@ def allocate_index(unit_id: int) -> int:
     if db.session.get(StatusListCounter, unit_id) is None:
         db.session.add(StatusListCounter(unit_id=unit_id, next_index=0))
         db.session.flush()
+    # Not synchronised with the session: evaluating the UPDATE against every object the session
+    # holds made issuing many credentials in one transaction (the nightly refresh) quadratic. The
+    # index is read back as a column below, never from the counter object.
     db.session.execute(
         sa.update(StatusListCounter)
         .where(StatusListCounter.unit_id == unit_id)
         .values(next_index=StatusListCounter.next_index + 1)
+        .execution_options(synchronize_session=False)
     )
     taken = db.session.scalar(
         sa.select(StatusListCounter.next_index).where(StatusListCounter.unit_id == unit_id)
