@@ -130,14 +130,14 @@ def _init_login(app: Flask) -> None:
 
 
 def _load_signed_in_person(cookie_id: str):
-    """Flask-Login's user loader. The person's roles come in the same query, for the page's checks
-    and its menu."""
+    """Flask-Login's user loader. The person's roles, and what the features read along, come in the
+    same query, for the page's checks and its menu."""
     found = signed_in_person(cookie_id)
     if found is None:
         return None
-    person, roles = found
-    access.remember_held_roles(person, roles)
-    return person
+    access.remember_held_roles(found.person, found.roles)
+    access.remember_read_with(found.person, found.facts)
+    return found.person
 
 
 def _install_template_gettext(app: Flask) -> None:
