@@ -23,15 +23,12 @@ from lms.learning.models import Attempt
 bp = Blueprint("insights", __name__, url_prefix="/insights")
 
 
-@bp.app_context_processor
-def _nav():
-    def sees_module_statistics() -> bool:
-        """Whether the menu offers "Modulstatistikk": to whoever may open it, facilitators, admins
-        and module owners (``services.may_see_any``; a query only for someone holding neither
-        role, once a request)."""
-        return current_user.is_authenticated and services.may_see_any(current_user)
-
-    return {"sees_module_statistics": sees_module_statistics}
+@bp.app_template_global()
+def sees_module_statistics() -> bool:
+    """Whether the menu offers "Modulstatistikk": to whoever may open it, facilitators, admins and
+    module owners (``services.may_see_any``; owning a module is read along with the signed-in
+    person)."""
+    return current_user.is_authenticated and services.may_see_any(current_user)
 
 
 def _locale() -> str:

@@ -61,12 +61,13 @@ def _locale() -> str:
 @bp.route("/learn/<module_id>")
 @signed_in
 def module(module_id: str):
-    module = content.current_content(module_id) or abort(404)
+    person = current_user._get_current_object()
+    module, position = services.start_page(person, module_id) or abort(404)
     return render_template(
         "learning/module.html",
         module=module,
-        position=services.open_attempt_position(current_user, module_id),
-        practice_counts=practice.counts_for_viewer(current_user, module),
+        position=position,
+        practice_counts=practice.counts_for_viewer(person, module),
         choices=practice.CHOICES,
         shown_from=practice.SHOWN_FROM,
     )

@@ -24,12 +24,9 @@ from lms.planning.models import MeasureKind, MeasureStatus, Plan
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@bp.app_context_processor
-def _nav():
-    def leads_planning() -> bool:
-        return current_user.is_authenticated and holds_any(current_user, PLANNING_ROLES)
-
-    return {"leads_planning": leads_planning}
+@bp.app_template_global()
+def leads_planning() -> bool:
+    return current_user.is_authenticated and holds_any(current_user, PLANNING_ROLES)
 
 
 def _year() -> int:

@@ -38,12 +38,9 @@ def _report_unit_ids() -> frozenset[int]:
     return acted_on_unit_ids(current_user, REPORT_ROLES)
 
 
-@bp.app_context_processor
-def _nav():
-    def leads_reports() -> bool:
-        return current_user.is_authenticated and holds_any(current_user, REPORT_ROLES)
-
-    return {"leads_reports": leads_reports}
+@bp.app_template_global()
+def leads_reports() -> bool:
+    return current_user.is_authenticated and holds_any(current_user, REPORT_ROLES)
 
 
 def _locale() -> str:
