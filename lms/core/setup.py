@@ -144,10 +144,18 @@ def _install_template_gettext(app: Flask) -> None:
     """The templates' ``_()`` and ``ngettext()``. Flask-Babel's own look the language up again for
     every string, a few dozen times a page; these use the translations the page is rendered with
     (a template rendered outside ``render_template`` looks them up as before)."""
-    app.context_processor(lambda: {"_translations": get_translations()})
+    app.context_processor(_page_language)
     app.jinja_env.install_gettext_callables(
         gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True
     )
+
+
+def _page_language() -> dict:
+    """Looked up once per render: the translations of the templates' ``_()`` and ``ngettext()``,
+    and ``current_locale()``, which a page asks for several times (the keys of its kept parts,
+    ``lms.core.fragments``)."""
+    locale = _current_locale()
+    return {"_translations": get_translations(), "current_locale": lambda: locale}
 
 
 @pass_context
@@ -188,9 +196,10 @@ def _roles_held() -> frozenset[Role]:
     return frozenset(role for role, _unit in access.held_roles(current_user))
 
 
-def _localise(text) -> str:
+@pass_context
+def _localise(context: Context, text) -> str:
     """A language map in the reader's language (Bokmål when that is missing)."""
-    return pick(text, _current_locale())
+    return pick(text, context.get("current_locale", _current_locale)())
 
 
 def _refuse_unguarded_endpoints() -> None:
