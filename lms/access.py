@@ -36,6 +36,13 @@ LEADING_ROLES = frozenset({Role.MANAGER, Role.FACILITATOR, Role.ADMIN})
 """Roles that act on a unit and the units below it."""
 
 
+def person_signed_in() -> Person | None:
+    """The signed-in person, or None: ``current_user`` looked up once (every use of the proxy looks
+    the person up again), for helpers that ask several things of them."""
+    user = current_user._get_current_object()
+    return user if user is not None and user.is_authenticated else None
+
+
 def held_roles(person: Person) -> tuple[tuple[Role, int], ...]:
     """The (role, unit id) pairs ``person`` holds, read once per request."""
     cache = g.setdefault("held_roles", {})

@@ -191,9 +191,10 @@ def _roles_held() -> frozenset[Role]:
     items depend on these (``leads_groups()``, ``is_admin()`` and the like), on being signed in,
     and on owning a module (``sees_module_statistics()``): together they key the menu's kept copy
     (``templates/base.html``, ``lms.core.fragments``)."""
-    if not current_user.is_authenticated:
+    person = access.person_signed_in()
+    if person is None:
         return frozenset()
-    return frozenset(role for role, _unit in access.held_roles(current_user))
+    return frozenset(role for role, _unit in access.held_roles(person))
 
 
 @pass_context

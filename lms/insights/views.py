@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import for_owner, signed_in
+from lms.access import for_owner, person_signed_in, signed_in
 from lms.content import services as content
 from lms.content.localised import pick
 from lms.content.models import ModuleVersion
@@ -28,7 +28,8 @@ def sees_module_statistics() -> bool:
     """Whether the menu offers "Modulstatistikk": to whoever may open it, facilitators, admins and
     module owners (``services.may_see_any``; owning a module is read along with the signed-in
     person)."""
-    return current_user.is_authenticated and services.may_see_any(current_user)
+    person = person_signed_in()
+    return person is not None and services.may_see_any(person)
 
 
 def _locale() -> str:
