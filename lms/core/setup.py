@@ -18,6 +18,7 @@ from lms.accounts.sessions import signed_in_person
 from lms.config import LANGUAGE_NAMES, LOCALES
 from lms.content.localised import pick
 from lms.core import errors
+from lms.core.cookies import KeptCookieSessionInterface
 from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
 from lms.core.time import day_and_time
@@ -43,6 +44,7 @@ class BoundedJSONProvider(DefaultJSONProvider):
 
 def init_core(app: Flask) -> None:
     app.json = BoundedJSONProvider(app)
+    app.session_interface = KeptCookieSessionInterface()
     db.init_app(app)
     _tune_database(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER))
