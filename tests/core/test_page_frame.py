@@ -9,6 +9,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from lms.content.models import LearningModule
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
 from lms.organisation.services import grant_role, revoke_role
@@ -89,3 +90,31 @@ def test_a_card_page_runs_three_queries_whatever_the_roles(
     # the person with their roles, the attempt with its version, its answers; and the savepoint and
     # its release that stand in for the request's transaction in these tests
     assert counted.n == 3 + 2
+
+
+@pytest.mark.parametrize(
+    ("who", "owns_the_module"),
+    [("nurse", False), ("nurse", True), ("manager", False), ("admin", False)],
+)
+def test_a_module_start_page_runs_two_queries_for_the_menu_and_the_page(
+    client, org, app, fixture_module, count_queries, who, owns_the_module
+):
+    person = getattr(org, who)
+    if owns_the_module:
+        with app.app_context():
+            db.session.get(LearningModule, fixture_module).owner_id = person.id
+            db.session.commit()
+    client.sign_in(person)
+    start(client, fixture_module)
+    client.get(f"/learn/{fixture_module}")
+
+    with count_queries() as counted:
+        page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    # the menu follows the roles and owning a module, read with the person
+    assert ("Modulstatistikk" in menu_of(page)) == (owns_the_module or who == "admin")
+    assert "Fortsett der du slapp" in page
+    # the person with their roles and whether they own a module; the module's current version
+    # with the open attempt's card; for those who lead people the counts of its practice cards
+    # and the units they act on; and the savepoint and its release
+    expected = {"nurse": 2, "manager": 4, "admin": 5}[who]
+    assert counted.n == expected + 2
