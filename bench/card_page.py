@@ -188,6 +188,12 @@ def main() -> None:
         "--answers-per-round", type=int, default=6000, help="answers prepared for each POST run"
     )
     parser.add_argument("--database-url", help="a PostgreSQL database to fill (it is emptied)")
+    parser.add_argument(
+        "--only",
+        choices=("bundle", "answer", "start"),
+        action="append",
+        help="measure only this request beside the bare endpoint (may be given again)",
+    )
     args = parse_arguments(
         parser,
         smoke={"seconds": 1, "rounds": 1, "warmup": 0, "answers_per_round": 2000},
@@ -260,7 +266,8 @@ def main() -> None:
                 return done.requests_per_second
 
             posted: list[int] = []
-            names = ("bare", "bundle", "answer", "start") if bundle else ("bare", "answer", "start")
+            chosen = args.only or ("bundle", "answer", "start")
+            names = ("bare", *(n for n in chosen if n != "bundle" or bundle))
             for name in names if args.warmup else ():
                 measure(name, 0, warmup)
             print(f"after setup and warm-up: {load_average()}", flush=True)
@@ -285,7 +292,7 @@ def main() -> None:
         "answer": "answer POST:          (/attempts/<id>/answers, each a new answer)",
         "start": f"module start page:    (/learn/{MODULE_ID})",
     }
-    if not bundle:
+    if not bundle and "bundle" in (args.only or ("bundle",)):
         print("offline bundle GET:   not measured: the card page names no bundle (data-bundle)")
     for name, label in labels.items():
         if name not in rates:

@@ -23,6 +23,7 @@ from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
 from lms.core.time import day_and_time
 from lms.core.transactions import may_write
+from lms.core.write_gate import WriteGate
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.organisation.models import Role
 from xapi import bounded_json
@@ -76,6 +77,8 @@ def init_core(app: Flask) -> None:
     )
 
 
+BUSY_TIMEOUT_MS = 5000
+
 SQLITE_FILE_PRAGMAS = (
     "journal_mode=WAL",
     "synchronous=NORMAL",
@@ -110,15 +113,51 @@ def _tune_database(app: Flask) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             for pragma in SQLITE_FILE_PRAGMAS:
                 cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
+    gate = write_gate_of(engine)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")
+        if not may_write():
+            connection.exec_driver_sql("BEGIN")
+            return
+        if gate is not None:
+            gate.enter(connection.connection.dbapi_connection)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def write_gate_of(engine) -> WriteGate | None:
+    """A file database's ``WriteGate``, let go when the DBAPI connection commits or rolls back."""
+    if engine.url.database in (None, "", ":memory:"):
+        return None
+    gate = WriteGate(Path(engine.url.database), BUSY_TIMEOUT_MS / 1000)
+    dialect = engine.dialect
+    commit, roll_back = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(connection):
+        try:
+            commit(connection)
+        finally:
+            gate.leave(getattr(connection, "dbapi_connection", connection))
+
+    def do_rollback(connection):
+        try:
+            roll_back(connection)
+        finally:
+            gate.leave(getattr(connection, "dbapi_connection", connection))
+
+    def forget(dbapi_connection, _record, *_exception):
+        gate.leave(dbapi_connection)
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+    event.listen(engine, "close", forget)
+    event.listen(engine, "invalidate", forget)
+    return gate
 
 
 def _init_login(app: Flask) -> None:

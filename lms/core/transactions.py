@@ -54,3 +54,23 @@ def read_first() -> Iterator[None]:
     finally:
         db.session.rollback()
         setattr(g, _WRITING, True)
+
+
+def begin_writing() -> None:
+    """Before the first write of a request that began as a reader (``as_reader``): end its read
+    transaction without forgetting what it loaded, and let the next one take the write lock.
+    Anywhere else (a POST's transaction, a GET's that takes its chances) it does nothing.
+
+    For a request that reads a good deal before a short write (the player's answer, ahead of
+    Flask): on SQLite the write lock is then held for the writes only, not for the reads and the
+    work between. What was read may have changed in between; the writes must check what they rely
+    on (a unique constraint, a condition in the statement) and fail rather than write over it."""
+    if not has_app_context() or g.get(_WRITING) is not False:
+        return
+    session = db.session()
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+    setattr(g, _WRITING, True)

@@ -40,6 +40,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from lms.accounts.sessions import FLASK_LOGIN_KEY
+from lms.core.transactions import as_reader
 from lms.extensions import db, login_manager
 from lms.learning.ahead import SessionCheck, SignedIn
 from lms.learning.models import Attempt
@@ -88,6 +89,7 @@ class AnswersAheadOfFlask:
     def _dispatch(self, signed_in: SignedIn, attempt_id: int):
         if request.endpoint != ENDPOINT or not self._csrf_holds():
             return None
+        as_reader()  # until the answer is written: services.submit_answer begins writing
         attempt = db.session.get(Attempt, attempt_id, options=WITH_PERSON)
         if attempt is None or attempt.person_id != signed_in.person_id:
             db.session.rollback()

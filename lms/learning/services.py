@@ -20,6 +20,7 @@ from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.content.models import ModuleVersion
 from lms.content.package import Module
+from lms.core.transactions import begin_writing
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.models import Answer, Attempt
@@ -165,13 +166,19 @@ def _insert_answer(attempt: Attempt, **values: Any) -> Answer:
     """Store the answer with ``values`` and note the attempt updated, in one statement each: the
     ORM's flush of the same (a unit of work over the attempt's and the answer's mappers) cost
     more CPU than the rest of storing an answer. The answer comes back as if read from the
-    database; the attempt's answers, if loaded, are read again when next used."""
+    database; the attempt's answers, if loaded, are read again when next used.
+
+    The writes begin a writing transaction if the request so far only read
+    (``transactions.begin_writing``): the attempt is then noted only if it is still open, and the
+    answer's unique constraints refuse a second answer to the card or a client id sent twice."""
+    begin_writing()
     insert, update = _answer_statements()
     connection = db.session.connection()
+    now = utcnow()
+    if connection.execute(update, {"attempt": attempt.id, "now": now}).rowcount != 1:
+        raise NotAnswerable(values["card_id"])
     values = {"attempt_id": attempt.id, **values}
     answer_id = connection.execute(insert, values).inserted_primary_key[0]
-    now = utcnow()
-    connection.execute(update, {"attempt": attempt.id, "now": now})
     set_committed_value(attempt, "updated_at", now)
     db.session.expire(attempt, ["answers"])
     answer = Answer(id=answer_id, **values)
@@ -186,7 +193,7 @@ def _answer_statements() -> tuple[sa.Insert, sa.Update]:
     attempts = Attempt.__table__
     return sa.insert(Answer.__table__), (
         sa.update(attempts)
-        .where(attempts.c.id == sa.bindparam("attempt"))
+        .where(attempts.c.id == sa.bindparam("attempt"), attempts.c.completed_at.is_(None))
         .values(updated_at=sa.bindparam("now"))
     )
 
