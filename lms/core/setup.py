@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from flask import Flask, abort, current_app, has_request_context, request
+from flask import Flask, abort, current_app, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from sqlalchemy import event
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from lms import access
 from lms.accounts.sessions import signed_in_person
@@ -50,6 +54,7 @@ def init_core(app: Flask) -> None:
     _tune_database(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER))
     csrf.init_app(app)
+    app.jinja_env.globals["csrf_token"] = _csrf_token
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _install_template_gettext(app)
@@ -209,6 +214,29 @@ def _template_ngettext(context: Context, singular: str, plural: str, n: int) -> 
     return (context.get("_translations") or get_translations()).ungettext(singular, plural, n)
 
 
+KEPT_FORM_TOKENS = 4096
+_signed_form_tokens: dict[tuple[object, str], str] = {}
+
+
+def _csrf_token() -> str:
+    """The templates' ``csrf_token()``: Flask-WTF's, signed once per process for each session's
+    token where tokens never expire (``WTF_CSRF_TIME_LIMIT`` None, as configured). The signature
+    holds when it was made, which then nothing checks, so a token signed on an earlier page is
+    as good as a new one; signing it again cost every page with a form more than the form."""
+    config = current_app.config
+    raw = session.get(config["WTF_CSRF_FIELD_NAME"])
+    if raw is None or config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return generate_csrf()
+    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    signed = _signed_form_tokens.get(key)
+    if signed is None:
+        signed = generate_csrf()
+        if len(_signed_form_tokens) >= KEPT_FORM_TOKENS:
+            _signed_form_tokens.clear()
+        _signed_form_tokens[key] = signed
+    return signed
+
+
 def select_locale() -> str:
     """The person's chosen language, else the ``lang`` cookie, else the browser's, else the default."""
     if not has_request_context():
@@ -219,8 +247,16 @@ def select_locale() -> str:
     cookie = request.cookies.get("lang")
     if cookie in LOCALES:
         return cookie
-    browser = request.accept_languages.best_match(list(_LANGUAGE_ALIASES))
+    browser = _browser_language(request.headers.get("Accept-Language", ""))
     return _LANGUAGE_ALIASES.get(browser, current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@functools.lru_cache(maxsize=256)
+def _browser_language(header: str) -> str | None:
+    """The best of ``_LANGUAGE_ALIASES`` for a browser's ``Accept-Language``: read once per process
+    for each header (a browser sends the same one every time), as parsing it cost each page of
+    someone who chose no language more than the rest of choosing it."""
+    return parse_accept_header(header, LanguageAccept).best_match(list(_LANGUAGE_ALIASES))
 
 
 def _current_locale() -> str:

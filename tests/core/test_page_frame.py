@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.content.models import LearningModule
+from lms.core import setup
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
 from lms.organisation.services import grant_role, revoke_role
@@ -118,3 +119,29 @@ def test_a_module_start_page_runs_two_queries_for_the_menu_and_the_page(
     # and the units they act on; and the savepoint and its release
     expected = {"nurse": 2, "manager": 4, "admin": 5}[who]
     assert counted.n == expected + 2
+
+
+def form_tokens(page: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+
+
+def test_a_session_s_form_token_is_signed_once_and_still_accepted(make_client, org, app):
+    here, elsewhere = make_client(), make_client()
+    here.sign_in(org.nurse)
+    elsewhere.sign_in(org.nurse)
+    first = form_tokens(here.get("/account").get_data(as_text=True))
+    assert len(first) == 1
+    assert form_tokens(here.get("/").get_data(as_text=True)) == first
+    assert form_tokens(elsewhere.get("/account").get_data(as_text=True)).isdisjoint(first)
+    (token,) = first
+    answer = here.post("/language", data={"csrf_token": token, "language": "en", "next": "/"})
+    assert answer.status_code == 302
+    assert here.post("/language", data={"language": "nb", "next": "/"}).status_code == 400
+
+
+def test_form_tokens_that_expire_are_signed_for_each_page(client, org, app, monkeypatch):
+    client.sign_in(org.nurse)
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)
+    monkeypatch.setattr(setup, "_signed_form_tokens", {})
+    assert len(form_tokens(client.get("/account").get_data(as_text=True))) == 1
+    assert setup._signed_form_tokens == {}
