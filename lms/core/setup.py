@@ -54,7 +54,6 @@ def init_core(app: Flask) -> None:
     _tune_database(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER))
     csrf.init_app(app)
-    app.jinja_env.globals["csrf_token"] = _csrf_token
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _install_template_gettext(app)
@@ -190,18 +189,22 @@ def _install_template_gettext(app: Flask) -> None:
     """The templates' ``_()`` and ``ngettext()``. Flask-Babel's own look the language up again for
     every string, a few dozen times a page; these use the translations the page is rendered with
     (a template rendered outside ``render_template`` looks them up as before)."""
-    app.context_processor(_page_language)
+    app.context_processor(_page_frame)
     app.jinja_env.install_gettext_callables(
         gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True
     )
 
 
-def _page_language() -> dict:
+def _page_frame() -> dict:
     """Looked up once per render: the translations of the templates' ``_()`` and ``ngettext()``,
     and ``current_locale()``, which a page asks for several times (the keys of its kept parts,
-    ``lms.core.fragments``)."""
+    ``lms.core.fragments``); and ``csrf_token()`` in place of Flask-WTF's (registered before this)."""
     locale = _current_locale()
-    return {"_translations": get_translations(), "current_locale": lambda: locale}
+    return {
+        "_translations": get_translations(),
+        "current_locale": lambda: locale,
+        "csrf_token": _csrf_token,
+    }
 
 
 @pass_context
