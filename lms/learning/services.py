@@ -52,8 +52,8 @@ def start_page(person: Person, module_id: str) -> tuple[Module, int | None] | No
     """For the module's start page, in one query: the content of the module's current version
     with the card the person's open attempt is on (``open_attempt``'s, None without one; no attempt
     loaded); None when the module has no published current version."""
-    found = db.session.execute(_start_page_query(), {"person_id": person.id, "module_id": module_id})
-    row = found.first()
+    params = {"person_id": person.id, "module_id": module_id}
+    row = db.session.connection().execute(_start_page_query(), params).first()  # columns: no ORM
     return None if row is None else (library.load(module_id, row.content_hash), row.position)
 
 
