@@ -177,3 +177,70 @@ def test_a_form_post_goes_on_to_flask(app, client, org, module, ahead):  # noqa:
         f"/attempts/{attempt_id}/answers", data={"card_id": "enkelt"}, headers=headers
     )
     assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
+
+
+def meanwhile(app, monkeypatch, statement) -> None:
+    """Let another request write ``statement`` (and commit) after the answer was read ahead of
+    Flask and before it is written (``transactions.begin_writing``)."""
+    from lms.learning import services
+
+    checked = services._stored_answer
+
+    def then_write(*args):
+        found = checked(*args)
+        with app.app_context():
+            db.session.execute(statement)
+            db.session.commit()
+        monkeypatch.setattr(services, "_stored_answer", checked)
+        return found
+
+    monkeypatch.setattr(services, "_stored_answer", then_write)
+
+
+def test_an_attempt_completed_between_reading_and_writing_takes_no_answer(
+    app,
+    client,
+    org,
+    module,  # noqa: F811
+    ahead,
+    monkeypatch,
+):
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    attempts = Attempt.__table__
+    completing = attempts.update().where(attempts.c.id == attempt_id)
+    meanwhile(app, monkeypatch, completing.values(completed_at=sa.func.now()))
+    response = send(client, attempt_id, headers)
+    assert response.status_code == 200
+    assert response.get_json() == {"stored": False, "reason": "completed"}
+    assert ahead == [f"/attempts/{attempt_id}/answers"]  # refused ahead, so Flask answered
+    assert answers_of(app, attempt_id) == []
+
+
+def test_a_card_answered_between_reading_and_writing_keeps_the_first_answer(
+    app,
+    client,
+    org,
+    module,  # noqa: F811
+    ahead,
+    monkeypatch,
+):
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    first = {
+        "attempt_id": attempt_id,
+        "card_id": "enkelt",
+        "client_id": str(uuid.uuid4()),
+        "response": ["a"],
+        "score": 0.0,
+        "answered_at": sa.func.now(),
+    }
+    meanwhile(app, monkeypatch, sa.insert(Answer.__table__).values(first))
+    response = send(client, attempt_id, headers)
+    assert response.status_code == 200
+    assert response.get_json()["stored"] is False
+    assert response.get_json()["client_id"] == first["client_id"]
+    assert ahead == [f"/attempts/{attempt_id}/answers"]
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id)).all()
+        assert [(a.card_id, a.response) for a in rows] == [("enkelt", ["a"])]
