@@ -25,6 +25,7 @@ from lms.core import errors
 from lms.core.cookies import KeptCookieSessionInterface
 from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
+from lms.core.kept import kept
 from lms.core.time import day_and_time
 from lms.core.transactions import may_write
 from lms.core.write_gate import WriteGate
@@ -231,13 +232,7 @@ def _csrf_token() -> str:
     if raw is None or config["WTF_CSRF_TIME_LIMIT"] is not None:
         return generate_csrf()
     key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
-    signed = _signed_form_tokens.get(key)
-    if signed is None:
-        signed = generate_csrf()
-        if len(_signed_form_tokens) >= KEPT_FORM_TOKENS:
-            _signed_form_tokens.clear()
-        _signed_form_tokens[key] = signed
-    return signed
+    return kept(_signed_form_tokens, key, generate_csrf, KEPT_FORM_TOKENS)
 
 
 def select_locale() -> str:
