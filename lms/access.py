@@ -22,7 +22,7 @@ access rule, or with the wrong one, cannot slip through.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import sqlalchemy as sa
 from flask import abort, g
@@ -34,6 +34,13 @@ from lms.organisation.services import root_unit_ids, unit_ids_below
 
 LEADING_ROLES = frozenset({Role.MANAGER, Role.FACILITATOR, Role.ADMIN})
 """Roles that act on a unit and the units below it."""
+
+
+def person_signed_in() -> Person | None:
+    """The signed-in person, or None: ``current_user`` looked up once (every use of the proxy looks
+    the person up again), for helpers that ask several things of them."""
+    user = current_user._get_current_object()
+    return user if user is not None and user.is_authenticated else None
 
 
 def held_roles(person: Person) -> tuple[tuple[Role, int], ...]:
@@ -50,6 +57,18 @@ def held_roles(person: Person) -> tuple[tuple[Role, int], ...]:
 def remember_held_roles(person: Person, roles: Iterable[tuple[Role, int]]) -> None:
     """Fill ``held_roles``' request cache for a caller that read the roles along with the person."""
     g.setdefault("held_roles", {})[person.id] = tuple(roles)
+
+
+def remember_read_with(person: Person, facts: Mapping[str, object]) -> None:
+    """Keep for the request what was read along with the signed-in person
+    (``signals.read_with_signed_in_person``)."""
+    g.setdefault("read_with_person", {})[person.id] = facts
+
+
+def read_with(person: Person, name: str, default: object = None) -> object:
+    """The fact ``name`` read along with ``person`` this request, or ``default`` when it was not
+    (``person`` is not the one signed in, or was not loaded from a session cookie)."""
+    return g.get("read_with_person", {}).get(person.id, {}).get(name, default)
 
 
 def acted_on_unit_ids(person: Person, roles: Iterable[Role] = LEADING_ROLES) -> frozenset[int]:

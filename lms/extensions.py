@@ -1,9 +1,9 @@
 """The Flask extensions: created here, bound to the app in ``create_app``."""
 
+import flask_limiter
 from apscheduler.schedulers.background import BackgroundScheduler
-from flask import current_app
+from flask import current_app, request
 from flask_babel import Babel, Domain
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -11,6 +11,32 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from lms.db import Base
+
+
+class Limiter(flask_limiter.Limiter):
+    """Flask-Limiter's limiter, skipping its check ahead of a request's view when that check has
+    no limit to apply, which here is every request: the platform's limits are all
+    ``@limiter.limit`` on views, which the decorated view checks itself (Flask-Limiter leaves them
+    out of the check ahead), and it sets no application, default, meta or blueprint limits.
+    Should any of those be set (or a limit hinted for the endpoint), the check runs as before;
+    so it does too where a later Flask-Limiter names its parts otherwise."""
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True):
+        if in_middleware and not self._may_apply_ahead():
+            return
+        super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+
+    def _may_apply_ahead(self) -> bool:
+        manager = self.limit_manager
+        return bool(
+            manager.application_limits
+            or manager.default_limits
+            or getattr(self, "_meta_limits", True)
+            or getattr(self, "_in_memory_fallback", True)
+            or getattr(manager, "_blueprint_limits", True)
+            or manager.has_hints(request.endpoint or "")
+        )
+
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -196,6 +196,18 @@ def values_from_signal(results: list[tuple[object, object]]) -> list[object]:
     return [value for _receiver, value in results if value is not None]
 
 
+read_with_signed_in_person = _signals.signal(
+    "read-with-signed-in-person",
+    doc="""What else about the signed-in person does every page need? Sent when a request loads
+    the person from their session cookie (``lms.accounts.sessions.signed_in_person``); no keyword
+    arguments. Each receiver returns a ``(name, expression)`` pair: a SQL expression correlated
+    with ``lms.organisation.models.Person`` (e.g. an ``exists()``), read in the same query as the
+    person, the same object each time (the query is built once for the same expressions). The
+    value is kept for the request: ``lms.access.read_with(person, name)``. Insights answers whether
+    the person owns a module, which the site menu shows on every page. Read the answers with
+    ``values_from_signal``.""",
+)
+
 attempt_held_elsewhere = _signals.signal(
     "attempt-held-elsewhere",
     doc="""Which unfinished attempts are not the person's own to go on with? Sent when the player

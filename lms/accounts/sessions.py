@@ -14,7 +14,6 @@ Functions flush; the caller commits.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 from collections.abc import Mapping
@@ -91,35 +90,62 @@ def start_session(person: Person, method: str) -> None:
     signals.person_signed_in.send(current_app._get_current_object(), person=person, method=method)
 
 
-@functools.cache
-def _person_of_session() -> sa.Select:
-    """The query of every request made by someone signed in: built once (building a statement
-    costs about as much as running this one), the session's id bound when it runs."""
-    return (
-        sa.select(
-            Person,
-            SignInSession.secret_hash,
-            SignInSession.created_at,
-            RoleAssignment.role,
-            RoleAssignment.unit_id,
+_person_queries: dict[tuple[int, ...], sa.Select] = {}
+KEPT_QUERIES = 16
+
+
+def _person_of_session() -> tuple[sa.Select, tuple[str, ...]]:
+    """The query of every request made by someone signed in, with the names of the facts the
+    features read along (``signals.read_with_signed_in_person``). Built once for the same facts
+    (building a statement costs about as much as running this one), the session's id bound when it
+    runs."""
+    facts = tuple(
+        signals.values_from_signal(
+            signals.read_with_signed_in_person.send(current_app._get_current_object())
         )
-        .join(SignInSession, SignInSession.person_id == Person.id)
-        .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
-        .where(SignInSession.id == sa.bindparam("session_id"))
     )
+    names = tuple(name for name, _expression in facts)
+    key = tuple(id(expression) for _name, expression in facts)
+    query = _person_queries.get(key)
+    if query is None:
+        query = (
+            sa.select(
+                Person,
+                SignInSession.secret_hash,
+                SignInSession.created_at,
+                RoleAssignment.role,
+                RoleAssignment.unit_id,
+                *(expression for _name, expression in facts),
+            )
+            .join(SignInSession, SignInSession.person_id == Person.id)
+            .outerjoin(RoleAssignment, RoleAssignment.person_id == Person.id)
+            .where(SignInSession.id == sa.bindparam("session_id"))
+        )
+        if len(_person_queries) < KEPT_QUERIES:
+            _person_queries[key] = query  # keeps the expressions alive, so their ids stay theirs
+    return query, names
 
 
-def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | None:
+class SignedIn(NamedTuple):
+    person: Person
+    roles: list[tuple[Role, int]]
+    """The (role, unit id) pairs the person holds."""
+    facts: dict[str, object]
+    """What the features read along (``signals.read_with_signed_in_person``), by name."""
+
+
+def signed_in_person(cookie_id: str) -> SignedIn | None:
     """The person of the cookie's session, if it still runs and they may sign in today (active,
-    their end date not come), with the (role, unit id) pairs
-    they hold, read in the same query. Notes in the cookie that the session was seen now (at most
+    their end date not come), with the (role, unit id) pairs they hold and the facts the features
+    read along, all in the same query. Notes in the cookie that the session was seen now (at most
     every ``SEEN_EVERY``)."""
     parsed = _parse(cookie_id)
     seen = moment(session.get(SEEN_KEY))
     if parsed is None or seen is None:
         return None
     session_id, secret = parsed
-    rows = db.session.execute(_person_of_session(), {"session_id": session_id}).all()
+    query, names = _person_of_session()
+    rows = db.session.execute(query, {"session_id": session_id}).all()
     now = utcnow()
     if not rows or not rows[0].Person.may_sign_in(local_today(now)):
         return None
@@ -131,7 +157,8 @@ def signed_in_person(cookie_id: str) -> tuple[Person, list[tuple[Role, int]]] | 
         session[SEEN_KEY] = _stamp(now)
     person = rows[0].Person
     person.signed_in_session = cookie_id
-    return person, [(row.role, row.unit_id) for row in rows if row.role is not None]
+    roles = [(row.role, row.unit_id) for row in rows if row.role is not None]
+    return SignedIn(person, roles, dict(zip(names, rows[0][5:], strict=True)))
 
 
 class RunningSession(NamedTuple):

@@ -19,31 +19,33 @@ bp = Blueprint("competence", __name__)
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
-@bp.app_context_processor
-def _titles():
-    def competence_titles(codes) -> dict:
-        """Titles of the competences with these codes, by code (for "Dette teller mot")."""
-        return {code: c.titles for code, c in services.competences_by_code(codes).items()}
+@bp.app_template_global()
+def competence_titles(codes) -> dict:
+    """Titles of the competences with these codes, by code (for "Dette teller mot")."""
+    return {code: c.titles for code, c in services.competences_by_code(codes).items()}
 
-    def known_ceilings() -> dict[int, services.Ceiling]:
-        if "competence_ceilings" not in g:
-            g.competence_ceilings = services.ceilings()
-        return g.competence_ceilings
 
-    def proven(evidence) -> services.ProvenLevel:
-        """What ``evidence`` counts for and what it would take to go higher (the ceilings are read
-        once per request)."""
-        return services.proven_level(evidence, known_ceilings())
+def _known_ceilings() -> dict[int, services.Ceiling]:
+    if "competence_ceilings" not in g:
+        g.competence_ceilings = services.ceilings()
+    return g.competence_ceilings
 
-    def module_proves(competence) -> int:
-        """The level a module's ``competence`` entry (code and level) counts for: what the module
-        states, or less where the competence lets a module prove no more (its ceiling)."""
-        found = services.competences_by_code([competence.competence]).get(competence.competence)
-        ceiling = known_ceilings().get(found.id) if found else None
-        cap = ceiling.cap(EvidenceKind.MODULE) if ceiling else None
-        return competence.level if cap is None else min(competence.level, cap)
 
-    return {"competence_titles": competence_titles, "proven": proven, "module_proves": module_proves}
+@bp.app_template_global()
+def proven(evidence) -> services.ProvenLevel:
+    """What ``evidence`` counts for and what it would take to go higher (the ceilings are read
+    once per request)."""
+    return services.proven_level(evidence, _known_ceilings())
+
+
+@bp.app_template_global()
+def module_proves(competence) -> int:
+    """The level a module's ``competence`` entry (code and level) counts for: what the module
+    states, or less where the competence lets a module prove no more (its ceiling)."""
+    found = services.competences_by_code([competence.competence]).get(competence.competence)
+    ceiling = _known_ceilings().get(found.id) if found else None
+    cap = ceiling.cap(EvidenceKind.MODULE) if ceiling else None
+    return competence.level if cap is None else min(competence.level, cap)
 
 
 @bp.route("/competence/me")

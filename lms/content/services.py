@@ -101,25 +101,17 @@ def published_versions() -> list[ModuleVersion]:
 
 def current_version(module_id: str) -> ModuleVersion | None:
     """The module's current version if it is published (one query)."""
-    return db.session.scalar(_current_version_query(ModuleVersion), {"module_id": module_id})
+    return db.session.scalar(current_version_query(ModuleVersion), {"module_id": module_id})
 
 
-def current_content(module_id: str) -> Module | None:
-    """The content of the module's current version if it is published, for a page that shows
-    the module and not its version row (one query of one column: no row to load, no manifest to
-    decode)."""
-    query = _current_version_query(ModuleVersion.content_hash)
-    content_hash = db.session.scalar(query, {"module_id": module_id})
-    return None if content_hash is None else library.load(module_id, content_hash)
-
-
-@functools.cache
-def _current_version_query(selected) -> sa.Select:
-    """The query of the current version, selecting ``selected`` (the version or one of its
-    columns): built once (building it cost about as much as running it), the module's id bound
-    when it runs."""
+@functools.lru_cache(maxsize=32)
+def current_version_query(*selected) -> sa.Select:
+    """The query of the current version, selecting ``selected`` (the version, some of its columns,
+    or what a feature reads along with it in the same query): built once for the same ones
+    (building it cost about as much as running it), the module's id bound as ``module_id`` when
+    it runs."""
     return (
-        sa.select(selected)
+        sa.select(*selected)
         .join(LearningModule, LearningModule.current_version_id == ModuleVersion.id)
         .where(
             LearningModule.id == sa.bindparam("module_id"),

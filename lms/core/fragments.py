@@ -26,6 +26,8 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 
+from lms.core.kept import kept
+
 KEPT_FRAGMENTS = 4096
 """Past this many parts kept, a process forgets them all and renders them again."""
 
@@ -50,11 +52,4 @@ class FragmentCache(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _render_once(self, key: tuple, caller: Callable[[], str]) -> str:
-        kept: dict[tuple, str] = self.environment.fragment_cache
-        found = kept.get(key)
-        if found is None:
-            found = caller()
-            if len(kept) >= KEPT_FRAGMENTS:
-                kept.clear()
-            kept[key] = found
-        return found
+        return kept(self.environment.fragment_cache, key, caller, KEPT_FRAGMENTS)

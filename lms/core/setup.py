@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from flask import Flask, abort, current_app, has_request_context, request
+from flask import Flask, abort, current_app, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from sqlalchemy import event
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from lms import access
 from lms.accounts.sessions import signed_in_person
 from lms.config import LANGUAGE_NAMES, LOCALES
 from lms.content.localised import pick
 from lms.core import errors
+from lms.core.cookies import KeptCookieSessionInterface
 from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
+from lms.core.kept import kept
 from lms.core.time import day_and_time
 from lms.core.transactions import may_write
 from lms.core.write_gate import WriteGate
@@ -44,6 +50,7 @@ class BoundedJSONProvider(DefaultJSONProvider):
 
 def init_core(app: Flask) -> None:
     app.json = BoundedJSONProvider(app)
+    app.session_interface = KeptCookieSessionInterface()
     db.init_app(app)
     _tune_database(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER))
@@ -169,24 +176,36 @@ def _init_login(app: Flask) -> None:
 
 
 def _load_signed_in_person(cookie_id: str):
-    """Flask-Login's user loader. The person's roles come in the same query, for the page's checks
-    and its menu."""
+    """Flask-Login's user loader. The person's roles, and what the features read along, come in the
+    same query, for the page's checks and its menu."""
     found = signed_in_person(cookie_id)
     if found is None:
         return None
-    person, roles = found
-    access.remember_held_roles(person, roles)
-    return person
+    access.remember_held_roles(found.person, found.roles)
+    access.remember_read_with(found.person, found.facts)
+    return found.person
 
 
 def _install_template_gettext(app: Flask) -> None:
     """The templates' ``_()`` and ``ngettext()``. Flask-Babel's own look the language up again for
     every string, a few dozen times a page; these use the translations the page is rendered with
     (a template rendered outside ``render_template`` looks them up as before)."""
-    app.context_processor(lambda: {"_translations": get_translations()})
+    app.context_processor(_page_frame)
     app.jinja_env.install_gettext_callables(
         gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True
     )
+
+
+def _page_frame() -> dict:
+    """Looked up once per render: the translations of the templates' ``_()`` and ``ngettext()``,
+    and ``current_locale()``, which a page asks for several times (the keys of its kept parts,
+    ``lms.core.fragments``); and ``csrf_token()`` in place of Flask-WTF's (registered before this)."""
+    locale = _current_locale()
+    return {
+        "_translations": get_translations(),
+        "current_locale": lambda: locale,
+        "csrf_token": _csrf_token,
+    }
 
 
 @pass_context
@@ -199,6 +218,23 @@ def _template_ngettext(context: Context, singular: str, plural: str, n: int) -> 
     return (context.get("_translations") or get_translations()).ungettext(singular, plural, n)
 
 
+KEPT_FORM_TOKENS = 4096
+_signed_form_tokens: dict[tuple[object, str], str] = {}
+
+
+def _csrf_token() -> str:
+    """The templates' ``csrf_token()``: Flask-WTF's, signed once per process for each session's
+    token where tokens never expire (``WTF_CSRF_TIME_LIMIT`` None, as configured). The signature
+    holds when it was made, which then nothing checks, so a token signed on an earlier page is
+    as good as a new one; signing it again cost every page with a form more than the form."""
+    config = current_app.config
+    raw = session.get(config["WTF_CSRF_FIELD_NAME"])
+    if raw is None or config["WTF_CSRF_TIME_LIMIT"] is not None:
+        return generate_csrf()
+    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
+    return kept(_signed_form_tokens, key, generate_csrf, KEPT_FORM_TOKENS)
+
+
 def select_locale() -> str:
     """The person's chosen language, else the ``lang`` cookie, else the browser's, else the default."""
     if not has_request_context():
@@ -209,8 +245,16 @@ def select_locale() -> str:
     cookie = request.cookies.get("lang")
     if cookie in LOCALES:
         return cookie
-    browser = request.accept_languages.best_match(list(_LANGUAGE_ALIASES))
+    browser = _browser_language(request.headers.get("Accept-Language", ""))
     return _LANGUAGE_ALIASES.get(browser, current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@functools.lru_cache(maxsize=256)
+def _browser_language(header: str) -> str | None:
+    """The best of ``_LANGUAGE_ALIASES`` for a browser's ``Accept-Language``: read once per process
+    for each header (a browser sends the same one every time), as parsing it cost each page of
+    someone who chose no language more than the rest of choosing it."""
+    return parse_accept_header(header, LanguageAccept).best_match(list(_LANGUAGE_ALIASES))
 
 
 def _current_locale() -> str:
@@ -222,14 +266,16 @@ def _roles_held() -> frozenset[Role]:
     items depend on these (``leads_groups()``, ``is_admin()`` and the like), on being signed in,
     and on owning a module (``sees_module_statistics()``): together they key the menu's kept copy
     (``templates/base.html``, ``lms.core.fragments``)."""
-    if not current_user.is_authenticated:
+    person = access.person_signed_in()
+    if person is None:
         return frozenset()
-    return frozenset(role for role, _unit in access.held_roles(current_user))
+    return frozenset(role for role, _unit in access.held_roles(person))
 
 
-def _localise(text) -> str:
+@pass_context
+def _localise(context: Context, text) -> str:
     """A language map in the reader's language (Bokmål when that is missing)."""
-    return pick(text, _current_locale())
+    return pick(text, context.get("current_locale", _current_locale)())
 
 
 def _refuse_unguarded_endpoints() -> None:

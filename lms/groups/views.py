@@ -50,6 +50,7 @@ from lms.access import (
     can_act_on_unit,
     for_owner,
     holds_any,
+    person_signed_in,
     public,
     signed_in,
 )
@@ -113,14 +114,12 @@ def _retry_when_busy(view):
     return wrapper
 
 
-@bp.app_context_processor
-def _nav():
-    def leads_groups() -> bool:
-        """Whether the menu offers "Gruppeøkter": managers, facilitators and admins (from the
-        roles read once per request, no query of its own)."""
-        return current_user.is_authenticated and holds_any(current_user, LEADING_ROLES)
-
-    return {"leads_groups": leads_groups}
+@bp.app_template_global()
+def leads_groups() -> bool:
+    """Whether the menu offers "Gruppeøkter": managers, facilitators and admins (from the roles
+    read once per request, no query of its own)."""
+    person = person_signed_in()
+    return person is not None and holds_any(person, LEADING_ROLES)
 
 
 def _led_run(run_id: int) -> GroupRun:

@@ -17,6 +17,7 @@ hold a role). Ratings name no one, only the municipality, so each sees their mun
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -25,9 +26,9 @@ from typing import Any
 
 import bleach
 import sqlalchemy as sa
-from flask import g
+from flask import Flask, g
 
-from lms.access import acted_on_unit_ids, held_roles, holds_any
+from lms.access import acted_on_unit_ids, held_roles, holds_any, read_with
 from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.content.models import LearningModule, ModuleVersion
@@ -140,11 +141,31 @@ def _top_units(unit_ids: Iterable[int]) -> frozenset[int]:
 
 def may_see_any(viewer: Person) -> bool:
     """Whether ``viewer`` may open the statistics of some module: a facilitator or admin (from the
-    roles read once per request, no query), or a module's owner (one small query, once a request)."""
+    roles read once per request, no query), or a module's owner (read along with the signed-in
+    person; for anyone else one small query, once a request)."""
     return holds_any(viewer, STATS_ROLES) or _owns_a_module(viewer)
 
 
+OWNS_A_MODULE = "insights.owns_a_module"
+"""What insights reads along with the signed-in person (``signals.read_with_signed_in_person``)."""
+
+
+def owns_a_module_read_along(_app: Flask) -> tuple[str, sa.ColumnElement[bool]]:
+    """The receiver of ``signals.read_with_signed_in_person``: whether the person owns a module,
+    which the site menu asks on every page, read with the person instead of in a query of its own.
+    The same expression each time, so that the person's query is built once."""
+    return OWNS_A_MODULE, _owns_a_module_expression()
+
+
+@functools.cache
+def _owns_a_module_expression() -> sa.ColumnElement[bool]:
+    return sa.select(LearningModule.id).where(LearningModule.owner_id == Person.id).exists()
+
+
 def _owns_a_module(viewer: Person) -> bool:
+    read_along = read_with(viewer, OWNS_A_MODULE)
+    if read_along is not None:
+        return bool(read_along)
     cache = g.setdefault("owns_a_module", {})
     if viewer.id not in cache:
         query = sa.select(LearningModule.id).where(LearningModule.owner_id == viewer.id).limit(1)

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import for_owner, signed_in
+from lms.access import for_owner, person_signed_in, signed_in
 from lms.content import services as content
 from lms.content.localised import pick
 from lms.content.models import ModuleVersion
@@ -23,15 +23,13 @@ from lms.learning.models import Attempt
 bp = Blueprint("insights", __name__, url_prefix="/insights")
 
 
-@bp.app_context_processor
-def _nav():
-    def sees_module_statistics() -> bool:
-        """Whether the menu offers "Modulstatistikk": to whoever may open it, facilitators, admins
-        and module owners (``services.may_see_any``; a query only for someone holding neither
-        role, once a request)."""
-        return current_user.is_authenticated and services.may_see_any(current_user)
-
-    return {"sees_module_statistics": sees_module_statistics}
+@bp.app_template_global()
+def sees_module_statistics() -> bool:
+    """Whether the menu offers "Modulstatistikk": to whoever may open it, facilitators, admins and
+    module owners (``services.may_see_any``; owning a module is read along with the signed-in
+    person)."""
+    person = person_signed_in()
+    return person is not None and services.may_see_any(person)
 
 
 def _locale() -> str:

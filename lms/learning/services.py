@@ -15,6 +15,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import signals
+from lms.content import library
 from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.content.models import ModuleVersion
@@ -47,15 +48,33 @@ def open_attempt(person: Person, module_id: str) -> Attempt | None:
     return db.session.scalar(query, {"person_id": person.id, "module_id": module_id})
 
 
-def open_attempt_position(person: Person, module_id: str) -> int | None:
-    """The card ``open_attempt`` is on, or None without one: for the module's start page, which
-    needs no attempt loaded (nor the version row an attempt brings along)."""
-    query = _open_attempt_query(Attempt.position)
-    return db.session.scalar(query, {"person_id": person.id, "module_id": module_id})
+def start_page(person: Person, module_id: str) -> tuple[Module, int | None] | None:
+    """For the module's start page, in one query: the content of the module's current version
+    with the card the person's open attempt is on (``open_attempt``'s, None without one; no attempt
+    loaded); None when the module has no published current version."""
+    params = {"person_id": person.id, "module_id": module_id}
+    row = db.session.connection().execute(_start_page_query(), params).first()  # columns: no ORM
+    return None if row is None else (library.load(module_id, row.content_hash), row.position)
 
 
 _open_attempt_queries: dict[tuple[int, ...], sa.Select] = {}
+_start_page_queries: dict[int, tuple[sa.Select, sa.Select]] = {}
 KEPT_QUERIES = 16
+
+
+def _start_page_query() -> sa.Select:
+    """The current version's content hash with the open attempt's position: built once for each
+    query of the open attempt (``_open_attempt_query``)."""
+    position = _open_attempt_query(Attempt.position)
+    kept = _start_page_queries.get(id(position))
+    if kept is not None and kept[0] is position:
+        return kept[1]
+    query = content.current_version_query(
+        ModuleVersion.content_hash, position.scalar_subquery().label("position")
+    )
+    if len(_start_page_queries) < KEPT_QUERIES:
+        _start_page_queries[id(position)] = (position, query)  # keeps ``position``, so its id too
+    return query
 
 
 def _open_attempt_query(selected) -> sa.Select:

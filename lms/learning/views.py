@@ -28,6 +28,7 @@ from lms.access import for_owner, signed_in
 from lms.content import library
 from lms.content import services as content
 from lms.content.cards.base import ResponseError
+from lms.core.cookies import KeptCookieSessionInterface
 from lms.db import utcnow
 from lms.learning import answer_wsgi, bundle_wsgi, services
 from lms.learning import bundle as bundles
@@ -43,9 +44,10 @@ bp = Blueprint("learning", __name__)
 @bp.record_once
 def _ahead_of_flask(state) -> None:
     """The bundle and the player's answers, taken ahead of most of Flask when the session is
-    Flask's signed cookie (``bundle_wsgi``, ``answer_wsgi``)."""
+    Flask's signed cookie (``bundle_wsgi``, ``answer_wsgi``), or ``lms.core.cookies``' keeping of
+    it."""
     app = state.app
-    if type(app.session_interface) is SecureCookieSessionInterface:
+    if type(app.session_interface) in (SecureCookieSessionInterface, KeptCookieSessionInterface):
         session_check = SessionCheck(app)
         bundle_wsgi.init_app(app, session_check)
         answer_wsgi.init_app(app, session_check)
@@ -61,12 +63,13 @@ def _locale() -> str:
 @bp.route("/learn/<module_id>")
 @signed_in
 def module(module_id: str):
-    module = content.current_content(module_id) or abort(404)
+    person = current_user._get_current_object()
+    module, position = services.start_page(person, module_id) or abort(404)
     return render_template(
         "learning/module.html",
         module=module,
-        position=services.open_attempt_position(current_user, module_id),
-        practice_counts=practice.counts_for_viewer(current_user, module),
+        position=position,
+        practice_counts=practice.counts_for_viewer(person, module),
         choices=practice.CHOICES,
         shown_from=practice.SHOWN_FROM,
     )

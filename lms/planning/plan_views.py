@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from lms.access import acted_on_unit_ids, for_unit, holds_any, signed_in
+from lms.access import acted_on_unit_ids, for_unit, holds_any, person_signed_in, signed_in
 from lms.audit.services import record_by_user
 from lms.core.errors import INVALID
 from lms.core.time import local_today
@@ -24,12 +24,10 @@ from lms.planning.models import MeasureKind, MeasureStatus, Plan
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@bp.app_context_processor
-def _nav():
-    def leads_planning() -> bool:
-        return current_user.is_authenticated and holds_any(current_user, PLANNING_ROLES)
-
-    return {"leads_planning": leads_planning}
+@bp.app_template_global()
+def leads_planning() -> bool:
+    person = person_signed_in()
+    return person is not None and holds_any(person, PLANNING_ROLES)
 
 
 def _year() -> int:

@@ -23,17 +23,13 @@ from lms.planning.forms import AnswerForm, SurveyForm
 from lms.planning.models import Survey
 
 
-@bp.app_context_processor
-def _waiting():
-    """``surveys_waiting()`` for the home page ("Mine"): the surveys the person may answer. Only
-    that page asks, so the other pages run no query for it."""
-
-    def surveys_waiting() -> list[Survey]:
-        if not current_user.is_authenticated:
-            return []
-        return surveys.open_surveys_for(current_user, local_today())
-
-    return {"surveys_waiting": surveys_waiting}
+@bp.app_template_global()
+def surveys_waiting() -> list[Survey]:
+    """For the home page ("Mine"): the surveys the person may answer. Only that page asks, so the
+    other pages run no query for it."""
+    if not current_user.is_authenticated:
+        return []
+    return surveys.open_surveys_for(current_user, local_today())
 
 
 def _surveys_page(unit: Unit, form: SurveyForm, status: int = 200):

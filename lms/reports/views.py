@@ -15,7 +15,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import acted_on_unit_ids, for_person, for_unit, holds_any, signed_in
+from lms.access import acted_on_unit_ids, for_person, for_unit, holds_any, person_signed_in, signed_in
 from lms.audit.services import record_by_user
 from lms.competence import services as competence
 from lms.competence.models import Competence, EvidenceKind, State
@@ -38,12 +38,10 @@ def _report_unit_ids() -> frozenset[int]:
     return acted_on_unit_ids(current_user, REPORT_ROLES)
 
 
-@bp.app_context_processor
-def _nav():
-    def leads_reports() -> bool:
-        return current_user.is_authenticated and holds_any(current_user, REPORT_ROLES)
-
-    return {"leads_reports": leads_reports}
+@bp.app_template_global()
+def leads_reports() -> bool:
+    person = person_signed_in()
+    return person is not None and holds_any(person, REPORT_ROLES)
 
 
 def _locale() -> str:

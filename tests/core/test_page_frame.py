@@ -5,10 +5,13 @@ runs a fixed, small number of queries."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
 
+from lms.content.models import LearningModule
+from lms.core import setup
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
 from lms.organisation.services import grant_role, revoke_role
@@ -89,3 +92,59 @@ def test_a_card_page_runs_three_queries_whatever_the_roles(
     # the person with their roles, the attempt with its version, its answers; and the savepoint and
     # its release that stand in for the request's transaction in these tests
     assert counted.n == 3 + 2
+
+
+@pytest.mark.parametrize(
+    ("who", "owns_the_module"),
+    [("nurse", False), ("nurse", True), ("manager", False), ("admin", False)],
+)
+def test_a_module_start_page_runs_two_queries_for_the_menu_and_the_page(
+    client, org, app, fixture_module, count_queries, who, owns_the_module
+):
+    person = getattr(org, who)
+    if owns_the_module:
+        with app.app_context():
+            db.session.get(LearningModule, fixture_module).owner_id = person.id
+            db.session.commit()
+    client.sign_in(person)
+    start(client, fixture_module)
+    client.get(f"/learn/{fixture_module}")
+
+    with count_queries() as counted:
+        page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    # the menu follows the roles and owning a module, read with the person
+    assert ("Modulstatistikk" in menu_of(page)) == (owns_the_module or who == "admin")
+    assert "Fortsett der du slapp" in page
+    # the person with their roles and whether they own a module; the module's current version
+    # with the open attempt's card; for those who lead people the counts of its practice cards
+    # and the units they act on; and the savepoint and its release
+    expected = {"nurse": 2, "manager": 4, "admin": 5}[who]
+    assert counted.n == expected + 2
+
+
+def form_tokens(page: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+
+
+def test_a_session_s_form_token_is_signed_once_and_still_accepted(make_client, org, app, monkeypatch):
+    here, elsewhere = make_client(), make_client()
+    here.sign_in(org.nurse)
+    elsewhere.sign_in(org.nurse)
+    first = form_tokens(here.get("/account").get_data(as_text=True))
+    assert len(first) == 1
+    later = time.time() + 5  # a token signed now would differ: the signature holds the time
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    assert form_tokens(here.get("/").get_data(as_text=True)) == first
+    assert form_tokens(elsewhere.get("/account").get_data(as_text=True)).isdisjoint(first)
+    (token,) = first
+    answer = here.post("/language", data={"csrf_token": token, "language": "en", "next": "/"})
+    assert answer.status_code == 302
+    assert here.post("/language", data={"language": "nb", "next": "/"}).status_code == 400
+
+
+def test_form_tokens_that_expire_are_signed_for_each_page(client, org, app, monkeypatch):
+    client.sign_in(org.nurse)
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 3600)
+    monkeypatch.setattr(setup, "_signed_form_tokens", {})
+    assert len(form_tokens(client.get("/account").get_data(as_text=True))) == 1
+    assert setup._signed_form_tokens == {}

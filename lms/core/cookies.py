@@ -1,0 +1,49 @@
+"""Flask's signed cookie session, each cookie verified once per process.
+
+A browser sends the same session cookie with every request until the session changes (Flask
+writes the cookie again only then), and checking its signature, decompressing and decoding it cost
+every page about as much as a small query. So the first request with a cookie verifies it as
+Flask does and keeps its contents, keyed by the cookie's exact text and the app's secret key; later
+requests with the same cookie open a fresh session from the kept contents, after checking that
+the cookie has not outlived ``PERMANENT_SESSION_LIFETIME`` since it was signed, as Flask does. A
+cookie nobody signed is never kept: it opens an empty session as before.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature
+
+KEPT_COOKIES = 4096
+"""Past this many cookies kept, a process forgets them all and verifies them again."""
+
+
+class KeptCookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's session interface, keeping the cookies it verified (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, object], tuple[int, str]] = {}
+        """(cookie, secret key) -> (when it was signed, its contents as the session serialises them)."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie or not app.secret_key:
+            return super().open_session(app, request)
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        key = (cookie, app.secret_key)
+        kept = self.kept.get(key)
+        if kept is not None and 0 <= int(time.time()) - kept[0] <= max_age:
+            return self.session_class(self.serializer.loads(kept[1]))
+        try:
+            data, signed = self.get_signing_serializer(app).loads(
+                cookie, max_age=max_age, return_timestamp=True
+            )
+        except BadSignature:
+            return self.session_class()
+        if len(self.kept) >= KEPT_COOKIES:
+            self.kept.clear()
+        self.kept[key] = (int(signed.timestamp()), self.serializer.dumps(data))
+        return self.session_class(data)
