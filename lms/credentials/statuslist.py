@@ -18,26 +18,27 @@ LIST_BITS = 131072
 LIST_NUMBER = 1
 
 
-def allocate_index(unit_id: int) -> int:
-    """The next free index of the municipality's list, taken in one UPDATE."""
+def allocate_indexes(unit_id: int, count: int) -> range:
+    """``count`` free indexes of the municipality's list, taken in one UPDATE of its counter that
+    returns the raised value. On PostgreSQL the UPDATE locks the counter's row until the
+    transaction ends, so a second issuer waits and then raises the committed value: no index is
+    handed out twice (on SQLite, writers take the database's write lock up front)."""
     if db.session.get(StatusListCounter, unit_id) is None:
         db.session.add(StatusListCounter(unit_id=unit_id, next_index=0))
         db.session.flush()
     # Not synchronised with the session: evaluating the UPDATE against every object the session
     # holds made issuing many credentials in one transaction (the nightly refresh) quadratic. The
-    # index is read back as a column below, never from the counter object.
-    db.session.execute(
+    # index is read back as a column, never from the counter object.
+    taken = db.session.execute(
         sa.update(StatusListCounter)
         .where(StatusListCounter.unit_id == unit_id)
-        .values(next_index=StatusListCounter.next_index + 1)
+        .values(next_index=StatusListCounter.next_index + count)
+        .returning(StatusListCounter.next_index)
         .execution_options(synchronize_session=False)
-    )
-    taken = db.session.scalar(
-        sa.select(StatusListCounter.next_index).where(StatusListCounter.unit_id == unit_id)
-    )
+    ).scalar_one()
     if taken > LIST_BITS:
         raise RuntimeError("the status list is full")
-    return taken - 1
+    return range(taken - count, taken)
 
 
 def list_url(unit_id: int) -> str:
