@@ -161,9 +161,7 @@ def issue_all(awards: list[Award]) -> list[Credential]:
     issued = [made[position] for position in range(len(awards))]
     db.session.add_all(issued)
     db.session.flush()
-    app = current_app._get_current_object()
-    for credential in issued:
-        signals.credential_issued.send(app, credential=credential)
+    signals.credentials_issued.send(current_app._get_current_object(), credentials=issued)
     return issued
 
 
