@@ -34,8 +34,7 @@ def module_minutes(module_ids: set[str]) -> dict[str, int]:
         .where(LearningModule.id.in_(module_ids))
     )
     return {
-        module_id: int(manifest.get("minutes") or 0)
-        for module_id, manifest in db.session.execute(query)
+        module_id: int(manifest.get("minutes") or 0) for module_id, manifest in db.session.execute(query)
     }
 
 
