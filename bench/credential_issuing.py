@@ -35,7 +35,7 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.matrix import _people, empty, framework_csv  # noqa: E402
+from bench.matrix import _people, empty, framework_csv, require_of_everyone  # noqa: E402
 from bench.support.runs import load_average, parse_arguments, spread  # noqa: E402
 from bench.support.serving import bench_config  # noqa: E402
 
@@ -43,7 +43,7 @@ from bench.support.serving import bench_config  # noqa: E402
 def build(people: int, competences: int) -> list[int]:
     """The municipality, its people, requirements and sign-offs; the people's ids."""
     from lms.competence import services
-    from lms.competence.models import Evidence, EvidenceKind, Requirement
+    from lms.competence.models import Evidence, EvidenceKind
     from lms.db import utcnow
     from lms.extensions import db
     from lms.organisation.models import UnitKind
@@ -54,20 +54,7 @@ def build(people: int, competences: int) -> list[int]:
     unit = create_unit("Benk sykehjem", UnitKind.UNIT, municipality)
     framework = services.import_framework(framework_csv(competences))
     competence_ids = [c.id for c in framework.competences]
-    db.session.execute(
-        sa.insert(Requirement),
-        [
-            {
-                "competence_id": cid,
-                "unit_id": municipality.id,
-                "min_level": 2,
-                "mandatory": True,
-                "validity_months": 12,
-                "renewal_days": 60,
-            }
-            for cid in competence_ids
-        ],
-    )
+    require_of_everyone(municipality.id, competence_ids)
     ids = _people(unit.id, people, 0, rng)
     now = utcnow()
     rows = [
