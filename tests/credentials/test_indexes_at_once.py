@@ -1,7 +1,8 @@
 """Two issuers taking status-list indexes at once (two app contexts, each with its own session and
 connection, committing for real): the second waits for the first's transaction and gets the indexes
-after it, so no index is handed out twice. On PostgreSQL the counter's UPDATE locks its row; on
-SQLite the writers queue for the write lock."""
+after it, so no index is handed out twice, also when both are the municipality's first. On
+PostgreSQL the counter's UPDATE (and making the counter) locks its row; on SQLite the writers queue
+for the write lock."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ def transaction() -> None:
 def test_two_issuers_at_once_never_share_an_index(app):
     with app.app_context():
         unit_id = create_unit("Samtidig kommune", UnitKind.MUNICIPALITY).id
-        statuslist.allocate_indexes(unit_id, 0)  # the counter row, as a first issue makes it
         db.session.commit()
     first_holds, first_may_commit = threading.Event(), threading.Event()
     taken: dict[str, range] = {}
