@@ -124,11 +124,32 @@ def _evidence(ids: list[int], competence_ids: list[int], rng: random.Random) -> 
     return made
 
 
+def require_of_everyone(unit_id: int, competence_ids: list[int]) -> None:
+    """Each competence required at level 2 of everyone in ``unit_id``, for 12 months (60 days'
+    renewal window), inserted in bulk."""
+    from lms.competence.models import Requirement
+    from lms.extensions import db
+
+    db.session.execute(
+        sa.insert(Requirement),
+        [
+            {
+                "competence_id": cid,
+                "unit_id": unit_id,
+                "min_level": 2,
+                "mandatory": True,
+                "validity_months": 12,
+                "renewal_days": 60,
+            }
+            for cid in competence_ids
+        ],
+    )
+
+
 def build(args) -> dict[str, int]:
     """The municipality, its units, people, requirements and evidence; the ids the bench opens."""
     from lms.accounts.services import set_password
     from lms.competence import services
-    from lms.competence.models import Requirement
     from lms.extensions import db
     from lms.organisation.models import Role, UnitKind
     from lms.organisation.services import create_person, create_unit, grant_role
@@ -144,20 +165,7 @@ def build(args) -> dict[str, int]:
     grant_role(leader, municipality, Role.ADMIN)
     framework = services.import_framework(framework_csv(args.competences))
     competence_ids = [c.id for c in framework.competences]
-    db.session.execute(
-        sa.insert(Requirement),
-        [
-            {
-                "competence_id": cid,
-                "unit_id": municipality.id,
-                "min_level": 2,
-                "mandatory": True,
-                "validity_months": 12,
-                "renewal_days": 60,
-            }
-            for cid in competence_ids
-        ],
-    )
+    require_of_everyone(municipality.id, competence_ids)
     made = 0
     ids = _people(unit.id, args.people, 0, rng)
     made += _evidence(ids, competence_ids, rng)

@@ -140,10 +140,11 @@ requirement_status_refreshed = _signals.signal(
     whose status was recomputed, or None for everyone). Credentials issue for requirements now met.""",
 )
 
-credential_issued = _signals.signal(
-    "credential-issued",
-    doc="""A credential (mikrobevis) has been issued and signed. Keyword argument: ``credential``
-    (the ``lms.credentials.models.Credential``, with ``uuid``, ``person`` and ``title``).""",
+credentials_issued = _signals.signal(
+    "credentials-issued",
+    doc="""Credentials (mikrobevis) have been issued and signed, one or many at a time (the
+    competence refresh issues in batches). Keyword argument: ``credentials`` (a list of
+    ``lms.credentials.models.Credential``, each with ``uuid``, ``person`` and ``title``).""",
 )
 
 credential_revoked = _signals.signal(

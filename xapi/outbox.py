@@ -57,18 +57,29 @@ _INSERT = outbox.insert()
 def record(session: Session, statement: dict[str, Any], now: datetime | None = None) -> None:
     """Validate ``statement`` (raises InvalidStatement) and add it to the outbox in ``session``'s
     transaction: if the caller rolls back, the statement is gone too."""
-    validate(statement)
+    record_all(session, [statement], now)
+
+
+def record_all(session: Session, statements: list[dict[str, Any]], now: datetime | None = None) -> None:
+    """``record`` for many statements, validated first and then added in one executemany."""
+    if not statements:
+        return
+    for statement in statements:
+        validate(statement)
     now = now or utcnow()
     session.connection().execute(
         _INSERT,
-        {
-            "statement_id": statement["id"],
-            "statement": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
-            "status": PENDING,
-            "created_at": now,
-            "due_at": now,
-            "tries": 0,
-        },
+        [
+            {
+                "statement_id": statement["id"],
+                "statement": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
+                "status": PENDING,
+                "created_at": now,
+                "due_at": now,
+                "tries": 0,
+            }
+            for statement in statements
+        ],
     )
 
 

@@ -5,6 +5,8 @@ caller commits."""
 from __future__ import annotations
 
 import secrets
+import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -22,7 +24,7 @@ from lms.competence.models import (
 )
 from lms.credentials import document, keys, statuslist, workload
 from lms.credentials.models import Credential, CredentialKind, CredentialPreference, LearnerNaming
-from lms.credentials.securing import sign
+from lms.credentials.securing import signer
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Unit
@@ -49,17 +51,41 @@ def issuer_of(unit: Unit) -> document.Issuer:
 
 
 def preference(person: Person) -> CredentialPreference:
-    found = db.session.get(CredentialPreference, person.id)
-    if found is None:
-        found = CredentialPreference(person_id=person.id, naming=LearnerNaming.NAME)
-        db.session.add(found)
+    return preferences([person.id])[person.id]
+
+
+def preferences(person_ids: list[int]) -> dict[int, CredentialPreference]:
+    """These people's naming preferences, in one query; those who have none get the default."""
+    found = {
+        p.person_id: p
+        for p in db.session.scalars(
+            sa.select(CredentialPreference).where(CredentialPreference.person_id.in_(person_ids))
+        )
+    }
+    for person_id in person_ids:
+        if person_id not in found:
+            found[person_id] = CredentialPreference(person_id=person_id, naming=LearnerNaming.NAME)
+            db.session.add(found[person_id])
     return found
 
 
-def learner_of(person: Person) -> document.Learner:
-    if preference(person).naming is LearnerNaming.EMAIL_HASH and person.email:
+def learner_of(person: Person, naming: LearnerNaming) -> document.Learner:
+    """How the credential names the person; a hashed e-mail gets a salt of its own each time."""
+    if naming is LearnerNaming.EMAIL_HASH and person.email:
         return document.Learner(email=person.email, salt=secrets.token_hex(8))
     return document.Learner(name=person.name)
+
+
+@dataclass(frozen=True)
+class Award:
+    """One credential to issue: to whom, from the municipality above which unit, for what."""
+
+    person: Person
+    unit: Unit
+    kind: CredentialKind
+    source: str
+    achievement: document.Achievement
+    expires_at: datetime | None
 
 
 def issue(
@@ -71,62 +97,99 @@ def issue(
     expires_at: datetime | None,
 ) -> Credential:
     """Sign and store a credential from the municipality above ``unit``."""
-    municipality = top_unit(unit)
-    key = keys.current_key(municipality)
-    index = statuslist.allocate_index(municipality.id)
-    made = Credential(
-        person_id=person.id,
-        unit_id=municipality.id,
-        issuer_key_id=key.id,
-        kind=kind,
-        source=source,
-        title=achievement.name[:300],
-        issued_at=utcnow(),
-        expires_at=expires_at,
-        status_index=index,
-        token="",
-    )
-    db.session.add(made)
-    db.session.flush()
-    status = {
-        "id": f"{statuslist.list_url(municipality.id)}#{index}",
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation",
-        "statusListIndex": str(index),
-        "statusListCredential": statuslist.list_url(municipality.id),
+    return issue_all([Award(person, unit, kind, source, achievement, expires_at)])[0]
+
+
+def issue_all(awards: list[Award]) -> list[Credential]:
+    """Sign and store a credential for each award, in their order. Per municipality its key is
+    read and decrypted once and its status-list indexes are taken in one statement; the
+    credentials are inserted together, in one flush."""
+    if not awards:
+        return []
+    now = utcnow()
+    tops: dict[int, Unit] = {}
+    by_municipality: dict[int, list[int]] = {}
+    for position, award in enumerate(awards):
+        if award.unit.id not in tops:
+            tops[award.unit.id] = top_unit(award.unit)
+        by_municipality.setdefault(tops[award.unit.id].id, []).append(position)
+    namings = {
+        person_id: p.naming
+        for person_id, p in preferences(sorted({a.person.id for a in awards})).items()
     }
-    body = document.credential(
-        credential_id=f"urn:uuid:{made.uuid}",
-        issuer=issuer_of(unit),
-        learner=learner_of(person),
-        achievement=achievement,
-        issued_at=made.issued_at,
-        expires_at=expires_at,
-        status=status,
-        language=person.locale or "nb",
-    )
-    made.token = sign(body, key)
+    made: dict[int, Credential] = {}
+    for positions in by_municipality.values():
+        municipality = tops[awards[positions[0]].unit.id]
+        key = keys.current_key(municipality)
+        sign = signer(key)
+        issuer = issuer_of(municipality)
+        url = statuslist.list_url(municipality.id)
+        indexes = statuslist.allocate_indexes(municipality.id, len(positions))
+        for position, index in zip(positions, indexes, strict=True):
+            award = awards[position]
+            credential = Credential(
+                uuid=str(uuid.uuid4()),
+                person_id=award.person.id,
+                unit_id=municipality.id,
+                issuer_key_id=key.id,
+                kind=award.kind,
+                source=award.source,
+                title=award.achievement.name[:300],
+                issued_at=now,
+                expires_at=award.expires_at,
+                status_index=index,
+            )
+            status = {
+                "id": f"{url}#{index}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": str(index),
+                "statusListCredential": url,
+            }
+            body = document.credential(
+                credential_id=f"urn:uuid:{credential.uuid}",
+                issuer=issuer,
+                learner=learner_of(award.person, namings[award.person.id]),
+                achievement=award.achievement,
+                issued_at=now,
+                expires_at=award.expires_at,
+                status=status,
+                language=award.person.locale or "nb",
+            )
+            credential.token = sign(body)
+            made[position] = credential
+    issued = [made[position] for position in range(len(awards))]
+    db.session.add_all(issued)
     db.session.flush()
-    signals.credential_issued.send(current_app._get_current_object(), credential=made)
-    return made
+    signals.credentials_issued.send(current_app._get_current_object(), credentials=issued)
+    return issued
+
+
+def live_sources(person_ids: list[int], now: datetime) -> set[tuple[int, str]]:
+    """(person, source) of the live credentials these people hold (not revoked, not expired)."""
+    query = sa.select(Credential.person_id, Credential.source).where(
+        Credential.person_id.in_(person_ids),
+        Credential.revoked_at.is_(None),
+        sa.or_(Credential.expires_at.is_(None), Credential.expires_at > now),
+    )
+    return {(person_id, source) for person_id, source in db.session.execute(query)}
 
 
 def held(person_id: int, source: str, now: datetime) -> bool:
     """Whether the person holds a live credential for ``source`` (not revoked, not expired)."""
-    query = sa.select(Credential.id).where(
-        Credential.person_id == person_id,
-        Credential.source == source,
-        Credential.revoked_at.is_(None),
-        sa.or_(Credential.expires_at.is_(None), Credential.expires_at > now),
-    )
-    return db.session.scalar(query.limit(1)) is not None
+    return (person_id, source) in live_sources([person_id], now)
+
+
+CHUNK = 1000
+"""Met requirements looked at, and credentials issued, at a time."""
 
 
 def issue_for_met_requirements(person_ids: list[int] | None) -> list[Credential]:
     """A credential for each competence these people (None: everyone) now meet a requirement for
     on evidence the municipality itself holds (a module, a workshop, a sign-off, a certificate; not
     only an imported credential or a self-assessment), unless they hold a live one. It expires
-    when the requirement's validity runs out."""
+    when the requirement's validity runs out. Issued in chunks of ``CHUNK``, a fixed number of
+    queries each (``issue_all``)."""
     now = utcnow()
     own_evidence = (
         sa.select(Evidence.id)
@@ -148,27 +211,40 @@ def issue_for_met_requirements(person_ids: list[int] | None) -> list[Credential]
         if not person_ids:
             return []
         query = query.where(RequirementStatus.person_id.in_(person_ids))
+    rows = db.session.execute(query).all()
+    levels: dict[tuple[int, int], str] = {}
     issued = []
-    for status, requirement in db.session.execute(query).all():
-        source = f"competence:{requirement.competence.code}"
-        if held(status.person_id, source, now):
-            continue
-        person = db.session.get(Person, status.person_id)
-        achievement = competence_achievement(
-            requirement.competence,
-            status.level or requirement.min_level,
-            workload.competence_hours(status.person_id, requirement.competence_id),
-        )
-        issued.append(
-            issue(
-                person,
-                requirement.unit,
-                CredentialKind.COMPETENCE,
-                source,
-                achievement,
-                status.valid_until,
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        ids = sorted({status.person_id for status, _requirement in chunk})
+        live = live_sources(ids, now)
+        people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))}
+        hours = workload.competence_hours_of(ids)
+        awards = []
+        for status, requirement in chunk:
+            source = f"competence:{requirement.competence.code}"
+            if (status.person_id, source) in live:
+                continue
+            live.add((status.person_id, source))
+            level = status.level or requirement.min_level
+            if (requirement.competence_id, level) not in levels:
+                levels[requirement.competence_id, level] = level_name(requirement.competence, level)
+            achievement = competence_achievement(
+                requirement.competence,
+                levels[requirement.competence_id, level],
+                hours.get((status.person_id, requirement.competence_id)),
             )
-        )
+            awards.append(
+                Award(
+                    people[status.person_id],
+                    requirement.unit,
+                    CredentialKind.COMPETENCE,
+                    source,
+                    achievement,
+                    status.valid_until,
+                )
+            )
+        issued += issue_all(awards)
     return issued
 
 
@@ -190,11 +266,11 @@ def _text(texts: dict[str, str]) -> str:
 
 
 def competence_achievement(
-    competence: Competence, level: int, workload_hours: float | None = None
+    competence: Competence, level_text: str, workload_hours: float | None = None
 ) -> document.Achievement:
+    """``level_text`` is the level reached as ``level_name`` writes it."""
     name = _text(competence.titles)
     description = _text(competence.descriptions) or name
-    level_text = level_name(competence, level)
     return document.Achievement(
         id=achievement_url(competence.code),
         name=name,

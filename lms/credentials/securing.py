@@ -5,6 +5,7 @@ use ``joserfc``; ``Ed25519`` (RFC 9864) is the algorithm, and ``EdDSA`` is accep
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from joserfc import jws
 from joserfc.errors import JoseError
@@ -22,12 +23,20 @@ class Unreadable(ValueError):
     """Not a compact JWS with a JSON payload."""
 
 
-def sign(payload: dict, key: IssuerKey, typ: str = "vc+jwt") -> str:
+def signer(key: IssuerKey, typ: str = "vc+jwt") -> Callable[[dict], str]:
+    """Signs payloads with ``key``, decrypted once (for issuing many credentials at a time)."""
     header = {"alg": ALGORITHM, "kid": keys.verification_method(key), "typ": typ, "cty": "vc"}
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    return jws.serialize_compact(
-        header, body, OKPKey.import_key(keys.private_jwk(key)), algorithms=[ALGORITHM]
-    )
+    private = OKPKey.import_key(keys.private_jwk(key))
+
+    def sign_one(payload: dict) -> str:
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        return jws.serialize_compact(dict(header), body, private, algorithms=[ALGORITHM])
+
+    return sign_one
+
+
+def sign(payload: dict, key: IssuerKey, typ: str = "vc+jwt") -> str:
+    return signer(key, typ)(payload)
 
 
 def unverified(token: str) -> tuple[dict, dict]:

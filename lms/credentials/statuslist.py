@@ -9,6 +9,7 @@ import gzip
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.credentials.models import Credential, StatusListCounter
 from lms.extensions import db
@@ -18,26 +19,35 @@ LIST_BITS = 131072
 LIST_NUMBER = 1
 
 
-def allocate_index(unit_id: int) -> int:
-    """The next free index of the municipality's list, taken in one UPDATE."""
+def allocate_indexes(unit_id: int, count: int) -> range:
+    """``count`` free indexes of the municipality's list, taken in one UPDATE of its counter that
+    returns the raised value. On PostgreSQL the UPDATE locks the counter's row until the
+    transaction ends, so a second issuer waits and then raises the committed value: no index is
+    handed out twice (on SQLite, writers take the database's write lock up front). ``count`` may
+    be 0 (an empty range)."""
     if db.session.get(StatusListCounter, unit_id) is None:
-        db.session.add(StatusListCounter(unit_id=unit_id, next_index=0))
-        db.session.flush()
+        # The first issue of the municipality makes its counter; a second issuer making it at the
+        # same time waits for the first's transaction and then leaves its row be.
+        dialect = db.session.get_bind().dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(StatusListCounter)
+        db.session.execute(
+            insert.values(unit_id=unit_id, next_index=0).on_conflict_do_nothing(
+                index_elements=["unit_id"]
+            )
+        )
     # Not synchronised with the session: evaluating the UPDATE against every object the session
     # holds made issuing many credentials in one transaction (the nightly refresh) quadratic. The
-    # index is read back as a column below, never from the counter object.
-    db.session.execute(
+    # index is read back as a column, never from the counter object.
+    taken = db.session.execute(
         sa.update(StatusListCounter)
         .where(StatusListCounter.unit_id == unit_id)
-        .values(next_index=StatusListCounter.next_index + 1)
+        .values(next_index=StatusListCounter.next_index + count)
+        .returning(StatusListCounter.next_index)
         .execution_options(synchronize_session=False)
-    )
-    taken = db.session.scalar(
-        sa.select(StatusListCounter.next_index).where(StatusListCounter.unit_id == unit_id)
-    )
+    ).scalar_one()
     if taken > LIST_BITS:
         raise RuntimeError("the status list is full")
-    return taken - 1
+    return range(taken - count, taken)
 
 
 def list_url(unit_id: int) -> str:

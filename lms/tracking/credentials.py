@@ -17,14 +17,14 @@ from lms.credentials.models import Credential, ImportedCredential
 from lms.db import utcnow
 from lms.extensions import db
 from lms.tracking.profile import ACTIVITY_TYPES, PLATFORM, Profile
-from xapi.outbox import record
+from xapi.outbox import record, record_all
 
 RECIPE = "http://specification.openbadges.org/xapi/recipe/base/0"
 ASSERTION = "http://specification.openbadges.org/xapi/extensions/badgeassertion"
 
 
 def connect() -> None:
-    signals.credential_issued.connect(issued)
+    signals.credentials_issued.connect(issued)
     signals.credential_revoked.connect(revoked)
     signals.credential_imported.connect(imported)
 
@@ -56,7 +56,12 @@ def _context(issuer: str) -> dict:
     }
 
 
-def issued(_app: Flask, credential: Credential) -> None:
+def issued(_app: Flask, credentials: list[Credential]) -> None:
+    """An ``earned`` statement for each credential, added to the outbox together."""
+    record_all(db.session, [_earned(credential) for credential in credentials])
+
+
+def _earned(credential: Credential) -> dict:
     source = credential.source.replace(":", "/")
     statement = profile().statement(
         credential.person.uuid,
@@ -67,7 +72,7 @@ def issued(_app: Flask, credential: Credential) -> None:
         result={"completion": True, "extensions": {ASSERTION: {"@id": f"urn:uuid:{credential.uuid}"}}},
     )
     statement["id"] = earned_statement_id(credential)
-    record(db.session, statement)
+    return statement
 
 
 def revoked(_app: Flask, credential: Credential, actor) -> None:
