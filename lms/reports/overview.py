@@ -119,14 +119,14 @@ class Overview:
 
 
 def _bucket(cells, now: datetime):
-    soon = now + timedelta(days=EXPIRING_DAYS)
+    """What ``bucket_of`` works out, in SQL, with as little as can be done per cell: an expired or
+    missing state is its own bucket (the same numbers), and a met one is expiring when its
+    validity ends within 90 days."""
     state = cells.c.severity % 4
-    valid = state.in_((int(State.MET), int(State.RENEWAL_DUE)))
     return sa.case(
-        (sa.and_(valid, cells.c.valid_until < soon), int(Bucket.EXPIRING)),
-        (valid, int(Bucket.MET)),
-        (state == int(State.EXPIRED), int(Bucket.EXPIRED)),
-        else_=int(Bucket.MISSING),
+        (state >= int(State.EXPIRED), state),
+        (cells.c.valid_until < now + timedelta(days=EXPIRING_DAYS), int(Bucket.EXPIRING)),
+        else_=int(Bucket.MET),
     ).label("bucket")
 
 
@@ -148,11 +148,16 @@ def _counted(branches, now: datetime) -> list[Counted]:
     also once, in the first of their branches (the lowest id). One query; the people come first,
     so their cells are found by key."""
     first = sa.func.min(branches.c.branch_id).over(partition_by=branches.c.person_id)
-    placed = sa.select(
-        branches.c.person_id,
-        branches.c.branch_id,
-        sa.case((branches.c.branch_id == first, 1), else_=0).label("first"),
-    ).subquery("placed")
+    placed = (
+        sa.select(
+            branches.c.person_id,
+            branches.c.branch_id,
+            sa.case((branches.c.branch_id == first, 1), else_=0).label("first"),
+        )
+        .join(Person, Person.id == branches.c.person_id)
+        .where(*current_staff())
+        .subquery("placed")
+    )
     cells = CompetenceCell.__table__
     bucket = _bucket(cells, now)
     query = (
@@ -164,9 +169,7 @@ def _counted(branches, now: datetime) -> list[Counted]:
             sa.func.sum(placed.c.first),
         )
         .select_from(placed)
-        .join(Person, Person.id == placed.c.person_id)
         .join(cells, cells.c.person_id == placed.c.person_id)
-        .where(*current_staff())
         .group_by(placed.c.branch_id, cells.c.competence_id, bucket)
     )
     return [
