@@ -146,11 +146,13 @@ def _counted(branches, now: datetime) -> list[Counted]:
     """The current staff's kept cells (``lms.competence.cells``) counted in every branch
     ``branches`` (a selectable of distinct person_id, branch_id) puts them in, and each person
     also once, in the first of their branches (the lowest id). One query; the people come first,
-    so their cells are found by key."""
-    first = sa.func.min(branches.c.branch_id).over(partition_by=branches.c.person_id)
+    so their cells are found by key (``Person.id`` rather than ``branches.c.person_id``, so
+    PostgreSQL estimates the join from the people's statistics and hashes the people, not the
+    cells)."""
+    first = sa.func.min(branches.c.branch_id).over(partition_by=Person.id)
     placed = (
         sa.select(
-            branches.c.person_id,
+            Person.id.label("person_id"),
             branches.c.branch_id,
             sa.case((branches.c.branch_id == first, 1), else_=0).label("first"),
         )
