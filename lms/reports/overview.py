@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -108,60 +109,111 @@ class Overview:
     competences: list[Competence]
     by_competence: dict[int, Figures]
     total: Figures
+    """Each person × competence once, however many lines hold the person."""
     trend: list[Month]
+
+    @property
+    def lines_overlap(self) -> bool:
+        """Whether someone is in more than one line, so the lines add up to more than the total."""
+        return sum(line.figures.total for line in self.lines) > self.total.total
 
 
 def _bucket(cells, now: datetime):
-    soon = now + timedelta(days=EXPIRING_DAYS)
+    """What ``bucket_of`` works out, in SQL, with as little as can be done per cell: an expired or
+    missing state is its own bucket (the same numbers), and a met one is expiring when its
+    validity ends within 90 days."""
     state = cells.c.severity % 4
-    valid = state.in_((int(State.MET), int(State.RENEWAL_DUE)))
     return sa.case(
-        (sa.and_(valid, cells.c.valid_until < soon), int(Bucket.EXPIRING)),
-        (valid, int(Bucket.MET)),
-        (state == int(State.EXPIRED), int(Bucket.EXPIRED)),
-        else_=int(Bucket.MISSING),
+        (state >= int(State.EXPIRED), state),
+        (cells.c.valid_until < now + timedelta(days=EXPIRING_DAYS), int(Bucket.EXPIRING)),
+        else_=int(Bucket.MET),
     ).label("bucket")
 
 
-def _counted(branches, now: datetime) -> list[tuple[int, int, int, int]]:
-    """(branch_id, competence_id, bucket, count) for the current staff, each counted in every
-    branch ``branches`` (a selectable of person_id, branch_id) puts them in, from their kept cells
-    (``lms.competence.cells``). One query; the people come first, so their cells are found by key."""
+class Counted(NamedTuple):
+    """The cells of one branch on one competence in one bucket: all of them (``cells``), and
+    those of the people counted first in this branch (``once``). Summed over branches, ``cells``
+    counts a person in every branch that holds them and ``once`` counts them once."""
+
+    branch_id: int
+    competence_id: int
+    bucket: Bucket
+    cells: int
+    once: int
+
+
+def _counted(branches, now: datetime) -> list[Counted]:
+    """The current staff's kept cells (``lms.competence.cells``) counted in every branch
+    ``branches`` (a selectable of distinct person_id, branch_id) puts them in, and each person
+    also once, in the first of their branches (the lowest id). One query; the people come first,
+    so their cells are found by key (``Person.id`` rather than ``branches.c.person_id``, so
+    PostgreSQL estimates the join from the people's statistics and hashes the people, not the
+    cells)."""
+    first = sa.func.min(branches.c.branch_id).over(partition_by=Person.id)
+    placed = (
+        sa.select(
+            Person.id.label("person_id"),
+            branches.c.branch_id,
+            sa.case((branches.c.branch_id == first, 1), else_=0).label("first"),
+        )
+        .join(Person, Person.id == branches.c.person_id)
+        .where(*current_staff())
+        .subquery("placed")
+    )
     cells = CompetenceCell.__table__
     bucket = _bucket(cells, now)
     query = (
-        sa.select(branches.c.branch_id, cells.c.competence_id, bucket, sa.func.count())
-        .select_from(branches)
-        .join(Person, Person.id == branches.c.person_id)
-        .join(cells, cells.c.person_id == branches.c.person_id)
-        .where(*current_staff())
-        .group_by(branches.c.branch_id, cells.c.competence_id, bucket)
+        sa.select(
+            placed.c.branch_id,
+            cells.c.competence_id,
+            bucket,
+            sa.func.count(),
+            sa.func.sum(placed.c.first),
+        )
+        .select_from(placed)
+        .join(cells, cells.c.person_id == placed.c.person_id)
+        .group_by(placed.c.branch_id, cells.c.competence_id, bucket)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return [
+        Counted(branch_id, competence_id, Bucket(b), n, int(once))
+        for branch_id, competence_id, b, n, once in db.session.execute(query)
+    ]
+
+
+def _subtrees(roots: list[int] | None):
+    """(unit_id, branch_id): each unit of ``roots`` (every unit, with None) and every unit below
+    it, under the root's id."""
+    tree = sa.select(Unit.id.label("unit_id"), Unit.id.label("branch_id"))
+    if roots is not None:
+        tree = tree.where(Unit.id.in_(roots))
+    tree = tree.cte("branch_tree", recursive=True)
+    return tree.union_all(sa.select(Unit.id, tree.c.branch_id).where(Unit.parent_id == tree.c.unit_id))
+
+
+def _members(tree) -> sa.Select:
+    """(person_id, branch_id): everyone holding a role on a unit of ``tree`` (``_subtrees``),
+    under its branch; once per role."""
+    return sa.select(RoleAssignment.person_id, tree.c.branch_id).join(
+        tree, tree.c.unit_id == RoleAssignment.unit_id
+    )
 
 
 def _branches_of(unit: Unit, children: list[Unit]):
     """(person_id, branch_id): everyone in a child's subtree under the child, and those holding a
-    role on ``unit`` itself under ``unit``."""
-    tree = (
-        sa.select(Unit.id.label("unit_id"), Unit.id.label("branch_id"))
-        .where(Unit.id.in_([c.id for c in children]))
-        .cte("branch_tree", recursive=True)
-    )
-    tree = tree.union_all(sa.select(Unit.id, tree.c.branch_id).where(Unit.parent_id == tree.c.unit_id))
-    below = sa.select(RoleAssignment.person_id, tree.c.branch_id).join(
-        tree, tree.c.unit_id == RoleAssignment.unit_id
-    )
+    role on ``unit`` itself under ``unit``. Together, everyone ``record_month`` counts for
+    ``unit``."""
     direct = sa.select(RoleAssignment.person_id, sa.literal(unit.id).label("branch_id")).where(
         RoleAssignment.unit_id == unit.id
     )
-    return sa.union(below, direct).subquery("branches")
+    return sa.union(_members(_subtrees([c.id for c in children])), direct).subquery("branches")
 
 
 def overview(unit: Unit, now: datetime | None = None) -> Overview:
     """The units right below ``unit`` side by side (and those holding a role on ``unit`` itself, as
-    a line of its own), each counted as its own matrix would be; the totals are their sum. A
-    fixed number of queries, whatever the number of units or people."""
+    a line of its own), each counted as its own matrix would be. A person in two lines (a nurse in
+    two wards) counts in both; the totals, overall and per competence, count each person once, as
+    ``unit``'s own matrix and the nightly job (``record_month``) do, so the lines may add up to more
+    than the total. A fixed number of queries, whatever the number of units or people."""
     now = now or utcnow()
     children = list(
         db.session.scalars(sa.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name))
@@ -169,18 +221,16 @@ def overview(unit: Unit, now: datetime | None = None) -> Overview:
     lines = {c.id: Line(c, direct=False) for c in children}
     lines[unit.id] = Line(unit, direct=bool(children))
     by_competence: dict[int, Figures] = {}
-    rows = _counted(_branches_of(unit, children), now)
-    for branch_id, competence_id, bucket, n in rows:
-        line = lines[branch_id]
-        line.figures.add(Bucket(bucket), n)
-        line.by_competence.setdefault(competence_id, Figures()).add(Bucket(bucket), n)
-        by_competence.setdefault(competence_id, Figures()).add(Bucket(bucket), n)
+    total = Figures()
+    for row in _counted(_branches_of(unit, children), now):
+        line = lines[row.branch_id]
+        line.figures.add(row.bucket, row.cells)
+        line.by_competence.setdefault(row.competence_id, Figures()).add(row.bucket, row.cells)
+        by_competence.setdefault(row.competence_id, Figures()).add(row.bucket, row.once)
+        total.add(row.bucket, row.once)
     shown = [lines[c.id] for c in children]
     if not children or lines[unit.id].figures.total:
         shown.append(lines[unit.id])
-    total = Figures()
-    for line in shown:
-        total += line.figures
     competences = _competences(by_competence)
     return Overview(unit, shown, competences, by_competence, total, trend(unit, total, now))
 
@@ -218,23 +268,11 @@ def record_month(now: datetime | None = None) -> int:
     count, one to clear, one to write. Returns the rows written."""
     now = now or utcnow()
     month = _first_of_month(now.date())
-    up = sa.select(Unit.id.label("unit_id"), Unit.id.label("branch_id")).cte(
-        "unit_ancestors", recursive=True
-    )
-    up = up.union_all(
-        sa.select(up.c.unit_id, Unit.parent_id)
-        .join(Unit, Unit.id == up.c.branch_id)
-        .where(Unit.parent_id.is_not(None))
-    )
-    branches = (
-        sa.select(RoleAssignment.person_id, up.c.branch_id)
-        .join(up, up.c.unit_id == RoleAssignment.unit_id)
-        .distinct()
-        .subquery("branches")
-    )
+    branches = _members(_subtrees(None)).distinct().subquery("branches")
     counted: dict[tuple[int, int], list[int]] = {}
-    for unit_id, competence_id, bucket, n in _counted(branches, now):
-        counted.setdefault((unit_id, competence_id), [0] * len(Bucket))[bucket] += n
+    for row in _counted(branches, now):
+        counts = counted.setdefault((row.branch_id, row.competence_id), [0] * len(Bucket))
+        counts[row.bucket] += row.cells
     db.session.execute(sa.delete(MonthFigures).where(MonthFigures.month == month))
     if counted:
         db.session.execute(

@@ -71,7 +71,8 @@ def _figures_row(figures: Figures) -> list:
 
 
 def _rows(found: Overview) -> Iterator[list]:
-    """A row per unit and competence, then each unit's total, then the total of all."""
+    """A row per unit and competence, then each unit's total; then the units together per
+    competence and in all, as the page's totals (each person once, however many units hold them)."""
     locale = _locale()
     yield (
         [_("Enhet"), _("Kompetanse")]
@@ -81,15 +82,16 @@ def _rows(found: Overview) -> Iterator[list]:
             _("Andel oppfylt (%)"),
         ]
     )
+    titles = {c.id: f"{c.code} {pick(c.titles, locale)}" for c in found.competences}
     everything = _("Alle kompetanser")
-    for line in found.lines:
+    for name, by_competence, figures in [
+        *((_line_name(line), line.by_competence, line.figures) for line in found.lines),
+        (_("Alle enheter"), found.by_competence, found.total),
+    ]:
         for c in found.competences:
-            figures = line.by_competence.get(c.id)
-            if figures is not None:
-                title = f"{c.code} {pick(c.titles, locale)}"
-                yield [_line_name(line), title, *_figures_row(figures)]
-        yield [_line_name(line), everything, *_figures_row(line.figures)]
-    yield [_("Alle enheter"), everything, *_figures_row(found.total)]
+            if c.id in by_competence:
+                yield [name, titles[c.id], *_figures_row(by_competence[c.id])]
+        yield [name, everything, *_figures_row(figures)]
 
 
 def _months(found: Overview) -> Iterator[list]:

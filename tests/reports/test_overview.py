@@ -1,6 +1,7 @@
-"""The overview above the unit: its figures are the sum of its units' matrices, each cell counted
-once as met, expiring within 90 days, expired or missing; the trend keeps a month's figures; the
-exports hold the page's figures; and who may open it."""
+"""The overview above the unit: each line is its unit's matrix and the totals the whole unit's
+matrix (a person in two lines counts in both, and once in the totals), each cell counted once as
+met, expiring within 90 days, expired or missing; the trend keeps a month's figures, counted as
+the totals are; the exports hold the page's figures; and who may open it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from lms.competence import cells
 from lms.competence import services as competence
 from lms.competence.models import EvidenceKind, Requirement, State
 from lms.competence.requirements import remove_requirement, update_requirement
+from lms.content.localised import pick
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment, Unit, UnitKind
@@ -77,7 +79,7 @@ def _matrix_figures(unit_id: int, now) -> tuple[Figures, dict[int, Figures]]:
     return total, by_competence
 
 
-def test_the_overview_is_the_sum_of_its_units_matrices(app, org, spread):
+def test_the_lines_are_their_units_matrices_and_the_totals_the_whole_areas(app, org, spread):
     now = utcnow()
     with app.app_context():
         found = overview(db.session.get(Unit, org.area.id), now)
@@ -88,7 +90,8 @@ def test_the_overview_is_the_sum_of_its_units_matrices(app, org, spread):
             assert line.figures == figures, line.unit.name
             assert line.by_competence == by_competence, line.unit.name
             summed += figures
-        assert found.total == summed
+        assert (found.total, found.by_competence) == _matrix_figures(org.area.id, now)
+        assert found.total == summed and not found.lines_overlap  # nobody in both units
         assert found.total.total == sum(f.total for f in found.by_competence.values())
         zone = found.lines[0]
         security = _codes("DHK-5")[0]
@@ -172,6 +175,72 @@ def test_the_page_drills_down_from_units_to_competences_to_people(app, org, spre
     assert f"/reports/units/{org.area.id}/matrix?competence={security}" in page
     people = client.get(f"/reports/units/{org.area.id}/matrix?competence={security}")
     assert "Sone 2" in people.get_data(as_text=True)
+
+
+@pytest.fixture
+def in_two(app, org, spread):
+    """Nils also works in the zone (two units of the area), and Ada, on the municipality itself,
+    also in the ward."""
+    with app.app_context():
+        grant_role(_get(Person, org.nurse.id), _get(Unit, org.zone.id), Role.STAFF)
+        grant_role(_get(Person, org.admin.id), _get(Unit, org.ward.id), Role.STAFF)
+        db.session.commit()
+
+
+def _month_figures(unit_id: int, now) -> tuple[Figures, dict[int, Figures]]:
+    """What the nightly job wrote for the unit this month: in all, and per competence."""
+    total, by_competence = Figures(), {}
+    for row in db.session.scalars(
+        sa.select(MonthFigures).filter_by(unit_id=unit_id, month=now.date().replace(day=1))
+    ):
+        figures = Figures([row.met, row.expiring, row.expired, row.missing])
+        by_competence[row.competence_id] = figures
+        total += figures
+    return total, by_competence
+
+
+def test_someone_in_two_units_counts_in_both_lines_and_once_in_the_totals(app, org, in_two):
+    now = utcnow()
+    with app.app_context():
+        nils = len(reports.matrix(unit_ids_below([org.ward.id]), search="Nils").rows[0].cells)
+        ada = len(reports.matrix(unit_ids_below([org.ward.id]), search="Ada").rows[0].cells)
+        for top, twice in ((org.area.id, nils), (org.municipality.id, ada)):
+            found = overview(_get(Unit, top), now)
+            for line in found.lines:
+                scope = {line.unit.id} if line.direct else unit_ids_below([line.unit.id])
+                assert line.figures == _matrix_total(scope, now), line.unit.name
+            assert (found.total, found.by_competence) == _matrix_figures(top, now)
+            assert sum(line.figures.total for line in found.lines) == found.total.total + twice
+            assert found.lines_overlap
+        record_month(now)
+        for top in (org.area.id, org.municipality.id):
+            found = overview(_get(Unit, top), now)
+            assert _month_figures(top, now) == (found.total, found.by_competence)
+            assert found.trend[-1].figures == found.total
+
+
+def test_the_page_and_exports_say_the_same_of_someone_in_two_units(app, org, in_two, client):
+    with app.app_context():
+        found = overview(_get(Unit, org.area.id))
+        titles = {c.id: f"{c.code} {pick(c.titles, 'nb')}" for c in found.competences}
+    client.sign_in(org.admin)
+    page = client.get(f"/reports/units/{org.area.id}/overview").get_data(as_text=True)
+    assert 'id="units-note"' in page and 'aria-describedby="units-note"' in page
+    footer = page.split('id="units-table"', 1)[1].split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
+    assert f"<td>{found.total.total}</td>" in footer
+    csv_text = client.get(f"/reports/units/{org.area.id}/overview.csv").data.decode("utf-8-sig")
+    totals = [line.split(";") for line in csv_text.splitlines() if line.startswith("Alle enheter;")]
+    expected = [(titles[c.id], found.by_competence[c.id]) for c in found.competences]
+    expected.append(("Alle kompetanser", found.total))
+    assert totals == [
+        ["Alle enheter", title, *(str(n) for n in [*f.counts, f.total, f.share_met])]
+        for title, f in expected
+    ]
+    book = load_workbook(io.BytesIO(client.get(f"/reports/units/{org.area.id}/overview.xlsx").data))
+    rows = [r for r in book["Per enhet"].iter_rows(values_only=True) if r[0] == "Alle enheter"]
+    assert [r[2:] for r in rows] == [(*f.counts, f.total, f.share_met) for _t, f in expected]
+    months = list(book["Per måned"].iter_rows(values_only=True))
+    assert months[-1][1:] == (*found.total.counts, found.total.total, found.total.share_met)
 
 
 def _codes_in(app, code: str) -> int:
@@ -315,7 +384,7 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
-def test_the_overview_stays_the_sum_of_its_units_matrices_after_a_change(app, org, spread, change):
+def test_the_overview_stays_its_units_matrices_after_a_change(app, org, spread, change):
     now = utcnow()
     with app.app_context():
         CHANGES[change](org)
@@ -329,11 +398,14 @@ def test_the_overview_stays_the_sum_of_its_units_matrices_after_a_change(app, or
                 assert line.figures == _matrix_total(scope, now), line.unit.name
                 assert line.figures == _live_figures(scope, now), line.unit.name
                 summed += line.figures
-            assert found.total == summed
+            assert found.total == _matrix_total(unit_ids_below([top]), now)
+            assert found.total == _live_figures(unit_ids_below([top]), now)
+            assert found.total.total <= summed.total
         record_month(now)
         for line in found.lines:  # the municipality's areas, as the nightly job counts them
             if not line.direct:
                 assert _month_total(line.unit.id, now) == line.figures.total, line.unit.name
+        assert _month_total(org.municipality.id, now) == found.total.total
 
 
 def _month_total(unit_id: int, now) -> int:
