@@ -82,7 +82,7 @@ def begin_writing() -> None:
         return
     connection = session.connection()
     if connection.dialect.name == "sqlite" and not connection.in_nested_transaction():
-        connection.exec_driver_sql("COMMIT")
+        connection.dialect.do_commit(connection.connection.dbapi_connection)
         begin_with_write_lock(connection)
         return
     keep, session.expire_on_commit = session.expire_on_commit, False
