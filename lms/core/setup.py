@@ -27,7 +27,7 @@ from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
 from lms.core.kept import kept
 from lms.core.time import day_and_time
-from lms.core.transactions import may_write
+from lms.core.transactions import WRITE_GATE, begin_with_write_lock, may_write
 from lms.core.write_gate import WriteGate
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.organisation.models import Role
@@ -113,8 +113,11 @@ def _tune_database(app: Flask) -> None:
     if engine.dialect.name != "sqlite":
         return
 
+    gate = write_gate_of(engine)
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection, record):
+        record.info[WRITE_GATE] = gate
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -124,16 +127,12 @@ def _tune_database(app: Flask) -> None:
                 cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    gate = write_gate_of(engine)
-
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         if not may_write():
             connection.exec_driver_sql("BEGIN")
             return
-        if gate is not None:
-            gate.enter(connection.connection.dbapi_connection)
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        begin_with_write_lock(connection)
 
 
 def write_gate_of(engine) -> WriteGate | None:

@@ -416,6 +416,7 @@ def close(run: GroupRun, *, now: datetime | None = None) -> Closed:
             .where(GroupParticipant.run_id == run.id)
             .options(joinedload(GroupParticipant.attempt).selectinload(Attempt.answers))
             .options(joinedload(GroupParticipant.person))
+            .order_by(GroupParticipant.id)
         ).unique()
     )
     for participant in everyone:

@@ -30,10 +30,12 @@ again and answers as it would, the error included). The route stays in Flask's U
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable
 
+import sqlalchemy as sa
 from flask import Flask, request
 from flask.ctx import RequestContext
 from sqlalchemy.orm import joinedload
@@ -49,7 +51,6 @@ WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 ENDPOINT = "learning.sync_answer"
 PATH = re.compile(r"/attempts/(\d+)/answers")
 JSON = "application/json"
-WITH_PERSON = (joinedload(Attempt.person),)
 
 
 class AnswersAheadOfFlask:
@@ -90,7 +91,7 @@ class AnswersAheadOfFlask:
         if request.endpoint != ENDPOINT or not self._csrf_holds():
             return None
         as_reader()  # until the answer is written: services.submit_answer begins writing
-        attempt = db.session.get(Attempt, attempt_id, options=WITH_PERSON)
+        attempt = db.session.scalar(_attempt_with_person(), {"id": attempt_id})
         if attempt is None or attempt.person_id != signed_in.person_id:
             db.session.rollback()
             return None
@@ -110,6 +111,13 @@ class AnswersAheadOfFlask:
         except HTTPException:
             return False
         return True
+
+
+@functools.cache
+def _attempt_with_person() -> sa.Select:
+    """The attempt (its version joined, as always) with its person, by id: built once and bound
+    when it runs, as ``session.get`` with the same option built it and its cache key each time."""
+    return sa.select(Attempt).options(joinedload(Attempt.person)).where(Attempt.id == sa.bindparam("id"))
 
 
 def _answer_to(environ: dict) -> int | None:

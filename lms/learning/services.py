@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -146,9 +147,6 @@ def submit_answer(
     if attempt.completed or not card_types()[card.type].takes_response:
         raise NotAnswerable(card.id)
     client_id = _valid_client_id(client_id)
-    existing = _stored_answer(attempt, card, client_id)
-    if existing is not None:
-        return existing, False
     grade = card_types()[card.type].grade(card, response)
     answer = _insert_answer(
         attempt,
@@ -158,27 +156,33 @@ def submit_answer(
         score=grade.score,
         answered_at=answered_at or utcnow(),
     )
+    if answer is None:
+        return _stored_answer(attempt, card, client_id), False
     signals.card_answered.send(current_app._get_current_object(), answer=answer, card=card)
     return answer, True
 
 
-def _insert_answer(attempt: Attempt, **values: Any) -> Answer:
+def _insert_answer(attempt: Attempt, **values: Any) -> Answer | None:
     """Store the answer with ``values`` and note the attempt updated, in one statement each: the
     ORM's flush of the same (a unit of work over the attempt's and the answer's mappers) cost
     more CPU than the rest of storing an answer. The answer comes back as if read from the
-    database; the attempt's answers, if loaded, are read again when next used.
+    database; the attempt's answers, if loaded, are read again when next used. None, and nothing
+    written, if an answer to the card or with the client id is stored already: the answer's
+    unique constraints say so in the insert itself (``ON CONFLICT DO NOTHING``), so a new answer,
+    the common case, costs no query to look for a stored one first.
 
     The writes begin a writing transaction if the request so far only read
-    (``transactions.begin_writing``): the attempt is then noted only if it is still open, and the
-    answer's unique constraints refuse a second answer to the card or a client id sent twice."""
+    (``transactions.begin_writing``): the attempt is then noted only if it is still open."""
     begin_writing()
-    insert, update = _answer_statements()
     connection = db.session.connection()
+    insert, update = _answer_statements(connection.dialect.name)
+    values = {"attempt_id": attempt.id, **values}
+    answer_id = connection.execute(insert, values).scalar()
+    if answer_id is None:
+        return None
     now = utcnow()
     if connection.execute(update, {"attempt": attempt.id, "now": now}).rowcount != 1:
         raise NotAnswerable(values["card_id"])
-    values = {"attempt_id": attempt.id, **values}
-    answer_id = connection.execute(insert, values).inserted_primary_key[0]
     set_committed_value(attempt, "updated_at", now)
     db.session.expire(attempt, ["answers"])
     answer = Answer(id=answer_id, **values)
@@ -188,10 +192,14 @@ def _insert_answer(attempt: Attempt, **values: Any) -> Answer:
 
 
 @functools.cache
-def _answer_statements() -> tuple[sa.Insert, sa.Update]:
-    """The answer's insert and the attempt's update, built once and bound when they run."""
+def _answer_statements(dialect: str) -> tuple[sa.Insert, sa.Update]:
+    """The answer's insert returning its id (doing nothing, and returning no row, if an answer to
+    the card or with the client id is stored) and the attempt's update, for the database
+    ``dialect``: built once, bound when they run."""
     attempts = Attempt.__table__
-    return sa.insert(Answer.__table__), (
+    answers = Answer.__table__
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(answers)
+    return insert.on_conflict_do_nothing().returning(answers.c.id), (
         sa.update(attempts)
         .where(attempts.c.id == sa.bindparam("attempt"), attempts.c.completed_at.is_(None))
         .values(updated_at=sa.bindparam("now"))
@@ -213,9 +221,9 @@ def _answers_sent_or_given() -> sa.Select:
     )
 
 
-def _stored_answer(attempt: Attempt, card: Card, client_id: str) -> Answer | None:
-    """The answer already sent with ``client_id`` (first), else the attempt's answer to ``card``.
-    Most answers are new: the query asks for ids only, and an answer found is then loaded."""
+def _stored_answer(attempt: Attempt, card: Card, client_id: str) -> Answer:
+    """The answer already sent with ``client_id`` (first), else the attempt's answer to ``card``
+    (one of them is stored: the insert of a new one did nothing)."""
     found = (
         db.session.connection()
         .execute(
@@ -224,8 +232,8 @@ def _stored_answer(attempt: Attempt, card: Card, client_id: str) -> Answer | Non
         )
         .all()
     )
-    stored = next((a for a in found if a.client_id == client_id), None) or next(iter(found), None)
-    return None if stored is None else db.session.get(Answer, stored.id)
+    stored = next((a for a in found if a.client_id == client_id), None) or found[0]
+    return db.session.get(Answer, stored.id)
 
 
 def move_to(attempt: Attempt, module: Module, index: int) -> None:

@@ -12,8 +12,12 @@ import time
 
 import sqlalchemy as sa
 
+from lms import create_app
 from lms.core.setup import write_gate_of
+from lms.core.transactions import WRITE_GATE, as_reader, begin_writing
 from lms.core.write_gate import WriteGate
+from lms.extensions import db
+from lms.testing import app_config
 
 
 class Connection:
@@ -118,3 +122,31 @@ def test_the_engine_lets_the_gate_go_when_the_transaction_commits_or_rolls_back(
 
 def test_an_in_memory_database_has_no_gate():
     assert write_gate_of(sa.create_engine("sqlite://")) is None
+
+
+def test_a_request_read_as_a_reader_writes_on_the_same_connection_behind_the_gate(tmp_path, monkeypatch):
+    """``transactions.begin_writing`` on a SQLite file: the read transaction took neither the gate
+    nor the write lock; the writing one begins on the same connection, in the session's same
+    transaction, behind the gate, which is let go when the session commits."""
+    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
+    app = create_app(app_config(tmp_path, f"sqlite:///{tmp_path / 'lms.sqlite3'}"))
+    with app.test_request_context("/", method="POST"):
+        db.session.execute(sa.text("CREATE TABLE notes (text TEXT)"))
+        db.session.commit()
+        as_reader()
+        db.session.execute(sa.text("SELECT count(*) FROM notes"))
+        connection, transaction = db.session.connection(), db.session().get_transaction()
+        gate = connection.info[WRITE_GATE]
+        assert gate.holders == set() and not file_is_locked(gate.path)
+        begin_writing()
+        assert db.session.connection() is connection
+        assert db.session().get_transaction() is transaction
+        assert gate.holders == {id(connection.connection.dbapi_connection)}
+        assert file_is_locked(gate.path)
+        db.session.execute(sa.text("INSERT INTO notes VALUES ('skrive')"))
+        db.session.commit()
+        assert gate.holders == set() and not file_is_locked(gate.path)
+        assert db.session.scalar(sa.text("SELECT text FROM notes")) == "skrive"
+        db.session.remove()
+    with app.app_context():
+        db.engine.dispose()

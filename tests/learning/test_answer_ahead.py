@@ -184,17 +184,16 @@ def meanwhile(app, monkeypatch, statement) -> None:
     Flask and before it is written (``transactions.begin_writing``)."""
     from lms.learning import services
 
-    checked = services._stored_answer
+    begin_writing = services.begin_writing
 
-    def then_write(*args):
-        found = checked(*args)
+    def write_then_begin():
         with app.app_context():
             db.session.execute(statement)
             db.session.commit()
-        monkeypatch.setattr(services, "_stored_answer", checked)
-        return found
+        monkeypatch.setattr(services, "begin_writing", begin_writing)
+        begin_writing()
 
-    monkeypatch.setattr(services, "_stored_answer", then_write)
+    monkeypatch.setattr(services, "begin_writing", write_then_begin)
 
 
 def test_an_attempt_completed_between_reading_and_writing_takes_no_answer(
@@ -240,7 +239,7 @@ def test_a_card_answered_between_reading_and_writing_keeps_the_first_answer(
     assert response.status_code == 200
     assert response.get_json()["stored"] is False
     assert response.get_json()["client_id"] == first["client_id"]
-    assert ahead == [f"/attempts/{attempt_id}/answers"]
+    assert ahead == []  # the insert did nothing, and the stored answer is the reply, as in Flask
     with app.app_context():
         rows = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id)).all()
         assert [(a.card_id, a.response) for a in rows] == [("enkelt", ["a"])]
