@@ -21,14 +21,13 @@ from lms import access
 from lms.accounts.sessions import signed_in_person
 from lms.config import LANGUAGE_NAMES, LOCALES
 from lms.content.localised import pick
-from lms.core import errors
+from lms.core import errors, write_gate
 from lms.core.cookies import KeptCookieSessionInterface
 from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
 from lms.core.kept import kept
 from lms.core.time import day_and_time
-from lms.core.transactions import WRITE_GATE, begin_with_write_lock, may_write
-from lms.core.write_gate import WriteGate
+from lms.core.transactions import begin_with_write_lock, may_write
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.organisation.models import Role
 from xapi import bounded_json
@@ -113,11 +112,10 @@ def _tune_database(app: Flask) -> None:
     if engine.dialect.name != "sqlite":
         return
 
-    gate = write_gate_of(engine)
+    write_gate.install(engine, BUSY_TIMEOUT_MS / 1000)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, record):
-        record.info[WRITE_GATE] = gate
+    def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -133,35 +131,6 @@ def _tune_database(app: Flask) -> None:
             connection.exec_driver_sql("BEGIN")
             return
         begin_with_write_lock(connection)
-
-
-def write_gate_of(engine) -> WriteGate | None:
-    """A file database's ``WriteGate``, let go when the DBAPI connection commits or rolls back."""
-    if engine.url.database in (None, "", ":memory:"):
-        return None
-    gate = WriteGate(Path(engine.url.database), BUSY_TIMEOUT_MS / 1000)
-    dialect = engine.dialect
-    commit, roll_back = dialect.do_commit, dialect.do_rollback
-
-    def do_commit(connection):
-        try:
-            commit(connection)
-        finally:
-            gate.leave(getattr(connection, "dbapi_connection", connection))
-
-    def do_rollback(connection):
-        try:
-            roll_back(connection)
-        finally:
-            gate.leave(getattr(connection, "dbapi_connection", connection))
-
-    def forget(dbapi_connection, _record, *_exception):
-        gate.leave(dbapi_connection)
-
-    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
-    event.listen(engine, "close", forget)
-    event.listen(engine, "invalidate", forget)
-    return gate
 
 
 def _init_login(app: Flask) -> None:

@@ -16,13 +16,11 @@ from contextlib import contextmanager
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy.engine import Connection
 
+from lms.core.write_gate import WRITE_GATE
 from lms.extensions import db
 
 READING_METHODS = ("GET", "HEAD", "OPTIONS")
 _WRITING = "lms_transaction_may_write"
-WRITE_GATE = "lms_write_gate"
-"""Key of a SQLite connection's ``write_gate.WriteGate`` (None for an in-memory database) in its
-``info``, put there by ``lms.core.setup`` when it connects."""
 
 
 def may_write() -> bool:

@@ -6,12 +6,13 @@ SQLite lets one transaction write at a time; the others wait in its busy handler
 the lock: answers on a file database went at about a third of what the CPU allowed.
 
 ``WriteGate`` queues the transactions that take the write lock up front (``BEGIN IMMEDIATE``,
-``lms.core.setup``) before they ask SQLite: in the process behind a lock that wakes the next
-thread as soon as it is let go, and between processes behind an advisory lock (``flock``) on a
-file beside the database, tried every ``POLL_SECONDS``. The gate is let go when the transaction
-ends (commit or roll back). It only orders writers: one that waits past ``wait_seconds`` (a
-thread with a write transaction already open on another connection, a long import) goes on to
-SQLite ungated, which then waits and fails as it always did.
+``lms.core.transactions.begin_with_write_lock``) before they ask SQLite: in the process behind a
+lock that wakes the next thread as soon as it is let go, and between processes behind an advisory
+lock (``flock``) on a file beside the database, tried every ``POLL_SECONDS``. The gate is let go
+when the transaction ends (commit or roll back; ``install`` wires that to an engine). It only
+orders writers: one that waits past ``wait_seconds`` (a thread with a write transaction already
+open on another connection, a long import) goes on to SQLite ungated, which then waits and fails
+as it always did.
 """
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ import os
 import threading
 import time
 from pathlib import Path
+
+from sqlalchemy import Engine, event
+
+WRITE_GATE = "lms_write_gate"
+"""Key of a connection's ``WriteGate`` in its ``info`` (absent for an in-memory database)."""
 
 POLL_SECONDS = 0.0001
 """How often a process waiting for another process's writer tries the file lock again."""
@@ -77,3 +83,38 @@ class WriteGate:
         if self.file is None or self.file[0] != pid:
             self.file = (pid, os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         return self.file[1]
+
+
+def install(engine: Engine, wait_seconds: float) -> WriteGate | None:
+    """A SQLite file's ``WriteGate`` for ``engine``'s connections (in each one's ``info`` under
+    ``WRITE_GATE``), let go when a connection commits, rolls back, closes or is invalidated; None
+    for an in-memory database, where one connection is all there is."""
+    if engine.url.database in (None, "", ":memory:"):
+        return None
+    gate = WriteGate(Path(engine.url.database), wait_seconds)
+    dialect = engine.dialect
+    commit, roll_back = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(connection):
+        try:
+            commit(connection)
+        finally:
+            gate.leave(getattr(connection, "dbapi_connection", connection))
+
+    def do_rollback(connection):
+        try:
+            roll_back(connection)
+        finally:
+            gate.leave(getattr(connection, "dbapi_connection", connection))
+
+    def remember(_dbapi_connection, record):
+        record.info[WRITE_GATE] = gate
+
+    def forget(dbapi_connection, _record, *_exception):
+        gate.leave(dbapi_connection)
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+    event.listen(engine, "connect", remember)
+    event.listen(engine, "close", forget)
+    event.listen(engine, "invalidate", forget)
+    return gate

@@ -13,9 +13,8 @@ import time
 import sqlalchemy as sa
 
 from lms import create_app
-from lms.core.setup import write_gate_of
-from lms.core.transactions import WRITE_GATE, as_reader, begin_writing
-from lms.core.write_gate import WriteGate
+from lms.core.transactions import as_reader, begin_writing
+from lms.core.write_gate import WRITE_GATE, WriteGate, install
 from lms.extensions import db
 from lms.testing import app_config
 
@@ -109,7 +108,7 @@ def test_a_writer_that_waited_too_long_goes_on_ungated(tmp_path):
 
 def test_the_engine_lets_the_gate_go_when_the_transaction_commits_or_rolls_back(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'lms.sqlite3'}")
-    gate = write_gate_of(engine)
+    gate = install(engine, wait_seconds=5)
     with engine.connect() as connection:
         for end in ("commit", "rollback"):
             connection.begin()
@@ -121,7 +120,7 @@ def test_the_engine_lets_the_gate_go_when_the_transaction_commits_or_rolls_back(
 
 
 def test_an_in_memory_database_has_no_gate():
-    assert write_gate_of(sa.create_engine("sqlite://")) is None
+    assert install(sa.create_engine("sqlite://"), wait_seconds=5) is None
 
 
 def test_a_request_read_as_a_reader_writes_on_the_same_connection_behind_the_gate(tmp_path, monkeypatch):
