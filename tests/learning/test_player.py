@@ -432,9 +432,7 @@ def test_the_done_page_shows_every_answer_as_graded_and_suggests_one_next_module
     assert "5 minutter" in suggested
 
 
-def test_an_answer_posted_to_a_card_that_takes_none_stores_nothing_and_says_so(
-    app, client, org, module
-):
+def test_an_answer_posted_to_a_card_that_takes_none_stores_nothing_and_says_so(app, client, org, module):
     """The answer form is on every card's page (hidden where there is nothing to answer, for the
     player's script); posted there anyway, empty or with junk, it used to be a 500."""
     client.sign_in(org.nurse)
