@@ -14,6 +14,7 @@ from flask_login import current_user
 from lms.access import can_act_on_unit, for_owner, for_unit, signed_in
 from lms.audit.services import record_by_user
 from lms.core.errors import INVALID
+from lms.core.urls import row_id
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role, Unit
@@ -78,7 +79,7 @@ def add():
 @signed_in
 def delete():
     """Delete the shifts ticked on "Mine vakter" (one button for the list, not one per shift)."""
-    ids = request.form.getlist("shift", type=int)
+    ids = request.form.getlist("shift", type=row_id)
     if not ids:
         flash(_("Kryss av vaktene du vil slette."), "error")
         return redirect(url_for("shifts.mine"))
