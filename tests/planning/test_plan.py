@@ -102,6 +102,34 @@ def test_a_measure_of_another_units_plan_cannot_be_moved_from_this_one(app, clie
     assert moved.status_code == 404
 
 
+def test_a_status_change_without_a_known_status_says_so_and_changes_nothing(app, client, org):
+    client.sign_in(org.manager)
+    year = this_year()
+    client.submit(
+        _plan_url(org.ward.id, "/measures"),
+        data={
+            "year": year,
+            "title": "Tiltak",
+            "kind": "course",
+            "owner": org.nurse.id,
+            "due_on": f"{year}-10-01",
+        },
+    )
+    with app.app_context():
+        measure_id = db.session.scalar(sa.select(Measure.id))
+    for status in ("", "<script>alert(1)</script>", "999999"):
+        refused = client.submit(
+            _plan_url(org.ward.id, "/measures/status"),
+            data={"year": year, "measure": measure_id, "status": status},
+        )
+        assert refused.status_code == 422
+        page = refused.get_data(as_text=True)
+        assert "Statusen ble ikke endret: velg en av statusene i lista og prøv igjen." in page
+        assert "<script>alert(1)" not in page
+    with app.app_context():
+        assert db.session.get(Measure, measure_id).status is MeasureStatus.PLANNED
+
+
 def test_own_needs_and_the_evaluation_are_kept_as_plain_text(app, client, org):
     client.sign_in(org.manager)
     client.submit(
