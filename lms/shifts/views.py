@@ -86,7 +86,16 @@ def delete():
     try:
         deleted = services.delete_own_shifts(current_user, ids)
     except services.NotYours:
-        abort(404)
+        # A second tap, or a list open in two tabs, ticks shifts already deleted; the same answer
+        # for someone else's or a roster's shift says nothing of whose they were.
+        flash(
+            _(
+                "Ingen vakter ble slettet: noen av dem er allerede slettet eller kan ikke slettes "
+                "her. Se lista slik den er nå."
+            ),
+            "error",
+        )
+        return redirect(url_for("shifts.mine"))
     flash(ngettext("%(num)s vakt er slettet.", "%(num)s vakter er slettet.", deleted), "success")
     return redirect(url_for("shifts.mine"))
 
