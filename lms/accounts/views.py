@@ -34,7 +34,7 @@ from lms.accounts.forms import (
 )
 from lms.accounts.sms import send_sms
 from lms.audit.services import record_by_user
-from lms.core.errors import render_error
+from lms.core.errors import INVALID, render_error
 from lms.core.time import local_today
 from lms.core.urls import safe_next_url
 from lms.extensions import db, limiter
@@ -60,6 +60,11 @@ def _failed(response) -> bool:
     return response.status_code == SIGN_IN_FAILED
 
 
+def _shown_status(form) -> int:
+    """200 for a form shown to be filled in, 422 for one shown again with its errors."""
+    return INVALID if form.errors else 200
+
+
 def _start_session(person, how: str):
     sessions.start_session(person, how)
     return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
@@ -83,7 +88,7 @@ def sign_in():
         throttle.PASSWORD.count(_submitted_email())
         form.password.errors.append(_("Feil e-post eller passord."))
         return render_template("accounts/sign_in.html", form=form), SIGN_IN_FAILED
-    return render_template("accounts/sign_in.html", form=form)
+    return render_template("accounts/sign_in.html", form=form), _shown_status(form)
 
 
 @bp.route("/login/link", methods=["GET", "POST"])
@@ -99,7 +104,7 @@ def request_link():
         if person is not None and person.may_sign_in(local_today()):
             _send_sign_in_link(person)
         return render_template("accounts/link_sent.html", email=form.email.data)
-    return render_template("accounts/request_link.html", form=form)
+    return render_template("accounts/request_link.html", form=form), _shown_status(form)
 
 
 def _send_sign_in_link(person) -> None:
@@ -143,8 +148,7 @@ def request_sms_code():
             _send_sms_code(person)
         session[SMS_NUMBER_KEY] = number
         return redirect(url_for("accounts.use_sms_code"))
-    status = 422 if form.errors else 200
-    return render_template("accounts/request_sms_code.html", form=form), status
+    return render_template("accounts/request_sms_code.html", form=form), _shown_status(form)
 
 
 def _send_sms_code(person: Person) -> None:
@@ -184,7 +188,8 @@ def use_sms_code():
         form.code.errors.append(_("Koden er feil eller utløpt. Be om en ny kode om du trenger det."))
         page = render_template("accounts/use_sms_code.html", form=form, number=number)
         return page, SIGN_IN_FAILED
-    return render_template("accounts/use_sms_code.html", form=form, number=number)
+    page = render_template("accounts/use_sms_code.html", form=form, number=number)
+    return page, _shown_status(form)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -198,7 +203,7 @@ def use_printed_code():
             return _start_session(person, "code")
         form.code.errors.append(_("Koden er feil, brukt eller utløpt. Be lederen din om en ny."))
         return render_template("accounts/use_printed_code.html", form=form), SIGN_IN_FAILED
-    return render_template("accounts/use_printed_code.html", form=form)
+    return render_template("accounts/use_printed_code.html", form=form), _shown_status(form)
 
 
 @bp.route("/people/<int:person_id>/sign-in-code", methods=["GET", "POST"])
@@ -248,7 +253,8 @@ def account():
         sessions.end_other_sessions(current_user)
         flash(_("Passordet er endret."), "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form, confirm=ConfirmForm())
+    page = render_template("accounts/account.html", form=form, confirm=ConfirmForm())
+    return page, _shown_status(form)
 
 
 @bp.route("/language", methods=["POST"])

@@ -10,6 +10,7 @@ from lms.access import top_admin_only
 from lms.audit import services
 from lms.audit.actions import ACTIONS, label
 from lms.core.paging import requested_page
+from lms.core.urls import row_id
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -27,7 +28,7 @@ def _filters() -> services.Filters:
     action = request.args.get("action", "")
     return services.Filters(
         action=action if action in ACTIONS else "",
-        person_id=request.args.get("person", type=int),
+        person_id=request.args.get("person", type=row_id),
         since=_date("since"),
         until=_date("until"),
     )

@@ -12,6 +12,7 @@ from lms.audit.services import record_by_user
 from lms.competence import services
 from lms.competence.models import Competence, EvidenceKind, Framework, State
 from lms.core.errors import INVALID
+from lms.core.urls import row_id
 from lms.extensions import db
 
 bp = Blueprint("competence", __name__)
@@ -68,7 +69,7 @@ def mine():
 @bp.route("/competence/me/self-assessment", methods=["POST"])
 @signed_in
 def self_assessment():
-    competence = db.session.get(Competence, request.form.get("competence", type=int) or 0)
+    competence = db.session.get(Competence, request.form.get("competence", type=row_id) or 0)
     level = request.form.get("level", type=int)
     top = len(competence.framework.scale.levels) if competence else 0
     if competence is None or level is None or not 1 <= level <= top:

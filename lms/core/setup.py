@@ -28,6 +28,7 @@ from lms.core.headers import security_headers
 from lms.core.kept import kept
 from lms.core.time import day_and_time
 from lms.core.transactions import begin_with_write_lock, may_write
+from lms.core.urls import IdConverter
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.organisation.models import Role
 from xapi import bounded_json
@@ -49,6 +50,7 @@ class BoundedJSONProvider(DefaultJSONProvider):
 
 def init_core(app: Flask) -> None:
     app.json = BoundedJSONProvider(app)
+    app.url_map.converters["int"] = IdConverter
     app.session_interface = KeptCookieSessionInterface()
     db.init_app(app)
     _tune_database(app)

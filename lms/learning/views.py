@@ -92,6 +92,10 @@ def card(attempt: Attempt, index: int):
     card = module.cards[index]
     error = None
     if request.method == "POST" and not attempt.completed:
+        if not card_types()[card.type].takes_response:
+            # Only the player's hidden answer form, or a replayed one, posts here: nothing to store.
+            flash(_("Dette kortet har ikke noe å svare på, så ingenting ble lagret."), "info")
+            return redirect(url_for("learning.card", attempt_id=attempt.id, index=card.index), 303)
         try:
             return _take_response(attempt, module, card)
         except ResponseError as problem:

@@ -145,6 +145,7 @@ def set_status(unit_id: int):
     unit, plan = _plan(unit_id)
     form = StatusForm()
     if not form.validate_on_submit():
+        flash(_("Statusen ble ikke endret: velg en av statusene i lista og prøv igjen."), "error")
         return _plan_page(unit, plan, INVALID)
     measure = plans.measure_of(plan, form.measure.data)
     if measure is None:

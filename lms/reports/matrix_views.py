@@ -16,6 +16,7 @@ from lms.access import for_unit
 from lms.audit.services import record_by_user
 from lms.competence.models import State
 from lms.content.localised import pick
+from lms.core.urls import row_id
 from lms.organisation.models import JOB_TITLES, Person, Unit
 from lms.organisation.services import ancestors
 from lms.reports import exports, services
@@ -33,7 +34,7 @@ def _filters() -> dict:
     return {
         "search": request.args.get("q", ""),
         "job_title": request.args.get("job_title") or None,
-        "competence_id": request.args.get("competence", type=int),
+        "competence_id": request.args.get("competence", type=row_id),
         "state": State[state] if state in State.__members__ else None,
     }
 

@@ -21,6 +21,7 @@ from lms.competence import services as competence
 from lms.competence.models import Competence, EvidenceKind, State
 from lms.core.errors import INVALID
 from lms.core.time import local_today
+from lms.core.urls import row_id
 from lms.extensions import db
 from lms.learning.standing import Standing
 from lms.organisation.models import JOB_TITLES, ROLE_LABELS, Person, Role, Unit
@@ -119,7 +120,7 @@ def _audit_rows(lines) -> list[list]:
 def audit(unit_id: int):
     unit, scope = _scope(unit_id)
     columns = services.summary(scope)
-    chosen = db.session.get(Competence, request.args.get("competence", type=int) or 0)
+    chosen = db.session.get(Competence, request.args.get("competence", type=row_id) or 0)
     if chosen is None and columns:
         chosen = columns[0].competence
     lines = services.audit(scope, chosen) if chosen else []
@@ -152,7 +153,7 @@ def requirements(unit_id: int):
     status = 200
     if request.method == "POST":
         form = request.form
-        chosen = db.session.get(Competence, form.get("competence", type=int) or 0)
+        chosen = db.session.get(Competence, form.get("competence", type=row_id) or 0)
         level = form.get("min_level", type=int)
         validity = form.get("validity_months", type=int) if form.get("validity_months") else None
         renewal = form.get("renewal_days", type=int, default=60)
@@ -160,7 +161,7 @@ def requirements(unit_id: int):
         job_title = form.get("job_title") or None
         due = form.get("due_on") or ""
         recur = form.get("recur_months", type=int) if form.get("recur_months") else None
-        target = db.session.get(Unit, form.get("unit", type=int) or 0)
+        target = db.session.get(Unit, form.get("unit", type=row_id) or 0)
         if chosen is None:
             errors.append(_("Velg en kompetanse."))
         elif level is None or not 1 <= level <= len(chosen.framework.scale.levels):
@@ -239,7 +240,7 @@ def person(person_id: int):
 
 
 def _evidence_form() -> tuple[Competence | None, int | None, list[str]]:
-    chosen = db.session.get(Competence, request.form.get("competence", type=int) or 0)
+    chosen = db.session.get(Competence, request.form.get("competence", type=row_id) or 0)
     level = request.form.get("level", type=int)
     errors = []
     if chosen is None:

@@ -14,6 +14,7 @@ from flask_login import current_user
 from lms.access import can_act_on_unit, for_owner, for_unit, signed_in
 from lms.audit.services import record_by_user
 from lms.core.errors import INVALID
+from lms.core.urls import row_id
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role, Unit
@@ -78,14 +79,23 @@ def add():
 @signed_in
 def delete():
     """Delete the shifts ticked on "Mine vakter" (one button for the list, not one per shift)."""
-    ids = request.form.getlist("shift", type=int)
+    ids = request.form.getlist("shift", type=row_id)
     if not ids:
         flash(_("Kryss av vaktene du vil slette."), "error")
         return redirect(url_for("shifts.mine"))
     try:
         deleted = services.delete_own_shifts(current_user, ids)
     except services.NotYours:
-        abort(404)
+        # A second tap, or a list open in two tabs, ticks shifts already deleted; the same answer
+        # for someone else's or a roster's shift says nothing of whose they were.
+        flash(
+            _(
+                "Ingen vakter ble slettet: noen av dem er allerede slettet eller kan ikke slettes "
+                "her. Se lista slik den er nå."
+            ),
+            "error",
+        )
+        return redirect(url_for("shifts.mine"))
     flash(ngettext("%(num)s vakt er slettet.", "%(num)s vakter er slettet.", deleted), "success")
     return redirect(url_for("shifts.mine"))
 

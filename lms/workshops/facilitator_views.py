@@ -29,6 +29,7 @@ from lms.audit.services import record_by_user
 from lms.content.services import published_versions
 from lms.core.errors import INVALID
 from lms.core.time import local_zone
+from lms.core.urls import row_id
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.forms import unit_choices
@@ -285,7 +286,7 @@ def attendance(unit_id: int, session_id: int):
     if request.method == "POST":
         try:
             added, removed = set_attendance(
-                session, request.form.getlist("present", type=int), current_user
+                session, request.form.getlist("present", type=row_id), current_user
             )
         except WorkshopError as refused:
             problem = str(refused)

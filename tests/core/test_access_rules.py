@@ -1,6 +1,7 @@
 """Every route declares who may use it, and the rules hold for staff, managers and strangers."""
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from lms.access import can_act_on_person, can_act_on_unit
 from lms.extensions import db
@@ -55,7 +56,7 @@ def sample_url(rule) -> str:
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
-        values[name] = 1 if type(converter).__name__ == "IntegerConverter" else "x"
+        values[name] = 1 if isinstance(converter, IntegerConverter) else "x"
     return rule.build(values, append_unknown=False)[1]
 
 

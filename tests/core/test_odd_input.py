@@ -57,6 +57,49 @@ def test_a_page_number_past_any_list_is_a_bad_request_and_small_ones_still_work(
         assert client.get(f"{path}?page={page}").status_code == 200, page
 
 
+# Ids no database holds ----------------------------------------------------------------------------
+
+PAST_ANY_ID = str(2**63)
+"""One past the largest integer SQLite (and PostgreSQL's bigint) holds: SQLite raised
+``OverflowError`` on it, a 500, wherever it reached a query."""
+
+
+def test_an_id_in_a_path_past_any_database_integer_is_not_found(client, org):
+    client.sign_in(org.admin)
+    for path in (
+        f"/admin/people/{PAST_ANY_ID}",
+        f"/attempts/{PAST_ANY_ID}/cards/0",
+        f"/reports/units/{PAST_ANY_ID}/matrix",
+        f"/reports/people/{HUGE}",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Fant ikke siden" in response.get_data(as_text=True)
+    assert client.get(f"/admin/people/{org.nurse.id}").status_code == 200
+
+
+def test_an_id_in_a_query_past_any_database_integer_reads_as_none_chosen(client, org):
+    client.sign_in(org.admin)
+    for path in ("matrix", "matrix.csv", "audit"):
+        response = client.get(f"/reports/units/{org.ward.id}/{path}?competence={PAST_ANY_ID}")
+        assert response.status_code == 200, path
+    assert client.get(f"/admin/audit/?person={PAST_ANY_ID}").status_code == 200
+
+
+def test_a_form_with_an_id_past_any_database_integer_gets_its_message_and_changes_nothing(client, org):
+    client.sign_in(org.nurse)
+    response = client.submit("/shifts/delete", {"shift": PAST_ANY_ID}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Kryss av vaktene du vil slette." in response.get_data(as_text=True)
+    response = client.submit(
+        "/competence/me/self-assessment",
+        {"competence": PAST_ANY_ID, "level": "2"},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Velg en kompetanse og et nivå." in response.get_data(as_text=True)
+
+
 # The database away --------------------------------------------------------------------------------
 
 

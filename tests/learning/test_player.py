@@ -430,3 +430,18 @@ def test_the_done_page_shows_every_answer_as_graded_and_suggests_one_next_module
     suggested = page.split('id="next-heading"')[1].split("</section>")[0]
     assert "Kopi kopi-neste" in suggested and 'href="/learn/kopi-neste"' in suggested
     assert "5 minutter" in suggested
+
+
+def test_an_answer_posted_to_a_card_that_takes_none_stores_nothing_and_says_so(app, client, org, module):
+    """The answer form is on every card's page (hidden where there is nothing to answer, for the
+    player's script); posted there anyway, empty or with junk, it used to be a 500."""
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    for fields in ({}, {"response": "<script>alert(1)</script>" * 400, "client_id": "x" * 500}):
+        response = answer(client, attempt_id, 0, fields)
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/cards/0")
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "Dette kortet har ikke noe å svare på, så ingenting ble lagret." in page
+    assert answers_of(app, attempt_id) == []
+    assert attempt_row(app, attempt_id).position == 0

@@ -44,19 +44,24 @@ def test_opening_the_plan_again_does_not_make_a_second(app, client, org, gap):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 1
 
 
-def test_a_measure_gets_an_owner_a_date_and_moves_to_done(app, client, org, gap):
-    client.sign_in(org.manager)
-    year = this_year()
-    added = client.submit(
+def _add_measure(client, org, year: int, title: str):
+    """A course measure on the ward's plan, owned by the nurse, due 1 October."""
+    return client.submit(
         _plan_url(org.ward.id, "/measures"),
         data={
             "year": year,
-            "title": "Kurs i legemiddelhåndtering",
+            "title": title,
             "kind": "course",
             "owner": org.nurse.id,
             "due_on": f"{year}-10-01",
         },
     )
+
+
+def test_a_measure_gets_an_owner_a_date_and_moves_to_done(app, client, org, gap):
+    client.sign_in(org.manager)
+    year = this_year()
+    added = _add_measure(client, org, year, "Kurs i legemiddelhåndtering")
     assert added.status_code == 302
     with app.app_context():
         measure = db.session.scalar(sa.select(Measure))
@@ -100,6 +105,25 @@ def test_a_measure_of_another_units_plan_cannot_be_moved_from_this_one(app, clie
         _plan_url(org.ward.id, "/measures/status"), data={"measure": measure_id, "status": "done"}
     )
     assert moved.status_code == 404
+
+
+def test_a_status_change_without_a_known_status_says_so_and_changes_nothing(app, client, org):
+    client.sign_in(org.manager)
+    year = this_year()
+    assert _add_measure(client, org, year, "Tiltak").status_code == 302
+    with app.app_context():
+        measure_id = db.session.scalar(sa.select(Measure.id))
+    for status in ("", "<script>alert(1)</script>", "999999"):
+        refused = client.submit(
+            _plan_url(org.ward.id, "/measures/status"),
+            data={"year": year, "measure": measure_id, "status": status},
+        )
+        assert refused.status_code == 422
+        page = refused.get_data(as_text=True)
+        assert "Statusen ble ikke endret: velg en av statusene i lista og prøv igjen." in page
+        assert "<script>alert(1)" not in page
+    with app.app_context():
+        assert db.session.get(Measure, measure_id).status is MeasureStatus.PLANNED
 
 
 def test_own_needs_and_the_evaluation_are_kept_as_plain_text(app, client, org):

@@ -13,6 +13,11 @@ from lms.organisation.models import Person
 from lms.shifts import services
 from lms.shifts.models import Shift, ShiftSource
 
+NOTHING_DELETED = (
+    "Ingen vakter ble slettet: noen av dem er allerede slettet eller kan ikke slettes her. "
+    "Se lista slik den er nå."
+)
+
 
 def add_shifts(app, person_id: int, days: range) -> list[int]:
     with app.app_context():
@@ -59,9 +64,9 @@ def test_someone_elses_shift_among_the_ticked_ones_deletes_none(app, client, org
     theirs = add_shifts(app, org.assistant.id, range(1, 2))
     client.sign_in(org.nurse)
 
-    response = client.submit("/shifts/delete", {"shift": mine + theirs})
+    response = client.submit("/shifts/delete", {"shift": mine + theirs}, follow_redirects=True)
 
-    assert response.status_code == 404
+    assert NOTHING_DELETED in response.get_data(as_text=True)
     assert remaining(app, mine + theirs) == mine + theirs
 
 
@@ -73,8 +78,23 @@ def test_a_shift_from_the_roster_cannot_be_deleted_by_hand(app, client, org):
     client.sign_in(org.nurse)
 
     assert 'type="checkbox"' not in client.get("/shifts/").get_data(as_text=True)
-    assert client.submit("/shifts/delete", {"shift": ids}).status_code == 404
+    response = client.submit("/shifts/delete", {"shift": ids}, follow_redirects=True)
+    assert NOTHING_DELETED in response.get_data(as_text=True)
     assert remaining(app, ids) == ids
+
+
+def test_a_second_tap_on_delete_says_the_shifts_are_gone_instead_of_page_not_found(app, client, org):
+    ids = add_shifts(app, org.nurse.id, range(1, 4))
+    client.sign_in(org.nurse)
+    client.submit("/shifts/delete", {"shift": ids[:2]})
+
+    again = client.submit("/shifts/delete", {"shift": ids[:2]})
+
+    assert again.status_code == 302
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert NOTHING_DELETED in page
+    assert page.count('type="checkbox" id="shift-') == 1
+    assert remaining(app, ids) == ids[2:]
 
 
 def test_deleting_without_the_csrf_token_is_refused(app, client, org):
