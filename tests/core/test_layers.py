@@ -34,6 +34,8 @@ LAYERS = {
     "lms.testing": FOUNDATION,
     "lms.text": FOUNDATION,
     "lms.mail": FOUNDATION,
+    "lms.mail.feature": FEATURES,
+    "lms.mail.cli": FEATURES,
     "lms.sms": FOUNDATION,
     "lms.core": FOUNDATION,
     "lms.organisation": PEOPLE,
