@@ -325,6 +325,21 @@ def drain_mail() -> Report:
     return drain()
 
 
+def prune_sent(session: Session, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete mail sent more than ``older_than`` ago; returns how many."""
+    c = OutgoingMail.__table__.c
+    cutoff = (now or utcnow()) - older_than
+    result = session.execute(OutgoingMail.__table__.delete().where(c.status == SENT, c.sent_at < cutoff))
+    return result.rowcount or 0
+
+
+def prune_sent_mail() -> int:
+    """The ``prune-sent-mail`` job: sent mail older than ``MAIL_KEEP_SENT_DAYS`` (its bodies hold
+    sign-in links and what reminders said)."""
+    days = float(current_app.config.get("MAIL_KEEP_SENT_DAYS") or 7)
+    return prune_sent(db.session, timedelta(days=days))
+
+
 @dataclass(frozen=True)
 class Status:
     pending: int

@@ -36,6 +36,7 @@ LAYERS = {
     "lms.mail": FOUNDATION,
     "lms.mail.feature": FEATURES,
     "lms.mail.cli": FEATURES,
+    "lms.mail.privacy": FEATURES,
     "lms.sms": FOUNDATION,
     "lms.core": FOUNDATION,
     "lms.organisation": PEOPLE,
