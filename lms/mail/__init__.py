@@ -133,4 +133,10 @@ def _send_committed(session: Session, transaction: SessionTransaction) -> None:
     committed = session.info.pop(_COMMITTED_KEY, None)
     if committed is not None:
         token, rows = committed
-        send_committed(session, token, rows)
+        try:
+            send_committed(session, token, rows)
+        except Exception:
+            # The caller's commit stands: the rows stay claimed, and the drain sends them once the
+            # claim has lapsed.
+            current_app.logger.exception("could not send %d committed mails at once", len(rows))
+            session.rollback()

@@ -167,6 +167,11 @@ def send_all(rows: list[Outgoing], config: Mapping, deadline: float) -> dict[int
                     outcomes[row.id] = None
                 except _REFUSED as error:
                     outcomes[row.id] = _refusal(error)
+                except (OSError, smtplib.SMTPException):
+                    raise
+                except Exception as error:  # a message that cannot be sent (say, bad headers)
+                    log.exception("mail %s could not be sent", row.id)
+                    outcomes[row.id] = Failure(f"{type(error).__name__}: {error}")
     except (OSError, smtplib.SMTPException) as error:
         failure = Failure(f"{type(error).__name__}: {error}")
         for row in rows:

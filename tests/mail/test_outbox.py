@@ -224,3 +224,43 @@ def test_the_drain_is_a_scheduled_job_and_a_command(app, monkeypatch):
     result = app.test_cli_runner().invoke(args=["mail", "drain"])
     assert result.exit_code == 0 and "sent: 1" in result.output
     assert read_mail(app).count("To: nils@testvik.no") == 1
+
+
+def test_an_error_after_the_commit_leaves_the_commit_and_the_mail_to_the_drain(app, monkeypatch):
+    def broken(*_args) -> None:
+        raise RuntimeError("a bug after the commit")
+
+    monkeypatch.setattr("lms.mail.send_committed", broken)
+    with app.app_context():
+        queue_mail("nils@testvik.no", "Hei", "Ta modulen")
+        db.session.commit()
+    monkeypatch.undo()
+    [row] = rows(app)
+    assert row.status == PENDING and read_mail(app) == ""
+    assert drain_at(app, utcnow() + timedelta(seconds=outbox.CLAIM_SECONDS + 1)).sent == 1
+    assert read_mail(app).count("To: nils@testvik.no") == 1
+
+
+def test_a_message_that_cannot_be_sent_waits_its_turn_and_does_not_hold_up_the_rest(app, monkeypatch):
+    real_sender = outbox.sender
+
+    @contextmanager
+    def choking(config):
+        with real_sender(config) as send:
+
+            def maybe(text: str) -> None:
+                if "Subject: Bad" in text:
+                    raise ValueError("cannot encode")
+                send(text)
+
+            yield maybe
+
+    monkeypatch.setattr(outbox, "sender", choking)
+    with app.app_context():
+        queue_mail("a@testvik.no", "Bad", "1")
+        queue_mail("b@testvik.no", "Good", "2")
+        db.session.commit()
+    assert [(row.recipient, row.status, row.attempts) for row in rows(app)] == [
+        ("a@testvik.no", PENDING, 1),
+        ("b@testvik.no", SENT, 1),
+    ]
