@@ -1,9 +1,10 @@
 """The mail outbox: every message ``lms.mail.queue_mail`` queued, until it is sent or given up.
 
 A row is ``pending`` until the mail server has taken it (``sent``, with ``sent_at``) or until it
-has failed for a day, or been refused for good by the server (``failed``, with the last error,
-logged as an error). A failed try sets ``next_attempt_at`` after a back-off (``RETRY_MINUTES``:
-1, 5, 15 and 60 minutes, then hourly) and ``last_error``.
+has failed for a day (``failed``, with the last error, logged as an error). A failed try sets
+``next_attempt_at`` after a back-off (``RETRY_MINUTES``: 1, 5, 15 and 60 minutes, then hourly) and
+``last_error``. A 5xx refusal is tried again too: "relaying denied" or a refused sender is as
+likely a setting to fix as a bad address.
 
 **Claims.** A process sending a row has claimed it: ``claimed_by`` is its token and ``claimed_at``
 when it claimed. A row is inserted claimed by the transaction that queued it, which sends it
@@ -93,8 +94,6 @@ class Outgoing:
 @dataclass(frozen=True)
 class Failure:
     error: str
-    permanent: bool = False
-    """The server refused the message itself for good (a 5xx reply to it): not tried again."""
 
 
 NOT_TRIED = Failure("not tried")
@@ -145,14 +144,6 @@ _REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SM
 """Errors about one message: the connection goes on with the next."""
 
 
-def _refusal(error: smtplib.SMTPException) -> Failure:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-    else:
-        codes = [getattr(error, "smtp_code", 0)]
-    return Failure(f"{type(error).__name__}: {error}", permanent=all(code >= 500 for code in codes))
-
-
 def send_all(rows: list[Outgoing], config: Mapping, deadline: float) -> dict[int, Outcome]:
     """Send ``rows`` over one connection, until ``deadline`` (``time.monotonic``); the outcome of
     each by id. A connection that fails fails the rows not yet sent."""
@@ -166,7 +157,7 @@ def send_all(rows: list[Outgoing], config: Mapping, deadline: float) -> dict[int
                     send(row.message)
                     outcomes[row.id] = None
                 except _REFUSED as error:
-                    outcomes[row.id] = _refusal(error)
+                    outcomes[row.id] = Failure(f"{type(error).__name__}: {error}")
                 except (OSError, smtplib.SMTPException):
                     raise
                 except Exception as error:  # a message that cannot be sent (say, bad headers)
@@ -225,7 +216,7 @@ def record(
             "claimed_by": None,
             "claimed_at": None,
         }
-        if failure.permanent or at - row.created_at >= GIVE_UP_AFTER:
+        if at - row.created_at >= GIVE_UP_AFTER:
             values["status"] = FAILED
             log.error(
                 "mail %s to %s failed after %d tries, given up: %s",
