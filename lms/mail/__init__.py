@@ -11,6 +11,7 @@ developer can read them.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -109,16 +110,7 @@ def _committed(session: Session) -> None:
     for row, outgoing in queued.rows:
         state = sa.inspect(row)
         if state.persistent and state.identity:
-            committed.append(
-                Outgoing(
-                    state.identity[0],
-                    outgoing.recipient,
-                    outgoing.message,
-                    0,
-                    outgoing.created_at,
-                    outgoing.claimed_at,
-                )
-            )
+            committed.append(dataclasses.replace(outgoing, id=state.identity[0]))
     if committed:
         session.info[_COMMITTED_KEY] = (queued.token, committed)
 
