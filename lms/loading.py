@@ -30,6 +30,7 @@ BUILT_IN = (
     "lms.groups.feature",
     "lms.lrs",
     "lms.tracking.feature",
+    "lms.mail.feature",
     "lms.shifts.feature",
     "lms.reminders.feature",
     "lms.scheduler.feature",

@@ -11,6 +11,7 @@ from lms.groups import models as groups_models
 from lms.insights import models as insights_models
 from lms.introduction import models as introduction_models
 from lms.learning import models as learning_models
+from lms.mail import outbox as mail_outbox
 from lms.organisation import models as organisation_models
 from lms.planning import models as planning_models
 from lms.practice import models as practice_models
@@ -35,6 +36,7 @@ __all__ = [
     "insights_models",
     "introduction_models",
     "learning_models",
+    "mail_outbox",
     "organisation_models",
     "planning_models",
     "practice_models",

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from lms.core.write_gate import WRITE_GATE
 from lms.extensions import db
@@ -97,3 +98,16 @@ def begin_with_write_lock(connection: Connection) -> None:
     if gate is not None:
         gate.enter(connection.connection.dbapi_connection)
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def short_transaction() -> Iterator[Session]:
+    """The app's session for a short transaction of its own, committed at the end of the block
+    (rolled back if it raises): for work that records at once what another server was told, with
+    no transaction open while it is told (the xAPI delivery, the mail outbox's drain)."""
+    try:
+        yield db.session
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise

@@ -1,6 +1,7 @@
 """The ways a reminder reaches a person besides the in-app list: e-mail, web push and SMS.
 
-- E-mail goes through ``lms.mail.queue_mail`` (sent when the sending transaction commits).
+- E-mail goes through ``lms.mail.queue_mail``: into the mail outbox in the sending transaction, sent
+  right after it commits, retried by the ``drain-mail`` job if that fails.
 - Web push uses pywebpush with VAPID keys made once and kept in the instance folder
   (``vapid_private.pem``, mode 0600); the service worker shows the notification.
 - SMS goes through the gateway ``lms.sms.sms_gateway()`` chooses: ``log`` (the default, provided

@@ -7,8 +7,10 @@ pure planner, and each reminder whose time has come is
    committed. Only the process whose insert made the row goes on; any other (a second scheduler, a
    restart running the same minute again) finds the key taken and does nothing. The row is the in-app
    notification, so that channel is exactly-once by construction;
-2. **sent** on the person's other channels (e-mail queued for the commit, web push, SMS), then marked
-   ``sent_at`` with the channels used, and committed.
+2. **sent** on the person's other channels (e-mail added to the mail outbox in this transaction,
+   sent after its commit or retried by the drain, ``lms.mail``; web push, SMS), then marked
+   ``sent_at`` with the channels used, and committed. "email" among the channels means the message
+   is in the outbox: sent, on its way, or failed for good and logged as an error.
 
 A crash between 1 and 2 leaves a claimed row without ``sent_at``. It is never sent again: we cannot
 know whether the mail server or push service got it, and a reminder twice is worse than one shown

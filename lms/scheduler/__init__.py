@@ -17,8 +17,9 @@ from lms.scheduler.leader import leadership
 def jobs(app: Flask) -> list[Job]:
     """Every job of the features loaded into ``app``. Each function changes the session and the
     runner commits, except the xAPI delivery, which commits a short transaction to claim each batch
-    and another to record what the LRS said (posting in between, with none open), and the
-    reminders, which commit once per reminder they claim and send."""
+    and another to record what the LRS said (posting in between, with none open), the mail drain,
+    which does the same for each batch of mail (``lms.mail.outbox``), and the reminders, which
+    commit once per reminder they claim and send."""
     return [job for feature in loaded_features(app) for job in feature.jobs]
 
 

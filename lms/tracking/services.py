@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from lms.core.transactions import short_transaction
 from lms.extensions import db
 from xapi import outbox
 from xapi.client import LRS, HttpLRS, PostResult
@@ -76,17 +75,6 @@ def lrs_for(session: Session) -> LRS:
     return LocalLRS(session, config["BASE_URL"])
 
 
-@contextmanager
-def _transaction() -> Iterator[Session]:
-    """The delivery commits once per batch: what the LRS has must be marked sent at once."""
-    try:
-        yield db.session
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-
-
 def delivery_settings() -> DeliverySettings:
     return DeliverySettings(claim_seconds=current_app.config["XAPI_CLAIM_SECONDS"])
 
@@ -94,7 +82,7 @@ def delivery_settings() -> DeliverySettings:
 def deliver_outbox(settings: DeliverySettings | None = None) -> Report:
     """Send the outbox: each batch is claimed and its outcome recorded in short transactions of
     their own, and posted with no transaction open (``xapi.delivery``)."""
-    return deliver(_transaction, lambda: lrs_for(db.session), settings or delivery_settings())
+    return deliver(short_transaction, lambda: lrs_for(db.session), settings or delivery_settings())
 
 
 def prune_outbox() -> int:

@@ -30,6 +30,7 @@ EVERY_SECTION = {
     "reminders",
     "reminder_settings",
     "push_subscriptions",
+    "outgoing_mail",
     "competence_evidence",
     "competence_status",
     "credentials",

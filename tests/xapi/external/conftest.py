@@ -14,7 +14,6 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,11 +21,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.orm import Session
 
 import lms.models  # noqa: F401
 from bench.support.ralph import Ralph, RalphNotInstalled
 from lms import create_app
+from lms.core.transactions import short_transaction
 from lms.extensions import db
 from lms.tracking.profile import Profile
 from tests.conftest import app_config
@@ -176,16 +175,6 @@ class Clock:
         return self.at
 
 
-@contextmanager
-def _commit_per_block() -> Iterator[Session]:
-    try:
-        yield db.session
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-
-
 def deliver_once(
     app: Flask, clock: Callable[[], datetime], settings: DeliverySettings | None = None
 ) -> Report:
@@ -195,7 +184,7 @@ def deliver_once(
 
     with app.app_context():
         try:
-            return deliver(_commit_per_block, lambda: lrs_for(db.session), settings, now=clock)
+            return deliver(short_transaction, lambda: lrs_for(db.session), settings, now=clock)
         finally:
             db.session.remove()
 
