@@ -1,8 +1,11 @@
-"""The access matrix: every state-changing route whose rule depends on where the actor stands,
-tried by an admin, a manager, a facilitator and a staff member of the target's unit, of a child
-unit, of a sibling and of the parent (the top unit), against a target holding roles on one unit and
-one holding roles on two. What each cell expects comes from the route's declared rule and the table
-in ``lms.access_matrix``; nothing here lists routes by hand, so a new route is tried as it appears.
+"""The access matrix: every route whose rule depends on where the actor stands, for GET (the read
+side: a person sees only what their role and units allow, exports included) and for each
+state-changing method, tried by an admin, a manager, a facilitator and a staff member of the
+target's unit, of a child unit, of a sibling and of the parent (the top unit), against a target
+holding roles on one unit and one holding roles on two. What each cell expects comes from the
+route's declared rule and the table in ``lms.access_matrix``; nothing here lists routes by hand, so
+a new route is tried as it appears. The decorators answer 403 whatever the method, so a GET is
+kept out as a POST is.
 
 "Let in" means the request got past the access rule: not 401, 403 or 404, no redirect to sign-in,
 no 500 (a 200, a 302 elsewhere, or a 400/422 from the form's own checks are all fine). "Kept out"
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -37,6 +40,7 @@ from lms.introduction import services as introduction
 from lms.introduction.models import DueRule, ItemKind
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_unit, grant_role
+from lms.planning import surveys
 from lms.shifts.services import add_feed
 from lms.workshops import actions, planning
 from tests.conftest import FIXTURE_MODULE, PASSWORD, add_person, app_config
@@ -55,6 +59,7 @@ TARGETS = {
     "on-A-and-B": (("A", Role.STAFF), ("B", Role.MANAGER)),
 }
 STATE_CHANGING = {"POST", "PUT", "DELETE"}
+TRIED_METHODS = STATE_CHANGING | {"GET"}
 URL_ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")
 PERSON_KINDS = {"person", "account"}
 
@@ -99,14 +104,15 @@ class Route:
 
 @cache
 def matrix_routes() -> list[Route]:
-    """Every state-changing route whose rule is in the table, read from a fresh app's URL map."""
+    """Every route whose rule is in the table, read from a fresh app's URL map, once per method
+    (GET and the state-changing ones)."""
     app = create_app(app_config(Path(tempfile.mkdtemp()), "sqlite://"))
     routes = []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
         if rule_kind(view.access_rule) not in TABLE:
             continue
-        for method in sorted(rule.methods & STATE_CHANGING):
+        for method in sorted(rule.methods & TRIED_METHODS):
             routes.append(Route(rule.endpoint, rule.rule, method, view.access_rule, view.access_roles))
     return sorted(routes, key=lambda r: (r.endpoint, r.method))
 
@@ -118,7 +124,11 @@ def cells():
             for unit in ACTOR_UNITS:
                 for role in ACTOR_ROLES:
                     yield pytest.param(
-                        route, role, unit, target, id=f"{route.endpoint}-{role.value}@{unit}-{target}"
+                        route,
+                        role,
+                        unit,
+                        target,
+                        id=f"{route.method} {route.endpoint}-{role.value}@{unit}-{target}",
                     )
 
 
@@ -195,6 +205,13 @@ def _programme_item(world: World) -> int:
     return item.id
 
 
+def _survey(world: World) -> int:
+    closes_on = date.today() + timedelta(days=7)
+    return surveys.create_survey(
+        world.units[TARGET_UNIT].id, "Verktøy", ["Gerica"], closes_on, world.actor
+    ).id
+
+
 def _credential(world: World) -> int:
     """A credential issued to the target (the revocation route names both)."""
     achievement = Achievement(
@@ -217,6 +234,8 @@ BUILDERS = {
     "session_id": lambda world: _series(world).sessions[0].id,
     "action_id": _action,
     "requirement_id": _requirement,
+    "framework_id": lambda world: import_test_framework("MATRIX").framework_id,
+    "survey_id": _survey,
     "programme_id": lambda world: _programme(world).id,
     "item_id": _programme_item,
     "feed_id": lambda world: (
@@ -260,7 +279,8 @@ def test_the_access_matrix(app, client, route, role, actor_unit, target):
 
     token = client.csrf_token()
     client.post("/login", data={"csrf_token": token, "email": actor.email, "password": PASSWORD})
-    response = client.open(url, method=route.method, data={"csrf_token": token})
+    data = {"csrf_token": token} if route.method in STATE_CHANGING else None
+    response = client.open(url, method=route.method, data=data)
 
     where = f"{route.method} {url} ({route.access_rule}) by {role.value} of {actor_unit}"
     if expected:
@@ -277,6 +297,9 @@ def test_the_matrix_covers_every_kind_of_rule_in_the_table():
     routes the hardening was about."""
     routes = matrix_routes()
     assert {route.kind for route in routes} == set(TABLE)
+    assert {route.kind for route in routes if route.method == "GET"} == set(TABLE)
+    reads = {route.endpoint for route in routes if route.method == "GET"}
+    assert {"reports.matrix_csv", "reports.matrix_xlsx", "competence.export"} <= reads
     by_kind = {kind: {r.endpoint for r in routes if r.kind == kind} for kind in TABLE}
     assert {"admin.save_person", "privacy.delete_person"} <= by_kind["account"]
     assert {
