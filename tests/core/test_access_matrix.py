@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from lms import create_app
 from lms.access_matrix import TABLE, Standing, lets_in, rule_kind
@@ -36,11 +37,15 @@ from lms.credentials import issuing
 from lms.credentials.document import Achievement
 from lms.credentials.models import CredentialKind
 from lms.extensions import db
+from lms.groups import services as groups
 from lms.introduction import services as introduction
 from lms.introduction.models import DueRule, ItemKind
+from lms.learning import services as learning
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_unit, grant_role
 from lms.planning import surveys
+from lms.practice.models import PracticeFollowUp
+from lms.reminders.models import Reminder
 from lms.shifts.services import add_feed
 from lms.workshops import actions, planning
 from tests.conftest import FIXTURE_MODULE, PASSWORD, add_person, app_config
@@ -103,18 +108,21 @@ class Route:
 
 
 @cache
-def matrix_routes() -> list[Route]:
-    """Every route whose rule is in the table, read from a fresh app's URL map, once per method
-    (GET and the state-changing ones)."""
+def url_map_routes() -> tuple[Route, ...]:
+    """Every route of a fresh app's URL map, once per method (GET and the state-changing ones)."""
     app = create_app(app_config(Path(tempfile.mkdtemp()), "sqlite://"))
     routes = []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        if rule_kind(view.access_rule) not in TABLE:
-            continue
         for method in sorted(rule.methods & TRIED_METHODS):
-            routes.append(Route(rule.endpoint, rule.rule, method, view.access_rule, view.access_roles))
-    return sorted(routes, key=lambda r: (r.endpoint, r.method))
+            roles = getattr(view, "access_roles", frozenset())
+            routes.append(Route(rule.endpoint, rule.rule, method, view.access_rule, roles))
+    return tuple(sorted(routes, key=lambda r: (r.endpoint, r.method)))
+
+
+def matrix_routes() -> list[Route]:
+    """Every route whose rule is in the table."""
+    return [route for route in url_map_routes() if route.kind in TABLE]
 
 
 def cells():
@@ -277,18 +285,28 @@ def test_the_access_matrix(app, client, route, role, actor_unit, target):
         route.access_rule, route.access_roles, role, standings, PARENTS[actor_unit] is None
     )
 
-    token = client.csrf_token()
-    client.post("/login", data={"csrf_token": token, "email": actor.email, "password": PASSWORD})
-    data = {"csrf_token": token} if route.method in STATE_CHANGING else None
-    response = client.open(url, method=route.method, data=data)
-
+    response = ask(client, actor, route, url)
     where = f"{route.method} {url} ({route.access_rule}) by {role.value} of {actor_unit}"
     if expected:
-        assert response.status_code not in (401, 403, 404), where
-        assert response.status_code < 500, where
-        assert "/login" not in response.headers.get("Location", ""), where
+        assert_let_in(response, where)
     else:
         assert response.status_code == 403, where
+
+
+def ask(client, person: Person, route: Route, url: str):
+    """Sign ``person`` in on ``client`` and ask ``url`` with the route's method (a form post with its
+    CSRF token for a state-changing one)."""
+    token = client.csrf_token()
+    client.post("/login", data={"csrf_token": token, "email": person.email, "password": PASSWORD})
+    data = {"csrf_token": token} if route.method in STATE_CHANGING else None
+    return client.open(url, method=route.method, data=data)
+
+
+def assert_let_in(response, where: str) -> None:
+    """Past the access rule: not 401, 403 or 404, no redirect to sign-in, no 500."""
+    assert response.status_code not in (401, 403, 404), where
+    assert response.status_code < 500, where
+    assert "/login" not in response.headers.get("Location", ""), where
 
 
 def test_the_matrix_covers_every_kind_of_rule_in_the_table():
@@ -337,3 +355,101 @@ def test_an_api_operation_lets_in_its_scope_and_keeps_out_every_other(app, clien
 
     assert call(refused).status_code == 403
     assert call(allowed).status_code not in (401, 403)
+
+
+# What is one person's own: ``owner:<arg>`` ----------------------------------------------------------
+#
+# A record of the target (staff on A) asked for with its id by someone else gets 404, whoever they
+# are: staff of the same unit, staff of a sibling unit, the unit's manager, an admin of the top unit.
+# The target is let in, so the id named a real record. Each route's id is built below by its name; a
+# new ``owner:`` route with an id not here fails until one is added.
+
+OTHERS = {
+    "staff of A": ("A", Role.STAFF),
+    "staff of B": ("B", Role.STAFF),
+    "manager of A": ("A", Role.MANAGER),
+    "admin of P": ("P", Role.ADMIN),
+}
+
+
+def owner_routes() -> list[Route]:
+    return [route for route in url_map_routes() if route.kind == "owner"]
+
+
+def _published_version(world: World):
+    if "version" not in world.made:
+        world.made["version"] = install(FIXTURE_MODULE, "test", publish=True)[0]
+    return world.made["version"]
+
+
+def _attempt(world: World):
+    if "attempt" not in world.made:
+        world.made["attempt"] = learning.start_or_resume(world.target, _published_version(world))
+    return world.made["attempt"]
+
+
+def _participant(world: World) -> int:
+    leader = add_person("Leder", "leder@testvik.no", world.units[TARGET_UNIT], Role.FACILITATOR)
+    run = groups.start_run(leader, _published_version(world), world.units[TARGET_UNIT])
+    return groups.join(run, world.target).id
+
+
+def _follow_up(world: World) -> int:
+    attempt = _attempt(world)
+    learning.submit_answer(attempt, learning.module_of(attempt).card("prov"), True)
+    query = sa.select(PracticeFollowUp.id).where(PracticeFollowUp.person_id == world.target.id)
+    return db.session.scalar(query)
+
+
+def _reminder(world: World) -> int:
+    reminder = Reminder(
+        key=f"matrix-{world.target.id}",
+        person_id=world.target.id,
+        kind="assignment",
+        stage="opens",
+        subject="Påminnelse",
+        url="/",
+        claimed_at=utcnow(),
+        sent_at=utcnow(),
+    )
+    db.session.add(reminder)
+    db.session.flush()
+    return reminder.id
+
+
+OWNED = {
+    "attempt_id": lambda world: _attempt(world).id,
+    "participant_id": _participant,
+    "credential_id": _credential,
+    "follow_up_id": _follow_up,
+    "reminder_id": _reminder,
+    "feed_id": lambda world: add_feed("https://vakter.example/min.ics", person=world.target).id,
+}
+OTHER_VALUES = {"index": 0}
+"""URL values that are not ids (a card's place in the attempt)."""
+
+
+@pytest.mark.parametrize("route", owner_routes(), ids=lambda r: f"{r.method} {r.endpoint}")
+def test_what_is_ones_own_is_found_by_no_one_else(app, make_client, route):
+    with app.test_request_context():
+        world = make_world(Role.STAFF, "A", "on-A")
+        values = {}
+        for name in route.arguments:
+            if name in OWNED:
+                values[name] = OWNED[name](world)
+            elif name in OTHER_VALUES:
+                values[name] = OTHER_VALUES[name]
+            else:
+                pytest.fail(f"{route.endpoint}: nothing here makes a «{name}»; add it to OWNED")
+        others = {
+            who: add_person(who, f"{who.replace(' ', '-')}@testvik.no", world.units[unit], role)
+            for who, (unit, role) in OTHERS.items()
+        }
+        target = world.target
+        db.session.commit()
+    url = URL_ARGUMENT.sub(lambda match: str(values[match.group(2)]), route.rule)
+
+    for who, person in others.items():
+        response = ask(make_client(), person, route, url)
+        assert response.status_code == 404, f"{route.method} {url} ({route.access_rule}) by {who}"
+    assert_let_in(ask(make_client(), target, route, url), f"{route.method} {url} by its owner")
