@@ -293,12 +293,12 @@ def test_the_access_matrix(app, client, route, role, actor_unit, target):
         assert response.status_code == 403, where
 
 
-def ask(client, person: Person, route: Route, url: str):
+def ask(client, person: Person, route: Route, url: str, form: dict | None = None):
     """Sign ``person`` in on ``client`` and ask ``url`` with the route's method (a form post with its
-    CSRF token for a state-changing one)."""
+    CSRF token and ``form`` for a state-changing one)."""
     token = client.csrf_token()
     client.post("/login", data={"csrf_token": token, "email": person.email, "password": PASSWORD})
-    data = {"csrf_token": token} if route.method in STATE_CHANGING else None
+    data = {"csrf_token": token, **(form or {})} if route.method in STATE_CHANGING else None
     return client.open(url, method=route.method, data=data)
 
 
@@ -388,10 +388,17 @@ def _attempt(world: World):
     return world.made["attempt"]
 
 
+def _run(world: World):
+    """A group run of the target's unit, led by a facilitator of it."""
+    if "run" not in world.made:
+        leader = add_person("Leder", "leder@testvik.no", world.units[TARGET_UNIT], Role.FACILITATOR)
+        world.made["run"] = groups.start_run(leader, _published_version(world), world.units[TARGET_UNIT])
+    return world.made["run"]
+
+
 def _participant(world: World) -> int:
-    leader = add_person("Leder", "leder@testvik.no", world.units[TARGET_UNIT], Role.FACILITATOR)
-    run = groups.start_run(leader, _published_version(world), world.units[TARGET_UNIT])
-    return groups.join(run, world.target).id
+    """The target, in a group run of their unit."""
+    return groups.join(_run(world), world.target).id
 
 
 def _follow_up(world: World) -> int:
@@ -425,22 +432,21 @@ OWNED = {
     "reminder_id": _reminder,
     "feed_id": lambda world: add_feed("https://vakter.example/min.ics", person=world.target).id,
 }
-OTHER_VALUES = {"index": 0}
+OTHER_VALUES = {"index": lambda world: 0}
 """URL values that are not ids (a card's place in the attempt)."""
 
 
-@pytest.mark.parametrize("route", owner_routes(), ids=lambda r: f"{r.method} {r.endpoint}")
-def test_what_is_ones_own_is_found_by_no_one_else(app, make_client, route):
+def world_with_others(app, route: Route, builders: dict) -> tuple[str, Person, dict[str, Person]]:
+    """The world, the route's URL with its values made by ``builders`` for the target, the target
+    and the others (``OTHERS``)."""
     with app.test_request_context():
         world = make_world(Role.STAFF, "A", "on-A")
         values = {}
         for name in route.arguments:
-            if name in OWNED:
-                values[name] = OWNED[name](world)
-            elif name in OTHER_VALUES:
-                values[name] = OTHER_VALUES[name]
+            if name in builders:
+                values[name] = builders[name](world)
             else:
-                pytest.fail(f"{route.endpoint}: nothing here makes a «{name}»; add it to OWNED")
+                pytest.fail(f"{route.endpoint}: nothing here makes a «{name}»; add a builder")
         others = {
             who: add_person(who, f"{who.replace(' ', '-')}@testvik.no", world.units[unit], role)
             for who, (unit, role) in OTHERS.items()
@@ -448,8 +454,100 @@ def test_what_is_ones_own_is_found_by_no_one_else(app, make_client, route):
         target = world.target
         db.session.commit()
     url = URL_ARGUMENT.sub(lambda match: str(values[match.group(2)]), route.rule)
+    return url, target, others
 
+
+@pytest.mark.parametrize("route", owner_routes(), ids=lambda r: f"{r.method} {r.endpoint}")
+def test_what_is_ones_own_is_found_by_no_one_else(app, make_client, route):
+    url, target, others = world_with_others(app, route, OWNED | OTHER_VALUES)
     for who, person in others.items():
         response = ask(make_client(), person, route, url)
         assert response.status_code == 404, f"{route.method} {url} ({route.access_rule}) by {who}"
     assert_let_in(ask(make_client(), target, route, url), f"{route.method} {url} by its owner")
+
+
+# Signed in, checked inside: ``signed_in`` routes that take an id -----------------------------------
+#
+# Each such route (read from the URL map: ``signed_in`` with an ``<int:...>`` value) is asked with
+# the ids of records of the target's unit A (a group run there, a newcomer's enrolment, a survey, a
+# workshop series and its session, a module's statistics) by the people in ``OTHERS``; what each is
+# to get is what the view's docstring and its check say, written once per route below. A new route
+# of this kind fails until it is given a line here.
+
+IN = "let in"
+WORKSHOP = {"staff of A": IN, "staff of B": 404, "manager of A": IN, "admin of P": IN}
+"""A series of unit A: for whoever may join it (its unit's people) or lead it; 404 for others."""
+LED_RUN = {"staff of A": 403, "staff of B": 403, "manager of A": IN, "admin of P": IN}
+"""A group run: its facilitator or a leader of its unit (``groups.views._led_run``)."""
+NEWCOMER = {"staff of A": 403, "staff of B": 403, "manager of A": IN, "admin of P": IN}
+"""A newcomer's programme: the newcomer, their mentor, the unit's managers and admins."""
+STATISTICS = {"staff of A": 403, "staff of B": 403, "manager of A": 403, "admin of P": IN}
+"""A module's statistics: its owner, or a facilitator or admin (of the units they act on)."""
+SIGNED_IN_EXPECTED = {
+    "groups.close": LED_RUN,
+    "groups.move": LED_RUN,
+    "groups.people": LED_RUN,
+    "groups.remove": LED_RUN,
+    "groups.screen": LED_RUN,
+    "groups.screen_live": LED_RUN,
+    "insights.version": STATISTICS,
+    "insights.version_csv": STATISTICS,
+    "introduction.newcomer": NEWCOMER,
+    "introduction.set_mentor": NEWCOMER,
+    "introduction.sign_off": NEWCOMER,
+    # A survey of one's own unit, answered once: others get 404.
+    "planning.answer": {"staff of A": IN, "staff of B": 404, "manager of A": IN, "admin of P": 404},
+    "workshops.series": WORKSHOP,
+    "workshops.series_ics": WORKSHOP,
+    "workshops.session_ics": WORKSHOP,
+    "workshops.sign_up": WORKSHOP,
+    "workshops.leave": WORKSHOP,
+    # Only who attended the session evaluates it; nobody here did.
+    "workshops.evaluation": dict.fromkeys(OTHERS, 404),
+    # The door's page opens for whoever holds its token (the QR code at the door); checking in
+    # is refused a week before the session, whoever asks.
+    "workshops.check_in": dict.fromkeys(OTHERS, IN),
+}
+
+
+def _enrolment(world: World) -> int:
+    """The target, a newcomer on A's introduction programme."""
+    _programme(world)
+    return introduction.enrol_joiners([(world.target.id, world.units[TARGET_UNIT].id)])[0].id
+
+
+SIGNED_IN_BUILDERS = {
+    "run_id": lambda world: _run(world).id,
+    "participant_id": _participant,
+    "version_id": lambda world: _published_version(world).id,
+    "enrolment_id": _enrolment,
+    "survey_id": _survey,
+    "series_id": lambda world: _series(world).id,
+    "session_id": lambda world: _series(world).sessions[0].id,
+    "token": lambda world: _series(world).sessions[0].check_in_token,
+}
+"""What the route's URL names; a form that ticks someone in names the target (``groups.people``)."""
+
+
+def signed_in_id_routes() -> list[Route]:
+    return [
+        route
+        for route in url_map_routes()
+        if route.kind == "signed_in" and re.search(r"<int:\w+>", route.rule)
+    ]
+
+
+@pytest.mark.parametrize("route", signed_in_id_routes(), ids=lambda r: f"{r.method} {r.endpoint}")
+def test_a_signed_in_route_shows_an_id_only_to_whom_its_check_lets_in(app, make_client, route):
+    if route.endpoint not in SIGNED_IN_EXPECTED:
+        pytest.fail(f"{route.endpoint}: say in SIGNED_IN_EXPECTED whom it lets in")
+    url, target, others = world_with_others(app, route, SIGNED_IN_BUILDERS)
+    form = {"person_id": target.id} if route.endpoint == "groups.people" else None
+    for who, person in others.items():
+        response = ask(make_client(), person, route, url, form)
+        expected = SIGNED_IN_EXPECTED[route.endpoint][who]
+        where = f"{route.method} {url} ({route.access_rule}) by {who}"
+        if expected == IN:
+            assert_let_in(response, where)
+        else:
+            assert response.status_code == expected, where
