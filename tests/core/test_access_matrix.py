@@ -147,6 +147,14 @@ class World:
     target: Person
     made: dict[str, object] = field(default_factory=dict)
     """What the builders made, so that a route's values name records that belong together."""
+    home: str = TARGET_UNIT
+    """The unit the builders make records on."""
+    holder: Person | None = None
+    """Whose records the builders make (a credential, a role), when not the target's."""
+
+    @property
+    def home_unit(self) -> Unit:
+        return self.units[self.home]
 
 
 def make_world(role: Role, unit_name: str, target_name: str) -> World:
@@ -169,6 +177,8 @@ def make_world(role: Role, unit_name: str, target_name: str) -> World:
 def _assignment(world: World) -> int:
     """The target's role on a unit the actor leads if there is one (a role is removed by an admin
     of its unit), else on the target's unit."""
+    if world.holder is not None:
+        return world.holder.roles[0].id
     theirs = sorted(world.target.roles, key=lambda r: r.unit.name)
     on_actors = [r for r in theirs if r.unit_id == world.actor.roles[0].unit_id]
     return (on_actors or [r for r in theirs if r.unit is world.units[TARGET_UNIT]])[0].id
@@ -177,11 +187,9 @@ def _assignment(world: World) -> int:
 def _series(world: World):
     if "series" in world.made:
         return world.made["series"]
-    leader = add_person(
-        "Fasilitator", "fasilitator@testvik.no", world.units[TARGET_UNIT], Role.FACILITATOR
-    )
+    leader = add_person("Fasilitator", "fasilitator@testvik.no", world.home_unit, Role.FACILITATOR)
     series = planning.create_series(
-        world.units[TARGET_UNIT], leader, planning.SeriesFields(title="Refleksjonsgruppe")
+        world.home_unit, leader, planning.SeriesFields(title="Refleksjonsgruppe")
     )
     start = utcnow() + timedelta(days=7)
     planning.add_session(series, start, start + timedelta(hours=1))
@@ -197,13 +205,13 @@ def _action(world: World) -> int:
 
 def _requirement(world: World) -> int:
     code = import_test_framework("MATRIX")
-    return competence.add_requirement(code, world.units[TARGET_UNIT], 1).id
+    return competence.add_requirement(code, world.home_unit, 1).id
 
 
 def _programme(world: World):
     if "programme" not in world.made:
         world.made["programme"] = introduction.create_programme(
-            world.units[TARGET_UNIT].id, "Ny i enheten", None, world.actor
+            world.home_unit.id, "Ny i enheten", None, world.actor
         )
     return world.made["programme"]
 
@@ -215,13 +223,11 @@ def _programme_item(world: World) -> int:
 
 def _survey(world: World) -> int:
     closes_on = date.today() + timedelta(days=7)
-    return surveys.create_survey(
-        world.units[TARGET_UNIT].id, "Verktøy", ["Gerica"], closes_on, world.actor
-    ).id
+    return surveys.create_survey(world.home_unit.id, "Verktøy", ["Gerica"], closes_on, world.actor).id
 
 
 def _credential(world: World) -> int:
-    """A credential issued to the target (the revocation route names both)."""
+    """A credential issued to the target (the revocation route names both), or to the holder."""
     achievement = Achievement(
         id="http://localhost/credentials/achievements/MATRIX",
         name="Matrise",
@@ -230,7 +236,12 @@ def _credential(world: World) -> int:
         achievement_type="Course",
     )
     made = issuing.issue(
-        world.target, world.units[TARGET_UNIT], CredentialKind.WORKSHOP, "workshop:0", achievement, None
+        world.holder or world.target,
+        world.home_unit,
+        CredentialKind.WORKSHOP,
+        "workshop:0",
+        achievement,
+        None,
     )
     return made.id
 
@@ -246,9 +257,7 @@ BUILDERS = {
     "survey_id": _survey,
     "programme_id": lambda world: _programme(world).id,
     "item_id": _programme_item,
-    "feed_id": lambda world: (
-        add_feed("https://vakter.example/a.ics", unit_id=world.units[TARGET_UNIT].id).id
-    ),
+    "feed_id": lambda world: add_feed("https://vakter.example/a.ics", unit_id=world.home_unit.id).id,
     "version_id": lambda world: install(FIXTURE_MODULE, "test", publish=False)[0].id,
     "key_id": lambda world: keys.create_key("HR", ["people:read"])[0].id,
     "key": lambda world: credentials.create_key(db.session, "Rapporter")[0],
@@ -551,3 +560,37 @@ def test_a_signed_in_route_shows_an_id_only_to_whom_its_check_lets_in(app, make_
             assert_let_in(response, where)
         else:
             assert response.status_code == expected, where
+
+
+# A record of another unit, asked for through one's own ---------------------------------------------
+#
+# A route of the table that names a record beside its target (a session, a requirement, a credential,
+# a role ...) is asked by a leader of A, with A (or a person of A) as its target, and the id of such a
+# record made on the sibling unit B (or held by a person of B). The rule checked A, so only the view
+# can keep them out: 404 (or 403), never the record.
+
+LEAD_ROLES_IN_ORDER = (Role.ADMIN, Role.MANAGER, Role.FACILITATOR)
+
+
+def record_routes() -> list[Route]:
+    return [
+        route
+        for route in matrix_routes()
+        if route.kind in {"unit", *PERSON_KINDS}
+        and any(name != route.target_arg for name in route.arguments)
+    ]
+
+
+@pytest.mark.parametrize("route", record_routes(), ids=lambda r: f"{r.method} {r.endpoint}")
+def test_a_record_of_another_unit_is_not_reached_through_ones_own(app, client, route):
+    role = next(role for role in LEAD_ROLES_IN_ORDER if role in route.access_roles)
+    with app.test_request_context():
+        world = make_world(role, TARGET_UNIT, "on-A")
+        world.home = "B"
+        world.holder = add_person("Annen", "annen@testvik.no", world.units["B"], Role.STAFF)
+        url = url_for_cell(route, world)
+        actor = world.actor
+        db.session.commit()
+    response = ask(client, actor, route, url)
+    where = f"{route.method} {url} ({route.access_rule}) by {role.value} of A, the record of B"
+    assert response.status_code in (403, 404), where
