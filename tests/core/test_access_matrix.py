@@ -11,6 +11,10 @@ kept out as a POST is.
 no 500 (a 200, a 302 elsewhere, or a 400/422 from the form's own checks are all fine). "Kept out"
 means exactly 403.
 
+Beside the table, from the same world: a route of the table that names a record beside its target
+is asked with a record of the sibling unit (404 or 403); an ``owner:`` route answers 404 to anyone
+but the owner; a ``signed_in`` route that takes an id lets in whom its docstring says.
+
 The API's operations (``lms.api.registry``) are tried by keys: one holding the operation's scope is
 let in, one holding every other scope gets 403.
 """
@@ -594,3 +598,15 @@ def test_a_record_of_another_unit_is_not_reached_through_ones_own(app, client, r
     response = ask(client, actor, route, url)
     where = f"{route.method} {url} ({route.access_rule}) by {role.value} of A, the record of B"
     assert response.status_code in (403, 404), where
+
+
+def test_the_walks_beside_the_matrix_find_their_routes():
+    """Each walk reads its routes from the URL map, so a rename could leave it with none and every
+    test above passing for want of cells; and a line for a route that is gone is dropped."""
+    owned = {route.endpoint for route in owner_routes()}
+    assert {"learning.card", "credentials.download_pdf", "practice.follow_up"} <= owned
+    assert {"GET", "POST"} <= {route.method for route in owner_routes()}
+    checked_inside = {route.endpoint for route in signed_in_id_routes()}
+    assert checked_inside == set(SIGNED_IN_EXPECTED)
+    beside = {route.endpoint for route in record_routes()}
+    assert {"workshops.manage", "requirements.edit", "credentials.revoke", "admin.remove_role"} <= beside
