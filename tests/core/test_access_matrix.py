@@ -130,7 +130,11 @@ def matrix_routes() -> list[Route]:
 
 
 def cells():
+    """One cell per state-changing route, actor and target: each with a world of its own, since
+    what the request changes must not reach the next."""
     for route in matrix_routes():
+        if route.method not in STATE_CHANGING:
+            continue
         targets = TARGETS if route.kind in PERSON_KINDS else ("on-A",)
         for target in targets:
             for unit in ACTOR_UNITS:
@@ -142,6 +146,24 @@ def cells():
                         target,
                         id=f"{route.method} {route.endpoint}-{role.value}@{unit}-{target}",
                     )
+
+
+def reading_actors():
+    """One world per actor and target for the GET routes, which change nothing: every route that
+    applies to the target is asked in it."""
+    for target in TARGETS:
+        for unit in ACTOR_UNITS:
+            for role in ACTOR_ROLES:
+                yield pytest.param(role, unit, target, id=f"{role.value}@{unit}-{target}")
+
+
+def read_routes(target: str) -> list[Route]:
+    """The GET routes of the table asked of ``target`` (a person target only for person rules)."""
+    return [
+        route
+        for route in matrix_routes()
+        if route.method == "GET" and (target == "on-A" or route.kind in PERSON_KINDS)
+    ]
 
 
 @dataclass
@@ -269,15 +291,32 @@ BUILDERS = {
 
 
 def url_for_cell(route: Route, world: World) -> str:
+    """The route's URL in ``world``: its target, and records made by ``BUILDERS`` (made once per
+    world and name, so the routes asked in one world share them)."""
+    made = world.made.setdefault("values", {})
     values = {}
     for name in route.arguments:
         if name == route.target_arg:
             values[name] = world.target.id if route.kind in PERSON_KINDS else world.units[TARGET_UNIT].id
+        elif name in made:
+            values[name] = made[name]
         elif name in BUILDERS:
-            values[name] = BUILDERS[name](world)
+            values[name] = made[name] = BUILDERS[name](world)
         else:
             pytest.fail(f"{route.endpoint}: the access matrix cannot make a «{name}»; add a builder")
     return URL_ARGUMENT.sub(lambda match: str(values[match.group(2)]), route.rule)
+
+
+def expected_in(route: Route, world: World, role: Role, actor_unit: str) -> bool:
+    """Whether the table lets the actor in, from where they stand to the route's target."""
+    if route.kind in PERSON_KINDS:
+        target_units = [r.unit.name.removeprefix("Enhet ") for r in world.target.roles]
+        standings = [standing(actor_unit, unit) for unit in target_units]
+    elif route.kind == "unit":
+        standings = [standing(actor_unit, TARGET_UNIT)]
+    else:
+        standings = []
+    return lets_in(route.access_rule, route.access_roles, role, standings, PARENTS[actor_unit] is None)
 
 
 @pytest.mark.parametrize(("route", "role", "actor_unit", "target"), list(cells()))
@@ -285,18 +324,9 @@ def test_the_access_matrix(app, client, route, role, actor_unit, target):
     with app.app_context():
         world = make_world(role, actor_unit, target)
         url = url_for_cell(route, world)
-        target_units = [r.unit.name.removeprefix("Enhet ") for r in world.target.roles]
+        expected = expected_in(route, world, role, actor_unit)
         actor = world.actor
         db.session.commit()
-    if route.kind in PERSON_KINDS:
-        standings = [standing(actor_unit, unit) for unit in target_units]
-    elif route.kind == "unit":
-        standings = [standing(actor_unit, TARGET_UNIT)]
-    else:
-        standings = []
-    expected = lets_in(
-        route.access_rule, route.access_roles, role, standings, PARENTS[actor_unit] is None
-    )
 
     response = ask(client, actor, route, url)
     where = f"{route.method} {url} ({route.access_rule}) by {role.value} of {actor_unit}"
@@ -306,20 +336,59 @@ def test_the_access_matrix(app, client, route, role, actor_unit, target):
         assert response.status_code == 403, where
 
 
+@pytest.mark.parametrize(("role", "actor_unit", "target"), list(reading_actors()))
+def test_the_access_matrix_read_side(app, client, role, actor_unit, target):
+    """Every GET route of the table (exports too), asked by one actor in one world: each is a cell
+    of its own, and every wrong one is named."""
+    with app.app_context():
+        world = make_world(role, actor_unit, target)
+        asked = [
+            (route, url_for_cell(route, world), expected_in(route, world, role, actor_unit))
+            for route in read_routes(target)
+        ]
+        actor = world.actor
+        db.session.commit()
+
+    sign_in(client, actor)
+    wrong = []
+    for route, url, expected in asked:
+        response = client.get(url)
+        response.get_data()  # an export streams: read it whole, so it runs to its end here
+        response.close()
+        where = f"GET {url} ({route.access_rule}) by {role.value} of {actor_unit}: "
+        if not expected and response.status_code != 403:
+            wrong.append(f"{where}{response.status_code}, not 403")
+        elif expected and not is_let_in(response):
+            wrong.append(f"{where}{response.status_code} {response.headers.get('Location', '')}")
+    assert not wrong, "\n".join(wrong)
+
+
+def sign_in(client, person: Person) -> str:
+    """Sign ``person`` in on ``client``; the CSRF token for its forms."""
+    token = client.csrf_token()
+    client.post("/login", data={"csrf_token": token, "email": person.email, "password": PASSWORD})
+    return token
+
+
 def ask(client, person: Person, route: Route, url: str, form: dict | None = None):
     """Sign ``person`` in on ``client`` and ask ``url`` with the route's method (a form post with its
     CSRF token and ``form`` for a state-changing one)."""
-    token = client.csrf_token()
-    client.post("/login", data={"csrf_token": token, "email": person.email, "password": PASSWORD})
+    token = sign_in(client, person)
     data = {"csrf_token": token, **(form or {})} if route.method in STATE_CHANGING else None
     return client.open(url, method=route.method, data=data)
 
 
-def assert_let_in(response, where: str) -> None:
+def is_let_in(response) -> bool:
     """Past the access rule: not 401, 403 or 404, no redirect to sign-in, no 500."""
-    assert response.status_code not in (401, 403, 404), where
-    assert response.status_code < 500, where
-    assert "/login" not in response.headers.get("Location", ""), where
+    return (
+        response.status_code not in (401, 403, 404)
+        and response.status_code < 500
+        and "/login" not in response.headers.get("Location", "")
+    )
+
+
+def assert_let_in(response, where: str) -> None:
+    assert is_let_in(response), f"{where}: {response.status_code} {response.headers.get('Location', '')}"
 
 
 def test_the_matrix_covers_every_kind_of_rule_in_the_table():
