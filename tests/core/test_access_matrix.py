@@ -157,6 +157,11 @@ def reading_actors():
                 yield pytest.param(role, unit, target, id=f"{role.value}@{unit}-{target}")
 
 
+QUERY_VARIANTS = {"reports.audit": ("format=csv",)}
+"""GET routes whose query string makes another answer (an export) from the same rule: each is asked
+bare and with each of these, as cells of their own."""
+
+
 def read_routes(target: str) -> list[Route]:
     """The GET routes of the table asked of ``target`` (a person target only for person rules)."""
     return [
@@ -343,8 +348,9 @@ def test_the_access_matrix_read_side(app, client, role, actor_unit, target):
     with app.app_context():
         world = make_world(role, actor_unit, target)
         asked = [
-            (route, url_for_cell(route, world), expected_in(route, world, role, actor_unit))
+            (route, url, expected_in(route, world, role, actor_unit))
             for route in read_routes(target)
+            for url in with_query_variants(route, url_for_cell(route, world))
         ]
         actor = world.actor
         db.session.commit()
@@ -361,6 +367,10 @@ def test_the_access_matrix_read_side(app, client, role, actor_unit, target):
         elif expected and not is_let_in(response):
             wrong.append(f"{where}{response.status_code} {response.headers.get('Location', '')}")
     assert not wrong, "\n".join(wrong)
+
+
+def with_query_variants(route: Route, url: str) -> list[str]:
+    return [url, *(f"{url}?{query}" for query in QUERY_VARIANTS.get(route.endpoint, ()))]
 
 
 def sign_in(client, person: Person) -> str:
@@ -677,5 +687,7 @@ def test_the_walks_beside_the_matrix_find_their_routes():
     assert {"GET", "POST"} <= {route.method for route in owner_routes()}
     checked_inside = {route.endpoint for route in signed_in_id_routes()}
     assert checked_inside == set(SIGNED_IN_EXPECTED)
+    reads = {route.endpoint for route in read_routes("on-A")}
+    assert set(QUERY_VARIANTS) <= reads
     beside = {route.endpoint for route in record_routes()}
     assert {"workshops.manage", "requirements.edit", "credentials.revoke", "admin.remove_role"} <= beside
