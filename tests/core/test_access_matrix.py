@@ -218,7 +218,9 @@ def _assignment(world: World) -> int:
 def _series(world: World):
     if "series" in world.made:
         return world.made["series"]
-    leader = add_person("Fasilitator", "fasilitator@testvik.no", world.home_unit, Role.FACILITATOR)
+    leader = add_person(
+        "Fasilitator", f"fasilitator-{world.home}@testvik.no", world.home_unit, Role.FACILITATOR
+    )
     series = planning.create_series(
         world.home_unit, leader, planning.SeriesFields(title="Refleksjonsgruppe")
     )
@@ -659,23 +661,39 @@ def record_routes() -> list[Route]:
     return [
         route
         for route in matrix_routes()
-        if route.kind in {"unit", *PERSON_KINDS}
-        and any(name != route.target_arg for name in route.arguments)
+        if route.kind in {"unit", *PERSON_KINDS} and records_named(route)
     ]
 
 
-@pytest.mark.parametrize("route", record_routes(), ids=lambda r: f"{r.method} {r.endpoint}")
-def test_a_record_of_another_unit_is_not_reached_through_ones_own(app, client, route):
+def records_named(route: Route) -> list[str]:
+    return [name for name in route.arguments if name != route.target_arg]
+
+
+def record_cells():
+    for route in record_routes():
+        yield pytest.param(route, False, id=f"{route.method} {route.endpoint}")
+        if len(records_named(route)) > 1:
+            yield pytest.param(route, True, id=f"{route.method} {route.endpoint}-last of B")
+
+
+@pytest.mark.parametrize(("route", "last_only"), list(record_cells()))
+def test_a_record_of_another_unit_is_not_reached_through_ones_own(app, client, route, last_only):
+    """With ``last_only``, the records named first are of A and only the last is of B (an action of
+    another unit's session, an item of another unit's programme)."""
     role = next(role for role in LEAD_ROLES_IN_ORDER if role in route.access_roles)
     with app.test_request_context():
         world = make_world(role, TARGET_UNIT, "on-A")
+        if last_only:
+            for name in records_named(route)[:-1]:
+                url_for_cell(Route(route.endpoint, f"<{name}>", "GET", "", frozenset()), world)
+            world.made = {"values": world.made["values"]}
         world.home = "B"
         world.holder = add_person("Annen", "annen@testvik.no", world.units["B"], Role.STAFF)
         url = url_for_cell(route, world)
         actor = world.actor
         db.session.commit()
     response = ask(client, actor, route, url)
-    where = f"{route.method} {url} ({route.access_rule}) by {role.value} of A, the record of B"
+    where = f"{route.method} {url} ({route.access_rule}) by {role.value} of A, a record of B"
     assert response.status_code in (403, 404), where
 
 
