@@ -3,8 +3,9 @@
 An actor holds a role on a unit; a route's rule (``access_rule``, marked by the decorators in
 ``lms.access``) names its kind and the roles it admits (``access_roles``). The actor is let in when
 their role is one of those roles and their unit stands to the target's unit(s) as ``TABLE`` says.
-The access matrix test (``tests/core/test_access_matrix.py``) walks every state-changing route and
-derives what to expect from this table alone, so a new route is checked as soon as it exists.
+The access matrix test (``tests/core/test_access_matrix.py``) walks every such route, for GET and
+for each state-changing method, and derives what to expect from this table alone, so a new route is
+checked as soon as it exists.
 
 How the actor's unit stands to a target unit:
 
