@@ -91,8 +91,6 @@ def card(attempt: Attempt, index: int):
         abort(404)
     card = module.cards[index]
     error = None
-    if request.method == "POST" and not card_types()[card.type].takes_response:
-        abort(400)
     if request.method == "POST" and not attempt.completed:
         if not card_types()[card.type].takes_response:
             # Only the player's hidden answer form, or a replayed one, posts here: nothing to store.
