@@ -72,7 +72,11 @@ def test_an_svg_picture_with_its_long_description(page: Page, live_server, tmp_p
     page.get_by_role("button", name="Start").click()
     picture = page.get_by_role("img", name="To hender under rennende vann")
     expect(picture).to_be_visible()
-    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    loaded = (
+        "img => img.complete ? img.naturalWidth > 0"
+        " : new Promise(done => img.addEventListener('load', () => done(img.naturalWidth > 0)))"
+    )
+    assert picture.evaluate(loaded)  # visible can come before loaded: wait for the load itself
     page.get_by_text("Beskrivelse av bildet").click()
     expect(page.get_by_text("Våt hendene.")).to_be_visible()
     assert_accessible(page)
