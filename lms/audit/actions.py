@@ -26,6 +26,7 @@ ACTIONS = {
     "requirement.delete": _l("Kompetansekrav fjernet"),
     "competence.sign_off": _l("Praksis godkjent"),
     "introduction.plan": _l("Introduksjonsprogram laget eller endret"),
+    "introduction.item_remove": _l("Punkt fjernet fra introduksjonsprogram"),
     "introduction.assign": _l("Introduksjonsprogram gitt"),
     "introduction.sign_off": _l("Introduksjon: vist og gjennomgått"),
     "report.export": _l("Rapport eksportert"),
