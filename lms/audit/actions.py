@@ -46,6 +46,7 @@ ACTIONS = {
     "api.people_sync": _l("Personer synkronisert via API"),
     "api.shifts_replace": _l("Vakter sendt via API"),
     "credential.revoke": _l("Mikrobevis trukket tilbake"),
+    "credential.not_issued": _l("Mikrobevis ikke utstedt: nøkkelen kan ikke leses"),
     "credential.rotate_key": _l("Nøkkel for mikrobevis byttet"),
     "credential_module.mark": _l("Modul satt til å gi mikrobevis"),
     "credential_module.unmark": _l("Modul gir ikke lenger mikrobevis"),

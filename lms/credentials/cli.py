@@ -1,4 +1,5 @@
-"""``lms credentials``: verify a credential file, rotate a municipality's signing key."""
+"""``lms credentials``: verify a credential file, check that the signing keys can be read, rotate a
+municipality's signing key."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.audit import services as audit
@@ -35,6 +37,26 @@ def verify_command(path: Path) -> None:
         click.echo(f"{'OK  ' if check.ok else 'FEIL'} {check.name}: {check.message}")
     click.echo("GYLDIG" if result.valid else "IKKE GYLDIG")
     sys.exit(0 if result.valid else 1)
+
+
+@credentials_group.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check that every municipality's signing key can be read with the secret at hand (so
+    credentials can be issued). Exits 1, saying what to do, when one cannot."""
+    problems = keys.unreadable_keys()
+    for problem in problems:
+        click.echo(f"FEIL {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    if not current_app.config.get("CREDENTIALS_KEY_SECRET"):
+        click.echo(
+            f"OK, but {keys.SECRET_SETTING} is not set: the keys are encrypted with LMS_SECRET_KEY, "
+            f"so changing that makes them unreadable. Set {keys.SECRET_SETTING} to the current "
+            "LMS_SECRET_KEY to keep them apart."
+        )
+    else:
+        click.echo("OK")
 
 
 @credentials_group.command("rotate-key")

@@ -7,7 +7,9 @@ import json
 
 from flask import (
     Blueprint,
+    Response,
     abort,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -220,7 +222,12 @@ def status_list(unit_id: int, number: int):
     if number != statuslist.LIST_NUMBER:
         abort(404)
     body = statuslist.status_list_credential(unit.id, keys.did_for(unit.id), iso(utcnow()))
-    response = make_response(securing.sign(body, keys.current_key(unit)))
+    try:
+        response = make_response(securing.sign(body, keys.current_key(unit)))
+    except keys.KeyUnreadable as problem:
+        current_app.logger.error("status list not signed: %s", problem)
+        unsigned = "The status list cannot be signed now; try again later."
+        return Response(unsigned, 503, {"Retry-After": "300"}, mimetype="text/plain")
     response.mimetype = securing.MEDIA_TYPE
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "max-age=300"
