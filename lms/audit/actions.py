@@ -36,6 +36,7 @@ ACTIONS = {
     "qualification.check": _l("Formell kvalifikasjon kontrollert"),
     "workshop.plan": _l("Samlingsrekke planlagt eller endret"),
     "shifts.import": _l("Vaktplan importert"),
+    "shifts.feed_remove": _l("Kalender for vaktplan fjernet"),
     "reminder_policy.update": _l("Påminnelsesregler endret"),
     "lrs_key.create": _l("LRS-nøkkel opprettet"),
     "lrs_key.revoke": _l("LRS-nøkkel trukket tilbake"),
