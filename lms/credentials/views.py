@@ -24,6 +24,7 @@ from flask_login import current_user
 from lms.access import for_owner, for_person, public, signed_in
 from lms.competence.services import competences_by_code
 from lms.core.errors import INVALID
+from lms.core.gone import already_gone
 from lms.credentials import baking, importing, issuing, keys, pdf, securing, services, statuslist
 from lms.credentials.document import iso
 from lms.credentials.models import Credential, LearnerNaming
@@ -274,6 +275,11 @@ def revoke(person_id: int, credential_id: int):
     credential = db.session.get(Credential, credential_id)
     if credential is None or credential.person_id != person_id:
         abort(404)
+    if credential.revoked_at is not None:
+        already_gone(
+            _("Beviset er allerede trukket tilbake."),
+            url_for("credentials.person_credentials", person_id=person_id),
+        )
     try:
         services.revoke(credential, request.form.get("reason", ""), current_user)
     except services.RevocationError:
