@@ -192,9 +192,10 @@ def issue_all(awards: list[Award]) -> list[Credential]:
             credential.token = sign(body)
             made[position] = credential
     issued = [made[position] for position in range(len(awards)) if position in made]
-    db.session.add_all(issued)
-    db.session.flush()
-    signals.credentials_issued.send(current_app._get_current_object(), credentials=issued)
+    if issued:
+        db.session.add_all(issued)
+        db.session.flush()
+        signals.credentials_issued.send(current_app._get_current_object(), credentials=issued)
     return issued
 
 
