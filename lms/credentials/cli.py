@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.audit import services as audit
-from lms.credentials import keys
+from lms.credentials import keys, missed
 from lms.credentials.verification import verify
 from lms.credentials.views import token_from_bytes
 from lms.extensions import db
@@ -57,6 +57,19 @@ def check_command() -> None:
         )
     else:
         click.echo("OK")
+
+
+@credentials_group.command("issue-missed")
+@with_appcontext
+def issue_missed_command() -> None:
+    """Issue what was earned while a signing key could not be read (the audit log's
+    credential.not_issued entries), unless the person now holds it. Run it after `check` says OK."""
+    problems = keys.unreadable_keys()
+    if problems:
+        raise click.ClickException(f"{problems[0]} Then run this again.")
+    issued = missed.issue_missed()
+    db.session.commit()
+    click.echo(f"{len(issued)} credential(s) issued")
 
 
 @credentials_group.command("rotate-key")

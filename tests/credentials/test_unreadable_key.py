@@ -148,3 +148,53 @@ def test_the_cli_names_the_setting_and_a_rotated_key_issues_again(app, org, half
         attendance.close_series(db.session.get(WorkshopSeries, half_done.series_id))
         (credential,) = db.session.scalars(sa.select(Credential))
         assert credential.person_id == org.assistant.id
+
+
+def test_what_was_missed_is_issued_once_the_key_is_put_right(
+    app, org, client, half_done, secret_changed, monkeypatch
+):
+    from lms.competence import services as competence
+    from tests.credentials.conftest import pass_module
+    from tests.support.frameworks import import_test_framework
+
+    client.sign_in(org.facilitator)
+    client.submit(f"/workshops/units/{org.zone.id}/series/{half_done.series_id}/close")
+    with app.test_request_context():
+        code = import_test_framework("TEST")
+        competence.add_requirement(code, db.session.get(Unit, org.ward.id), 2, validity_months=12)
+        pass_module(org.nurse.id)
+        db.session.commit()
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["credentials", "issue-missed"])
+    assert refused.exit_code == 1 and "LMS_CREDENTIALS_KEY_SECRET" in refused.output
+    monkeypatch.setitem(app.config, "SECRET_KEY", "test-secret-key")  # the secret put back
+    for expected in ("2 credential(s) issued", "0 credential(s) issued"):
+        result = runner.invoke(args=["credentials", "issue-missed"])
+        assert (result.exit_code, result.output.strip()) == (0, expected)
+    with app.app_context():
+        held = db.session.execute(sa.select(Credential.person_id, Credential.source)).all()
+        assert sorted(held) == [
+            (org.nurse.id, "competence:TEST-1"),
+            (org.assistant.id, f"workshop:{half_done.series_id}"),
+        ]
+
+
+def test_a_passed_marked_module_missed_is_issued_once_the_key_is_put_right(
+    app, org, fixture_module, secret_changed, monkeypatch
+):
+    from tests.credentials.test_modules import PASSED, mark, take
+
+    with app.test_request_context():
+        keys.current_key(db.session.get(Unit, org.municipality.id))
+        app.config["SECRET_KEY"] = "yet-another-secret-key"
+        mark(org.ward.id, fixture_module, org.manager.id)
+        attempt = take(org.nurse.id, fixture_module, PASSED)
+        assert attempt.passed and db.session.scalar(sa.select(Credential)) is None
+        db.session.commit()
+        source = f"module:{fixture_module}:{attempt.version_id}"
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-secret-key")
+    result = app.test_cli_runner().invoke(args=["credentials", "issue-missed"])
+    assert (result.exit_code, result.output.strip()) == (0, "1 credential(s) issued")
+    with app.app_context():
+        held = db.session.execute(sa.select(Credential.person_id, Credential.source)).all()
+        assert held == [(org.nurse.id, source)]
