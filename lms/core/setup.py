@@ -27,7 +27,7 @@ from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
 from lms.core.kept import kept
 from lms.core.time import day_and_time
-from lms.core.transactions import begin_with_write_lock, may_write
+from lms.core.transactions import begin_with_write_lock, may_write, wrote_nothing
 from lms.core.urls import IdConverter
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.organisation.models import Role
@@ -258,13 +258,15 @@ def _refuse_unguarded_endpoints() -> None:
 def _commit_or_roll_back(response):
     """One commit per request: services flush, this commits what a successful request changed.
     A request that never touched the database (a group run's poll, a static file) has nothing to
-    commit and gets no session made for it here."""
+    commit and gets no session made for it here; one that is known to have written nothing
+    (``wrote_nothing``: only read, on SQLite) is not committed either: removing the session at the
+    end of the request ends its transaction, as it ends a failed request's."""
     if not db.session.registry.has():
         return response
-    if response.status_code < 400:
-        db.session.commit()
-    else:
+    if response.status_code >= 400:
         db.session.rollback()
+    elif not wrote_nothing(db.session()):
+        db.session.commit()
     return response
 
 
