@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from flask import session
+from flask_login.utils import _create_identifier
 
 from lms.accounts import sessions
 from lms.accounts.models import SignInSession
+from lms.core import setup
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Role
@@ -226,3 +228,14 @@ def test_a_person_already_in_the_session_is_the_one_signed_in(app, client, org):
         loaded = db.session.get(Person, org.nurse.id)
         person, roles, _facts = sessions.signed_in_person(saved["_user_id"])
         assert person is loaded and roles == [(Role.STAFF, org.ward.id)]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"User-Agent": "Mozilla/5.0 (iPhone)"}, {"X-Forwarded-For": "10.0.0.1, 10.0.0.2"}],
+)
+def test_the_browser_is_told_apart_as_flask_login_does(app, headers):
+    """Session protection compares the browser's identifier with the one noted at sign-in: the
+    kept one must be Flask-Login's own."""
+    with app.test_request_context(headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.7"}):
+        assert setup._session_identifier() == _create_identifier()
