@@ -25,25 +25,11 @@ from lms.learning.models import Attempt
 from lms.organisation.models import Unit
 from lms.testing import CSRF_INPUT
 from lms.tracking.profile import VERBS
+from tests.learning.test_player import RIGHT, WRONG
 from tests.support.frameworks import import_test_framework
 from xapi.outbox import outbox
 
 CARDS = 10
-RIGHT = {
-    2: {"response": "b"},
-    3: {"response": ["b", "c"]},
-    4: {"response": "false"},
-    5: {"position-oppdag": "1", "position-sikre": "2", "position-melde": "3"},
-    6: {"text": "Sist fredag, på vaktrommet."},
-    7: {"response": "daglig"},
-    8: {"response": "4"},
-    9: {"commit": "yes"},
-}
-WRONG = {
-    **RIGHT,
-    4: {"response": "true"},
-    5: {"position-oppdag": "3", "position-sikre": "2", "position-melde": "1"},
-}
 CARD_IDS = {2: "enkelt", 3: "flere", 4: "sant", 5: "rekkefolge", 6: "tanker", 7: "mening"}
 CARD_IDS.update({8: "trygghet", 9: "prov"})
 SCORED = 4  # enkelt, flere, sant, rekkefolge
@@ -60,6 +46,14 @@ def setting(app, org, fixture_module):
         assign_to_unit(fixture_module, ward, local_today() + timedelta(days=7))
         db.session.commit()
     return fixture_module
+
+
+def signed_in(make_client, org):
+    """The nurse's phone and the ward manager's laptop, each signed in."""
+    phone, manager = make_client(), make_client()
+    phone.sign_in(org.nurse)
+    manager.sign_in(org.manager)
+    return phone, manager
 
 
 # The learner's side --------------------------------------------------------------------------------
@@ -163,8 +157,10 @@ def statements_of(app, person_uuid: str) -> list[dict]:
 
 
 def verb(statement: dict) -> str:
+    """The profile's name of the statement's verb (the IRI's last part for the group's own)."""
     by_iri = {iri: name for name, (iri, _) in VERBS.items()}
-    return by_iri[statement["verb"]["id"]]
+    iri = statement["verb"]["id"]
+    return by_iri.get(iri, iri.rsplit("/", 1)[-1])
 
 
 def about_module(statements: list[dict], registration: str) -> list[dict]:
@@ -206,9 +202,7 @@ def assert_one_statement_per_event(statements: list[dict], registration: str, ca
 
 
 def test_a_passed_module_is_passed_everywhere(app, org, setting, make_client):
-    phone, manager = make_client(), make_client()
-    phone.sign_in(org.nurse)
-    manager.sign_in(org.manager)
+    phone, manager = signed_in(make_client, org)
     attempt_id = start(phone, setting)
     last = take(phone, attempt_id, RIGHT)
 
@@ -248,9 +242,7 @@ def test_a_passed_module_is_passed_everywhere(app, org, setting, make_client):
 
 
 def test_a_failed_attempt_is_failed_everywhere_until_the_retry_passes(app, org, setting, make_client):
-    phone, manager = make_client(), make_client()
-    phone.sign_in(org.nurse)
-    manager.sign_in(org.manager)
+    phone, manager = signed_in(make_client, org)
     first_id = start(phone, setting)
     last = take(phone, first_id, WRONG)
 
@@ -308,9 +300,7 @@ def test_a_failed_attempt_is_failed_everywhere_until_the_retry_passes(app, org, 
 
 
 def test_a_module_left_half_way_is_in_progress_everywhere(app, org, setting, make_client):
-    phone, manager = make_client(), make_client()
-    phone.sign_in(org.nurse)
-    manager.sign_in(org.manager)
+    phone, manager = signed_in(make_client, org)
     attempt_id = start(phone, setting)
     take(phone, attempt_id, RIGHT, upto=4)
     card = phone.get(f"/attempts/{attempt_id}/cards/4").get_data(as_text=True)
@@ -344,9 +334,7 @@ def test_a_module_left_half_way_is_in_progress_everywhere(app, org, setting, mak
 def test_answers_given_offline_and_synced_late_keep_their_time_and_count_once(
     app, org, setting, make_client
 ):
-    phone, manager = make_client(), make_client()
-    phone.sign_in(org.nurse)
-    manager.sign_in(org.manager)
+    phone, manager = signed_in(make_client, org)
     attempt_id = start(phone, setting)
     with app.app_context():
         db.session.get(Attempt, attempt_id).started_at = datetime.now(UTC) - timedelta(hours=3)
