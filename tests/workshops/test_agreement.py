@@ -13,6 +13,8 @@ import pytest
 from lms.competence import services as competence
 from lms.db import utcnow
 from lms.extensions import db
+from lms.introduction import services as intro
+from lms.introduction.models import DueRule, ItemKind
 from lms.organisation.models import Role, Unit
 from lms.workshops import attendance
 from lms.workshops.models import WorkshopModule
@@ -117,12 +119,21 @@ def test_all_three_of_four_and_two_of_four_agree_everywhere(app, org, client, se
 def test_a_tick_withdrawn_below_the_share_takes_the_completion_back_everywhere(
     app, org, client, series, make_client
 ):
+    with app.app_context():  # the series is an item of the zone's introduction programme
+        programme = intro.create_programme(org.zone.id, "Ny i sonen", None, db.session.merge(org.admin))
+        intro.add_item(programme, ItemKind.WORKSHOP, TITLE, DueRule.DAYS, 60, series_id=series.series_id)
+        intro.enrol_joiners([(series.people[1].id, org.zone.id)])
+        db.session.commit()
     person = ticked_in(client, org, series, 3)
     assert what_is_said(app, org, make_client, series, person) == {**COMPLETE, "attended": 3}
+    phone = make_client()
+    phone.sign_in(person)
+    assert "1 av 1 gjort" in phone.get("/").get_data(as_text=True)
 
     tick(client, series, 2, [])  # a mistake: they were not there
 
     assert what_is_said(app, org, make_client, series, person) == {**NOT_COMPLETE, "attended": 2}
+    assert "0 av 1 gjort" in phone.get("/").get_data(as_text=True)
 
 
 def test_closing_after_two_sessions_held_completes_who_came_to_both_everywhere(
