@@ -196,10 +196,14 @@ def test_a_latecomer_a_leaver_and_a_phone_silent_for_cards_are_told_the_same_eve
         (silent, silent_id, staff[2]),
     ):
         with app.app_context():
-            outcome = db.session.get(GroupParticipant, pid).attempt.outcome
+            attempt = db.session.get(GroupParticipant, pid).attempt
+            outcome, attempt_id = attempt.outcome, attempt.id
         standing = outcome or "in_progress"
         assert _phone_standing(client, pid) == standing
         client.sign_in(person)
+        if outcome is not None:
+            done = client.get(f"/attempts/{attempt_id}/done").get_data(as_text=True)
+            assert f'<strong data-standing="{standing}">' in done
         assert _home_standings(client) == {standing}
         assert _evidence(client) is (standing == "passed")
         endings = _endings(app, person)
@@ -209,6 +213,11 @@ def test_a_latecomer_a_leaver_and_a_phone_silent_for_cards_are_told_the_same_eve
             assert endings == [("attended", None)]
         else:
             assert endings == [("completed", None), (outcome, outcome == "passed")]
+    with app.app_context():
+        attempt_id = db.session.get(GroupParticipant, latecomer_id).attempt_id
+    done = latecomer.get(f"/attempts/{attempt_id}/done").get_data(as_text=True)
+    # judged on the two questions she was there for; the two before she came are not "riktig"
+    assert "Du fikk 100 % riktig på spørsmålene du var med på i gruppeøkten." in done
     everyone = [o for o, _s in outcomes.values()]
     assert _report(app, org, assignment_id) == {
         "done": everyone.count("passed"),
