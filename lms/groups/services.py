@@ -59,6 +59,10 @@ class NotAnswerableHere(GroupError):
     pass
 
 
+class AlreadyFinished(GroupError):
+    """The participant's attempt is complete (finished alone after leaving, then back in the run)."""
+
+
 # Starting and finding runs -------------------------------------------------------------------------
 
 
@@ -289,6 +293,8 @@ def answer(
         raise NotPresent(participant.id)
     if card.index > run.position or not answerable(card):
         raise NotAnswerableHere(card.id)
+    if participant.attempt.completed:
+        raise AlreadyFinished(participant.id)
     return learning.submit_answer(participant.attempt, card, response, client_id=client_id)
 
 

@@ -111,6 +111,13 @@ def test_someone_who_leaves_and_finishes_alone_before_the_close_is_told_what_the
     left = leaver.get(f"/groups/me/{leaver_id}").get_data(as_text=True)
     assert "avgjøres når den avsluttes" not in left  # it is decided: she finished alone
     assert '<strong data-standing="passed">' in left and "Bli med igjen" not in left
+    assert join(leaver, run.code) == leaver_id  # back in the room by the code on the screen
+    back = leaver.get(f"/groups/me/{leaver_id}").get_data(as_text=True)
+    assert '<strong data-standing="passed">' in back
+    sent = answer(leaver, leaver_id, "sant", RIGHT["sant"])
+    assert sent.status_code == 302  # not a server error: told why nothing was stored
+    told = leaver.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Du har alt fullført modulen, så svaret ble ikke lagret." in told
     for index in range(5, 10):
         move(run.facilitator, run.id, index)
         if index == 5:
