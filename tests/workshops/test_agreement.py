@@ -6,11 +6,13 @@ module, so its completion is evidence for TEST-1, which the zone requires."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from flask_babel import format_date
 
 from lms.competence import services as competence
+from lms.core.time import local_zone
 from lms.db import utcnow
 from lms.extensions import db
 from lms.introduction import services as intro
@@ -146,3 +148,27 @@ def test_closing_after_two_sessions_held_completes_who_came_to_both_everywhere(
         db.session.commit()
 
     assert what_is_said(app, org, make_client, series, person) == {**COMPLETE, "attended": 2}
+
+
+def test_a_list_filled_in_afterwards_dates_the_attendance_and_the_completion_by_the_sessions(
+    app, org, client, series, make_client
+):
+    """The facilitator fills in the lists of three past sessions today: the statements, the
+    completion and its evidence say when the meetings were, not when the list was saved."""
+    person = ticked_in(client, org, series, 3)
+    with app.app_context():
+        sessions = [series.session(n) for n in range(3)]
+        windows = [(s.starts_at, s.ends_at) for s in sessions]
+        statements = [s for s in outbox_statements() if s["actor"]["account"]["name"] == person.uuid]
+    attended = sorted(s["timestamp"] for s in statements if verb(s) == "attended")
+    for stamp, (starts, ends) in zip(attended, windows, strict=True):
+        assert starts <= datetime.fromisoformat(stamp.replace("Z", "+00:00")) <= ends
+    (completed,) = [s for s in statements if verb(s) == "completed"]
+    starts, ends = windows[2]  # the third of four: where 80 % was reached
+    assert starts <= datetime.fromisoformat(completed["timestamp"].replace("Z", "+00:00")) <= ends
+    phone = make_client()
+    phone.sign_in(person)
+    mine = phone.get("/competence/me").get_data(as_text=True)
+    with app.test_request_context():
+        day = format_date(ends.astimezone(local_zone()).date())
+    assert f"<dd>{day}</dd>" in mine
