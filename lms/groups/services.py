@@ -60,7 +60,7 @@ class NotAnswerableHere(GroupError):
 
 
 class AlreadyFinished(GroupError):
-    """The participant's attempt is complete (finished alone after leaving, then back in the run)."""
+    """The participant's attempt is complete (they finished the module alone, in the player)."""
 
 
 # Starting and finding runs -------------------------------------------------------------------------
@@ -182,6 +182,8 @@ def join(
         raise RunClosed(run.id)
     now = now or utcnow()
     participant = participant_of(run, person)
+    if participant is not None and not participant.present and participant.attempt.completed:
+        return participant  # finished the module alone after leaving: nothing left to take part in
     if participant is not None and participant.present:
         if ticked_in_by is None:
             participant.last_seen_at = now

@@ -434,8 +434,8 @@ def _phone_context(participant: GroupParticipant, error: str | None = None) -> d
             )
         elif not card_type.takes_response:
             body = card_type.render(card, locale=_locale(), response=None, grade=None, error=None)
-    finished = participant.attempt.completed
-    ended = finished or not (run.is_open and participant.present)
+    ended = not (run.is_open and participant.present)
+    finished = ended and participant.attempt.completed  # loaded only where the result needs it
     result = services.result_of(participant) if ended else None
     return {
         "participant": participant,

@@ -111,13 +111,13 @@ def test_someone_who_leaves_and_finishes_alone_before_the_close_is_told_what_the
     left = leaver.get(f"/groups/me/{leaver_id}").get_data(as_text=True)
     assert "avgjøres når den avsluttes" not in left  # it is decided: she finished alone
     assert '<strong data-standing="passed">' in left and "Bli med igjen" not in left
-    assert join(leaver, run.code) == leaver_id  # back in the room by the code on the screen
+    assert join(leaver, run.code) == leaver_id  # the code on the screen again: her result
     back = leaver.get(f"/groups/me/{leaver_id}").get_data(as_text=True)
-    assert '<strong data-standing="passed">' in back
+    assert '<strong data-standing="passed">' in back and "Bli med igjen" not in back
     sent = answer(leaver, leaver_id, "sant", RIGHT["sant"])
     assert sent.status_code == 302  # not a server error: told why nothing was stored
     told = leaver.get(sent.headers["Location"]).get_data(as_text=True)
-    assert "Du har alt fullført modulen, så svaret ble ikke lagret." in told
+    assert "så svaret ble ikke lagret." in told
     for index in range(5, 10):
         move(run.facilitator, run.id, index)
         if index == 5:
@@ -232,3 +232,28 @@ def test_a_latecomer_a_leaver_and_a_phone_silent_for_cards_are_told_the_same_eve
         "attended": everyone.count("attended"),
         "open": everyone.count(None),
     }
+
+
+def test_someone_who_finishes_in_the_player_during_the_run_is_told_and_keeps_what_they_got(
+    run, org, phone, app, fixture_module
+):
+    """Aisha, in the run, opens her attempt in the player (from "Mine") and finishes it there,
+    all right; the group is on card 3 when she answers it on her phone too."""
+    aisha = phone(org.assistant)
+    pid = join(aisha, run.code)
+    move(run.facilitator, run.id, 2)
+    with app.app_context():
+        attempt_id = db.session.get(GroupParticipant, pid).attempt_id
+    for index in range(10):
+        if 2 <= index <= 5:
+            aisha.submit(f"/attempts/{attempt_id}/cards/{index}", RIGHT[ORDER[index - 2]])
+        aisha.submit(f"/attempts/{attempt_id}/cards/{index}/next")
+
+    sent = answer(aisha, pid, "enkelt", {"response": "a"})
+    told = aisha.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Du har alt fullført modulen, så svaret ble ikke lagret." in told
+    assert _close_screen(run) == {"passed": [org.assistant.name]}
+    close_run(run)
+    assert _phone_standing(aisha, pid) == "passed"
+    assert _close_screen(run) == {"passed": [org.assistant.name]}
+    assert _endings(app, org.assistant) == [("completed", None), ("passed", True)]
