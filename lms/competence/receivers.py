@@ -1,7 +1,7 @@
 """Completions become evidence: a module passed (or completed, when nothing in it is scored; not a
-group run merely attended) and a
-workshop series completed; and roles changed in bulk refresh the matrix's cells. Receivers run in
-the event's transaction and only flush."""
+group run merely attended) and a workshop series completed (and a series completion withdrawn takes
+its evidence back); and roles changed in bulk refresh the matrix's cells. Receivers run in the
+event's transaction and only flush."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ def connect(_app: Flask) -> None:
     series_completed = getattr(signals, "workshop_series_completed", None)
     if series_completed is not None:
         series_completed.connect(workshop_series_completed)
+    completion_withdrawn = getattr(signals, "workshop_completion_withdrawn", None)
+    if completion_withdrawn is not None:
+        completion_withdrawn.connect(workshop_completion_withdrawn)
 
 
 def module_completed(_sender, *, attempt, module, **_kwargs) -> None:
@@ -52,3 +55,8 @@ def workshop_series_completed(_sender, *, participant, series, **_kwargs) -> Non
         source=f"workshop:{series.id}",
         achieved_at=participant.completed_at,
     )
+
+
+def workshop_completion_withdrawn(_sender, *, participant, series, **_kwargs) -> None:
+    """The completion no longer holds (attendance it rested on was withdrawn): nor does its evidence."""
+    services.withdraw_evidence(participant.person_id, EvidenceKind.WORKSHOP, f"workshop:{series.id}")

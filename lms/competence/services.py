@@ -298,6 +298,20 @@ def record_declared(
     return made
 
 
+def withdraw_evidence(person_id: int, kind: EvidenceKind, source: str) -> int:
+    """Remove the evidence of ``kind`` from ``source`` that an achievement since withdrawn gave the
+    person (a workshop series' completion that rested on a mistaken tick), and refresh their
+    status; returns how many pieces were removed."""
+    removed = db.session.execute(
+        sa.delete(Evidence).where(
+            Evidence.person_id == person_id, Evidence.kind == kind, Evidence.source == source
+        )
+    ).rowcount
+    if removed:
+        refresh([person_id])
+    return removed
+
+
 def self_assess(person: Person, competence: Competence, level: int) -> Evidence:
     return record_evidence(
         person, competence, level, EvidenceKind.SELF, asserted_by=person, source="self"

@@ -24,7 +24,7 @@ from lms.competence.models import (
     ScaleLevel,
     State,
 )
-from lms.credentials import document, keys, statuslist, workload
+from lms.credentials import document, keys, services, statuslist, workload
 from lms.credentials.models import Credential, CredentialKind, CredentialPreference, LearnerNaming
 from lms.credentials.securing import signer
 from lms.db import utcnow
@@ -334,6 +334,43 @@ def series_achievement(series) -> document.Achievement:
         assessment="Oppmøte registrert av fasilitator",
         participation="Fysisk oppmøte i gruppe",
     )
+
+
+def revoke_for_withdrawn_series(participant, series) -> list[Credential]:
+    """The person's completion of ``series`` is withdrawn (attendance it rested on was a mistake):
+    revoke their live credential for the series, and each live competence credential that no
+    evidence but the series' supports (asked without it, so the order of the receivers that take
+    the evidence away does not matter). The series' facilitator revokes, as they withdrew it."""
+    source = f"workshop:{series.id}"
+    now = utcnow()
+    live = db.session.scalars(
+        sa.select(Credential).where(
+            Credential.person_id == participant.person_id,
+            Credential.revoked_at.is_(None),
+            sa.or_(Credential.expires_at.is_(None), Credential.expires_at > now),
+            sa.or_(Credential.source == source, Credential.kind == CredentialKind.COMPETENCE),
+        )
+    ).all()
+    if not live:
+        return []
+    supported = {
+        f"competence:{code}"
+        for code in db.session.scalars(
+            sa.select(Competence.code)
+            .join(Evidence, Evidence.competence_id == Competence.id)
+            .where(
+                Evidence.person_id == participant.person_id,
+                Evidence.kind.not_in([EvidenceKind.CREDENTIAL, EvidenceKind.SELF]),
+                Evidence.source != source,
+            )
+        )
+    }
+    withdrawn = [c for c in live if c.source == source or c.source not in supported]
+    actor = series.facilitator or db.session.get(Person, participant.person_id)
+    reason = _("Fullføringen av «%(title)s» er trukket tilbake.", title=series.title)
+    for credential in withdrawn:
+        services.revoke(credential, reason, actor)
+    return withdrawn
 
 
 def issue_for_series(participant, series) -> Credential | None:

@@ -128,6 +128,7 @@ def _render(run_id: int, position: int, locale: str) -> CardTemplate | None:
             participant=SimpleNamespace(id=PARTICIPANT_MARK),
             csrf_token=lambda: "",
             status="open",
+            finished=False,
             run=run,
             module=module,
             card=card,

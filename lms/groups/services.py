@@ -31,6 +31,7 @@ from lms.groups.models import GroupParticipant, GroupPresence, GroupRun, LeftHow
 from lms.groups.tally import Tally, tally
 from lms.learning import services as learning
 from lms.learning.models import Answer, Attempt
+from lms.learning.standing import Verdict
 from lms.organisation.models import Person, Unit
 from lms.organisation.services import people_in_units, search_people, unit_ids_below
 from lms.plugins import card_types
@@ -56,6 +57,10 @@ class NotPresent(GroupError):
 
 class NotAnswerableHere(GroupError):
     pass
+
+
+class AlreadyFinished(GroupError):
+    """The participant's attempt is complete (they finished the module alone, in the player)."""
 
 
 # Starting and finding runs -------------------------------------------------------------------------
@@ -177,6 +182,8 @@ def join(
         raise RunClosed(run.id)
     now = now or utcnow()
     participant = participant_of(run, person)
+    if participant is not None and not participant.present and participant.attempt.completed:
+        return participant  # finished the module alone after leaving: nothing left to take part in
     if participant is not None and participant.present:
         if ticked_in_by is None:
             participant.last_seen_at = now
@@ -288,6 +295,8 @@ def answer(
         raise NotPresent(participant.id)
     if card.index > run.position or not answerable(card):
         raise NotAnswerableHere(card.id)
+    if participant.attempt.completed:
+        raise AlreadyFinished(participant.id)
     return learning.submit_answer(participant.attempt, card, response, client_id=client_id)
 
 
@@ -375,16 +384,27 @@ def results(run: GroupRun, people: Iterable[GroupParticipant]) -> dict[int, Grou
         seen[participant_id].add(index)
     scored = {card.index for card in module.scored_cards}
     return {
-        p.id: judge(
-            card_count=len(module.cards),
-            scored=scored,
-            shown=run.shown or [],
-            present_for=seen[p.id],
-            scores=_scores_by_index(module, p.attempt),
-            pass_mark=module.pass_mark,
+        p.id: _as_ended(
+            p.attempt,
+            judge(
+                card_count=len(module.cards),
+                scored=scored,
+                shown=run.shown or [],
+                present_for=seen[p.id],
+                scores=_scores_by_index(module, p.attempt),
+                pass_mark=module.pass_mark,
+            ),
         )
         for p in people
     }
+
+
+def _as_ended(attempt: Attempt, judged: GroupResult) -> GroupResult:
+    """An attempt already ended (by the close, or finished alone after leaving, which the close
+    leaves as it is) has what it ended with; the run's judgement only for an open one."""
+    if not attempt.completed:
+        return judged
+    return GroupResult(Verdict(attempt.outcome), attempt.score, judged.present_for, judged.shown)
 
 
 def result_of(participant: GroupParticipant) -> GroupResult:

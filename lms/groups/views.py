@@ -434,7 +434,9 @@ def _phone_context(participant: GroupParticipant, error: str | None = None) -> d
             )
         elif not card_type.takes_response:
             body = card_type.render(card, locale=_locale(), response=None, grade=None, error=None)
-    result = services.result_of(participant) if not (run.is_open and participant.present) else None
+    ended = not (run.is_open and participant.present)
+    finished = ended and participant.attempt.completed  # loaded only where the result needs it
+    result = services.result_of(participant) if ended else None
     return {
         "participant": participant,
         "result": result,
@@ -449,6 +451,7 @@ def _phone_context(participant: GroupParticipant, error: str | None = None) -> d
         "body": body,
         "error": error,
         "status": _status(participant),
+        "finished": finished,
         "live_token": live.token_for(participant),
         "locale": _locale(),
     }
@@ -534,6 +537,8 @@ def answer(participant: GroupParticipant):
         flash(_("Du har forlatt økten, så svaret ble ikke lagret."), "error")
     except services.NotAnswerableHere:
         flash(_("Gruppen er ikke på dette kortet ennå."), "error")
+    except services.AlreadyFinished:
+        flash(_("Du har alt fullført modulen, så svaret ble ikke lagret."), "error")
     return back
 
 

@@ -1,5 +1,6 @@
 """Newcomers get their programme when they join a unit; completions and workshop series tick their
-items. Receivers run in the event's transaction and only flush."""
+items (and a series completion withdrawn takes its tick back). Receivers run in the event's
+transaction and only flush."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def connect(_app: Flask) -> None:
     signals.people_joined_units.connect(people_joined)
     signals.attempt_completed.connect(module_completed)
     signals.workshop_series_completed.connect(series_completed)
+    signals.workshop_completion_withdrawn.connect(series_completion_withdrawn)
 
 
 def people_joined(_sender, *, joined, **_kwargs) -> None:
@@ -29,3 +31,7 @@ def module_completed(_sender, *, attempt, **_kwargs) -> None:
 
 def series_completed(_sender, *, participant, series, **_kwargs) -> None:
     services.tick_done(participant.person_id, series_id=series.id)
+
+
+def series_completion_withdrawn(_sender, *, participant, series, **_kwargs) -> None:
+    services.untick_series(participant.person_id, series.id)

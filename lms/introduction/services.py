@@ -182,6 +182,19 @@ def tick_done(person_id: int, *, module_id: str | None = None, series_id: int | 
     return len(rows)
 
 
+def untick_series(person_id: int, series_id: int) -> int:
+    """Take back the ticks ``tick_done`` gave for a workshop series whose completion is withdrawn
+    (attendance it rested on was a mistake). Returns how many were taken back."""
+    items = sa.select(ProgrammeItem.id).where(ProgrammeItem.series_id == series_id)
+    enrolments = sa.select(Enrolment.id).where(Enrolment.person_id == person_id)
+    removed = db.session.execute(
+        sa.delete(Tick).where(
+            Tick.enrolment_id.in_(enrolments), Tick.item_id.in_(items), Tick.signed_by_id.is_(None)
+        )
+    ).rowcount
+    return removed
+
+
 def sign_off(enrolment: Enrolment, item: ProgrammeItem, by: Person, done_on: date) -> Tick:
     """A mentor or manager has shown and gone through a practical item with the newcomer."""
     if item.programme_id != enrolment.programme_id or item.kind is not ItemKind.SIGN_OFF:

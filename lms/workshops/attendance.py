@@ -112,19 +112,22 @@ def attendance_of(session: WorkshopSession, person_id: int) -> WorkshopAttendanc
 def _mark_present(
     session: WorkshopSession, person: Person, method: CheckInMethod, *, by: Person, now: datetime
 ) -> WorkshopAttendance:
+    """Record the attendance, as at ``now`` or, for a list filled in after the session, at its end
+    (when the person was last known to be there): its statement and a completion it brings are
+    dated by the meeting, not by the saving of the list."""
     attendance = WorkshopAttendance(
         session=session,
         person=person,
         method=method,
         checked_in_by_id=by.id,
         statement_id=str(uuid.uuid4()),
-        checked_in_at=now,
+        checked_in_at=min(now, session.ends_at),
     )
     db.session.add(attendance)
     db.session.flush()
     app = current_app._get_current_object()
     signals.workshop_attended.send(app, attendance=attendance, session=session, series=session.series)
-    _settle_completion(session.series, person, now)
+    _settle_completion(session.series, person, now, by_attendance=True)
     return attendance
 
 
@@ -199,19 +202,30 @@ def counted_session_ids(series: WorkshopSeries) -> list[int]:
     return [s.id for s in kept if s.starts_at <= series.closed_at]
 
 
-def _settle_completion(series: WorkshopSeries, person: Person, now: datetime) -> None:
+def _settle_completion(
+    series: WorkshopSeries, person: Person, now: datetime, *, by_attendance: bool = False
+) -> None:
+    """Record or withdraw the person's completion. One that an attendance brings
+    (``by_attendance``) is dated by the latest attendance that counts, as the meetings were (a
+    list filled in afterwards, ``_mark_present``); one that a change of the series brings (a
+    session cancelled, the series closed), at ``now``."""
     participant = participant_of(series, person)
     if participant is None:
         return
-    attended = db.session.scalars(
-        sa.select(WorkshopAttendance.session_id)
-        .join(WorkshopSession, WorkshopAttendance.session_id == WorkshopSession.id)
-        .where(WorkshopSession.series_id == series.id, WorkshopAttendance.person_id == person.id)
-    ).all()
-    complete = has_completed(counted_session_ids(series), attended, series.required_share)
+    attended = dict(
+        db.session.execute(
+            sa.select(WorkshopAttendance.session_id, WorkshopAttendance.checked_in_at)
+            .join(WorkshopSession, WorkshopAttendance.session_id == WorkshopSession.id)
+            .where(WorkshopSession.series_id == series.id, WorkshopAttendance.person_id == person.id)
+        ).all()
+    )
+    counted = counted_session_ids(series)
+    complete = has_completed(counted, attended, series.required_share)
     app = current_app._get_current_object()
     if complete and participant.completed_at is None:
-        participant.completed_at = now
+        participant.completed_at = (
+            max(attended[s] for s in counted if s in attended) if by_attendance else now
+        )
         participant.completion_statement_id = str(uuid.uuid4())
         db.session.flush()
         signals.workshop_series_completed.send(app, participant=participant, series=series)

@@ -1,0 +1,374 @@
+"""Everything the platform says about one person agrees, and is true: a solo module taken through
+the player's pages (passed; failed then passed; left with the ×; answered offline and synced late),
+then read back from every view that speaks of it: home ("I dag"), the done page, /competence/me,
+the manager's unit report, the matrix and its CSV and XLSX exports, and the xAPI statements in the
+outbox."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import format_date
+from openpyxl import load_workbook
+
+from lms.assignments.services import assign_to_unit
+from lms.competence import services as competence
+from lms.core.time import local_today, local_zone
+from lms.extensions import db
+from lms.learning.models import Attempt
+from lms.organisation.models import Unit
+from lms.testing import CSRF_INPUT
+from lms.tracking.profile import VERBS
+from tests.learning.test_player import RIGHT, WRONG
+from tests.support.frameworks import import_test_framework
+from xapi.outbox import outbox
+
+CARDS = 10
+CARD_IDS = {2: "enkelt", 3: "flere", 4: "sant", 5: "rekkefolge", 6: "tanker", 7: "mening"}
+CARD_IDS.update({8: "trygghet", 9: "prov"})
+SCORED = 4  # enkelt, flere, sant, rekkefolge
+
+
+@pytest.fixture
+def setting(app, org, fixture_module):
+    """TEST-1 required of the ward at level 2 (the module gives it), the module assigned to the
+    ward with a due date a week off."""
+    with app.app_context():
+        test_1 = import_test_framework()
+        ward = db.session.get(Unit, org.ward.id)
+        competence.add_requirement(test_1, ward, 2, validity_months=12, renewal_days=60)
+        assign_to_unit(fixture_module, ward, local_today() + timedelta(days=7))
+        db.session.commit()
+    return fixture_module
+
+
+def signed_in(make_client, org):
+    """The nurse's phone and the ward manager's laptop, each signed in."""
+    phone, manager = make_client(), make_client()
+    phone.sign_in(org.nurse)
+    manager.sign_in(org.manager)
+    return phone, manager
+
+
+# The learner's side --------------------------------------------------------------------------------
+
+
+def start(client, module_id: str) -> int:
+    response = client.submit(f"/learn/{module_id}/start")
+    found = re.search(r"/attempts/(\d+)/cards/\d+$", response.headers["Location"])
+    assert found, response.headers["Location"]
+    return int(found.group(1))
+
+
+def take(client, attempt_id: int, answers: dict, upto: int = CARDS):
+    """Answer or pass each card up to (not including) ``upto``, as the buttons without JS do."""
+    response = None
+    for index in range(upto):
+        if index in answers:
+            response = client.submit(f"/attempts/{attempt_id}/cards/{index}", answers[index])
+            if response.headers["Location"].endswith(f"/cards/{index}"):
+                response = client.submit(f"/attempts/{attempt_id}/cards/{index}/next")
+        else:
+            response = client.submit(f"/attempts/{attempt_id}/cards/{index}/next")
+        assert response.status_code == 302
+    return response
+
+
+def take_offline(client, attempt_id: int, answers: dict, given: datetime) -> None:
+    """The service worker's way: every answer queued on the phone at ``given`` (a minute apart) and
+    sent when the network returns, then the moves the phone made, as JSON."""
+    page = client.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True)
+    headers = {"X-CSRFToken": CSRF_INPUT.search(page).group(1), "Accept": "application/json"}
+    for n, (index, fields) in enumerate(sorted(answers.items())):
+        sent = client.post(
+            f"/attempts/{attempt_id}/answers",
+            json={
+                "card_id": CARD_IDS[index],
+                "fields": fields,
+                "client_id": str(uuid.uuid4()),
+                "answered_at": (given + timedelta(minutes=n)).isoformat(),
+            },
+            headers=headers,
+        )
+        assert sent.status_code == 201, sent.get_data(as_text=True)
+    for index in range(CARDS):
+        moved = client.post(f"/attempts/{attempt_id}/cards/{index}/next", headers=headers)
+        assert moved.status_code == 200 and moved.get_json()["moved"], moved.get_data(as_text=True)
+
+
+def home_standing(client, module_id: str) -> tuple[str, str]:
+    """The standing home shows for the module (value, label): every place home names it says the
+    same (the deadline list, "Påbegynt", "Ta på nytt", "Fullført"). The test org has one module."""
+    assert module_id
+    found = set(re.findall(r'data-standing="(\w+)">([^<]+)<', home_text(client)))
+    assert len(found) == 1, found
+    return found.pop()
+
+
+def home_text(client) -> str:
+    return client.get("/").get_data(as_text=True).split("<main")[1]
+
+
+def competence_me(client) -> str:
+    return client.get("/competence/me").get_data(as_text=True).split("<main")[1]
+
+
+# The manager's side --------------------------------------------------------------------------------
+
+
+def unit_report_row(manager, unit_id: int) -> dict[str, str]:
+    """The completion table's one row: each standing's cell text."""
+    page = manager.get(f"/reports/units/{unit_id}").get_data(as_text=True)
+    return dict(re.findall(r'<td data-standing="(\w+)"[^>]*>([^<]*)</td>', page))
+
+
+def matrix_cell(manager, unit_id: int, name: str) -> tuple[str, str]:
+    """The person's TEST-1 cell in the matrix's CSV and XLSX exports."""
+    csv_text = manager.get(f"/reports/units/{unit_id}/matrix.csv").data.decode("utf-8-sig")
+    csv_cell = next(line for line in csv_text.splitlines() if line.startswith(name + ";"))
+    book = load_workbook(io.BytesIO(manager.get(f"/reports/units/{unit_id}/matrix.xlsx").data))
+    sheet = book.worksheets[0]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == name)
+    return csv_cell.split(";")[2], row[2]
+
+
+def audit_line(manager, unit_id: int, name: str) -> list[str]:
+    with manager.application.app_context():
+        test_1 = competence.competences_by_code(["TEST-1"])["TEST-1"].id
+    text = manager.get(f"/reports/units/{unit_id}/audit?competence={test_1}&format=csv")
+    line = next(li for li in text.data.decode("utf-8-sig").splitlines() if li.startswith(name + ";"))
+    return line.split(";")
+
+
+# The record ----------------------------------------------------------------------------------------
+
+
+def statements_of(app, person_uuid: str) -> list[dict]:
+    with app.app_context():
+        rows = db.session.execute(sa.select(outbox.c.statement).order_by(outbox.c.id))
+        found = [json.loads(row.statement) for row in rows]
+    return [s for s in found if s["actor"].get("account", {}).get("name") == person_uuid]
+
+
+def verb(statement: dict) -> str:
+    """The profile's name of the statement's verb (the IRI's last part for the group's own)."""
+    by_iri = {iri: name for name, (iri, _) in VERBS.items()}
+    iri = statement["verb"]["id"]
+    return by_iri.get(iri, iri.rsplit("/", 1)[-1])
+
+
+def about_module(statements: list[dict], registration: str) -> list[dict]:
+    return [
+        s
+        for s in statements
+        if s["context"].get("registration") == registration and "/card/" not in s["object"]["id"]
+    ]
+
+
+def attempt_of(app, attempt_id: int) -> Attempt:
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        db.session.expunge(attempt)
+        return attempt
+
+
+def person_uuid(app, person) -> str:
+    with app.app_context():
+        return db.session.merge(person).uuid
+
+
+def local_date_text(app, moment: datetime) -> str:
+    with app.test_request_context():
+        return format_date(moment.astimezone(local_zone()).date())
+
+
+def assert_one_statement_per_event(statements: list[dict], registration: str, cards: int) -> None:
+    """No statement twice: unique ids, and each event (verb and object) once, except moves; those of
+    the attempt (``registration``) answer every answer once."""
+    assert len({s["id"] for s in statements}) == len(statements)
+    events = [(verb(s), s["object"]["id"]) for s in statements if verb(s) != "progressed"]
+    assert len(events) == len(set(events)), events
+    attempt = [s for s in statements if s["context"].get("registration") == registration]
+    assert sum(1 for s in attempt if verb(s) == "answered") == cards
+
+
+# Solo: passed --------------------------------------------------------------------------------------
+
+
+def test_a_passed_module_is_passed_everywhere(app, org, setting, make_client):
+    phone, manager = signed_in(make_client, org)
+    attempt_id = start(phone, setting)
+    last = take(phone, attempt_id, RIGHT)
+
+    done = phone.get(last.headers["Location"]).get_data(as_text=True)
+    attempt = attempt_of(app, attempt_id)
+    day = local_date_text(app, attempt.completed_at)
+    assert "Du har bestått «Alle korttyper»" in done and "Du fikk 100 % riktig." in done
+    assert home_standing(phone, setting) == ("passed", "Bestått")
+    assert day in home_text(phone)
+    mine = competence_me(phone)
+    assert "Testkompetanse" in mine and "Modul fullført" in mine and day in mine
+    assert "Oppfylt" in mine
+    row = unit_report_row(manager, org.ward.id)
+    assert row["done"].startswith("1 / ") and row["failed"] == "0" and row["in_progress"] == "0"
+    csv_cell, xlsx_cell = matrix_cell(manager, org.ward.id, org.nurse.name)
+    assert csv_cell.startswith("Oppfylt") and xlsx_cell == csv_cell
+    audit = audit_line(manager, org.ward.id, org.nurse.name)
+    assert audit[2] == "Oppfylt" and audit[5] == day
+
+    statements = statements_of(app, person_uuid(app, org.nurse))
+    assert_one_statement_per_event(statements, attempt.uuid, len(RIGHT))
+    assert [verb(s) for s in statements if "registration" not in s["context"]] == ["earned"]
+    module = about_module(statements, attempt.uuid)
+    verbs = [verb(s) for s in module]
+    assert verbs[0] == "initialized" and verbs[-2:] == ["completed", "passed"]
+    assert verbs.count("completed") == verbs.count("passed") == 1 and "failed" not in verbs
+    completed, passed = module[-2:]
+    assert completed["result"]["completion"] is True and "success" not in completed["result"]
+    assert passed["result"]["success"] is True
+    assert completed["result"]["score"]["scaled"] == passed["result"]["score"]["scaled"] == 1.0
+    assert completed["timestamp"] == passed["timestamp"]
+    stamp = datetime.fromisoformat(passed["timestamp"].replace("Z", "+00:00"))
+    assert abs(stamp - attempt.completed_at.replace(tzinfo=UTC)) < timedelta(seconds=1)
+
+
+# Solo: failed, then taken again and passed ----------------------------------------------------------
+
+
+def test_a_failed_attempt_is_failed_everywhere_until_the_retry_passes(app, org, setting, make_client):
+    phone, manager = signed_in(make_client, org)
+    first_id = start(phone, setting)
+    last = take(phone, first_id, WRONG)
+
+    done = phone.get(last.headers["Location"]).get_data(as_text=True)
+    assert "Du har ikke bestått «Alle korttyper» denne gangen" in done
+    assert "Du fikk 50 % riktig." in done
+    assert home_standing(phone, setting) == ("failed", "Fullført, ikke bestått")
+    mine = competence_me(phone)
+    assert "Modul fullført" not in mine and "Mangler" in mine
+    row = unit_report_row(manager, org.ward.id)
+    assert row["done"].startswith("0 / ") and row["failed"] == "1"
+    csv_cell, xlsx_cell = matrix_cell(manager, org.ward.id, org.nurse.name)
+    assert csv_cell.startswith("Mangler") and xlsx_cell == csv_cell
+    first = attempt_of(app, first_id)
+    statements = statements_of(app, person_uuid(app, org.nurse))
+    module = about_module(statements, first.uuid)
+    assert [verb(s) for s in module][-2:] == ["completed", "failed"]
+    assert module[-1]["result"]["success"] is False
+    assert module[-1]["result"]["score"]["scaled"] == 0.5
+    assert "earned" not in [verb(s) for s in statements]  # no credential without a pass
+
+    second_id = start(phone, setting)
+    assert second_id != first_id
+    assert home_standing(phone, setting) == ("in_progress", "Påbegynt")
+    assert unit_report_row(manager, org.ward.id)["in_progress"] == "1"
+    last = take(phone, second_id, RIGHT)
+
+    assert "Du har bestått" in phone.get(last.headers["Location"]).get_data(as_text=True)
+    assert home_standing(phone, setting) == ("passed", "Bestått")
+    assert "Ta på nytt" not in home_text(phone)
+    assert "Modul fullført" in competence_me(phone)
+    row = unit_report_row(manager, org.ward.id)
+    assert row["done"].startswith("1 / ") and row["failed"] == "0"
+    assert matrix_cell(manager, org.ward.id, org.nurse.name)[0].startswith("Oppfylt")
+    second = attempt_of(app, second_id)
+    statements = statements_of(app, person_uuid(app, org.nurse))
+    endings = [(verb(s), s["context"].get("registration")) for s in statements]
+    endings = [e for e in endings if e[0] in ("completed", "passed", "failed", "earned")]
+    assert endings == [
+        ("completed", first.uuid),
+        ("failed", first.uuid),
+        ("completed", second.uuid),
+        ("passed", second.uuid),
+        ("earned", None),  # the credential for TEST-1, once passed
+    ]
+    for attempt in (first, second):
+        assert_one_statement_per_event(
+            [s for s in statements if s["context"].get("registration") == attempt.uuid],
+            attempt.uuid,
+            len(RIGHT),
+        )
+
+
+# Solo: left with the × half-way --------------------------------------------------------------------
+
+
+def test_a_module_left_half_way_is_in_progress_everywhere(app, org, setting, make_client):
+    phone, manager = signed_in(make_client, org)
+    attempt_id = start(phone, setting)
+    take(phone, attempt_id, RIGHT, upto=4)
+    card = phone.get(f"/attempts/{attempt_id}/cards/4").get_data(as_text=True)
+    close = re.search(r'class="player-close" href="([^"]+)"', card).group(1)
+    assert phone.get(close).status_code == 200  # the ×: home
+
+    assert phone.get(f"/attempts/{attempt_id}/done").status_code == 302  # no done page yet
+    assert home_standing(phone, setting) == ("in_progress", "Påbegynt")
+    assert "Kort 5 av 10" in home_text(phone)
+    mine = competence_me(phone)
+    assert "Modul fullført" not in mine and "Mangler" in mine
+    row = unit_report_row(manager, org.ward.id)
+    assert row["done"].startswith("0 / ") and row["in_progress"] == "1" and row["failed"] == "0"
+    assert matrix_cell(manager, org.ward.id, org.nurse.name)[0].startswith("Mangler")
+    attempt = attempt_of(app, attempt_id)
+    statements = statements_of(app, person_uuid(app, org.nurse))
+    verbs = [verb(s) for s in statements]
+    assert not {"completed", "passed", "failed", "attended"} & set(verbs)
+    assert verbs.count("answered") == 2 and verbs.count("initialized") == 1
+    assert_one_statement_per_event(statements, attempt.uuid, 2)
+    progress = [s["result"]["extensions"] for s in statements if verb(s) == "progressed"]
+    assert list(progress[-1].values()) == [40]  # on card 5 of 10
+
+    again = phone.submit(f"/learn/{setting}/start")  # picking it up again resumes, not restarts
+    assert again.headers["Location"].endswith(f"/attempts/{attempt_id}/cards/4")
+
+
+# Solo: answered without network, synced late ------------------------------------------------------
+
+
+def test_answers_given_offline_and_synced_late_keep_their_time_and_count_once(
+    app, org, setting, make_client
+):
+    phone, manager = signed_in(make_client, org)
+    attempt_id = start(phone, setting)
+    with app.app_context():
+        db.session.get(Attempt, attempt_id).started_at = datetime.now(UTC) - timedelta(hours=3)
+        db.session.commit()
+    given = datetime.now(UTC) - timedelta(hours=2)
+
+    take_offline(phone, attempt_id, RIGHT, given)
+    page = phone.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True)
+    headers = {"X-CSRFToken": CSRF_INPUT.search(page).group(1), "Accept": "application/json"}
+    late = phone.post(
+        f"/attempts/{attempt_id}/answers",
+        json={"card_id": "enkelt", "fields": {"response": "a"}, "client_id": str(uuid.uuid4())},
+        headers=headers,
+    )
+    assert late.get_json()["stored"] is False  # a queued answer arriving after the end changes nothing
+
+    done = phone.get(f"/attempts/{attempt_id}/done").get_data(as_text=True)
+    attempt = attempt_of(app, attempt_id)
+    assert attempt.passed and attempt.score == 1.0
+    assert "Du har bestått «Alle korttyper»" in done and "Du fikk 100 % riktig." in done
+    assert home_standing(phone, setting) == ("passed", "Bestått")
+    day = local_date_text(app, attempt.completed_at)
+    assert day in competence_me(phone)
+    assert unit_report_row(manager, org.ward.id)["done"].startswith("1 / ")
+    assert audit_line(manager, org.ward.id, org.nurse.name)[5] == day
+
+    statements = statements_of(app, person_uuid(app, org.nurse))
+    assert_one_statement_per_event(statements, attempt.uuid, len(RIGHT))
+    answered = sorted(s["timestamp"] for s in statements if verb(s) == "answered")
+    first = datetime.fromisoformat(answered[0].replace("Z", "+00:00"))
+    assert abs(first - given) < timedelta(seconds=1), "the statement says when it was answered"
+    module = about_module(statements, attempt.uuid)
+    assert [verb(s) for s in module][-2:] == ["completed", "passed"]
+    assert module[-1]["result"]["success"] is True
+    assert module[-1]["result"]["score"]["scaled"] == 1.0
+    stamps = [datetime.fromisoformat(s["timestamp"].replace("Z", "+00:00")) for s in statements]
+    assert all(stamp >= attempt.started_at.replace(tzinfo=UTC) for stamp in stamps)
