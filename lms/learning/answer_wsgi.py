@@ -31,17 +31,21 @@ again and answers as it would, the error included). The route stays in Flask's U
 from __future__ import annotations
 
 import functools
+import hmac
 import io
 import re
+import time
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
-from flask import Flask, request
+from flask import Flask, g, request, session
 from flask.ctx import RequestContext
+from flask_wtf.csrf import same_origin
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
-from werkzeug.exceptions import HTTPException
 
 from lms.accounts.sessions import FLASK_LOGIN_KEY
+from lms.core.kept import kept
 from lms.core.transactions import as_reader
 from lms.extensions import db, login_manager
 from lms.learning.ahead import SessionCheck, SignedIn
@@ -51,6 +55,8 @@ WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 ENDPOINT = "learning.sync_answer"
 PATH = re.compile(r"/attempts/(\d+)/answers")
 JSON = "application/json"
+CSRF_SALT = "wtf-csrf-token"
+"""Flask-WTF's salt of its CSRF tokens' signature (``generate_csrf``, ``validate_csrf``)."""
 
 
 class AnswersAheadOfFlask:
@@ -102,15 +108,53 @@ class AnswersAheadOfFlask:
         return self.app.process_response(response)
 
     def _csrf_holds(self) -> bool:
-        """Flask-WTF's check, as its ``before_request`` hook makes it (a refusal is Flask's)."""
+        """Flask-WTF's check as its ``before_request`` hook makes it (``CSRFProtect.protect``), the
+        token's signature verified once per process (``_signed_token``): its age against
+        ``WTF_CSRF_TIME_LIMIT``, its match with the session's token, and on HTTPS the referrer are
+        checked on every request. A refusal is Flask's."""
         config = self.app.config
         if not (config["WTF_CSRF_ENABLED"] and config["WTF_CSRF_CHECK_DEFAULT"]):
             return True
-        try:
-            self.app.extensions["csrf"].protect(apply_exemptions=True)
-        except HTTPException:
+        csrf = self.app.extensions["csrf"]
+        if csrf._is_exempt() or request.method not in config["WTF_CSRF_METHODS"]:
+            return True
+        given = csrf._get_csrf_token()
+        stored = session.get(config["WTF_CSRF_FIELD_NAME"])
+        if not given or not isinstance(stored, str):
             return False
+        secret = config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
+        signed = kept(_signed_tokens, (secret, given), lambda: _signed_token(secret, given), KEPT_TOKENS)
+        if not signed:
+            return False
+        token, signed_at = signed
+        age = int(time.time()) - signed_at
+        limit = config["WTF_CSRF_TIME_LIMIT"]
+        if age < 0 or (limit is not None and age > limit):
+            return False
+        if not isinstance(token, str) or not hmac.compare_digest(stored, token):
+            return False
+        if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
+            referrer = request.referrer
+            if not referrer or not same_origin(referrer, f"https://{request.host}/"):
+                return False
+        g.csrf_valid = True
         return True
+
+
+KEPT_TOKENS = 4096
+_signed_tokens: dict[tuple[object, str], tuple[object, int] | tuple[()]] = {}
+
+
+def _signed_token(secret, given: str) -> tuple[object, int] | tuple[()]:
+    """What the signed CSRF token ``given`` holds and when it was signed, as ``validate_csrf``
+    reads it (Flask-WTF's serializer and salt); empty if its signature does not hold. The same
+    token comes with every answer of a page, so it is read once per process."""
+    serializer = URLSafeTimedSerializer(secret, salt=CSRF_SALT)
+    try:
+        token, signed_at = serializer.loads(given, return_timestamp=True)
+    except BadData:
+        return ()
+    return token, int(signed_at.timestamp())
 
 
 @functools.cache

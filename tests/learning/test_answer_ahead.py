@@ -5,6 +5,7 @@ token, and everything else left to Flask."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 import pytest
@@ -151,6 +152,36 @@ def test_a_missing_or_wrong_csrf_token_gets_what_flask_gives(
     response = send(client, attempt_id, {"X-CSRFToken": token} if token else {})
     assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
     assert answers_of(app, attempt_id) == []
+
+
+def test_another_sessions_token_gets_what_flask_gives(app, make_client, org, module, ahead):  # noqa: F811
+    nurse, assistant = make_client(), make_client()
+    attempt_id, nurse_headers = begun(nurse, org.nurse)
+    _own, assistant_headers = begun(assistant, org.assistant)
+    assert send(nurse, attempt_id, nurse_headers).status_code == 201  # its signature now known
+    ahead.clear()
+    response = send(nurse, attempt_id, assistant_headers)
+    assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
+    assert [card for card, _client in answers_of(app, attempt_id)] == ["enkelt"]
+
+
+def test_a_token_past_its_time_limit_gets_what_flask_gives(
+    app,
+    client,
+    org,
+    module,  # noqa: F811
+    ahead,
+    monkeypatch,
+):
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 600)
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    assert send(client, attempt_id, headers).status_code == 201 and ahead == []
+    later = time.time() + 601
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = send(client, attempt_id, headers)
+    assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
+    assert [card for card, _client in answers_of(app, attempt_id)] == ["enkelt"]
 
 
 def test_an_ended_session_gets_what_flask_gives_once_the_check_is_older_than_its_window(
