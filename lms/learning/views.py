@@ -30,6 +30,7 @@ from lms.content import services as content
 from lms.content.cards.base import ResponseError
 from lms.core.cookies import KeptCookieSessionInterface
 from lms.db import utcnow
+from lms.extensions import db
 from lms.learning import answer_wsgi, bundle_wsgi, services
 from lms.learning import bundle as bundles
 from lms.learning.ahead import SessionCheck
@@ -281,13 +282,17 @@ def sync_answer(attempt: Attempt):
         return jsonify(error=str(problem)), 400
     if attempt.completed:
         return jsonify(stored=False, reason="completed"), 200
-    answer, created = services.submit_answer(
-        attempt,
-        card,
-        response,
-        client_id=str(payload.get("client_id", "")),
-        answered_at=_answered_at(payload.get("answered_at"), attempt),
-    )
+    try:
+        answer, created = services.submit_answer(
+            attempt,
+            card,
+            response,
+            client_id=str(payload.get("client_id", "")),
+            answered_at=_answered_at(payload.get("answered_at"), attempt),
+        )
+    except services.NotAnswerable:  # completed elsewhere since it was read: nothing is kept
+        db.session.rollback()
+        return jsonify(stored=False, reason="completed"), 200
     return jsonify(
         stored=created,
         client_id=answer.client_id,
