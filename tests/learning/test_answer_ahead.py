@@ -160,9 +160,7 @@ def test_another_sessions_token_gets_what_flask_gives(app, make_client, org, mod
     _own, assistant_headers = begun(assistant, org.assistant)
     assert send(nurse, attempt_id, nurse_headers).status_code == 201  # its signature now known
     ahead.clear()
-    response = send(nurse, attempt_id, assistant_headers)
-    assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
-    assert [card for card, _client in answers_of(app, attempt_id)] == ["enkelt"]
+    refused_by_flask(app, nurse, attempt_id, assistant_headers, ahead)
 
 
 def test_a_token_past_its_time_limit_gets_what_flask_gives(
@@ -179,6 +177,11 @@ def test_a_token_past_its_time_limit_gets_what_flask_gives(
     assert send(client, attempt_id, headers).status_code == 201 and ahead == []
     later = time.time() + 601
     monkeypatch.setattr(time, "time", lambda: later)
+    refused_by_flask(app, client, attempt_id, headers, ahead)
+
+
+def refused_by_flask(app, client, attempt_id: int, headers: dict, ahead: list[str]) -> None:
+    """A second answer with ``headers`` is left to Flask, which refuses its CSRF token."""
     response = send(client, attempt_id, headers)
     assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
     assert [card for card, _client in answers_of(app, attempt_id)] == ["enkelt"]
