@@ -12,12 +12,13 @@ for up to ``ahead.SESSION_CHECK_SECONDS``), and the view itself, ``views.sync_an
 ``for_owner`` check, runs in a request context as Flask's dispatch would run it, without the hooks
 that have nothing to do for this request:
 
-- before the view, CSRF is checked by Flask-WTF's own ``protect`` (the ``X-CSRFToken`` header
-  against the session's token), as its ``before_request`` hook does; the route has no rate limit
-  (the app has no default limits) and an access rule, so Flask-Limiter's and the access hooks
-  would do nothing;
-- the signed-in person is the attempt's, loaded with the attempt in one query; Flask-Login's
-  ``current_user`` is that person, as its user loader would have made it;
+- before the view, CSRF is checked as Flask-WTF's ``protect`` checks it in its ``before_request``
+  hook (the ``X-CSRFToken`` header against the session's token, its age, on HTTPS the referrer),
+  the token's signature verified once per process; the route has no rate limit (the app has no
+  default limits) and an access rule, so Flask-Limiter's and the access hooks would do nothing;
+- the signed-in person is the attempt's, loaded with the attempt in one query (only the columns
+  of the person and the version that the answer uses); Flask-Login's ``current_user`` is that
+  person, as its user loader would have made it;
 - after the view, ``app.process_response`` as in Flask: the commit (or roll back), the security
   headers, the session saved (``Vary: Cookie``).
 
