@@ -170,13 +170,14 @@ def _signed_token(secret, given: str) -> tuple[object, int] | tuple[()]:
 @functools.cache
 def _attempt_with_person() -> sa.Select:
     """The attempt with its person and its version, by id: built once and bound when it runs. Of
-    the person and the version only what the reply and the statement use is loaded (the rest, the
-    version's manifest above all, is read if anything asks for it): a quarter less CPU than loading
-    them whole. Rows made into ORM objects by hand cost as much, the objects' making."""
+    the person and the version only what the answer uses is loaded: the person's ``active`` too,
+    which Flask-Login's ``is_authenticated`` reads (a column left out is read again, in a query of
+    its own, when asked for; the version's manifest is not parsed for every answer). Rows made into
+    ORM objects by hand cost as much as this, the objects' making."""
     return (
         sa.select(Attempt)
         .options(
-            joinedload(Attempt.person).load_only(Person.uuid, Person.locale),
+            joinedload(Attempt.person).load_only(Person.uuid, Person.locale, Person.active),
             joinedload(Attempt.version).load_only(
                 ModuleVersion.module_id, ModuleVersion.version, ModuleVersion.content_hash
             ),
