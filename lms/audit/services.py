@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -118,3 +119,28 @@ def record_by_user(
     from flask_login import current_user
 
     return record(current_user._get_current_object(), action, subject_type, subject_id, details)
+
+
+def removed_from(
+    action: str,
+    subject_type: str,
+    subject_id: object,
+    unit_ids: Collection[int],
+    **same: object,
+) -> bool:
+    """Whether the log says ``subject_type`` ``subject_id`` was removed (``action``, whose details
+    name the ``unit_id`` it was on) from one of ``unit_ids``, with details equal to ``same``.
+
+    The log is the tombstone a removed row leaves: with it a page tells "removed from where you
+    may see" (say so, ``lms.core.gone``) from "never existed, or removed elsewhere", which must
+    stay a plain 404 so that ids reveal nothing about other units."""
+    query = sa.select(AuditEntry.details).where(
+        AuditEntry.subject_type == subject_type,
+        AuditEntry.subject_id == str(subject_id),
+        AuditEntry.action == action,
+    )
+    return any(
+        (details or {}).get("unit_id") in unit_ids
+        and all(details.get(name) == value for name, value in same.items())
+        for details in db.session.scalars(query)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 
 from flask import Flask, abort, current_app, has_request_context, request, session
@@ -27,7 +28,7 @@ from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
 from lms.core.kept import kept
 from lms.core.time import day_and_time
-from lms.core.transactions import begin_with_write_lock, may_write
+from lms.core.transactions import begin_with_write_lock, may_write, wrote_nothing
 from lms.core.urls import IdConverter
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 from lms.organisation.models import Role
@@ -130,7 +131,9 @@ def _tune_database(app: Flask) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         if not may_write():
-            connection.exec_driver_sql("BEGIN")
+            # On the driver's connection: a plain BEGIN takes no lock, so cannot wait or fail as
+            # BEGIN IMMEDIATE can, and SQLAlchemy's statement machinery cost a GET more than it.
+            connection.connection.driver_connection.execute("BEGIN")
             return
         begin_with_write_lock(connection)
 
@@ -142,7 +145,25 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.id_attribute = "sign_in_cookie_id"
+    login_manager._session_identifier_generator = _session_identifier
     login_manager.user_loader(_load_signed_in_person)
+
+
+def _session_identifier() -> str:
+    """Flask-Login's identifier of the browser for its session protection (``_create_identifier``,
+    a SHA-512 of the remote address and the user agent, checked on every request), worked out
+    once per process for each address and agent."""
+    environ = request.environ
+    address = environ.get("HTTP_X_FORWARDED_FOR", request.remote_addr)
+    return _identifier(address, environ.get("HTTP_USER_AGENT"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _identifier(address: str | None, user_agent: str | None) -> str:
+    if address is not None:
+        address = address.encode("utf-8").split(b",")[0].strip()
+    agent = user_agent.encode("utf-8") if user_agent is not None else None
+    return hashlib.sha512(f"{address}|{agent}".encode()).hexdigest()
 
 
 def _load_signed_in_person(cookie_id: str):
@@ -215,7 +236,7 @@ def select_locale() -> str:
     cookie = request.cookies.get("lang")
     if cookie in LOCALES:
         return cookie
-    browser = _browser_language(request.headers.get("Accept-Language", ""))
+    browser = _browser_language(request.environ.get("HTTP_ACCEPT_LANGUAGE", ""))
     return _LANGUAGE_ALIASES.get(browser, current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
@@ -258,18 +279,24 @@ def _refuse_unguarded_endpoints() -> None:
 def _commit_or_roll_back(response):
     """One commit per request: services flush, this commits what a successful request changed.
     A request that never touched the database (a group run's poll, a static file) has nothing to
-    commit and gets no session made for it here."""
+    commit and gets no session made for it here; one that is known to have written nothing
+    (``wrote_nothing``: only read, on SQLite) is not committed either: removing the session at the
+    end of the request ends its transaction, as it ends a failed request's."""
     if not db.session.registry.has():
         return response
-    if response.status_code < 400:
-        db.session.commit()
-    else:
+    if response.status_code >= 400:
         db.session.rollback()
+    elif not wrote_nothing(db.session()):
+        db.session.commit()
     return response
 
 
 def _security_headers(response):
+    """Each security header the view did not set itself. (Asking ``headers`` for each one,
+    as ``setdefault`` does, raised and caught an exception for every header not there.)"""
     headers = response.headers
+    present = {name.lower() for name, _value in headers.items()}
     for name, value in security_headers(current_app.config):
-        headers.setdefault(name, value)
+        if name.lower() not in present:
+            headers.add(name, value)
     return response

@@ -14,14 +14,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import g, has_app_context, has_request_context, request
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from lms.core.write_gate import WRITE_GATE
 from lms.extensions import db
 
 READING_METHODS = ("GET", "HEAD", "OPTIONS")
 _WRITING = "lms_transaction_may_write"
+_CHANGES_AT_BEGIN = "lms_changes_at_begin"
 
 
 def may_write() -> bool:
@@ -111,3 +113,42 @@ def short_transaction() -> Iterator[Session]:
     except Exception:
         db.session.rollback()
         raise
+
+
+def wrote_nothing(session: Session) -> bool:
+    """Whether ``session``'s transaction is known to have nothing to commit: no object new,
+    changed or deleted in the session, and on SQLite no row inserted, updated or deleted on its
+    connection since the transaction began (the connection's ``total_changes`` as it was then,
+    noted by ``_note_changes_at_begin``), be it through the ORM's flushes or a statement of its
+    own. Never known on another database (PostgreSQL): False.
+
+    For the end of a request that only read (``lms.core.setup``): its transaction then ends
+    without the commit, rolled back when the session is removed, which for a transaction that
+    wrote nothing is the same and costs less CPU."""
+    if session.new or session.dirty or session.deleted:
+        return False
+    transaction = session.get_transaction()
+    if transaction is None:
+        return True
+    noted = session.info.get(_CHANGES_AT_BEGIN)
+    if noted is None or noted[0] is not transaction:
+        return False
+    return all(
+        changes is not None and connection.total_changes == changes for connection, changes in noted[1]
+    )
+
+
+@event.listens_for(Session, "after_begin")
+def _note_changes_at_begin(
+    session: Session, transaction: SessionTransaction, connection: Connection
+) -> None:
+    """Note, for ``wrote_nothing``, how many rows the SQLite connection a session's transaction
+    begins on had changed so far (None for another database)."""
+    if transaction.parent is not None:
+        return  # a savepoint of the session's: what its root transaction noted holds
+    dbapi_connection = connection.connection.dbapi_connection
+    changes = dbapi_connection.total_changes if connection.dialect.name == "sqlite" else None
+    noted = session.info.get(_CHANGES_AT_BEGIN)
+    if noted is None or noted[0] is not transaction:
+        noted = session.info[_CHANGES_AT_BEGIN] = (transaction, [])
+    noted[1].append((dbapi_connection, changes))

@@ -1,4 +1,5 @@
-"""``lms credentials``: verify a credential file, rotate a municipality's signing key."""
+"""``lms credentials``: verify a credential file, check that the signing keys can be read, rotate a
+municipality's signing key."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from lms.audit import services as audit
-from lms.credentials import keys
+from lms.credentials import keys, missed
 from lms.credentials.verification import verify
 from lms.credentials.views import token_from_bytes
 from lms.extensions import db
@@ -35,6 +37,39 @@ def verify_command(path: Path) -> None:
         click.echo(f"{'OK  ' if check.ok else 'FEIL'} {check.name}: {check.message}")
     click.echo("GYLDIG" if result.valid else "IKKE GYLDIG")
     sys.exit(0 if result.valid else 1)
+
+
+@credentials_group.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check that every municipality's signing key can be read with the secret at hand (so
+    credentials can be issued). Exits 1, saying what to do, when one cannot."""
+    problems = keys.unreadable_keys()
+    for problem in problems:
+        click.echo(f"FEIL {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    if not current_app.config.get("CREDENTIALS_KEY_SECRET"):
+        click.echo(
+            f"OK, but {keys.SECRET_SETTING} is not set: the keys are encrypted with LMS_SECRET_KEY, "
+            f"so changing that makes them unreadable. Set {keys.SECRET_SETTING} to the current "
+            "LMS_SECRET_KEY to keep them apart."
+        )
+    else:
+        click.echo("OK")
+
+
+@credentials_group.command("issue-missed")
+@with_appcontext
+def issue_missed_command() -> None:
+    """Issue what was earned while a signing key could not be read (the audit log's
+    credential.not_issued entries), unless the person now holds it. Run it after `check` says OK."""
+    problems = keys.unreadable_keys()
+    if problems:
+        raise click.ClickException(f"{problems[0]} Then run this again.")
+    issued = missed.issue_missed()
+    db.session.commit()
+    click.echo(f"{len(issued)} credential(s) issued")
 
 
 @credentials_group.command("rotate-key")

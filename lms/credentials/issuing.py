@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, flash, g, has_request_context
+from flask_babel import gettext as _
 
 from lms import signals
+from lms.audit.services import record
 from lms.competence.models import (
     Competence,
     Evidence,
@@ -95,15 +97,42 @@ def issue(
     source: str,
     achievement: document.Achievement,
     expires_at: datetime | None,
-) -> Credential:
-    """Sign and store a credential from the municipality above ``unit``."""
-    return issue_all([Award(person, unit, kind, source, achievement, expires_at)])[0]
+) -> Credential | None:
+    """Sign and store a credential from the municipality above ``unit`` (None: its key cannot be
+    read, ``not_issued``)."""
+    issued = issue_all([Award(person, unit, kind, source, achievement, expires_at)])
+    return issued[0] if issued else None
+
+
+def not_issued(municipality: Unit, awards: list[Award], problem: keys.KeyUnreadable) -> None:
+    """The municipality's key cannot be read, so ``awards`` are not issued: logged, in the audit
+    log (who and what, by id, for issuing them once the key is put right), and said once per
+    request to whoever is there, naming the setting. Flushes."""
+    current_app.logger.error("%d credential(s) not issued: %s", len(awards), problem)
+    details = {
+        "kid": problem.key.kid,
+        "people": sorted({award.person.id for award in awards}),
+        "sources": sorted({award.source for award in awards}),
+    }
+    record(None, "credential.not_issued", "unit", municipality.id, details)
+    if has_request_context() and not g.get("credentials_not_issued_said"):
+        g.credentials_not_issued_said = True
+        flash(
+            _(
+                "Mikrobevis kunne ikke utstedes: nøkkelen som signerer dem, kan ikke leses med "
+                "innstillingen %(setting)s (eller LMS_SECRET_KEY når den ikke er satt). Det som er "
+                "oppnådd, er lagret. Si fra til den som drifter Lærevakt («lms credentials check»).",
+                setting=keys.SECRET_SETTING,
+            ),
+            "error",
+        )
 
 
 def issue_all(awards: list[Award]) -> list[Credential]:
     """Sign and store a credential for each award, in their order. Per municipality its key is
     read and decrypted once and its status-list indexes are taken in one statement; the
-    credentials are inserted together, in one flush."""
+    credentials are inserted together, in one flush. A municipality whose key cannot be read
+    issues nothing (``not_issued``), so what was earned is still recorded by the caller."""
     if not awards:
         return []
     now = utcnow()
@@ -121,7 +150,11 @@ def issue_all(awards: list[Award]) -> list[Credential]:
     for positions in by_municipality.values():
         municipality = tops[awards[positions[0]].unit.id]
         key = keys.current_key(municipality)
-        sign = signer(key)
+        try:
+            sign = signer(key)
+        except keys.KeyUnreadable as problem:
+            not_issued(municipality, [awards[position] for position in positions], problem)
+            continue
         issuer = issuer_of(municipality)
         url = statuslist.list_url(municipality.id)
         indexes = statuslist.allocate_indexes(municipality.id, len(positions))
@@ -158,10 +191,11 @@ def issue_all(awards: list[Award]) -> list[Credential]:
             )
             credential.token = sign(body)
             made[position] = credential
-    issued = [made[position] for position in range(len(awards))]
-    db.session.add_all(issued)
-    db.session.flush()
-    signals.credentials_issued.send(current_app._get_current_object(), credentials=issued)
+    issued = [made[position] for position in range(len(awards)) if position in made]
+    if issued:
+        db.session.add_all(issued)
+        db.session.flush()
+        signals.credentials_issued.send(current_app._get_current_object(), credentials=issued)
     return issued
 
 

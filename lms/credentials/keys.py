@@ -3,6 +3,9 @@
 A municipality (a top unit) is ``did:web:<host>:issuers:<unit id>``, which resolves to
 ``https://<host>/issuers/<unit id>/did.json``. Its private keys are kept encrypted with a key
 derived from ``CREDENTIALS_KEY_SECRET`` (default: the app's secret key) and are never exported.
+When that secret changes, the private keys can no longer be read (``KeyUnreadable``): nothing can
+be signed until the old secret is set again or the key is rotated; the public keys, and so
+verifying what was signed, are unaffected.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import base64
 from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -21,6 +24,22 @@ from lms.credentials.models import IssuerKey
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Unit
+
+SECRET_SETTING = "LMS_CREDENTIALS_KEY_SECRET"
+"""The setting the private keys are encrypted with (``LMS_SECRET_KEY`` when it is unset)."""
+
+
+class KeyUnreadable(RuntimeError):
+    """A municipality's private signing key cannot be decrypted with the secret at hand."""
+
+    def __init__(self, key: IssuerKey) -> None:
+        self.key = key
+        super().__init__(
+            f"the credential signing key {key.kid} of unit {key.unit_id} cannot be decrypted: "
+            f"{SECRET_SETTING} (or LMS_SECRET_KEY, when it is unset) is not the secret the key was "
+            f"made with. Set {SECRET_SETTING} to that secret (the earlier LMS_SECRET_KEY), or run "
+            "`lms credentials rotate-key` to sign from now on with a new key."
+        )
 
 
 def b64url(data: bytes) -> str:
@@ -104,8 +123,24 @@ def keys_of(unit_id: int) -> list[IssuerKey]:
 
 
 def private_jwk(key: IssuerKey) -> dict[str, str]:
-    raw = _fernet().decrypt(key.private_key_encrypted.encode())
+    """The private key, decrypted (``KeyUnreadable`` when the secret has changed)."""
+    try:
+        raw = _fernet().decrypt(key.private_key_encrypted.encode())
+    except InvalidToken as changed:
+        raise KeyUnreadable(key) from changed
     return {"kty": "OKP", "crv": "Ed25519", "x": key.public_key, "d": b64url(raw)}
+
+
+def unreadable_keys() -> list[KeyUnreadable]:
+    """Why each key in use (not retired) cannot be read with the secret at hand; empty when all can."""
+    query = sa.select(IssuerKey).where(IssuerKey.retired_at.is_(None)).order_by(IssuerKey.unit_id)
+    problems = []
+    for key in db.session.scalars(query):
+        try:
+            private_jwk(key)
+        except KeyUnreadable as problem:
+            problems.append(problem)
+    return problems
 
 
 def public_jwk(key: IssuerKey) -> dict[str, str]:

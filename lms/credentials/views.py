@@ -7,7 +7,9 @@ import json
 
 from flask import (
     Blueprint,
+    Response,
     abort,
+    current_app,
     flash,
     jsonify,
     make_response,
@@ -22,6 +24,7 @@ from flask_login import current_user
 from lms.access import for_owner, for_person, public, signed_in
 from lms.competence.services import competences_by_code
 from lms.core.errors import INVALID
+from lms.core.gone import already_gone
 from lms.credentials import baking, importing, issuing, keys, pdf, securing, services, statuslist
 from lms.credentials.document import iso
 from lms.credentials.models import Credential, LearnerNaming
@@ -220,7 +223,12 @@ def status_list(unit_id: int, number: int):
     if number != statuslist.LIST_NUMBER:
         abort(404)
     body = statuslist.status_list_credential(unit.id, keys.did_for(unit.id), iso(utcnow()))
-    response = make_response(securing.sign(body, keys.current_key(unit)))
+    try:
+        response = make_response(securing.sign(body, keys.current_key(unit)))
+    except keys.KeyUnreadable as problem:
+        current_app.logger.error("status list not signed: %s", problem)
+        unsigned = "The status list cannot be signed now; try again later."
+        return Response(unsigned, 503, {"Retry-After": "300"}, mimetype="text/plain")
     response.mimetype = securing.MEDIA_TYPE
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "max-age=300"
@@ -267,6 +275,11 @@ def revoke(person_id: int, credential_id: int):
     credential = db.session.get(Credential, credential_id)
     if credential is None or credential.person_id != person_id:
         abort(404)
+    if credential.revoked_at is not None:
+        already_gone(
+            _("Beviset er allerede trukket tilbake."),
+            url_for("credentials.person_credentials", person_id=person_id),
+        )
     try:
         services.revoke(credential, request.form.get("reason", ""), current_user)
     except services.RevocationError:

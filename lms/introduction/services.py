@@ -71,10 +71,12 @@ def add_item(
     return item
 
 
-def remove_item(item: ProgrammeItem) -> None:
-    """Remove an item, with the ticks newcomers had on it."""
+def remove_item(item: ProgrammeItem, by: Person) -> None:
+    """Remove an item, with the ticks newcomers had on it (the audit log keeps where it was)."""
+    details = {"unit_id": item.programme.unit_id, "programme_id": item.programme_id}
     db.session.delete(item)
     db.session.flush()
+    record(by, "introduction.item_remove", "programme_item", item.id, details)
 
 
 def published_modules() -> list[LearningModule]:

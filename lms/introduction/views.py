@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import acted_on_unit_ids, for_unit, signed_in
+from lms.audit import services as audit
 from lms.content.localised import pick
 from lms.core.errors import INVALID
+from lms.core.gone import already_gone
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.introduction import services
@@ -258,9 +260,14 @@ def _item_title(form: ItemForm, kind: ItemKind) -> str:
 @for_unit(*MANAGING)
 def remove_item(unit_id: int, programme_id: int, item_id: int):
     programme = _programme(unit_id, programme_id)
-    item = db.get_or_404(ProgrammeItem, item_id)
-    if item.programme_id != programme.id:
+    back = url_for(".programme", unit_id=unit_id, programme_id=programme.id)
+    item = db.session.get(ProgrammeItem, item_id)
+    if item is None and audit.removed_from(
+        "introduction.item_remove", "programme_item", item_id, {unit_id}, programme_id=programme.id
+    ):
+        already_gone(_("Punktet er allerede fjernet fra programmet."), back)
+    if item is None or item.programme_id != programme.id:
         abort(404)
-    services.remove_item(item)
+    services.remove_item(item, current_user._get_current_object())
     flash(_("«%(item)s» er fjernet.", item=item.title), "success")
-    return redirect(url_for(".programme", unit_id=unit_id, programme_id=programme.id))
+    return redirect(back)

@@ -25,8 +25,10 @@ from lms.access import (
 )
 from lms.accounts.services import find_person_by_email, normalise_email, set_password
 from lms.accounts.sessions import sign_out_everywhere
+from lms.audit import services as audit
 from lms.audit.services import record_by_user
 from lms.core.errors import INVALID
+from lms.core.gone import already_gone
 from lms.core.paging import requested_page
 from lms.core.time import local_today
 from lms.extensions import db
@@ -304,6 +306,11 @@ def add_role(person_id: int):
 @for_person(roles={Role.ADMIN})
 def remove_role(person_id: int, assignment_id: int):
     assignment = db.session.get(RoleAssignment, assignment_id)
+    back = url_for("admin.person", person_id=person_id)
+    if assignment is None and audit.removed_from(
+        "role.revoke", "person", person_id, admin_unit_ids(), assignment_id=assignment_id
+    ):
+        already_gone(_("Rollen er allerede fjernet."), back)
     if assignment is None or assignment.person_id != person_id:
         abort(404)
     if assignment.unit_id not in admin_unit_ids():
@@ -313,11 +320,15 @@ def remove_role(person_id: int, assignment_id: int):
     if len(assignment.person.roles) == 1:
         flash(_("En person må ha minst én rolle. Gjør personen inaktiv i stedet."), "error")
     else:
-        details = {"unit_id": assignment.unit_id, "role": assignment.role.value}
+        details = {
+            "unit_id": assignment.unit_id,
+            "role": assignment.role.value,
+            "assignment_id": assignment.id,
+        }
         services.revoke_role(assignment)
         record_by_user("role.revoke", "person", person_id, details)
         flash(_("Rollen er fjernet."), "success")
-    return redirect(url_for("admin.person", person_id=person_id))
+    return redirect(back)
 
 
 # Import ---------------------------------------------------------------------------------------------

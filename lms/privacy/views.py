@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import for_account, public, signed_in
+from lms.core.gone import already_gone
 from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.forms import ConfirmForm
@@ -43,7 +44,7 @@ def export():
 def delete_person(person_id: int):
     person = db.get_or_404(Person, person_id)
     if person.erased_at is not None:
-        abort(404)
+        already_gone(_("Personen er allerede slettet."), url_for("admin.people"))
     if person.id == current_user.id:
         flash(_("Du kan ikke slette deg selv."), "error")
         return redirect(url_for("admin.person", person_id=person.id))

@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from lms.access import for_unit
+from lms.audit import services as audit
 from lms.audit.services import record_by_user
 from lms.competence import requirements as changes_to
 from lms.competence.models import Requirement
 from lms.core.errors import INVALID
+from lms.core.gone import already_gone
 from lms.extensions import db
 from lms.organisation.models import JOB_TITLES, Role, Unit
 from lms.organisation.services import ancestors, unit_ids_below
@@ -23,15 +25,25 @@ REPORT_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
 def _requirement(unit_id: int, requirement_id: int) -> Requirement:
-    """The requirement, if it is on the unit or a unit below it (else 404)."""
-    requirement = db.get_or_404(Requirement, requirement_id)
-    if requirement.unit_id not in unit_ids_below([unit_id]):
+    """The requirement, if it is on the unit or a unit below it (else 404). One removed from there
+    (the form sent again, or a page left open) leads back to the list with a message."""
+    requirement = db.session.get(Requirement, requirement_id)
+    below = unit_ids_below([unit_id])
+    if requirement is None and audit.removed_from(
+        "requirement.delete", "requirement", requirement_id, below
+    ):
+        already_gone(_("Kravet er allerede fjernet."), _list_url(unit_id))
+    if requirement is None or requirement.unit_id not in below:
         abort(404)
     return requirement
 
 
+def _list_url(unit_id: int) -> str:
+    return url_for("reports.requirements", unit_id=unit_id)
+
+
 def _back(unit_id: int):
-    return redirect(url_for("reports.requirements", unit_id=unit_id))
+    return redirect(_list_url(unit_id))
 
 
 def _page(template: str, unit_id: int, requirement: Requirement, status: int = 200, **context):

@@ -12,8 +12,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.access import can_act_on_unit, for_owner, for_unit, signed_in
+from lms.audit import services as audit
 from lms.audit.services import record_by_user
 from lms.core.errors import INVALID
+from lms.core.gone import already_gone
 from lms.core.urls import row_id
 from lms.db import utcnow
 from lms.extensions import db
@@ -213,12 +215,16 @@ def add_unit_feed(unit_id: int):
 @bp.route("/units/<int:unit_id>/feeds/<int:feed_id>/delete", methods=["POST"])
 @for_unit(arg="unit_id")
 def delete_unit_feed(unit_id: int, feed_id: int):
+    back = url_for("shifts.unit", unit_id=unit_id)
     feed = db.session.get(ShiftFeed, feed_id)
+    if feed is None and audit.removed_from("shifts.feed_remove", "shift_feed", feed_id, {unit_id}):
+        already_gone(_("Kalenderen er allerede fjernet."), back)
     if feed is None or feed.unit_id != unit_id:
         abort(404)
     db.session.delete(feed)
+    record_by_user("shifts.feed_remove", "shift_feed", feed_id, {"unit_id": unit_id})
     flash(_("Kalenderen er fjernet, med vaktene fra den."), "success")
-    return redirect(url_for("shifts.unit", unit_id=unit_id))
+    return redirect(back)
 
 
 @bp.route("/units/<int:unit_id>/codes", methods=["POST"])

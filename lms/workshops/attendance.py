@@ -68,6 +68,16 @@ def check_in_problem(session: WorkshopSession, now: datetime) -> str | None:
     return None
 
 
+def self_check_in_problem(session: WorkshopSession, person: Person, now: datetime) -> str | None:
+    """Why ``person`` cannot check themselves in at ``now``: the window (``check_in_problem``), or
+    the series is for other units' staff and they have no place in it; None when they can."""
+    problem = check_in_problem(session, now)
+    series = session.series
+    if problem is None and participant_of(series, person) is None and not is_eligible(person, series):
+        return _("Denne serien er for ansatte i %(unit)s.", unit=series.unit.name)
+    return problem
+
+
 def self_check_in(
     session: WorkshopSession, person: Person, now: datetime | None = None
 ) -> WorkshopAttendance:
@@ -76,13 +86,11 @@ def self_check_in(
     Checking in twice changes nothing."""
     now = now or utcnow()
     series = session.series
-    problem = check_in_problem(session, now)
+    problem = self_check_in_problem(session, person, now)
     if problem is not None:
         raise WorkshopError(problem)
     participant = participant_of(series, person)
     if participant is None:
-        if not is_eligible(person, series):
-            raise WorkshopError(_("Denne serien er for ansatte i %(unit)s.", unit=series.unit.name))
         participant = WorkshopParticipant(
             series=series, person=person, status=ParticipantStatus.SIGNED_UP
         )

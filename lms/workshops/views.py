@@ -4,6 +4,8 @@ pages (``/workshops/units/<unit>/...``, guarded by ``for_unit`` on the series' u
 
 from __future__ import annotations
 
+import hmac
+
 from flask import (
     Response,
     abort,
@@ -24,9 +26,9 @@ from lms.organisation.services import units_in
 from lms.text import render_markdown
 from lms.workshops import actions, invitations, pages, participants
 from lms.workshops.attendance import (
-    check_in_problem,
     required_count,
     self_check_in,
+    self_check_in_problem,
 )
 from lms.workshops.blueprint import bp
 from lms.workshops.errors import WorkshopError
@@ -176,7 +178,7 @@ def check_in(session_id: int, token: str):
     """The QR code at the door opens this page; the signed-in person checks themselves in (only
     themselves: the page takes no person)."""
     session = session_or_404(session_id)
-    if token != session.check_in_token:
+    if not hmac.compare_digest(token.encode(), session.check_in_token.encode()):
         abort(404)
     series = session.series
     already = has_attended(session, current_user)
@@ -190,7 +192,7 @@ def check_in(session_id: int, token: str):
             flash(_("Du er sjekket inn. Velkommen!"), "success")
             return redirect(url_for("workshops.mine"))
     elif not already:
-        problem = check_in_problem(session, utcnow())
+        problem = self_check_in_problem(session, current_user, utcnow())
     page = render_template(
         "workshops/check_in.html",
         session=session,

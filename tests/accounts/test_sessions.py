@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from flask import session
+from flask_login.utils import _create_identifier
 
 from lms.accounts import sessions
 from lms.accounts.models import SignInSession
+from lms.core import setup
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Role
@@ -197,3 +199,43 @@ def test_the_person_their_roles_and_their_session_come_in_one_query(app, client,
         db.session.execute(sa.select(1))
     assert (person.id, roles) == (org.nurse.id, [(Role.STAFF, org.ward.id)])
     assert counted.n == one_query.n
+
+
+def test_the_signed_in_person_is_the_sessions_own_object(app, client, org):
+    """Read from columns, the person is still the one the session holds: found again without a
+    query, their roles loaded when asked, a change to them written."""
+    client.sign_in(org.nurse)
+    with client.session_transaction() as cookie:
+        saved = dict(cookie)
+    with app.test_request_context():
+        session.update(saved)
+        person, _roles, _facts = sessions.signed_in_person(saved["_user_id"])
+        assert db.session.get(Person, org.nurse.id) is person
+        assert [(held.role, held.unit_id) for held in person.roles] == [(Role.STAFF, org.ward.id)]
+        assert person.name == org.nurse.name and person.email == org.nurse.email
+        person.job_title = "kokk"
+        db.session.flush()
+        written = sa.select(Person.job_title).where(Person.id == org.nurse.id)
+        assert db.session.execute(written).scalar() == "kokk"
+
+
+def test_a_person_already_in_the_session_is_the_one_signed_in(app, client, org):
+    client.sign_in(org.nurse)
+    with client.session_transaction() as cookie:
+        saved = dict(cookie)
+    with app.test_request_context():
+        session.update(saved)
+        loaded = db.session.get(Person, org.nurse.id)
+        person, roles, _facts = sessions.signed_in_person(saved["_user_id"])
+        assert person is loaded and roles == [(Role.STAFF, org.ward.id)]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"User-Agent": "Mozilla/5.0 (iPhone)"}, {"X-Forwarded-For": "10.0.0.1, 10.0.0.2"}],
+)
+def test_the_browser_is_told_apart_as_flask_login_does(app, headers):
+    """Session protection compares the browser's identifier with the one noted at sign-in: the
+    kept one must be Flask-Login's own."""
+    with app.test_request_context(headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.7"}):
+        assert setup._session_identifier() == _create_identifier()

@@ -57,3 +57,9 @@ def test_a_manager_changes_and_removes_a_requirement(page, unit_with_requirement
     page.get_by_role("button", name="Fjern kravet").click()
     expect(page.get_by_text("Kravet er fjernet.")).to_be_visible()
     expect(page.get_by_text("Ingen krav ennå.")).to_be_visible()
+
+    page.go_back()  # to the confirmation page, which the browser asks for again
+    expect(page).to_have_url(f"/reports/units/{unit_with_requirement['unit_id']}/requirements")
+    expect(page.get_by_text("Kravet er allerede fjernet.")).to_be_visible()
+    expect(page.get_by_text("Ingen krav ennå.")).to_be_visible()
+    assert_accessible(page)

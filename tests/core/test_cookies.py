@@ -72,3 +72,23 @@ def test_a_kept_cookie_past_its_lifetime_opens_an_empty_session(cookie_app, monk
     monkeypatch.setattr("lms.core.cookies.time.time", lambda: later)
     monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
     assert client.get("/look").get_data(as_text=True) == "None"
+
+
+def test_plain_contents_changed_by_one_request_open_unchanged_for_the_next(cookie_app):
+    @cookie_app.route("/name")
+    def name():
+        session["name"] = "first"
+        return "ok"
+
+    @cookie_app.route("/rename")
+    def rename():
+        before = session["name"]
+        session["name"] = "renamed"
+        return before
+
+    client = cookie_app.test_client()
+    client.get("/name")
+    sent = cookie_of(client)
+    for _ in range(3):
+        client.set_cookie("session", sent)  # the browser sends the cookie it had, not the new one
+        assert client.get("/rename").get_data(as_text=True) == "first"

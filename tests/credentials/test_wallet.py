@@ -155,3 +155,24 @@ def test_the_did_document_and_status_list_are_public_and_only_for_municipalities
     assert anyone.get(f"/issuers/{org.ward.id}/did.json").status_code == 404
     assert anyone.get(f"/issuers/{earned.issuer_unit_id}/status/2").status_code == 404
     assert anyone.get(f"/issuers/{earned.issuer_unit_id}/status/1").status_code == 200
+
+
+def test_revoking_it_again_says_it_already_is_and_keeps_the_first_reason(app, org, make_client, earned):
+    admin = make_client()
+    admin.sign_in(org.admin)
+    url = f"/admin/people/{org.nurse.id}/credentials/{earned.credential_id}/revoke"
+    admin.submit(url, {"reason": "Registrert på feil person"})
+    again = admin.submit(url, {"reason": "Dobbelttrykk"})
+    listed = f"/admin/people/{org.nurse.id}/credentials"
+    assert (again.status_code, again.location) == (303, listed)
+    page = admin.get(listed).get_data(as_text=True)
+    assert "Beviset er allerede trukket tilbake." in page and "Dobbelttrykk" not in page
+    with app.app_context():
+        assert db.session.get(Credential, earned.credential_id).revoked_reason == (
+            "Registrert på feil person"
+        )
+        revocations = sa.select(sa.func.count()).where(AuditEntry.action == "credential.revoke")
+        assert db.session.scalar(revocations) == 1
+    manager = make_client()
+    manager.sign_in(org.manager)
+    assert manager.submit(url, {"reason": "Feil"}).status_code == 403

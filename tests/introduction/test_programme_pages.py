@@ -83,3 +83,43 @@ def test_the_form_needs_its_csrf_token(app, client, org):
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(sa.select(Programme)) is None
+
+
+def test_removing_an_item_again_leads_back_to_the_programme_and_changes_nothing(app, make_client, org):
+    from lms.audit.models import AuditEntry
+    from tests.introduction.conftest import make_programme
+
+    with app.app_context():
+        programme = make_programme(org)
+        first, second = (item.id for item in programme.items)
+        db.session.commit()
+        programme_id = programme.id
+    manager = make_client()
+    manager.sign_in(zone_manager(app, org))
+    url = f"/units/{org.zone.id}/introduction/{programme_id}"
+    assert manager.submit(f"{url}/items/{first}/remove").status_code == 302
+    again = manager.submit(f"{url}/items/{first}/remove")
+    assert (again.status_code, again.location) == (303, url)
+    page = manager.get(url).text
+    assert "Punktet er allerede fjernet fra programmet." in page and "Alarmsystemet" in page
+    with app.app_context():
+        assert db.session.scalars(sa.select(ProgrammeItem.id)).all() == [second]
+        (entry,) = db.session.scalars(sa.select(AuditEntry).filter_by(action="introduction.item_remove"))
+        assert (entry.subject_id, entry.details) == (
+            str(first),
+            {"unit_id": org.zone.id, "programme_id": programme_id},
+        )
+    assert manager.submit(f"{url}/items/999999/remove").status_code == 404, "never existed"
+
+    ward_manager = make_client()
+    ward_manager.sign_in(org.manager)
+    assert ward_manager.submit(f"{url}/items/{first}/remove").status_code == 403
+    through_own_unit = f"/units/{org.ward.id}/introduction/{programme_id}/items/{first}/remove"
+    assert ward_manager.submit(through_own_unit).status_code == 404
+    assert "allerede fjernet" not in ward_manager.get("/").text
+    with app.app_context():
+        ward_programme = make_programme(org)
+        ward_programme.unit_id = org.ward.id
+        db.session.commit()
+        ward_url = f"/units/{org.ward.id}/introduction/{ward_programme.id}"
+    assert ward_manager.submit(f"{ward_url}/items/{first}/remove").status_code == 404

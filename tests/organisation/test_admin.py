@@ -521,3 +521,37 @@ def test_a_person_without_any_role_is_managed_by_an_admin_of_a_top_unit_only(
         lower.sign_in(other)
         assert lower.get(f"/admin/people/{person_id}").status_code == 403
         assert lower.get(f"/admin/people/{person_id}/delete").status_code == 403
+
+
+def test_removing_a_role_again_leads_back_to_the_person_and_changes_nothing(
+    app, make_client, org, area_admin
+):
+    with app.app_context():
+        grant_role(db.session.merge(org.nurse), db.session.merge(org.zone), Role.MANAGER)
+        grant_role(db.session.merge(org.nurse), db.session.merge(org.other_unit), Role.STAFF)
+        zone_role, outside_role = (
+            db.session.scalar(
+                sa.select(RoleAssignment.id).filter_by(person_id=org.nurse.id, unit_id=unit_id)
+            )
+            for unit_id in (org.zone.id, org.other_unit.id)
+        )
+        db.session.commit()
+    admin = make_client()
+    admin.sign_in(org.admin)
+    url = f"/admin/people/{org.nurse.id}/roles/{{}}/remove"
+    for assignment_id in (zone_role, outside_role):
+        assert admin.submit(url.format(assignment_id)).status_code == 302
+    again = admin.submit(url.format(zone_role))
+    assert (again.status_code, again.location) == (303, f"/admin/people/{org.nurse.id}")
+    assert "Rollen er allerede fjernet." in text(admin.get(f"/admin/people/{org.nurse.id}"))
+    assert roles_of(app, org.nurse.id) == {("Sjøgløtt sykehjem, 2. etasje", "staff")}
+    assert admin.submit(url.format(999999)).status_code == 404, "never existed"
+
+    area = make_client()
+    area.sign_in(area_admin)
+    assert area.submit(url.format(zone_role)).status_code == 303, "the zone is in the area"
+    assert area.submit(url.format(outside_role)).status_code == 404, "as if it never existed"
+    assert area.submit(url.format(999999)).status_code == 404
+    manager = make_client()
+    manager.sign_in(org.manager)
+    assert manager.submit(url.format(zone_role)).status_code == 403

@@ -36,7 +36,8 @@ def test_deletion_pseudonymises_the_row_and_is_in_the_audit_log(app, org, client
             "person",
             str(org.nurse.id),
         )
-    assert client.get(f"/admin/people/{org.nurse.id}/delete").status_code == 404
+    again = client.get(f"/admin/people/{org.nurse.id}/delete")
+    assert (again.status_code, again.location) == (303, "/admin/people")
 
 
 def test_the_deleted_persons_sessions_end(org, make_client):
@@ -61,3 +62,45 @@ def test_only_an_admin_over_the_person_may_delete_and_never_themselves(app, org,
     with app.app_context():
         assert db.session.get(Person, org.admin.id).erased_at is None
         assert db.session.get(Person, org.nurse.id).erased_at is None
+
+
+def test_a_deletion_sent_again_leads_back_to_the_list_and_changes_nothing(app, org, make_client):
+    admin = make_client()
+    admin.sign_in(org.admin)
+    url = f"/admin/people/{org.nurse.id}/delete"
+    assert admin.submit(url).status_code == 302
+    with app.app_context():
+        erased_at = db.session.get(Person, org.nurse.id).erased_at
+    again = admin.submit(url)
+    assert (again.status_code, again.location) == (303, "/admin/people")
+    page = admin.get("/admin/people").get_data(as_text=True)
+    assert "Personen er allerede slettet." in page and "Personen er slettet." not in page
+    with app.app_context():
+        assert db.session.get(Person, org.nurse.id).erased_at == erased_at
+        erasures = sa.select(sa.func.count()).where(AuditEntry.action == "person.erase")
+        assert db.session.scalar(erasures) == 1
+    assert admin.submit("/admin/people/999999/delete").status_code == 404, "never existed"
+
+
+def test_an_erased_person_stays_refused_to_whoever_could_not_delete_them(app, org, make_client):
+    """Another unit's admin and a manager get the 403 they had before, never the message."""
+    from lms.organisation.models import Role, Unit
+    from tests.conftest import add_person
+
+    with app.app_context():
+        other_admin = add_person(
+            "Oda Admin", "oda@testvik.no", db.session.get(Unit, org.other_unit.id), Role.ADMIN
+        )
+        db.session.commit()
+    admin = make_client()
+    admin.sign_in(org.admin)
+    admin.submit(f"/admin/people/{org.nurse.id}/delete")
+    for person in (other_admin, org.manager):
+        client = make_client()
+        client.sign_in(person)
+        for response in (
+            client.submit(f"/admin/people/{org.nurse.id}/delete"),
+            client.submit("/admin/people/999999/delete"),
+        ):
+            assert response.status_code == 403
+        assert "Personen er allerede slettet." not in client.get("/").get_data(as_text=True)

@@ -180,3 +180,58 @@ def test_the_new_requirement_form_takes_a_recurrence(app, org, client, fixture_m
     client.submit(f"/reports/units/{org.ward.id}/requirements", fields | {"recur_months": "12"})
     with app.app_context():
         assert db.session.scalars(sa.select(Assignment.recur_months)).all() == [12]
+
+
+def test_a_removal_sent_again_leads_back_to_the_list_and_changes_nothing(
+    app, org, make_client, security
+):
+    manager = make_client()
+    manager.sign_in(org.manager)
+    remove = _url(org, security, "remove")
+    assert manager.submit(remove).status_code == 302
+    listed = f"/reports/units/{org.ward.id}/requirements"
+    for send_again in (manager.submit, manager.get):
+        again = send_again(remove)
+        assert (again.status_code, again.location) == (303, listed)
+        assert "Kravet er allerede fjernet." in manager.get(listed).get_data(as_text=True)
+    edit = manager.get(_url(org, security, "edit"))
+    assert (edit.status_code, edit.location) == (303, listed)
+    with app.app_context():
+        assert len(_audit("requirement.delete")) == 1
+    admin = make_client()
+    admin.sign_in(org.admin)
+    from_above = admin.submit(_url(org, security, "remove", unit_id=org.municipality.id))
+    assert (from_above.status_code, from_above.location) == (
+        303,
+        f"/reports/units/{org.municipality.id}/requirements",
+    )
+
+
+def test_a_removed_requirement_stays_a_plain_404_or_403_where_it_never_was(
+    app, org, make_client, security
+):
+    """From another unit, a removed requirement looks like one that never existed."""
+    manager = make_client()
+    manager.sign_in(org.manager)
+    manager.submit(_url(org, security, "remove"))
+    assert manager.submit(_url(org, 10**6, "remove")).status_code == 404, "never existed"
+    with app.app_context():
+        olga = add_person(
+            "Olga Leder", "olga@testvik.no", db.session.get(Unit, org.other_unit.id), Role.MANAGER
+        )
+        zone_manager = add_person(
+            "Siri Leder", "siri@testvik.no", db.session.get(Unit, org.zone.id), Role.MANAGER
+        )
+        db.session.commit()
+    for person, unit_id in ((olga, org.other_unit.id), (zone_manager, org.zone.id)):
+        other = make_client()
+        other.sign_in(person)
+        assert other.submit(_url(org, security, "remove")).status_code == 403
+        for requirement_id in (security, 10**6):
+            url = _url(org, requirement_id, "remove", unit_id=unit_id)
+            assert other.submit(url).status_code == 404
+            assert other.get(url).status_code == 404
+            assert "Kravet er allerede fjernet." not in other.get("/").get_data(as_text=True)
+    nurse = make_client()
+    nurse.sign_in(org.nurse)
+    assert nurse.submit(_url(org, security, "remove")).status_code == 403

@@ -399,3 +399,59 @@ def test_query_counts_do_not_grow_with_participants(app, org, make_client, count
             actions.add_action(group.session(0), f"Tiltak {n}", owner.id, date(2026, 10, 1))
         db.session.commit()
     assert measure() == small
+
+
+def test_the_check_in_link_without_signing_in_shows_nothing_of_the_session(app, org, client, live):
+    """The QR code's link, opened by someone not signed in: the sign-in page, whatever the token."""
+    url = check_in_url(app, live)
+    wrong = f"/workshops/sessions/{live.session_ids[0]}/check-in/wrong"
+    for response in (client.get(url), client.submit(url), client.get(wrong)):
+        assert response.status_code == 302 and response.location.startswith("/login")
+        body = client.get(response.location).get_data(as_text=True)
+        assert "Refleksjonsgruppe" not in body and "Møterommet" not in body
+    with app.app_context():
+        assert not evaluations.has_attended(live.session(0), org.assistant)
+
+
+@pytest.mark.parametrize("who", ["outsider", "nurse", "manager"])
+def test_the_check_in_link_in_the_hands_of_another_unit_shows_only_the_door_and_says_no(
+    app, org, make_client, live, who
+):
+    """Staff and a manager of another unit (the ward is the zone's sibling; the kindergarten is in
+    another service area) see what the door shows, are told at once they cannot check in, and see
+    no one's name but their own."""
+    client = make_client()
+    person = getattr(org, who)
+    client.sign_in(person)
+    url = check_in_url(app, live)
+    page = client.get(url).get_data(as_text=True)
+    assert "Refleksjonsgruppe: digital hverdag" in page and "Møterommet, 2. etg." in page
+    assert "Denne serien er for ansatte i Hjemmesykepleien sone Nord." in page
+    assert "Sjekk meg inn" not in page
+    for name in ["Aisha Assistent", "Frida Veileder", *(f"Ansatt {n}" for n in range(3))]:
+        assert name not in page
+    response = client.submit(url)
+    assert response.status_code == 422
+    assert "Denne serien er for ansatte i" in response.get_data(as_text=True)
+    with app.app_context():
+        assert not evaluations.has_attended(live.session(0), person)
+        assert participants.participant_of(live.series(), person.id) is None
+        assert outbox_statements() == []
+
+
+def test_a_participant_at_the_door_sees_their_own_name_only(app, org, client, live):
+    client.sign_in(org.assistant)
+    page = client.get(check_in_url(app, live)).get_data(as_text=True)
+    assert "Du sjekker inn som Aisha Assistent." in page
+    for name in ["Frida Veileder", *(f"Ansatt {n}" for n in range(3))]:
+        assert name not in page
+
+
+def test_one_sessions_token_opens_no_other_session(app, org, client, live):
+    client.sign_in(org.assistant)
+    with app.app_context():
+        first_token = live.session(0).check_in_token
+    other_session = f"/workshops/sessions/{live.session_ids[1]}/check-in/{first_token}"
+    assert client.get(other_session).status_code == 404
+    assert client.submit(other_session).status_code == 404
+    assert client.get(f"/workshops/sessions/{live.session_ids[0]}/check-in/ø").status_code == 404
