@@ -42,23 +42,26 @@ class KeptCookieSessionInterface(SecureCookieSessionInterface):
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie or not app.secret_key:
             return super().open_session(app, request)
+        return self.session_class(self.verified(app, cookie) or {})
+
+    def verified(self, app: Flask, cookie: str) -> dict | None:
+        """The contents of the session ``cookie`` as Flask opens them (a fresh copy), or None if
+        Flask would not: nobody signed it, or it has outlived ``PERMANENT_SESSION_LIFETIME``."""
         max_age = int(app.permanent_session_lifetime.total_seconds())
         key = (cookie, app.secret_key)
         kept = self.kept.get(key)
         if kept is not None and 0 <= int(time.time()) - kept[0] <= max_age:
             contents = kept[1]
-            if isinstance(contents, str):
-                contents = self.serializer.loads(contents)
-            return self.session_class(contents)
+            return self.serializer.loads(contents) if isinstance(contents, str) else dict(contents)
         try:
             data, signed = self.get_signing_serializer(app).loads(
                 cookie, max_age=max_age, return_timestamp=True
             )
         except BadSignature:
-            return self.session_class()
+            return None
         if len(self.kept) >= KEPT_COOKIES:
             self.kept.clear()
         plain = all(type(value) in _PLAIN for value in data.values())
         contents = dict(data) if plain else self.serializer.dumps(data)
         self.kept[key] = (int(signed.timestamp()), contents)
-        return self.session_class(data)
+        return data

@@ -2,7 +2,8 @@
 ``bundle_wsgi``; the player's answer, ``answer_wsgi``), as Flask and Flask-Login would check it:
 
 - the cookie's signature (and its age) with Flask's own serializer (``itsdangerous``, the app's
-  secret key and its fallbacks, Flask's salt);
+  secret key and its fallbacks, Flask's salt), verified once per process for each cookie as the
+  app's session interface does (``lms.core.cookies``);
 - Flask-Login's session protection ("basic"): the cookie's identifier of the browser must be this
   request's, or Flask would mark the session not fresh;
 - the session (``lms.accounts.sessions``): its row there, the secret matching, the person allowed to
@@ -29,6 +30,7 @@ from werkzeug.datastructures import EnvironHeaders
 from werkzeug.http import parse_cookie
 
 from lms.accounts import sessions
+from lms.core.cookies import KeptCookieSessionInterface
 from lms.core.transactions import as_reader
 from lms.db import utcnow
 from lms.extensions import db
@@ -62,10 +64,7 @@ class SessionCheck:
         cookie = parse_cookie(environ.get("HTTP_COOKIE")).get(self.cookie_name)
         if not cookie:
             return None
-        try:
-            data = self.serializer.loads(cookie, max_age=self.max_age)
-        except BadSignature:
-            return None
+        data = self._opened(cookie)
         if not isinstance(data, dict) or data.get("_permanent"):
             return None
         cookie_id = data.get(sessions.FLASK_LOGIN_KEY)
@@ -81,6 +80,18 @@ class SessionCheck:
         if running is None or not self.lifetime.holds(running.began, seen, now):
             return None
         return SignedIn(running.person_id, data)
+
+    def _opened(self, cookie: str):
+        """The cookie's contents as Flask would open them, else None: verified once per process
+        when the app keeps the cookies it verified (``lms.core.cookies``), as Flask's own opening
+        of the session then does."""
+        interface = self.app.session_interface
+        if isinstance(interface, KeptCookieSessionInterface) and self.app.secret_key:
+            return interface.verified(self.app, cookie)
+        try:
+            return self.serializer.loads(cookie, max_age=self.max_age)
+        except BadSignature:
+            return None
 
     def _running(self, cookie_id: str) -> sessions.RunningSession | None:
         """The session, if it runs: from this process's checks of the last

@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -29,7 +28,9 @@ from lms.content import library
 from lms.content import services as content
 from lms.content.cards.base import ResponseError
 from lms.core.cookies import KeptCookieSessionInterface
+from lms.core.setup import select_locale
 from lms.db import utcnow
+from lms.extensions import db
 from lms.learning import answer_wsgi, bundle_wsgi, services
 from lms.learning import bundle as bundles
 from lms.learning.ahead import SessionCheck
@@ -57,7 +58,10 @@ STATIC_JS = Path(__file__).resolve().parent.parent / "static" / "js"
 
 
 def _locale() -> str:
-    return str(get_locale())
+    """The request's language: what Flask-Babel's ``get_locale`` would give, as a string, without
+    making a babel ``Locale`` of it (``select_locale`` gives one of ``LOCALES``' tags, which the
+    ``Locale`` gives back), which cost more than the rest of choosing it."""
+    return select_locale()
 
 
 @bp.route("/learn/<module_id>")
@@ -281,13 +285,17 @@ def sync_answer(attempt: Attempt):
         return jsonify(error=str(problem)), 400
     if attempt.completed:
         return jsonify(stored=False, reason="completed"), 200
-    answer, created = services.submit_answer(
-        attempt,
-        card,
-        response,
-        client_id=str(payload.get("client_id", "")),
-        answered_at=_answered_at(payload.get("answered_at"), attempt),
-    )
+    try:
+        answer, created = services.submit_answer(
+            attempt,
+            card,
+            response,
+            client_id=str(payload.get("client_id", "")),
+            answered_at=_answered_at(payload.get("answered_at"), attempt),
+        )
+    except services.NotAnswerable:  # completed elsewhere since it was read: nothing is kept
+        db.session.rollback()
+        return jsonify(stored=False, reason="completed"), 200
     return jsonify(
         stored=created,
         client_id=answer.client_id,

@@ -6,11 +6,14 @@ breaks the xAPI rules raises, so the flow that built it fails (and its test with
 
 from __future__ import annotations
 
+import functools
+
 from flask import Flask, current_app
 
 from lms import signals
 from lms.content.cards.base import Card
 from lms.content.package import Module
+from lms.core.kept import kept
 from lms.extensions import db
 from lms.learning.models import Answer, Attempt
 from lms.learning.services import module_of
@@ -44,7 +47,12 @@ def connect(_app: Flask) -> None:
 
 
 def profile() -> Profile:
-    return Profile(current_app.config["BASE_URL"])
+    return _profile(current_app.config["BASE_URL"])
+
+
+@functools.lru_cache(maxsize=8)
+def _profile(base_url: str) -> Profile:
+    return Profile(base_url)
 
 
 def _context(attempt: Attempt, module: Module, *, parent: bool) -> dict:
@@ -85,22 +93,39 @@ def card_answered(_app: Flask, answer: Answer, card: Card) -> None:
     attempt = answer.attempt
     module = module_of(attempt)
     card_type = card_types()[card.type]
-    activity = profile().card_activity(
-        module.id,
-        card.id,
-        _card_name(card, module),
-        card_type.interaction(card),
-        card_type.interaction_type,
-    )
-    statement = profile().statement(
+    made = profile()
+    statement = made.statement(
         attempt.person.uuid,
         "answered",
-        activity,
+        _card_activity(made, module, card),
         at=answer.answered_at,
         context=_context(attempt, module, parent=True),
         result=_answer_result(card, card_type, answer),
     )
     record(db.session, statement)
+
+
+KEPT_ACTIVITIES = 4096
+_card_activities: dict[tuple[str, str, str, str], dict] = {}
+
+
+def _card_activity(made: Profile, module: Module, card: Card) -> dict:
+    """The card as the object of its ``answered`` statements: the same for every answer to the
+    card in a version of the module (its content hash), so made once per process. The statements
+    share it; nothing may change it."""
+
+    def make() -> dict:
+        card_type = card_types()[card.type]
+        return made.card_activity(
+            module.id,
+            card.id,
+            _card_name(card, module),
+            card_type.interaction(card),
+            card_type.interaction_type,
+        )
+
+    key = (made.base_url, module.id, module.content_hash, card.id)
+    return kept(_card_activities, key, make, KEPT_ACTIVITIES)
 
 
 def _card_name(card: Card, module: Module) -> dict[str, str]:

@@ -5,6 +5,7 @@ token, and everything else left to Flask."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 import pytest
@@ -153,6 +154,39 @@ def test_a_missing_or_wrong_csrf_token_gets_what_flask_gives(
     assert answers_of(app, attempt_id) == []
 
 
+def test_another_sessions_token_gets_what_flask_gives(app, make_client, org, module, ahead):  # noqa: F811
+    nurse, assistant = make_client(), make_client()
+    attempt_id, nurse_headers = begun(nurse, org.nurse)
+    _own, assistant_headers = begun(assistant, org.assistant)
+    assert send(nurse, attempt_id, nurse_headers).status_code == 201  # its signature now known
+    ahead.clear()
+    refused_by_flask(app, nurse, attempt_id, assistant_headers, ahead)
+
+
+def test_a_token_past_its_time_limit_gets_what_flask_gives(
+    app,
+    client,
+    org,
+    module,  # noqa: F811
+    ahead,
+    monkeypatch,
+):
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 600)
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    assert send(client, attempt_id, headers).status_code == 201 and ahead == []
+    later = time.time() + 601
+    monkeypatch.setattr(time, "time", lambda: later)
+    refused_by_flask(app, client, attempt_id, headers, ahead)
+
+
+def refused_by_flask(app, client, attempt_id: int, headers: dict, ahead: list[str]) -> None:
+    """A second answer with ``headers`` is left to Flask, which refuses its CSRF token."""
+    response = send(client, attempt_id, headers)
+    assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
+    assert [card for card, _client in answers_of(app, attempt_id)] == ["enkelt"]
+
+
 def test_an_ended_session_gets_what_flask_gives_once_the_check_is_older_than_its_window(
     app,
     client,
@@ -196,6 +230,7 @@ def meanwhile(app, monkeypatch, statement) -> None:
     monkeypatch.setattr(services, "begin_writing", write_then_begin)
 
 
+@pytest.mark.parametrize("answered_by", ["ahead", "flask"])
 def test_an_attempt_completed_between_reading_and_writing_takes_no_answer(
     app,
     client,
@@ -203,16 +238,20 @@ def test_an_attempt_completed_between_reading_and_writing_takes_no_answer(
     module,  # noqa: F811
     ahead,
     monkeypatch,
+    answered_by,
 ):
+    """The answer's insert is rolled back, and the reply is the one to a completed attempt."""
     attempt_id, headers = begun(client, org.nurse)
     ahead.clear()
+    if answered_by == "flask":
+        monkeypatch.setattr(AnswersAheadOfFlask, "_answer", lambda *_args: None)
     attempts = Attempt.__table__
     completing = attempts.update().where(attempts.c.id == attempt_id)
     meanwhile(app, monkeypatch, completing.values(completed_at=sa.func.now()))
     response = send(client, attempt_id, headers)
     assert response.status_code == 200
     assert response.get_json() == {"stored": False, "reason": "completed"}
-    assert ahead == [f"/attempts/{attempt_id}/answers"]  # refused ahead, so Flask answered
+    assert ahead == ([f"/attempts/{attempt_id}/answers"] if answered_by == "flask" else [])
     assert answers_of(app, attempt_id) == []
 
 
