@@ -28,11 +28,15 @@ class GroupResult:
     verdict: Verdict | None
     """None: present for too little of the run to get anything."""
     score: float | None
-    """Share right of the scored cards the person was present for; None if there were none."""
+    """Share right of the scored cards the person was present for (of every scored card when
+    ``of_every_question``); None if there were none."""
     present_for: int
     """Cards shown while the person was present."""
     shown: int
     """Cards the run showed."""
+    of_every_question: bool = False
+    """The score is the attempt's own over every scored card of the module, all of them answered
+    (an attempt that ended with each one answered, say finished alone after leaving the run)."""
 
     @property
     def passed(self) -> bool | None:

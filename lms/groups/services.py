@@ -383,28 +383,34 @@ def results(run: GroupRun, people: Iterable[GroupParticipant]) -> dict[int, Grou
     for participant_id, index in rows:
         seen[participant_id].add(index)
     scored = {card.index for card in module.scored_cards}
-    return {
-        p.id: _as_ended(
-            p.attempt,
-            judge(
-                card_count=len(module.cards),
-                scored=scored,
-                shown=run.shown or [],
-                present_for=seen[p.id],
-                scores=_scores_by_index(module, p.attempt),
-                pass_mark=module.pass_mark,
-            ),
+    results = {}
+    for p in people:
+        scores = _scores_by_index(module, p.attempt)
+        judged = judge(
+            card_count=len(module.cards),
+            scored=scored,
+            shown=run.shown or [],
+            present_for=seen[p.id],
+            scores=scores,
+            pass_mark=module.pass_mark,
         )
-        for p in people
-    }
+        results[p.id] = _as_ended(p.attempt, judged, answered_every_question=scored <= set(scores))
+    return results
 
 
-def _as_ended(attempt: Attempt, judged: GroupResult) -> GroupResult:
+def _as_ended(attempt: Attempt, judged: GroupResult, *, answered_every_question: bool) -> GroupResult:
     """An attempt already ended (by the close, or finished alone after leaving, which the close
-    leaves as it is) has what it ended with; the run's judgement only for an open one."""
+    leaves as it is) has what it ended with; the run's judgement only for an open one. Its score
+    is then of every question when each one was answered, whoever ended it."""
     if not attempt.completed:
         return judged
-    return GroupResult(Verdict(attempt.outcome), attempt.score, judged.present_for, judged.shown)
+    return GroupResult(
+        Verdict(attempt.outcome),
+        attempt.score,
+        judged.present_for,
+        judged.shown,
+        of_every_question=answered_every_question,
+    )
 
 
 def result_of(participant: GroupParticipant) -> GroupResult:

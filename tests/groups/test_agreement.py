@@ -111,6 +111,8 @@ def test_someone_who_leaves_and_finishes_alone_before_the_close_is_told_what_the
     left = leaver.get(f"/groups/me/{leaver_id}").get_data(as_text=True)
     assert "avgjøres når den avsluttes" not in left  # it is decided: she finished alone
     assert '<strong data-standing="passed">' in left and "Bli med igjen" not in left
+    assert "Du fikk 75 % riktig." in left  # her attempt's score, over every question she answered
+    assert "på spørsmålene du var med på" not in left
     assert join(leaver, run.code) == leaver_id  # the code on the screen again: her result
     back = leaver.get(f"/groups/me/{leaver_id}").get_data(as_text=True)
     assert '<strong data-standing="passed">' in back and "Bli med igjen" not in back
