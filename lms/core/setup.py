@@ -6,27 +6,25 @@ import functools
 import hashlib
 from pathlib import Path
 
-from flask import Flask, abort, current_app, has_request_context, request, session
+from flask import Flask, abort, current_app, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from sqlalchemy import event
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
 
 from lms import access
 from lms.accounts.sessions import signed_in_person
-from lms.config import LANGUAGE_NAMES, LOCALES
+from lms.config import LANGUAGE_NAMES
 from lms.content.localised import pick
 from lms.core import errors, write_gate
 from lms.core.cookies import KeptCookieSessionInterface
 from lms.core.fragments import FragmentCache
 from lms.core.headers import security_headers
 from lms.core.kept import kept
+from lms.core.languages import select_locale
 from lms.core.time import day_and_time
 from lms.core.transactions import begin_with_write_lock, may_write, wrote_nothing
 from lms.core.urls import IdConverter
@@ -35,9 +33,6 @@ from lms.organisation.models import Role
 from xapi import bounded_json
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent.parent / "migrations"
-_LANGUAGE_ALIASES = {"nb": "nb", "no": "nb", "nn": "nn", "no-nn": "nn", "en": "en"}
-"""What a browser's ``Accept-Language`` tag means here. ``nn``, ``nn-NO`` and the older ``no-NN``
-ask for Nynorsk; ``no`` (and ``no-NO``) for Norwegian without saying which, which is Bokmål."""
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
@@ -224,28 +219,6 @@ def _csrf_token() -> str:
         return generate_csrf()
     key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
     return kept(_signed_form_tokens, key, generate_csrf, KEPT_FORM_TOKENS)
-
-
-def select_locale() -> str:
-    """The person's chosen language, else the ``lang`` cookie, else the browser's, else the default."""
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = getattr(current_user, "locale", None)
-    if chosen in LOCALES:
-        return chosen
-    cookie = request.cookies.get("lang")
-    if cookie in LOCALES:
-        return cookie
-    browser = _browser_language(request.environ.get("HTTP_ACCEPT_LANGUAGE", ""))
-    return _LANGUAGE_ALIASES.get(browser, current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
-@functools.lru_cache(maxsize=256)
-def _browser_language(header: str) -> str | None:
-    """The best of ``_LANGUAGE_ALIASES`` for a browser's ``Accept-Language``: read once per process
-    for each header (a browser sends the same one every time), as parsing it cost each page of
-    someone who chose no language more than the rest of choosing it."""
-    return parse_accept_header(header, LanguageAccept).best_match(list(_LANGUAGE_ALIASES))
 
 
 def _current_locale() -> str:

@@ -62,8 +62,8 @@ def read_first() -> Iterator[None]:
 
 
 def begin_writing() -> None:
-    """Before the first write of a request that began as a reader (``as_reader``): let what it does
-    from now on write. Anywhere else (a POST's transaction, a GET's that takes its chances) it does
+    """Before the first write of a request that began as a reader (a GET's, or after ``as_reader``):
+    let what it does from now on write. Where the transaction may write already (a POST's) it does
     nothing.
 
     For a request that reads a good deal before a short write (the player's answer, ahead of
@@ -75,7 +75,7 @@ def begin_writing() -> None:
     savepoint, as in the tests) the session's transaction is committed. Either way what was read
     may have changed in between; the writes must check what they rely on (a unique constraint, a
     condition in the statement) and fail rather than write over it."""
-    if not has_app_context() or g.get(_WRITING) is not False:
+    if not has_app_context() or may_write():
         return
     setattr(g, _WRITING, True)
     session = db.session()

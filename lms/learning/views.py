@@ -28,7 +28,7 @@ from lms.content import library
 from lms.content import services as content
 from lms.content.cards.base import ResponseError
 from lms.core.cookies import KeptCookieSessionInterface
-from lms.core.setup import select_locale
+from lms.core.languages import select_locale
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import answer_wsgi, bundle_wsgi, services
