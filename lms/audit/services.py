@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from lms.audit.actions import ACTIONS
 from lms.audit.models import AuditEntry
 from lms.core.time import start_of_local_day
-from lms.core.transactions import begin_writing
+from lms.core.transactions import write_in_a_reading_request
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person
@@ -29,12 +29,11 @@ def record(
     """Add an entry for ``action`` (a code from ``ACTIONS``) done by ``actor`` (None: a job) to
     ``subject_type`` ``subject_id``. ``details`` holds ids, counts and codes, never names. Flushes.
 
-    A request that only read so far (a GET noting an export) begins writing first
-    (``transactions.begin_writing``): on SQLite its read transaction could not take the write lock
-    once another connection had committed, and the request would fail."""
+    A GET noting an export ends its read transaction first (``write_in_a_reading_request``): on
+    SQLite it could not take the write lock once another connection had committed."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    begin_writing()
+    write_in_a_reading_request()
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         action=action,

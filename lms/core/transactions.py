@@ -62,8 +62,8 @@ def read_first() -> Iterator[None]:
 
 
 def begin_writing() -> None:
-    """Before the first write of a request that began as a reader (a GET's, or after ``as_reader``):
-    let what it does from now on write. Where the transaction may write already (a POST's) it does
+    """Before the first write of a request that began as a reader (``as_reader``): let what it does
+    from now on write. Anywhere else (a POST's transaction, a GET's that takes its chances) it does
     nothing.
 
     For a request that reads a good deal before a short write (the player's answer, ahead of
@@ -75,7 +75,7 @@ def begin_writing() -> None:
     savepoint, as in the tests) the session's transaction is committed. Either way what was read
     may have changed in between; the writes must check what they rely on (a unique constraint, a
     condition in the statement) and fail rather than write over it."""
-    if not has_app_context() or may_write():
+    if not has_app_context() or g.get(_WRITING) is not False:
         return
     setattr(g, _WRITING, True)
     session = db.session()
@@ -91,6 +91,17 @@ def begin_writing() -> None:
         session.commit()
     finally:
         session.expire_on_commit = keep
+
+
+def write_in_a_reading_request() -> None:
+    """Before a write a GET, HEAD or OPTIONS request makes (an export noted in the audit log): on
+    SQLite its read transaction cannot take the write lock once another connection has committed
+    since it began, and the write would fail at once ("database is locked", answered 503). The
+    read transaction ends and the request writes from here on (``begin_writing``), so what it
+    flushed so far is committed now. Anywhere else it does nothing."""
+    if has_request_context() and g.get(_WRITING) is None and request.method in READING_METHODS:
+        as_reader()
+        begin_writing()
 
 
 def begin_with_write_lock(connection: Connection) -> None:

@@ -3,9 +3,9 @@
 A GET's transaction begins as a reader (no write lock). In WAL mode, once another connection has
 committed since the reader began, the reader cannot take the write lock at all: its write fails at
 once with "database is locked", which the platform answers 503. Seen when a manager downloaded a
-plan while the in-process scheduler wrote. ``audit.record`` therefore begins writing first
-(``transactions.begin_writing``): the read transaction ends and the entry is written in one that
-waits for the lock.
+plan while the in-process scheduler wrote. ``audit.record`` therefore ends the read transaction
+first (``transactions.write_in_a_reading_request``) and writes the entry in one that waits for the
+lock.
 """
 
 from __future__ import annotations
