@@ -17,7 +17,7 @@ from flask import current_app
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person
-from lms.reminders import services
+from lms.reminders import sending, services
 from lms.reminders.models import Reminder
 from lms.shifts.services import add_shift
 
@@ -54,8 +54,8 @@ def _past_reminders(staff: Sequence[Person], now: datetime) -> int:
             if reminder.send_at >= now:
                 break
             item = person_plan.item(reminder.item)
-            message = services.message_for(person_plan.person, item, reminder.stage)
-            claimed = services.claim(
+            message = sending.message_for(person_plan.person, item, reminder.stage)
+            claimed = sending.claim(
                 reminder.key,
                 person_plan.person.id,
                 item.kind,

@@ -5,7 +5,7 @@ from flask import Flask
 from lms.feature import Feature, Job
 from lms.reminders import privacy
 from lms.reminders.channels import provide_log_gateway
-from lms.reminders.services import tick
+from lms.reminders.sending import tick
 from lms.reminders.views import bp
 from lms.signals import sms_gateways
 

@@ -75,7 +75,7 @@ def scheduler_group(
 
 
 def _simulate(app, start: datetime, until: datetime, step: timedelta, every_process: bool) -> None:
-    from lms.reminders.services import tick
+    from lms.reminders.sending import tick
     from lms.scheduler.leader import leadership
 
     if not every_process:

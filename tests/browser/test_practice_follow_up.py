@@ -16,6 +16,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services as learning
 from lms.organisation.models import Person
+from lms.reminders import sending
 from lms.reminders import services as reminders
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import sign_in, sign_out
@@ -38,7 +39,7 @@ def committed_and_reminded(live_server) -> str:
         learning.submit_answer(attempt, card, True, answered_at=utcnow() - timedelta(days=3))
         db.session.commit()
         [(planned, _item)] = reminders.upcoming(person)
-        assert reminders.tick(planned.send_at, [person]).sent == [planned.key]
+        assert sending.tick(planned.send_at, [person]).sent == [planned.key]
         db.session.commit()
         db.session.remove()
     return email

@@ -20,6 +20,7 @@ from lms.learning import services as learning
 from lms.organisation.models import Person, Role, Unit
 from lms.practice import services as practice
 from lms.practice.models import PracticeFollowUp
+from lms.reminders import sending
 from lms.reminders import services as reminders
 from lms.reminders.models import Reminder
 from tests.conftest import add_person, read_mail
@@ -109,9 +110,9 @@ def test_a_crash_between_claim_and_send_sends_nothing_again(app, org, committed,
     def crash(*_args, **_kwargs):
         raise SystemExit("killed while sending")
 
-    monkeypatch.setattr(reminders, "deliver", crash)
+    monkeypatch.setattr(sending, "deliver", crash)
     with pytest.raises(SystemExit), app.app_context():
-        reminders.tick(at(MONDAY + timedelta(days=1), 13, 30))
+        sending.tick(at(MONDAY + timedelta(days=1), 13, 30))
     monkeypatch.undo()
     assert run_week(app, at(MONDAY, 0)) == [], "the claimed key is never sent again"
     assert read_mail(app) == ""

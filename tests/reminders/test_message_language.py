@@ -10,7 +10,7 @@ from lms.extensions import db
 from lms.organisation.models import Person
 from lms.reminders import planner
 from lms.reminders.items import OpenItem
-from lms.reminders.services import message_for
+from lms.reminders.sending import message_for
 
 ITEM = OpenItem(
     item=planner.Item(

@@ -14,7 +14,7 @@ from lms.assignments.services import assign_to_person
 from lms.extensions import db
 from lms.learning.models import Attempt
 from lms.organisation.models import Person
-from lms.reminders import channels, services
+from lms.reminders import channels, digest, sending, services
 from lms.reminders.models import PushSubscription, Reminder, ReminderPreference
 from lms.shifts.services import add_shift
 from tests.conftest import read_mail
@@ -54,7 +54,7 @@ def run_week(app, start: datetime, days: int = 7, step=timedelta(minutes=30)) ->
     with app.app_context():
         now = start
         while now < start + timedelta(days=days):
-            sent += services.tick(now).sent
+            sent += sending.tick(now).sent
             now += step
         db.session.commit()
     return sent
@@ -101,8 +101,8 @@ def test_a_claimed_key_is_not_sent_by_another_process(app, org, assigned):
     with app.app_context():
         key = f"a:{org.nurse.id}:{assigned}:2026-04-03:opens"
         message = channels.Message("x", "y", "http://localhost/")
-        first = services.claim(key, org.nurse.id, "assignment", "opens", message, at(MONDAY, 13, 30))
-        second = services.claim(key, org.nurse.id, "assignment", "opens", message, at(MONDAY, 13, 30))
+        first = sending.claim(key, org.nurse.id, "assignment", "opens", message, at(MONDAY, 13, 30))
+        second = sending.claim(key, org.nurse.id, "assignment", "opens", message, at(MONDAY, 13, 30))
         assert first is not None and second is None
         db.session.commit()
     assert run_week(app, at(MONDAY, 0), days=1) == []
@@ -112,9 +112,9 @@ def test_a_crash_between_claim_and_send_sends_nothing_again(app, org, assigned, 
     def crash(*_args, **_kwargs):
         raise SystemExit("killed while sending")
 
-    monkeypatch.setattr(services, "deliver", crash)
+    monkeypatch.setattr(sending, "deliver", crash)
     with pytest.raises(SystemExit), app.app_context():
-        services.tick(at(MONDAY, 13, 30))
+        sending.tick(at(MONDAY, 13, 30))
     monkeypatch.undo()
     [claimed] = reminders(app)
     assert claimed.sent_at is None
@@ -291,7 +291,7 @@ def test_the_digest_names_required_competence_running_out(app, org):
             valid_until=at(today, 9) + timedelta(days=15),
         )
         competence.refresh(now=at(today, 9))
-        lines = services.digest_lines(db.session.merge(org.manager), today)
+        lines = digest.digest_lines(db.session.merge(org.manager), today)
         assert [(line.person_name, line.due_on) for line in lines] == [
             ("Nils Sykepleier", today + timedelta(days=15))
         ]
