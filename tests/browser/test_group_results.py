@@ -175,6 +175,11 @@ def test_a_latecomer_and_a_leaver_are_told_what_the_close_screen_home_and_report
         next_card(screen, number, [latecomer])
     close(screen)
     assert_accessible(screen)
+    late_on_screen = screen.get_by_text(late_name, exact=True)
+    expect(late_on_screen).to_be_hidden()  # the close page may be on the shared screen
+    for names in screen.get_by_text("Vis navnene", exact=True).all():
+        names.click()
+    expect(late_on_screen).to_be_visible()
 
     said = {
         name: phone_says(phone)

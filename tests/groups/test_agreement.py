@@ -59,7 +59,7 @@ def _phone_standing(client, participant_id: int) -> str:
 def _close_screen(run) -> dict[str, list[str]]:
     """The facilitator's results: the names under each standing."""
     page = run.facilitator.get(f"/groups/runs/{run.id}/close").get_data(as_text=True)
-    sections = re.findall(r'data-standing="(\w+)">[^<]*</h2>\s*<ul>(.*?)</ul>', page, re.S)
+    sections = re.findall(r'data-standing="(\w+)">[^<]*</h2>\s*<details>.*?<ul>(.*?)</ul>', page, re.S)
     return {standing: re.findall(r"<li>([^<]+)</li>", names) for standing, names in sections}
 
 
