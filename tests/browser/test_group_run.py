@@ -22,7 +22,7 @@ from lms.groups.models import GroupParticipant, GroupRun
 from lms.learning.models import Answer
 from lms.organisation.models import Person, Role, Unit
 from tests.browser.axe import assert_accessible
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import join_group_run, sign_in, start_group_run
 from tests.conftest import add_person
 from xapi.outbox import outbox
 
@@ -169,19 +169,10 @@ def test_an_answer_given_offline_is_sent_when_the_network_returns_dated_when_giv
 ):
     ((_name, email),) = make_people(live_server, 1)
     screen = make_context(**DESKTOP).new_page()
-    sign_in(screen, live_server.org.facilitator.email)
-    screen.goto("/groups")
-    screen.get_by_label("Modul").select_option(value="alle-korttyper")
-    screen.get_by_label("Gruppe", exact=True).select_option(label=live_server.org.zone.name)
-    screen.get_by_role("button", name="Start gruppeøkt").click()
-    code = screen.locator(".group-code [aria-hidden=true]").inner_text().strip()
+    org = live_server.org
+    code = start_group_run(screen, org.facilitator.email, org.zone.name, "alle-korttyper")
     run_id = int(re.search(r"/groups/runs/(\d+)", screen.url).group(1))
-    phone = make_context().new_page()
-    sign_in(phone, email)
-    phone.goto("/join")
-    phone.get_by_label("Kode").fill(code)
-    phone.get_by_role("button", name="Bli med").click()
-    expect(card_heading(phone)).to_have_text("Kort 1 av 10")
+    phone = join_group_run(make_context().new_page(), email, code)
     for _ in range(2):
         screen.get_by_role("button", name="Neste kort").click()
     expect(card_heading(phone)).to_have_text("Kort 3 av 10")
@@ -229,3 +220,8 @@ def test_an_answer_given_offline_is_sent_when_the_network_returns_dated_when_giv
         and s.get("context", {}).get("registration") == registration
     ]
     assert datetime.fromisoformat(stated["timestamp"].replace("Z", "+00:00")) == answered_at
+
+    # The run ends, so the facilitator has no open run left for the tests after this one.
+    screen.get_by_role("link", name="Avslutt økten").click()
+    screen.get_by_role("button", name="Avslutt økten").click()
+    expect(screen.get_by_text("Økten er avsluttet.", exact=True)).to_be_visible()
