@@ -260,14 +260,21 @@ def top_admin_only(view: Callable) -> Callable:
     return mark(login_required(wrapper), "top_admin", {Role.ADMIN})
 
 
-def for_owner(model: type, arg: str) -> Callable[[Callable], Callable]:
+def for_owner(
+    model: type, arg: str, gone: Callable[[int], None] | None = None
+) -> Callable[[Callable], Callable]:
     """The person a record belongs to (its ``person_id``); the record is passed to the view in
-    place of its id. Anyone else gets 404, so ids reveal nothing."""
+    place of its id. Anyone else gets 404, so ids reveal nothing. ``gone``: asked with the id when
+    no such record exists, before the 404; it stops the request (``lms.core.gone.already_gone``)
+    for a record the person removed themself, as the view's own answer to a second tap."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            record = db.session.get(model, kwargs.pop(arg))
+            record_id = kwargs.pop(arg)
+            record = db.session.get(model, record_id)
+            if record is None and gone is not None:
+                gone(record_id)
             if record is None or record.person_id != current_user.id:
                 abort(404)
             return view(*args, record, **kwargs)

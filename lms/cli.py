@@ -7,15 +7,25 @@ from __future__ import annotations
 import secrets
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from lms import create_app, demo
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.config import SettingError
 from lms.extensions import db
 
 
-@click.group(cls=FlaskGroup, create_app=create_app)
+def _create_app() -> Flask:
+    """The app a command runs in. A setting that stops it from starting (``SettingError``) is
+    said as an error message naming the setting, exit status 1, as for any other wrong input."""
+    try:
+        return create_app()
+    except SettingError as problem:
+        raise click.ClickException(str(problem)) from problem
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
 def main() -> None:
     """Lærevakt: microlearning and competence for shift-working health and care staff."""
 

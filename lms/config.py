@@ -198,10 +198,26 @@ def persistent_secret_key(instance_path: Path) -> str:
     return key
 
 
+class SettingError(ValueError):
+    """A setting that stops the application from starting; the message names the setting
+    (``LMS_...``), what is wrong with it and what to do. The ``lms`` command shows it as an error
+    message and exits 1."""
+
+
+def in_production(config: Mapping) -> bool:
+    """Whether the installation is served to real people: its public address (``LMS_BASE_URL``)
+    is https, or its cookies are marked Secure (``LMS_SECURE_COOKIES``, behind a proxy that
+    terminates TLS), as README's *Running in production* sets it up. The embedded defaults
+    (``make run``, the demo, the tests) are plain http on the local machine."""
+    return str(config.get("BASE_URL", "")).startswith("https:") or bool(
+        config.get("SESSION_COOKIE_SECURE")
+    )
+
+
 def _locale(env: Mapping[str, str]) -> str:
     value = _read(env, "LMS_DEFAULT_LOCALE")
     if value not in LOCALES:
-        raise ValueError(f"LMS_DEFAULT_LOCALE is {value!r}; it must be one of {', '.join(LOCALES)}")
+        raise SettingError(f"LMS_DEFAULT_LOCALE is {value!r}; it must be one of {', '.join(LOCALES)}")
     return value
 
 

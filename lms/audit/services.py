@@ -139,13 +139,30 @@ def removed_from(
     The log is the tombstone a removed row leaves: with it a page tells "removed from where you
     may see" (say so, ``lms.core.gone``) from "never existed, or removed elsewhere", which must
     stay a plain 404 so that ids reveal nothing about other units."""
+    return any(
+        details.get("unit_id") in unit_ids
+        and all(details.get(name) == value for name, value in same.items())
+        for details in _removals(action, subject_type, subject_id)
+    )
+
+
+def removed_by(person_id: int, action: str, subject_type: str, subject_id: object) -> bool:
+    """Whether the log says ``person_id`` removed ``subject_type`` ``subject_id`` of their own
+    (``action``, done by them, whose details name them as ``person_id``): the tombstone of a
+    person's own thing, as ``removed_from`` is of a unit's. Someone else's, or one never there,
+    stays a plain 404."""
+    return any(
+        details.get("person_id") == person_id
+        for details in _removals(action, subject_type, subject_id, AuditEntry.actor_id == person_id)
+    )
+
+
+def _removals(action: str, subject_type: str, subject_id: object, *where) -> list[dict]:
+    """The details of the log's ``action`` entries on ``subject_type`` ``subject_id``."""
     query = sa.select(AuditEntry.details).where(
         AuditEntry.subject_type == subject_type,
         AuditEntry.subject_id == str(subject_id),
         AuditEntry.action == action,
+        *where,
     )
-    return any(
-        (details or {}).get("unit_id") in unit_ids
-        and all(details.get(name) == value for name, value in same.items())
-        for details in db.session.scalars(query)
-    )
+    return [details or {} for details in db.session.scalars(query)]

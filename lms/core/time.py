@@ -12,6 +12,27 @@ from flask_babel import lazy_gettext as _l
 from lms.db import utcnow
 
 
+def stated_moment(value: object, earliest: datetime) -> datetime | None:
+    """When a phone says something happened (an ISO 8601 string, as JavaScript's ``toISOString``
+    writes it), if that falls between ``earliest`` (say, the start of the attempt it belongs to)
+    and now; None otherwise, and the caller takes the time the request arrived: a phone's clock
+    may be wrong, and a time before the start or in the future cannot be true. The one rule for
+    every answer a phone sends late (the solo player's and a group run's)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if earliest.tzinfo is None:
+        earliest = earliest.replace(tzinfo=UTC)
+    if not earliest <= moment <= utcnow():
+        return None
+    return moment
+
+
 def local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 

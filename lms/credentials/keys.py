@@ -2,7 +2,10 @@
 
 A municipality (a top unit) is ``did:web:<host>:issuers:<unit id>``, which resolves to
 ``https://<host>/issuers/<unit id>/did.json``. Its private keys are kept encrypted with a key
-derived from ``CREDENTIALS_KEY_SECRET`` (default: the app's secret key) and are never exported.
+derived from ``CREDENTIALS_KEY_SECRET`` and are never exported. Unset, the app's secret key stands
+in for it, but only where the installation is not in production (``lms.config.in_production``):
+``check_secret`` stops a production installation from starting without it, and any installation
+with it set to something that cannot serve (``secret_problem``).
 When that secret changes, the private keys can no longer be read (``KeyUnreadable``): nothing can
 be signed until the old secret is set again or the key is rotated; the public keys, and so
 verifying what was signed, are unaffected.
@@ -11,6 +14,8 @@ verifying what was signed, are unaffected.
 from __future__ import annotations
 
 import base64
+import os
+from collections.abc import Mapping
 from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
@@ -20,13 +25,63 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
+from lms.config import SettingError, in_production
 from lms.credentials.models import IssuerKey
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Unit
 
 SECRET_SETTING = "LMS_CREDENTIALS_KEY_SECRET"
-"""The setting the private keys are encrypted with (``LMS_SECRET_KEY`` when it is unset)."""
+"""The setting the private keys are encrypted with (``LMS_SECRET_KEY`` when it is unset, outside
+production)."""
+
+MIN_SECRET_LENGTH = 32
+"""The shortest secret taken: the private keys are only as safe as the secret they are encrypted
+with (``secrets.token_urlsafe(32)`` gives 43 characters)."""
+
+_MAKE_ONE = "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+def secret_problem(config: Mapping, env: Mapping[str, str] = os.environ) -> str | None:
+    """What is wrong with ``LMS_CREDENTIALS_KEY_SECRET`` for the installation ``config`` describes,
+    in a sentence that names it and says what to do; None when nothing is. ``env``: where the
+    setting was read, to tell one set but empty (which the feature's setting reads as unset)."""
+    value = config.get("CREDENTIALS_KEY_SECRET")
+    if value is None and env.get(SECRET_SETTING) is not None:
+        value = env[SECRET_SETTING]
+    if value is None:
+        if not in_production(config):
+            return None
+        return (
+            f"{SECRET_SETTING} is not set, and this installation is in production "
+            "(LMS_BASE_URL is https or LMS_SECURE_COOKIES is on): the credentials' signing keys "
+            "would be encrypted with LMS_SECRET_KEY, and changing that would make them "
+            f"unreadable. Set {SECRET_SETTING} to the current secret key (LMS_SECRET_KEY, or the "
+            "instance folder's secret_key file where that is unset) if credentials have been "
+            f"issued already, else to a new secret ({_MAKE_ONE})."
+        )
+    if not value.strip():
+        return (
+            f"{SECRET_SETTING} is set but empty: the credentials' signing keys need a secret to "
+            f"be encrypted with. Set it to a secret of at least {MIN_SECRET_LENGTH} characters "
+            f"({_MAKE_ONE}), or leave it out entirely outside production."
+        )
+    if len(value) < MIN_SECRET_LENGTH:
+        return (
+            f"{SECRET_SETTING} is set but has {len(value)} characters, fewer than the "
+            f"{MIN_SECRET_LENGTH} a secret that encrypts the credentials' signing keys needs. "
+            f"Set it to a longer secret ({_MAKE_ONE}); if credentials have been issued with the "
+            "short one, run `lms credentials rotate-key` afterwards."
+        )
+    return None
+
+
+def check_secret(config: Mapping, env: Mapping[str, str] = os.environ) -> None:
+    """Refuse to start (``SettingError``) while ``secret_problem`` finds something wrong: nothing
+    falls back to another secret behind the operator's back."""
+    problem = secret_problem(config, env)
+    if problem is not None:
+        raise SettingError(problem)
 
 
 class KeyUnreadable(RuntimeError):

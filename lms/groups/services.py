@@ -284,10 +284,16 @@ def answerable(card: Card) -> bool:
 
 
 def answer(
-    participant: GroupParticipant, card: Card, response: Any, *, client_id: str | None = None
+    participant: GroupParticipant,
+    card: Card,
+    response: Any,
+    *,
+    client_id: str | None = None,
+    answered_at: datetime | None = None,
 ) -> tuple[Answer, bool]:
     """Store the participant's answer to a card the group has reached (through the learning
-    service: graded, recorded and stated as in the solo player)."""
+    service: graded, recorded and stated as in the solo player), given at ``answered_at`` (an
+    answer the phone kept while it had no network; checked by the caller), else now."""
     run = participant.run
     if not run.is_open:
         raise RunClosed(run.id)
@@ -297,7 +303,9 @@ def answer(
         raise NotAnswerableHere(card.id)
     if participant.attempt.completed:
         raise AlreadyFinished(participant.id)
-    return learning.submit_answer(participant.attempt, card, response, client_id=client_id)
+    return learning.submit_answer(
+        participant.attempt, card, response, client_id=client_id, answered_at=answered_at
+    )
 
 
 def answer_to(participant: GroupParticipant, card: Card) -> Answer | None:

@@ -56,6 +56,7 @@ from lms.access import (
 )
 from lms.content.cards.base import ResponseError
 from lms.core.errors import INVALID
+from lms.core.time import stated_moment
 from lms.db import utcnow
 from lms.extensions import db, limiter
 from lms.groups import live, live_card, live_wsgi, qr, services
@@ -530,7 +531,13 @@ def answer(participant: GroupParticipant):
             "groups/participant.html", **_phone_context(participant, error=str(problem))
         ), INVALID
     try:
-        services.answer(participant, card, response, client_id=request.form.get("client_id"))
+        services.answer(
+            participant,
+            card,
+            response,
+            client_id=request.form.get("client_id"),
+            answered_at=stated_moment(request.form.get("answered_at"), participant.attempt.started_at),
+        )
     except services.RunClosed:
         flash(_("Økten er avsluttet, så svaret ble ikke lagret."), "error")
     except services.NotPresent:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import (
@@ -29,7 +28,7 @@ from lms.content import services as content
 from lms.content.cards.base import ResponseError
 from lms.core.cookies import KeptCookieSessionInterface
 from lms.core.languages import select_locale
-from lms.db import utcnow
+from lms.core.time import stated_moment
 from lms.extensions import db
 from lms.learning import answer_wsgi, bundle_wsgi, services
 from lms.learning import bundle as bundles
@@ -291,7 +290,7 @@ def sync_answer(attempt: Attempt):
             card,
             response,
             client_id=str(payload.get("client_id", "")),
-            answered_at=_answered_at(payload.get("answered_at"), attempt),
+            answered_at=stated_moment(payload.get("answered_at"), attempt.started_at),
         )
     except services.NotAnswerable:  # completed elsewhere since it was read: nothing is kept
         db.session.rollback()
@@ -302,25 +301,6 @@ def sync_answer(attempt: Attempt):
         card_id=card.id,
         html=str(_card_body(module, card, answer, None)),
     ), 201 if created else 200
-
-
-def _answered_at(value, attempt: Attempt) -> datetime | None:
-    """When the phone says the answer was given: kept if it falls between the attempt's start and
-    now (a phone's clock may be wrong), otherwise the time it arrived."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    started = attempt.started_at
-    if started.tzinfo is None:
-        started = started.replace(tzinfo=UTC)
-    if not started <= moment <= utcnow():
-        return None
-    return moment
 
 
 @bp.route("/sw.js")

@@ -31,6 +31,9 @@ bp = Blueprint("shifts", __name__, url_prefix="/shifts")
 POLICY_ROLES = (Role.MANAGER, Role.ADMIN)
 """Who sets a unit's learning windows and reminders (``reminders.policy``), and so sees the link."""
 SHOWN = timedelta(days=42)
+FEED_REMOVED = "shifts.feed_remove"
+"""The audit log's entry for a removed calendar feed: the tombstone a second tap on remove is
+recognised by (details: the ``unit_id`` of a unit's feed, the ``person_id`` of a person's own)."""
 
 
 @bp.app_template_filter("shift_kind")
@@ -122,10 +125,19 @@ def add_feed():
     return redirect(url_for("shifts.mine"))
 
 
+def _own_feed_gone(feed_id: int) -> None:
+    """A remove sent again after the feed is gone (a second tap, a page left open): back to the
+    list, saying so, when the person removed it themself (``audit.removed_by``); else the 404."""
+    if audit.removed_by(current_user.id, FEED_REMOVED, "shift_feed", feed_id):
+        already_gone(_("Kalenderen er allerede fjernet."), url_for("shifts.mine"))
+
+
 @bp.route("/feeds/<int:feed_id>/delete", methods=["POST"])
-@for_owner(ShiftFeed, "feed_id")
+@for_owner(ShiftFeed, "feed_id", gone=_own_feed_gone)
 def delete_feed(feed: ShiftFeed):
+    feed_id = feed.id
     db.session.delete(feed)
+    record_by_user(FEED_REMOVED, "shift_feed", feed_id, {"person_id": current_user.id})
     flash(_("Kalenderen er fjernet, med vaktene fra den."), "success")
     return redirect(url_for("shifts.mine"))
 
@@ -217,12 +229,12 @@ def add_unit_feed(unit_id: int):
 def delete_unit_feed(unit_id: int, feed_id: int):
     back = url_for("shifts.unit", unit_id=unit_id)
     feed = db.session.get(ShiftFeed, feed_id)
-    if feed is None and audit.removed_from("shifts.feed_remove", "shift_feed", feed_id, {unit_id}):
+    if feed is None and audit.removed_from(FEED_REMOVED, "shift_feed", feed_id, {unit_id}):
         already_gone(_("Kalenderen er allerede fjernet."), back)
     if feed is None or feed.unit_id != unit_id:
         abort(404)
     db.session.delete(feed)
-    record_by_user("shifts.feed_remove", "shift_feed", feed_id, {"unit_id": unit_id})
+    record_by_user(FEED_REMOVED, "shift_feed", feed_id, {"unit_id": unit_id})
     flash(_("Kalenderen er fjernet, med vaktene fra den."), "success")
     return redirect(back)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
 
@@ -39,3 +39,25 @@ def sign_in_link(mail_body: str) -> str:
     found = SIGN_IN_LINK.search(mail_body)
     assert found, f"no sign-in link in the mail:\n{mail_body}"
     return found.group(0)
+
+
+def start_group_run(screen: Page, facilitator_email: str, unit_name: str, module_id: str) -> str:
+    """Sign in as the facilitator, start a group run of ``module_id`` for the unit called
+    ``unit_name``, and return the join code the shared screen shows."""
+    sign_in(screen, facilitator_email)
+    screen.goto("/groups")
+    screen.get_by_label("Modul").select_option(value=module_id)
+    screen.get_by_label("Gruppe", exact=True).select_option(label=unit_name)
+    screen.get_by_role("button", name="Start gruppeøkt").click()
+    expect(screen.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Kort 1 av \d+$"))
+    return screen.locator(".group-code [aria-hidden=true]").inner_text().strip()
+
+
+def join_group_run(phone: Page, email: str, code: str) -> Page:
+    """Sign in on ``phone`` and join the run by typing its code; the phone shows the room's card."""
+    sign_in(phone, email)
+    phone.goto("/join")
+    phone.get_by_label("Kode").fill(code)
+    phone.get_by_role("button", name="Bli med").click()
+    expect(phone.locator("[data-group-heading]")).to_contain_text(re.compile(r"^Kort \d+ av"))
+    return phone

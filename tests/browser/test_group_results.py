@@ -21,7 +21,7 @@ from lms.extensions import db
 from lms.organisation.models import Role, Unit, UnitKind
 from lms.organisation.services import create_unit
 from tests.browser.axe import assert_accessible
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import join_group_run, sign_in, start_group_run
 from tests.conftest import add_person
 
 pytestmark = pytest.mark.browser
@@ -62,21 +62,13 @@ def make_team(live_server, count: int) -> Team:
 
 
 def start_run(screen: Page, live_server, team: Team) -> str:
-    sign_in(screen, live_server.org.facilitator.email)
-    screen.goto("/groups")
-    screen.get_by_label("Modul").select_option(value=MODULE)
-    screen.get_by_label("Gruppe", exact=True).select_option(label=team.unit_name)
-    screen.get_by_role("button", name="Start gruppeøkt").click()
+    code = start_group_run(screen, live_server.org.facilitator.email, team.unit_name, MODULE)
     expect(screen.get_by_role("heading", level=1)).to_have_text("Kort 1 av 10")
-    return screen.locator(".group-code [aria-hidden=true]").inner_text().strip()
+    return code
 
 
 def join(make_context, email: str, code: str) -> Page:
-    phone = make_context().new_page()
-    sign_in(phone, email)
-    phone.goto("/join")
-    phone.get_by_label("Kode").fill(code)
-    phone.get_by_role("button", name="Bli med").click()
+    phone = join_group_run(make_context().new_page(), email, code)
     expect(phone.locator("[data-group-heading]")).to_contain_text("av 10")
     return phone
 

@@ -7,19 +7,24 @@ in someone without a phone, closes the run, and the phones follow to the end.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from lms.db import utcnow
 from lms.extensions import db
 from lms.groups.models import GroupParticipant, GroupRun
+from lms.learning.models import Answer
 from lms.organisation.models import Person, Role, Unit
 from tests.browser.axe import assert_accessible
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import join_group_run, sign_in, start_group_run
 from tests.conftest import add_person
+from xapi.outbox import outbox
 
 pytestmark = pytest.mark.browser
 
@@ -157,3 +162,66 @@ def test_a_facilitator_and_three_phones_run_a_module_together(live_server, make_
     assistant = live_server.org.assistant.name
     assert completed == {assistant: True, c_name: True, t_name: True, b_name: False}
     assert scores[assistant] == 0.25 and scores[c_name] == 0.0 and scores[t_name] == 0.0
+
+
+def test_an_answer_given_offline_is_sent_when_the_network_returns_dated_when_given(
+    live_server, make_context
+):
+    ((_name, email),) = make_people(live_server, 1)
+    screen = make_context(**DESKTOP).new_page()
+    org = live_server.org
+    code = start_group_run(screen, org.facilitator.email, org.zone.name, "alle-korttyper")
+    run_id = int(re.search(r"/groups/runs/(\d+)", screen.url).group(1))
+    phone = join_group_run(make_context().new_page(), email, code)
+    for _ in range(2):
+        screen.get_by_role("button", name="Neste kort").click()
+    expect(card_heading(phone)).to_have_text("Kort 3 av 10")
+
+    # In the basement: the answer is given, kept on the phone, and said to be kept.
+    phone.context.set_offline(True)
+    phone.get_by_label("Logger ut eller låser skjermen").check()
+    given = utcnow()
+    phone.get_by_role("button", name="Svar", exact=True).click()
+    kept = phone.locator("[data-group-kept]")
+    expect(kept).to_have_text(
+        "Du er uten nett. Svaret ditt er tatt vare på og sendes når nettet er tilbake."
+    )
+    assert_accessible(phone)
+    phone.wait_for_timeout(2500)
+    with live_server.app.app_context():
+        participant = db.session.scalars(
+            sa.select(GroupParticipant)
+            .join(Person, GroupParticipant.person_id == Person.id)
+            .where(GroupParticipant.run_id == run_id, Person.email == email)
+        ).one()
+        attempt_id, registration = participant.attempt_id, participant.run.uuid
+        assert db.session.scalar(sa.select(Answer).filter_by(attempt_id=attempt_id)) is None
+        db.session.remove()
+
+    # Back up the stairs: the answer goes, dated when it was given, not when it arrived.
+    reconnected = utcnow()
+    phone.context.set_offline(False)
+    expect(phone.get_by_text("Svaret ditt er med.")).to_be_visible()
+    expect(phone.locator("[data-group-kept]")).to_have_count(0)
+    with live_server.app.app_context():
+        answer = db.session.scalars(sa.select(Answer).filter_by(attempt_id=attempt_id)).one()
+        answered_at = answer.answered_at.replace(tzinfo=answer.answered_at.tzinfo or UTC)
+        statements = [
+            json.loads(row.statement)
+            for row in db.session.execute(sa.select(outbox.c.statement).order_by(outbox.c.id))
+        ]
+        db.session.remove()
+    assert answer.card_id == "enkelt" and answer.response == ["b"]
+    assert given - timedelta(seconds=1) <= answered_at < reconnected
+    (stated,) = [
+        s
+        for s in statements
+        if s["verb"]["id"].endswith("/answered")
+        and s.get("context", {}).get("registration") == registration
+    ]
+    assert datetime.fromisoformat(stated["timestamp"].replace("Z", "+00:00")) == answered_at
+
+    # The run ends, so the facilitator has no open run left for the tests after this one.
+    screen.get_by_role("link", name="Avslutt økten").click()
+    screen.get_by_role("button", name="Avslutt økten").click()
+    expect(screen.get_by_text("Økten er avsluttet.", exact=True)).to_be_visible()

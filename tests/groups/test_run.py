@@ -4,7 +4,7 @@ pages everyone polls."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -330,6 +330,54 @@ def test_the_runs_statements_carry_registration_instructor_and_team(run, org, st
         "display": {"en-US": "joined", "nb-NO": "ble med"},
     }
     assert joined["object"]["id"] == "http://localhost/xapi/activities/module/alle-korttyper"
+
+
+def test_an_answer_sent_late_is_dated_when_the_phone_says_it_was_given_if_that_can_be_true(
+    run, org, staff, phone, app
+):
+    """An answer given without network arrives later with the moment it was given: kept (on the
+    answer and its statement) if it falls between the attempt's start and the arrival, else the
+    arrival's time, as in the solo player."""
+    with app.app_context():
+        run_uuid = db.session.get(GroupRun, run.id).uuid
+    move(run.facilitator, run.id, QUESTION)
+    clients = [phone(org.assistant), phone(staff[0]), phone(staff[1])]
+    ids = [join(c, run.code) for c in clients]
+    with app.app_context():
+        for participant_id in ids:
+            attempt = db.session.get(GroupParticipant, participant_id).attempt
+            attempt.started_at = utcnow() - timedelta(hours=1)
+        db.session.commit()
+    given = utcnow() - timedelta(minutes=20)
+    stated = [
+        given.isoformat().replace("+00:00", "Z"),  # as the phone's toISOString writes it
+        (utcnow() + timedelta(hours=2)).isoformat(),  # a phone clock ahead: cannot be true
+        (utcnow() - timedelta(hours=3)).isoformat(),  # before the attempt began
+    ]
+    before = utcnow()
+    for c, participant_id, moment in zip(clients, ids, stated, strict=True):
+        response = answer(c, participant_id, "enkelt", {"response": "b", "answered_at": moment})
+        assert response.status_code == 302
+    after = utcnow()
+
+    with app.app_context():
+        stored = [
+            db.session.scalar(
+                sa.select(Answer.answered_at)
+                .join(GroupParticipant, GroupParticipant.attempt_id == Answer.attempt_id)
+                .where(GroupParticipant.id == participant_id)
+            )
+            for participant_id in ids
+        ]
+    stored = [at if at.tzinfo else at.replace(tzinfo=given.tzinfo) for at in stored]
+    assert abs(stored[0] - given) < timedelta(seconds=1)
+    for late in stored[1:]:
+        assert before - timedelta(seconds=1) <= late <= after + timedelta(seconds=1)
+    answered = [s for s in outbox_for(app, run_uuid) if s["verb"]["id"].endswith("/answered")]
+    assert len(answered) == 3
+    for statement, at in zip(answered, stored, strict=True):
+        timestamp = datetime.fromisoformat(statement["timestamp"].replace("Z", "+00:00"))
+        assert abs(timestamp - at) < timedelta(seconds=1)
 
 
 def test_solo_attempts_keep_their_own_registration(client, org, fixture_module, app):

@@ -103,3 +103,39 @@ def test_deleting_without_the_csrf_token_is_refused(app, client, org):
 
     assert client.post("/shifts/delete", data={"shift": ids}).status_code == 400
     assert remaining(app, ids) == ids
+
+
+def test_removing_ones_own_calendar_again_leads_back_and_changes_nothing(app, make_client, org):
+    from lms.audit.models import AuditEntry
+    from lms.shifts.models import ShiftFeed
+
+    with app.app_context():
+        mine = services.add_feed("https://vakter.example/min.ics", person=db.session.merge(org.nurse))
+        theirs = services.add_feed(
+            "https://vakter.example/hennes.ics", person=db.session.merge(org.assistant)
+        )
+        db.session.commit()
+        mine_id, theirs_id = mine.id, theirs.id
+    nurse = make_client()
+    nurse.sign_in(org.nurse)
+    url = f"/shifts/feeds/{mine_id}/delete"
+    first = nurse.submit(url)
+    assert (first.status_code, first.location) == (302, "/shifts/")
+    again = nurse.submit(url)
+    assert (again.status_code, again.location) == (303, "/shifts/")
+    page = nurse.get(again.location).get_data(as_text=True)
+    assert "Kalenderen er allerede fjernet." in page
+    assert "Kalenderen er fjernet, med vaktene fra den." not in page
+    for never_hers in (theirs_id, 999999):
+        assert nurse.submit(f"/shifts/feeds/{never_hers}/delete").status_code == 404
+
+    assistant = make_client()
+    assistant.sign_in(org.assistant)
+    assert assistant.submit(url).status_code == 404, "someone else's removed feed: as if never there"
+    assert "allerede fjernet" not in assistant.get("/shifts/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(sa.select(ShiftFeed.id)).all() == [theirs_id]
+        removals = sa.select(AuditEntry).filter_by(action="shifts.feed_remove")
+        assert [(e.actor_id, e.details) for e in db.session.scalars(removals)] == [
+            (org.nurse.id, {"person_id": org.nurse.id})
+        ]

@@ -18,6 +18,14 @@
      The arrow keys, space, Page Up/Down (a presentation clicker) and Home/End press its buttons;
      a timer per card counts down from the length the facilitator chose.
    - Polling slows down while the page is hidden and resumes at once when it is shown again.
+   - An answer carries the moment it was given (answered_at). Given while the browser says it is
+     offline (navigator.onLine), the phone keeps it (in sessionStorage, so a reload keeps it too),
+     says so under the card, and sends it when the network returns: at the "online" event, on the
+     next page load and when a poll gets through after failing. (A post sent while the browser
+     thinks it is online but the network is gone fails as a form without JavaScript does.)
+     The server dates the answer, and its statement, by that moment when it can be true (between
+     the attempt's start and the arrival: lms.core.time.stated_moment), else by the arrival. Once
+     it is stored, the page is loaded again and shows the answered card and what the server said.
 
    Texts come from data-* attributes rendered by the server, in the reader's language. */
 
@@ -167,6 +175,81 @@
       window.location.reload();
     }
 
+    /* ---- answers: stamped with the moment they are given, kept while there is no network ---- */
+
+    var keptKey = "lms-group-answer:" + window.location.pathname;
+
+    function stored(key) {
+      try {
+        return window.sessionStorage.getItem(key);
+      } catch (error) {
+        return null;
+      }
+    }
+
+    function keep(form) {
+      var answer = { action: form.action, body: new URLSearchParams(new FormData(form)).toString() };
+      try {
+        window.sessionStorage.setItem(keptKey, JSON.stringify(answer));
+      } catch (error) {
+        return false; /* private mode: posted as it is, as without JavaScript */
+      }
+      form.querySelectorAll("input, select, textarea, button").forEach(function (field) {
+        field.disabled = true;
+      });
+      var note = document.createElement("p");
+      note.className = "group-wait";
+      note.setAttribute("role", "status");
+      note.setAttribute("data-group-kept", "");
+      note.textContent = phone.dataset.msgKept;
+      form.parentNode.insertBefore(note, form.nextSibling);
+      return true;
+    }
+
+    /* Posts the kept answer; once the server has it (it answers with a redirect, or refuses the
+       answer for good with a 4xx), the page is loaded again to show what the server says. A post
+       that does not arrive, or a server that is busy (5xx), leaves it kept for the next try. */
+    var sending = null;
+    function sendKept() {
+      var kept = stored(keptKey);
+      if (!kept || sending || navigator.onLine === false) return sending;
+      var answer = JSON.parse(kept);
+      sending = fetch(answer.action, {
+        method: "POST",
+        credentials: "same-origin",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: answer.body,
+      })
+        .then(function (response) {
+          if (response.type !== "opaqueredirect" && response.status >= 500) return;
+          window.sessionStorage.removeItem(keptKey);
+          window.location.reload();
+        })
+        .catch(function () {})
+        .then(function () {
+          sending = null;
+        });
+      return sending;
+    }
+
+    region.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.matches("[data-group-answer]")) return;
+      var moment = form.querySelector('input[name="answered_at"]');
+      if (!moment) {
+        moment = document.createElement("input");
+        moment.type = "hidden";
+        moment.name = "answered_at";
+        form.appendChild(moment);
+      }
+      moment.value = new Date().toISOString();
+      if (navigator.onLine !== false) return; /* posted as it is */
+      if (keep(form)) event.preventDefault();
+    });
+    window.addEventListener("online", sendKept);
+    sendKept();
+
     var etag = null;
     poller(function () {
       var headers = { Accept: "application/json" };
@@ -188,6 +271,7 @@
             if (failures) {
               failures = 0;
               connection.textContent = "";
+              sendKept();
             }
             if (state === false) return false;
             return state === null ? true : changed(state);
