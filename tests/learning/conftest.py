@@ -1,5 +1,5 @@
-"""What the tests of the player share: the requests answered ahead of Flask, and another request
-writing in the middle of one."""
+"""What the tests of the player share: the module they take, the requests answered ahead of Flask,
+and another request writing in the middle of one."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from lms.extensions import db
+from lms.learning import services
 
 
 @pytest.fixture
@@ -45,8 +46,8 @@ def flask_answered(app: Flask, monkeypatch) -> Callable[[type], list[str]]:
 def meanwhile(app: Flask, monkeypatch) -> Callable[[Any], None]:
     """Let another request write a statement (and commit) after an answer was read and before it
     is written (``transactions.begin_writing``, as the answer's insert begins): an attempt
-    completed, or the card answered, on another tab or phone in between."""
-    from lms.learning import services
+    completed, or the card answered, on another tab or phone in between. The tests' requests
+    share one connection, so a rollback of the answering request takes that write with it."""
 
     def write_before_the_answer(statement) -> None:
         begin_writing = services.begin_writing
