@@ -372,3 +372,67 @@ def test_answers_given_offline_and_synced_late_keep_their_time_and_count_once(
     assert module[-1]["result"]["score"]["scaled"] == 1.0
     stamps = [datetime.fromisoformat(s["timestamp"].replace("Z", "+00:00")) for s in statements]
     assert all(stamp >= attempt.started_at.replace(tzinfo=UTC) for stamp in stamps)
+
+
+# Solo: passed, then taken again --------------------------------------------------------------------
+
+
+def test_a_passed_module_taken_again_is_still_passed_everywhere(app, org, setting, make_client):
+    """Starting a passed module again opens a new attempt; the pass still counts (reports,
+    competence), so home says so too, and that a new attempt is under way, and does not put the
+    module first as a step to take: it is no longer due."""
+    phone, manager = signed_in(make_client, org)
+    first_id = start(phone, setting)
+    take(phone, first_id, RIGHT)
+    first = attempt_of(app, first_id)
+    day = local_date_text(app, first.completed_at)
+
+    second_id = start(phone, setting)
+    assert second_id != first_id
+    take(phone, second_id, RIGHT, upto=3)
+
+    home = home_text(phone)
+    assert home_standing(phone, setting) == ("passed", "Bestått")
+    assert 'id="step-heading"' not in home  # nothing to do: the one assignment is done
+    in_progress = home.split('id="progress-heading"')[1].split("</section>")[0]
+    assert f"Bestått</span> {day} · du tar den på nytt · Kort 4 av 10" in in_progress
+    completed = home.split('id="done-heading"')[1].split("</section>")[0]
+    assert f"{day} · " in completed and "Bestått</span> · du tar den på nytt" in completed
+    assert f'href="/attempts/{first_id}/done"' in completed
+    assert 'id="unfinished-heading"' not in home
+    mine = competence_me(phone)
+    assert "Modul fullført" in mine and day in mine and "Oppfylt" in mine
+    row = unit_report_row(manager, org.ward.id)
+    assert row["done"].startswith("1 / ") and row["in_progress"] == "0" and row["failed"] == "0"
+    assert matrix_cell(manager, org.ward.id, org.nurse.name)[0].startswith("Oppfylt")
+    assert audit_line(manager, org.ward.id, org.nurse.name)[5] == day
+
+    second = attempt_of(app, second_id)
+    statements = statements_of(app, person_uuid(app, org.nurse))
+    endings = [(verb(s), s["context"].get("registration")) for s in statements]
+    endings = [e for e in endings if e[0] in ("completed", "passed", "failed", "earned")]
+    assert endings == [("completed", first.uuid), ("passed", first.uuid), ("earned", None)]
+    assert ("initialized", second.uuid) in [
+        (verb(s), s["context"].get("registration")) for s in statements
+    ]
+
+
+def test_home_puts_a_module_taken_again_first_only_when_it_is_due_again(app, org, setting, make_client):
+    """A module passed and begun again is the next step once a yearly assignment makes it due
+    again, with the pass it still has (and its date) beside the due date."""
+    phone, _manager = signed_in(make_client, org)
+    first_id = start(phone, setting)
+    take(phone, first_id, RIGHT)
+    start(phone, setting)
+    assert 'id="step-heading"' not in home_text(phone)
+
+    with app.app_context():
+        first = db.session.get(Attempt, first_id)
+        first.completed_at -= timedelta(days=360)  # passed almost a year ago
+        assign_to_unit(setting, db.session.get(Unit, org.ward.id), local_today(), recur_months=12)
+        db.session.commit()
+        day = local_date_text(app, first.completed_at)
+    step = home_text(phone).split('id="step-heading"')[1].split("</section>")[0]
+    assert f'href="/learn/{setting}"' in step and "frist om" in step
+    assert f"Bestått</span> {day} · du tar den på nytt · Kort 1 av 10" in step
+    assert "Fortsett der du slapp" in step

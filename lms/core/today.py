@@ -7,6 +7,7 @@ them. Pure: no database, no clock.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
@@ -32,12 +33,17 @@ class NextStep:
         return self.attempt is not None
 
 
-def next_step(due: list[DueItem], in_progress: list[Attempt], today: date) -> NextStep | None:
+def next_step(
+    due: list[DueItem], in_progress: list[Attempt], today: date, retaken: Collection[str] = ()
+) -> NextStep | None:
     """An overdue assignment first (the most overdue), then the module last worked on, then the
     assignment due soonest; None when there is nothing to do. ``due`` is soonest first and
-    ``in_progress`` latest first, as their services return them."""
-    open_attempts = {attempt.module_id: attempt for attempt in in_progress}
+    ``in_progress`` latest first, as their services return them. A module the person has
+    completed and is taking again (``retaken``, ``Overview.retaken``) is no step to take unless it
+    is due again: the completion still counts, so the new attempt is their own choice."""
     due_by_module = {item.module_id: item for item in due}
+    in_progress = [a for a in in_progress if a.module_id not in retaken or a.module_id in due_by_module]
+    open_attempts = {attempt.module_id: attempt for attempt in in_progress}
     if due and due[0].overdue(today):
         first = due[0]
     elif in_progress:

@@ -28,7 +28,8 @@ def home():
     today = local_today()
     due = due_for(current_user, today)
     mine = overview(current_user)
-    step = next_step(due, mine.in_progress, today)
+    retaken = mine.retaken()
+    step = next_step(due, mine.in_progress, today, retaken)
     first = {step.module_id} if step else set()
     due_ids = {item.module_id for item in due}
     leads = bool(led_units)
@@ -41,6 +42,7 @@ def home():
         due=[item for item in due if item.module_id not in first],
         due_in_words=due_in_words,
         standings=mine.standings(),
+        retaken=retaken,
         covers=mine.covers(),
         in_progress=[a for a in mine.in_progress if a.module_id not in due_ids | first],
         available=[v for v in mine.available if v.module_id not in due_ids],

@@ -309,33 +309,46 @@ def _valid_client_id(client_id: str | None) -> str:
 
 @dataclass(frozen=True)
 class Overview:
-    """What a person's "Mine" page shows."""
+    """What a person's home ("I dag") shows of their modules."""
 
     in_progress: list[Attempt]
+    """The open attempts, the latest per module: a new attempt at a completed module among them."""
     completed: list[Attempt]
-    """Passed, or completed when nothing is scored."""
+    """Per module completed (passed, or completed when nothing is scored), the attempt of its
+    latest completion: also while a new attempt at it is open or has ended without, as the
+    managers' reports (``assignments.services.completed_on``) and the competence evidence count it."""
     unfinished: list[Attempt]
-    """Ended without the completion: failed, or a group run attended; to be taken again."""
+    """Per module never completed whose latest attempt ended without the completion (failed, or a
+    group run attended): to be taken again."""
     available: list[ModuleVersion]
 
     def covers(self) -> dict[str, ModuleVersion]:
         """By module id, the version whose cover illustration stands for the module: the version of
         the person's latest attempt, or else the published one."""
         versions = {v.module_id: v for v in self.available}
-        for attempt in self.in_progress + self.completed + self.unfinished:
+        for attempt in self.completed + self.unfinished + self.in_progress:
             versions[attempt.module_id] = attempt.version
         return versions
 
     def standings(self) -> dict[str, Standing]:
-        """Each begun module's standing (its latest attempt), by module id."""
+        """Each begun module's standing, by module id: that of its latest completion once it has
+        one (a new attempt after it changes nothing of that), else that of its latest attempt."""
+        found = {a.module_id: standing_of(True, a.outcome) for a in self.in_progress + self.unfinished}
+        found.update({a.module_id: standing_of(True, a.outcome) for a in self.completed})
+        return found
+
+    def retaken(self) -> dict[str, Attempt]:
+        """The modules completed that the person is taking again (an open attempt after the
+        completion), by module id: the attempt of the completion."""
+        completed = {a.module_id: a for a in self.completed}
         return {
-            a.module_id: standing_of(True, a.outcome)
-            for a in self.in_progress + self.completed + self.unfinished
+            a.module_id: completed[a.module_id] for a in self.in_progress if a.module_id in completed
         }
 
 
 def overview(person: Person) -> Overview:
-    """The person's open and completed attempts (latest per module) and the modules not yet begun."""
+    """The person's open attempts and latest completions (per module), the modules whose latest
+    attempt ended without a completion, and the modules not yet begun."""
     attempts = list(
         db.session.scalars(
             sa.select(Attempt)
@@ -345,15 +358,18 @@ def overview(person: Person) -> Overview:
         ).unique()
     )
     latest: dict[str, Attempt] = {}
+    last_done: dict[str, Attempt] = {}
     for attempt in attempts:
         latest.setdefault(attempt.module_id, attempt)
+        if attempt.completed and Verdict(attempt.outcome).gives_completion:
+            known = last_done.get(attempt.module_id)
+            if known is None or attempt.completed_at > known.completed_at:
+                last_done[attempt.module_id] = attempt
     open_ones = [a for a in latest.values() if not a.completed]
-    ended = [a for a in latest.values() if a.completed]
-    done = [a for a in ended if Verdict(a.outcome).gives_completion]
-    unfinished = [a for a in ended if not Verdict(a.outcome).gives_completion]
+    unfinished = [a for a in latest.values() if a.completed and a.module_id not in last_done]
     begun = set(latest)
     available = [v for v in content.published_versions() if v.module_id not in begun]
-    return Overview(open_ones, done, unfinished, available)
+    return Overview(open_ones, list(last_done.values()), unfinished, available)
 
 
 def suggested_next(person: Person, finished_module_id: str) -> Module | None:

@@ -42,7 +42,9 @@ def solo_verdict(passed: bool | None) -> Verdict:
 
 
 class Standing(enum.StrEnum):
-    """Where a person stands on a module (their latest attempt)."""
+    """Where a person stands on a module: as their latest attempt left it, except that home and
+    the managers' report keep a completion that counts (passed, or completed when unscored) over
+    any attempt begun after it."""
 
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"

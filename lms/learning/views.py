@@ -178,9 +178,18 @@ def _card_body(module, card, answer, error: str | None) -> Markup:
 
 
 def _take_response(attempt: Attempt, module, card):
+    """Store the answer posted by the card's form (no JavaScript), then show it graded or go on.
+    An attempt completed elsewhere (another tab, the phone) since the view read it takes no answer:
+    nothing is kept, and the person is sent to its done page."""
     card_type = card_types()[card.type]
     response = card_type.read_response(card, request.form)
-    services.submit_answer(attempt, card, response, client_id=request.form.get("client_id"))
+    attempt_id = attempt.id
+    try:
+        services.submit_answer(attempt, card, response, client_id=request.form.get("client_id"))
+    except services.NotAnswerable:  # completed elsewhere since it was read: nothing is kept
+        db.session.rollback()
+        flash(_("Du har alt fullført modulen, så svaret ble ikke lagret."), "error")
+        return redirect(url_for("learning.done", attempt_id=attempt_id), 303)
     if card_type.scored:
         return redirect(url_for("learning.card", attempt_id=attempt.id, index=card.index))
     return _go_on(attempt, module, card.index + 1)

@@ -48,6 +48,15 @@ def test_with_nothing_begun_the_assignment_due_soonest_is_next_and_with_nothing_
     assert next_step([], [], TODAY) is None
 
 
+def test_a_completed_module_taken_again_is_no_step_unless_it_is_due_again():
+    retaken = {"again"}
+    assert next_step([], [attempt("again")], TODAY, retaken) is None
+    step = next_step([due("soon", 3)], [attempt("again"), attempt("begun")], TODAY, retaken)
+    assert (step.module_id, step.continues) == ("begun", True)
+    step = next_step([due("again", 3)], [attempt("again")], TODAY, retaken)
+    assert (step.module_id, step.continues, step.due.due_on) == ("again", True, TODAY + timedelta(3))
+
+
 def test_the_sessions_today_are_those_on_the_local_day_earliest_first():
     oslo = ZoneInfo("Europe/Oslo")
 

@@ -1,11 +1,23 @@
-"""What the tests of the requests answered ahead of Flask share."""
+"""What the tests of the player share: the module they take, the requests answered ahead of Flask,
+and another request writing in the middle of one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
+
+from lms.extensions import db
+from lms.learning import services
+
+
+@pytest.fixture
+def module(fixture_module: str) -> str:
+    """The module the player's tests take: the test package with every card type, installed and
+    published (``fixture_module``); its id."""
+    return fixture_module
 
 
 @pytest.fixture
@@ -28,3 +40,25 @@ def flask_answered(app: Flask, monkeypatch) -> Callable[[type], list[str]]:
         return answered
 
     return watch
+
+
+@pytest.fixture
+def meanwhile(app: Flask, monkeypatch) -> Callable[[Any], None]:
+    """Let another request write a statement (and commit) after an answer was read and before it
+    is written (``transactions.begin_writing``, as the answer's insert begins): an attempt
+    completed, or the card answered, on another tab or phone in between. The tests' requests
+    share one connection, so a rollback of the answering request takes that write with it."""
+
+    def write_before_the_answer(statement) -> None:
+        begin_writing = services.begin_writing
+
+        def write_then_begin():
+            with app.app_context():
+                db.session.execute(statement)
+                db.session.commit()
+            monkeypatch.setattr(services, "begin_writing", begin_writing)
+            begin_writing()
+
+        monkeypatch.setattr(services, "begin_writing", write_then_begin)
+
+    return write_before_the_answer

@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.learning.answer_wsgi import AnswersAheadOfFlask
 from lms.learning.models import Answer, Attempt
 from tests.learning.test_bundle_ahead import end_sessions, pass_the_check_window
-from tests.learning.test_player import answers_of, module, start, token_from  # noqa: F401
+from tests.learning.test_player import answers_of, start, token_from
 from xapi.outbox import outbox
 
 
@@ -60,12 +60,7 @@ def statement_of(app, attempt_id: int) -> dict:
 
 
 def test_an_answer_is_taken_ahead_of_flask_exactly_as_flask_takes_it(
-    app,
-    make_client,
-    org,
-    module,  # noqa: F811
-    ahead,
-    monkeypatch,
+    app, make_client, org, module, ahead, monkeypatch
 ):
     nurse, assistant = make_client(), make_client()
     nurse_attempt, nurse_headers = begun(nurse, org.nurse)
@@ -92,13 +87,7 @@ def test_an_answer_is_taken_ahead_of_flask_exactly_as_flask_takes_it(
     assert statement_of(app, nurse_attempt) == statement_of(app, assistant_attempt)
 
 
-def test_an_unknown_card_and_a_completed_attempt_get_the_views_replies(
-    app,
-    client,
-    org,
-    module,  # noqa: F811
-    ahead,
-):
+def test_an_unknown_card_and_a_completed_attempt_get_the_views_replies(app, client, org, module, ahead):
     attempt_id, headers = begun(client, org.nurse)
     ahead.clear()
     unknown = send(client, attempt_id, headers, card="finnes-ikke")
@@ -112,7 +101,7 @@ def test_an_unknown_card_and_a_completed_attempt_get_the_views_replies(
     assert ahead == [] and answers_of(app, attempt_id) == []
 
 
-def test_signed_out_gets_what_flask_gives(app, client, org, module, ahead):  # noqa: F811
+def test_signed_out_gets_what_flask_gives(app, client, org, module, ahead):
     attempt_id, headers = begun(client, org.nurse)
     ahead.clear()
     response = send(app.test_client(), attempt_id, headers)
@@ -121,13 +110,7 @@ def test_signed_out_gets_what_flask_gives(app, client, org, module, ahead):  # n
     assert answers_of(app, attempt_id) == []
 
 
-def test_another_persons_attempt_gets_what_flask_gives(
-    app,
-    make_client,
-    org,
-    module,  # noqa: F811
-    ahead,
-):
+def test_another_persons_attempt_gets_what_flask_gives(app, make_client, org, module, ahead):
     nurse = make_client()
     attempt_id, _headers = begun(nurse, org.nurse)
     assistant = make_client()
@@ -139,14 +122,7 @@ def test_another_persons_attempt_gets_what_flask_gives(
 
 
 @pytest.mark.parametrize("token", [None, "ikke-et-token"])
-def test_a_missing_or_wrong_csrf_token_gets_what_flask_gives(
-    app,
-    client,
-    org,
-    module,  # noqa: F811
-    ahead,
-    token,
-):
+def test_a_missing_or_wrong_csrf_token_gets_what_flask_gives(app, client, org, module, ahead, token):
     attempt_id, _headers = begun(client, org.nurse)
     ahead.clear()
     response = send(client, attempt_id, {"X-CSRFToken": token} if token else {})
@@ -154,7 +130,7 @@ def test_a_missing_or_wrong_csrf_token_gets_what_flask_gives(
     assert answers_of(app, attempt_id) == []
 
 
-def test_another_sessions_token_gets_what_flask_gives(app, make_client, org, module, ahead):  # noqa: F811
+def test_another_sessions_token_gets_what_flask_gives(app, make_client, org, module, ahead):
     nurse, assistant = make_client(), make_client()
     attempt_id, nurse_headers = begun(nurse, org.nurse)
     _own, assistant_headers = begun(assistant, org.assistant)
@@ -163,14 +139,7 @@ def test_another_sessions_token_gets_what_flask_gives(app, make_client, org, mod
     refused_by_flask(app, nurse, attempt_id, assistant_headers, ahead)
 
 
-def test_a_token_past_its_time_limit_gets_what_flask_gives(
-    app,
-    client,
-    org,
-    module,  # noqa: F811
-    ahead,
-    monkeypatch,
-):
+def test_a_token_past_its_time_limit_gets_what_flask_gives(app, client, org, module, ahead, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 600)
     attempt_id, headers = begun(client, org.nurse)
     ahead.clear()
@@ -188,12 +157,7 @@ def refused_by_flask(app, client, attempt_id: int, headers: dict, ahead: list[st
 
 
 def test_an_ended_session_gets_what_flask_gives_once_the_check_is_older_than_its_window(
-    app,
-    client,
-    org,
-    module,  # noqa: F811
-    ahead,
-    monkeypatch,
+    app, client, org, module, ahead, monkeypatch
 ):
     attempt_id, headers = begun(client, org.nurse)
     end_sessions(app, org.nurse)
@@ -204,7 +168,7 @@ def test_an_ended_session_gets_what_flask_gives_once_the_check_is_older_than_its
     assert answers_of(app, attempt_id) == []
 
 
-def test_a_form_post_goes_on_to_flask(app, client, org, module, ahead):  # noqa: F811
+def test_a_form_post_goes_on_to_flask(app, client, org, module, ahead):
     attempt_id, headers = begun(client, org.nurse)
     ahead.clear()
     response = client.post(
@@ -213,32 +177,9 @@ def test_a_form_post_goes_on_to_flask(app, client, org, module, ahead):  # noqa:
     assert response.status_code == 400 and ahead == [f"/attempts/{attempt_id}/answers"]
 
 
-def meanwhile(app, monkeypatch, statement) -> None:
-    """Let another request write ``statement`` (and commit) after the answer was read ahead of
-    Flask and before it is written (``transactions.begin_writing``)."""
-    from lms.learning import services
-
-    begin_writing = services.begin_writing
-
-    def write_then_begin():
-        with app.app_context():
-            db.session.execute(statement)
-            db.session.commit()
-        monkeypatch.setattr(services, "begin_writing", begin_writing)
-        begin_writing()
-
-    monkeypatch.setattr(services, "begin_writing", write_then_begin)
-
-
 @pytest.mark.parametrize("answered_by", ["ahead", "flask"])
 def test_an_attempt_completed_between_reading_and_writing_takes_no_answer(
-    app,
-    client,
-    org,
-    module,  # noqa: F811
-    ahead,
-    monkeypatch,
-    answered_by,
+    app, client, org, module, ahead, monkeypatch, meanwhile, answered_by
 ):
     """The answer's insert is rolled back, and the reply is the one to a completed attempt."""
     attempt_id, headers = begun(client, org.nurse)
@@ -247,7 +188,7 @@ def test_an_attempt_completed_between_reading_and_writing_takes_no_answer(
         monkeypatch.setattr(AnswersAheadOfFlask, "_answer", lambda *_args: None)
     attempts = Attempt.__table__
     completing = attempts.update().where(attempts.c.id == attempt_id)
-    meanwhile(app, monkeypatch, completing.values(completed_at=sa.func.now()))
+    meanwhile(completing.values(completed_at=sa.func.now()))
     response = send(client, attempt_id, headers)
     assert response.status_code == 200
     assert response.get_json() == {"stored": False, "reason": "completed"}
@@ -256,12 +197,7 @@ def test_an_attempt_completed_between_reading_and_writing_takes_no_answer(
 
 
 def test_a_card_answered_between_reading_and_writing_keeps_the_first_answer(
-    app,
-    client,
-    org,
-    module,  # noqa: F811
-    ahead,
-    monkeypatch,
+    app, client, org, module, ahead, meanwhile
 ):
     attempt_id, headers = begun(client, org.nurse)
     ahead.clear()
@@ -273,7 +209,7 @@ def test_a_card_answered_between_reading_and_writing_keeps_the_first_answer(
         "score": 0.0,
         "answered_at": sa.func.now(),
     }
-    meanwhile(app, monkeypatch, sa.insert(Answer.__table__).values(first))
+    meanwhile(sa.insert(Answer.__table__).values(first))
     response = send(client, attempt_id, headers)
     assert response.status_code == 200
     assert response.get_json()["stored"] is False

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from tests.learning.test_player import CARDS, RIGHT, module, start, token_from  # noqa: F401
+from tests.learning.test_player import CARDS, RIGHT, start, token_from
 
 
 def bundle_url(page: str) -> str:
@@ -22,7 +22,7 @@ def slot_of(page: str) -> str:
     ).group(1)
 
 
-def test_the_bundle_holds_each_card_as_the_server_path_renders_it(client, org, module):  # noqa: F811
+def test_the_bundle_holds_each_card_as_the_server_path_renders_it(client, org, module):
     client.sign_in(org.nurse)
     attempt_id = start(client)
     page = client.get(f"/attempts/{attempt_id}/cards/2").get_data(as_text=True)
@@ -43,7 +43,7 @@ def test_the_bundle_holds_each_card_as_the_server_path_renders_it(client, org, m
     assert bundle["cards"][-1]["next_label"] == "Fullfør"
 
 
-def test_the_bundle_is_immutable_with_a_strong_etag(client, org, module):  # noqa: F811
+def test_the_bundle_is_immutable_with_a_strong_etag(client, org, module):
     client.sign_in(org.nurse)
     attempt_id = start(client)
     url = bundle_url(client.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True))
@@ -57,7 +57,7 @@ def test_the_bundle_is_immutable_with_a_strong_etag(client, org, module):  # noq
     assert again.status_code == 304 and again.get_data() == b""
 
 
-def test_the_bundle_speaks_the_language_in_its_address(client, org, module):  # noqa: F811
+def test_the_bundle_speaks_the_language_in_its_address(client, org, module):
     client.sign_in(org.nurse)
     attempt_id = start(client)
     url = bundle_url(client.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True))
@@ -67,7 +67,7 @@ def test_the_bundle_speaks_the_language_in_its_address(client, org, module):  # 
     assert english["cards"][2]["title"].startswith("Every card type")
 
 
-def test_a_bundle_that_does_not_exist_is_not_found_and_an_old_digest_is_sent_on(client, org, module):  # noqa: F811
+def test_a_bundle_that_does_not_exist_is_not_found_and_an_old_digest_is_sent_on(client, org, module):
     client.sign_in(org.nurse)
     attempt_id = start(client)
     url = bundle_url(client.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True))
@@ -79,7 +79,7 @@ def test_a_bundle_that_does_not_exist_is_not_found_and_an_old_digest_is_sent_on(
     assert client.get(url.replace(hash_part, "f" * 64)).status_code == 404
 
 
-def test_signed_out_no_bundle(client, org, module, app):  # noqa: F811
+def test_signed_out_no_bundle(client, org, module, app):
     client.sign_in(org.nurse)
     attempt_id = start(client)
     url = bundle_url(client.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True))
@@ -87,7 +87,7 @@ def test_signed_out_no_bundle(client, org, module, app):  # noqa: F811
     assert client.get(url).status_code in (302, 401)
 
 
-def test_the_phone_moves_on_and_completes_through_json(client, org, module):  # noqa: F811
+def test_the_phone_moves_on_and_completes_through_json(client, org, module):
     client.sign_in(org.nurse)
     attempt_id = start(client)
     page = client.get(f"/attempts/{attempt_id}/cards/0").get_data(as_text=True)
@@ -115,7 +115,7 @@ def test_the_phone_moves_on_and_completes_through_json(client, org, module):  # 
     )
 
 
-def test_someone_else_cannot_move_an_attempt_on(client, make_client, org, module):  # noqa: F811
+def test_someone_else_cannot_move_an_attempt_on(client, make_client, org, module):
     client.sign_in(org.nurse)
     attempt_id = start(client)
     other = make_client()

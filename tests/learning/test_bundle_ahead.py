@@ -12,7 +12,7 @@ from lms.learning import ahead as session_check
 from lms.learning.ahead import SessionCheck
 from lms.learning.bundle_wsgi import BundlesAheadOfFlask
 from tests.learning.test_bundle import bundle_url
-from tests.learning.test_player import module, start  # noqa: F401
+from tests.learning.test_player import start
 
 
 @pytest.fixture
@@ -46,12 +46,7 @@ def comparable(response) -> tuple:
 
 
 def test_a_built_bundle_is_answered_ahead_of_flask_exactly_as_flask_answers_it(
-    app,
-    client,
-    org,
-    module,  # noqa: F811
-    ahead,
-    monkeypatch,
+    app, client, org, module, ahead, monkeypatch
 ):
     url = signed_in_bundle(client, org.nurse)
     ahead.clear()
@@ -69,14 +64,14 @@ def test_a_built_bundle_is_answered_ahead_of_flask_exactly_as_flask_answers_it(
     assert ahead == [url, url, url]
 
 
-def test_signed_out_gets_what_flask_gives(app, client, org, module, ahead):  # noqa: F811
+def test_signed_out_gets_what_flask_gives(app, client, org, module, ahead):
     url = signed_in_bundle(client, org.nurse)
     ahead.clear()
     response = app.test_client().get(url)
     assert response.status_code == 302 and ahead == [url]
 
 
-def test_a_tampered_cookie_goes_on_to_flask(app, client, org, module, ahead):  # noqa: F811
+def test_a_tampered_cookie_goes_on_to_flask(app, client, org, module, ahead):
     url = signed_in_bundle(client, org.nurse)
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     payload, _, signature = cookie.value.rpartition(".")
@@ -86,7 +81,7 @@ def test_a_tampered_cookie_goes_on_to_flask(app, client, org, module, ahead):  #
     assert response.status_code == 302 and ahead == [url]
 
 
-def test_another_browser_goes_on_to_flask(app, client, org, module, ahead):  # noqa: F811
+def test_another_browser_goes_on_to_flask(app, client, org, module, ahead):
     url = signed_in_bundle(client, org.nurse)
     ahead.clear()
     client.get(url, headers={"User-Agent": "en annen nettleser"})
@@ -94,12 +89,7 @@ def test_another_browser_goes_on_to_flask(app, client, org, module, ahead):  # n
 
 
 def test_an_ended_session_is_refused_once_the_check_is_older_than_its_window(
-    app,
-    client,
-    org,
-    module,  # noqa: F811
-    ahead,
-    monkeypatch,
+    app, client, org, module, ahead, monkeypatch
 ):
     url = signed_in_bundle(client, org.nurse)
     ahead.clear()

@@ -11,7 +11,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from lms.content import services as content
@@ -40,14 +39,6 @@ WRONG = {
     4: {"response": "true"},
     5: {"position-oppdag": "3", "position-sikre": "2", "position-melde": "1"},
 }
-
-
-@pytest.fixture
-def module(app):
-    with app.app_context():
-        version, _ = content.install(FIXTURE, "test", publish=True)
-        db.session.commit()
-        return version.module_id
 
 
 def install_copy(app, tmp_path: Path, module_id: str) -> None:
@@ -445,3 +436,34 @@ def test_an_answer_posted_to_a_card_that_takes_none_stores_nothing_and_says_so(a
         assert "Dette kortet har ikke noe å svare på, så ingenting ble lagret." in page
     assert answers_of(app, attempt_id) == []
     assert attempt_row(app, attempt_id).position == 0
+
+
+def test_a_form_answer_to_an_attempt_completed_meanwhile_is_not_kept_and_says_so(
+    app, client, org, module, meanwhile
+):
+    """Answered without JavaScript while the attempt was being completed on another tab or the
+    phone (after the card's view read it, before the answer was written): it used to be a 500
+    (``services.NotAnswerable``); now nothing is kept, and the done page says why."""
+    client.sign_in(org.nurse)
+    attempt_id = start(client)
+    attempts = Attempt.__table__
+    completed = (
+        attempts.update()
+        .where(attempts.c.id == attempt_id)
+        .values(completed_at=sa.func.now(), score=0.0, passed=False, outcome="failed")
+    )
+    meanwhile(completed)
+
+    response = answer(client, attempt_id, 2, RIGHT[2])
+
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/done")
+    assert answers_of(app, attempt_id) == []
+    # The tests' requests share one connection, so the view's rollback took the other tab's
+    # completion with it; on a real database that was committed on its own connection.
+    with app.app_context():
+        db.session.execute(completed)
+        db.session.commit()
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Du har alt fullført modulen, så svaret ble ikke lagret." in page
+    assert "Fullført, ikke bestått" in page
