@@ -189,3 +189,15 @@ def test_a_nynorsk_reader_and_manager_see_the_competences_in_nynorsk(app, org, m
 
     with app.app_context():
         assert db.session.get(Person, org.nurse.id).locale == "nn"
+
+
+def test_a_nynorsk_admin_is_told_the_imported_frameworks_nynorsk_name(org, client):
+    _nynorsk(client, org.admin)
+    response = client.submit(
+        "/admin/competence",
+        {"file": (io.BytesIO(PSK.read_bytes()), "psk.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Rammeverket «Pasienttryggleik og helsefagleg praksis i kommunale" in page

@@ -9,7 +9,9 @@ from datetime import date
 import sqlalchemy as sa
 from docx import Document
 
+from lms.competence import services as competence
 from lms.extensions import db
+from lms.organisation.models import Unit
 from lms.planning.models import Measure, MeasureStatus, NeedSource, Plan, PlanNeed
 
 
@@ -220,3 +222,20 @@ def test_the_menu_leads_a_manager_to_the_plan_and_not_staff(client, make_client,
     staff.sign_in(org.nurse)
     assert 'href="/planning/"' not in staff.get("/").get_data(as_text=True)
     assert staff.get("/planning/").status_code == 403
+
+
+def test_a_nynorsk_manager_reads_the_gaps_in_nynorsk_on_the_plan_and_in_its_export(app, client, org):
+    with app.app_context():
+        competence.load_shipped()
+        medicines = competence.competences_by_code(["PSK-1"])["PSK-1"]
+        competence.add_requirement(medicines, db.session.get(Unit, org.ward.id), 1)
+        db.session.commit()
+    client.sign_in(org.manager)
+    client.submit("/language", {"language": "nn", "next": "/"})
+
+    page = client.get(_plan_url(org.ward.id)).get_data(as_text=True)
+    text = _docx_text(client.get(_plan_url(org.ward.id, f".docx?year={this_year()}")).data)
+
+    assert '<th scope="row">Legemiddelhandtering</th>' in page
+    assert "Legemiddelhandtering" in text and "Legemiddelhåndtering" not in text
+    assert _needs(app, org.ward.id) == [(NeedSource.GAP, "Legemiddelhåndtering", 2)]
