@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from lms.competence import moodle_csv, services
 from lms.competence.models import Competence, Framework
 from lms.extensions import db
-from lms.organisation.models import Person, Unit
+from lms.organisation.models import Person
+from tests.support.frameworks import require_shipped
 
 PSK = services.SHIPPED / "pasientsikkerhet.csv"
 NYNORSK_COLUMNS = ("Short name (nn)", "Description (nn)")
@@ -162,16 +163,14 @@ def test_a_column_moodle_and_lærevakt_do_not_know_is_still_ignored(app):
 
 
 def _nynorsk(client, person: Person) -> None:
+    """Sign ``person`` in and choose Nynorsk (kept as their language)."""
     client.sign_in(person)
     client.submit("/language", {"language": "nn", "next": "/"})
 
 
 def test_a_nynorsk_reader_and_manager_see_the_competences_in_nynorsk(app, org, make_client):
     with app.app_context():
-        services.load_shipped()
-        medicines = services.competences_by_code(["PSK-1"])["PSK-1"]
-        services.add_requirement(medicines, db.session.get(Unit, org.ward.id), 1)
-        db.session.commit()
+        require_shipped("PSK-1", org.ward.id)
 
     nurse = make_client()
     _nynorsk(nurse, org.nurse)

@@ -9,10 +9,9 @@ from datetime import date
 import sqlalchemy as sa
 from docx import Document
 
-from lms.competence import services as competence
 from lms.extensions import db
-from lms.organisation.models import Unit
 from lms.planning.models import Measure, MeasureStatus, NeedSource, Plan, PlanNeed
+from tests.support.frameworks import require_shipped
 
 
 def this_year() -> int:
@@ -226,10 +225,7 @@ def test_the_menu_leads_a_manager_to_the_plan_and_not_staff(client, make_client,
 
 def test_a_nynorsk_manager_reads_the_gaps_in_nynorsk_on_the_plan_and_in_its_export(app, client, org):
     with app.app_context():
-        competence.load_shipped()
-        medicines = competence.competences_by_code(["PSK-1"])["PSK-1"]
-        competence.add_requirement(medicines, db.session.get(Unit, org.ward.id), 1)
-        db.session.commit()
+        require_shipped("PSK-1", org.ward.id)
     client.sign_in(org.manager)
     client.submit("/language", {"language": "nn", "next": "/"})
 
