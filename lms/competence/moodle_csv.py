@@ -3,18 +3,23 @@ line, and writing. Pure: bytes in, a framework or problems out; nothing here tou
 
 The file has one header line, one line for the framework (``Is framework`` = 1, with the scale) and
 one line per competence, parents before children. Moodle reads the first 14 columns by position and
-ignores the rest, so Lærevakt adds three of its own after them: the English short name and
+ignores the rest, so Lærevakt adds its own after them: the English and the Nynorsk short name and
 description, the external mappings (URIs separated by spaces: DigComp 2.2, ESCO) and the evidence
 levels: the highest level each kind of evidence can prove, as ``module=1 sign_off=3``, on the
-framework's line for all its competences and on a competence's line where it says otherwise. Cells that
-would start a spreadsheet formula are written with a quote in front and read back without it
-(:mod:`lms.core.csv_reading`, which also takes semicolons, tabs, UTF-16 and Windows-1252).
+framework's line for all its competences and on a competence's line where it says otherwise.
+Lærevakt finds its columns by name, and each may be left out (a text not given falls back to
+Bokmål); a column after Moodle's whose name looks like one of them or names a language (``Short name
+(nynorsk)``) is refused rather than ignored, so that a misspelt header does not lose a translation
+unseen. Cells that would start a spreadsheet formula are written with a quote in front and read back
+without it (:mod:`lms.core.csv_reading`, which also takes semicolons, tabs, UTF-16 and Windows-1252).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -39,8 +44,19 @@ MOODLE_COLUMNS = (
     "Is framework",
     "Taxonomy",
 )
-EXTRA_COLUMNS = ("Short name (en)", "Description (en)", "Mappings", "Evidence levels")
+EXTRA_COLUMNS = (
+    "Short name (en)",
+    "Description (en)",
+    "Short name (nn)",
+    "Description (nn)",
+    "Mappings",
+    "Evidence levels",
+)
 COLUMNS = MOODLE_COLUMNS + EXTRA_COLUMNS
+TITLE_COLUMNS = {"nn": "Short name (nn)", "en": "Short name (en)"}
+"""Each language's short name column but Bokmål's, which is Moodle's ``Short name``."""
+DESCRIPTION_COLUMNS = {"nn": "Description (nn)", "en": "Description (en)"}
+NAMES_A_LANGUAGE = re.compile(r"\([^()]*\)\s*$")
 PLAIN_TEXT = "2"
 """Moodle's FORMAT_PLAIN."""
 MAX_BYTES = 2 * 1024 * 1024
@@ -107,11 +123,43 @@ class FrameworkSpec:
         }
 
 
-def _texts(nb: str, en: str) -> dict[str, str]:
+def _texts(nb: str, columns: dict[str, str], cell: Callable[[str], str]) -> dict[str, str]:
+    """Bokmål, and each other language whose column (``columns``: language -> name) has a text."""
     texts = {"nb": nb.strip()}
-    if en.strip():
-        texts["en"] = en.strip()
+    for language, column in columns.items():
+        if text := cell(column).strip():
+            texts[language] = text
     return texts
+
+
+def _squeezed(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _header_problems(header: list[str]) -> list[Problem]:
+    """Lærevakt's columns named twice, and columns after Moodle's that look like one of them but
+    are not (``Shortname (nn)``, ``Short name (nynorsk)``): each on line 1, naming the column."""
+    known = {_squeezed(name) for name in EXTRA_COLUMNS}
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for number, name in enumerate(header[len(MOODLE_COLUMNS) :], start=len(MOODLE_COLUMNS) + 1):
+        if name in EXTRA_COLUMNS:
+            if name in seen:
+                message = _(
+                    "kolonne %(number)s: «%(column)s» står to ganger", number=number, column=name
+                )
+                problems.append(Problem(1, message))
+            seen.add(name)
+        elif _squeezed(name) in known or NAMES_A_LANGUAGE.search(name):
+            message = _(
+                "kolonne %(number)s: «%(column)s» er ikke en kolonne Lærevakt kjenner; "
+                "kolonnene etter Moodles heter %(columns)s",
+                number=number,
+                column=name,
+                columns=", ".join(EXTRA_COLUMNS),
+            )
+            problems.append(Problem(1, message))
+    return problems
 
 
 def parse(data: bytes) -> FrameworkSpec | list[Problem]:
@@ -134,6 +182,8 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
                 ),
             )
         ]
+    if header_problems := _header_problems(header):
+        return header_problems
     extras = {name: header.index(name) for name in EXTRA_COLUMNS if name in header}
     framework: FrameworkSpec | None = None
     competences: list[CompetenceSpec] = []
@@ -169,6 +219,9 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
             problems.append(Problem(line, _("«%(key)s» mangler", key="Short name")))
         elif len(shortname) > MAX_NAME:
             problems.append(Problem(line, _too_long("Short name", MAX_NAME)))
+        for column in TITLE_COLUMNS.values():
+            if len(extra(column).strip()) > MAX_NAME:
+                problems.append(Problem(line, _too_long(column, MAX_NAME)))
         if is_framework == "1":
             if framework is not None:
                 message = _("filen har mer enn én rammeverkslinje (Is framework = 1)")
@@ -178,8 +231,8 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
             framework = FrameworkSpec(
                 idnumber=code,
                 shortname=shortname,
-                titles=_texts(shortname, extra("Short name (en)")),
-                descriptions=_texts(description, extra("Description (en)")),
+                titles=_texts(shortname, TITLE_COLUMNS, extra),
+                descriptions=_texts(description, DESCRIPTION_COLUMNS, extra),
                 scale=scale or ScaleSpec([]),
                 taxonomy=cells[13].strip(),
                 line=line,
@@ -200,8 +253,8 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
             CompetenceSpec(
                 code=code,
                 parent_code=parent,
-                titles=_texts(shortname, extra("Short name (en)")),
-                descriptions=_texts(description, extra("Description (en)")),
+                titles=_texts(shortname, TITLE_COLUMNS, extra),
+                descriptions=_texts(description, DESCRIPTION_COLUMNS, extra),
                 mappings=mappings,
                 line=line,
                 evidence_levels=_evidence_levels(extra("Evidence levels"), line, problems),
@@ -346,6 +399,8 @@ def write(framework: FrameworkSpec) -> bytes:
             framework.taxonomy,
             framework.titles.get("en", ""),
             framework.descriptions.get("en", ""),
+            framework.titles.get("nn", ""),
+            framework.descriptions.get("nn", ""),
             "",
             _written_levels(framework.evidence_levels),
         ]
@@ -369,6 +424,8 @@ def write(framework: FrameworkSpec) -> bytes:
                 "",
                 c.titles.get("en", ""),
                 c.descriptions.get("en", ""),
+                c.titles.get("nn", ""),
+                c.descriptions.get("nn", ""),
                 " ".join(c.mappings),
                 _written_levels(c.evidence_levels),
             ]

@@ -4,6 +4,7 @@ for frameworks (Moodle CSV import and export)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +12,7 @@ from lms.access import signed_in, top_admin_only
 from lms.audit.services import record_by_user
 from lms.competence import services
 from lms.competence.models import Competence, EvidenceKind, Framework, State
+from lms.content.localised import pick
 from lms.core.errors import INVALID
 from lms.core.urls import row_id
 from lms.extensions import db
@@ -96,7 +98,8 @@ def frameworks():
                 problems = [str(p) for p in result]
             else:
                 record_by_user("framework.import", "framework", result.id)
-                flash(_("Rammeverket «%(name)s» er importert.", name=result.shortname), "success")
+                name = pick(result.titles, str(get_locale()))
+                flash(_("Rammeverket «%(name)s» er importert.", name=name), "success")
                 return redirect(url_for("competence.frameworks"))
         status = INVALID
         db.session.rollback()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from lms.planning.models import Measure, NeedSource, Plan
@@ -38,6 +38,7 @@ def _needs(document, plan: Plan) -> None:
     if not plan.needs:
         document.add_paragraph(_("Ingen behov er registrert."))
         return
+    locale = str(get_locale())
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"
     headers = (_("Behov"), _("Kilde"), _("Mangler / utløpt / utløper snart"))
@@ -45,7 +46,7 @@ def _needs(document, plan: Plan) -> None:
         cell.text = text
     for need in plan.needs:
         row = table.add_row().cells
-        row[0].text = need.text
+        row[0].text = need.title(locale)
         row[1].text = need.source.label
         row[2].text = (
             f"{need.missing} / {need.expired} / {need.expiring}" if need.source is NeedSource.GAP else ""

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.competence.models import Competence
+from lms.content.localised import pick
 from lms.db import text_enum, utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Unit
@@ -117,6 +118,13 @@ class PlanNeed(db.Model):
 
     plan: Mapped[Plan] = relationship(back_populates="needs")
     competence: Mapped[Competence | None] = relationship()
+
+    def title(self, locale: str) -> str:
+        """The need as a reader of ``locale`` reads it: a gap's competence in that language (its
+        ``text`` is the Bokmål title, written when the gap was filled in), else ``text``."""
+        if self.source is NeedSource.GAP and self.competence is not None:
+            return pick(self.competence.titles, locale)
+        return self.text
 
 
 class Measure(db.Model):

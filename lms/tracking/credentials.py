@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import uuid
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 
 from lms import signals
+from lms.competence.models import Competence
+from lms.content.localised import language_map
 from lms.credentials.keys import did_for
 from lms.credentials.models import Credential, ImportedCredential
 from lms.db import utcnow
@@ -39,11 +42,11 @@ def earned_statement_id(credential: Credential) -> str:
     )
 
 
-def _badge(activity_id: str, title: str) -> dict:
+def _badge(activity_id: str, name: dict[str, str]) -> dict:
     return {
         "objectType": "Activity",
         "id": activity_id,
-        "definition": {"type": ACTIVITY_TYPES["badge"], "name": {"nb-NO": title}},
+        "definition": {"type": ACTIVITY_TYPES["badge"], "name": name},
     }
 
 
@@ -58,15 +61,32 @@ def _context(issuer: str) -> dict:
 
 def issued(_app: Flask, credentials: list[Credential]) -> None:
     """An ``earned`` statement for each credential, added to the outbox together."""
-    record_all(db.session, [_earned(credential) for credential in credentials])
+    titles = _competence_titles(credentials)
+    record_all(db.session, [_earned(credential, titles) for credential in credentials])
 
 
-def _earned(credential: Credential) -> dict:
+def _competence_titles(credentials: list[Credential]) -> dict[str, dict[str, str]]:
+    """The titles of the competences these credentials are for, by the credential's source."""
+    sources = {c.source for c in credentials if c.source.startswith("competence:")}
+    if not sources:
+        return {}
+    codes = {source.removeprefix("competence:") for source in sources}
+    rows = db.session.execute(
+        sa.select(Competence.code, Competence.titles).where(Competence.code.in_(codes))
+    )
+    return {f"competence:{code}": titles for code, titles in rows}
+
+
+def _earned(credential: Credential, titles: dict[str, dict[str, str]]) -> dict:
+    """``titles``: a competence's badge is named in every language its competence has (the
+    credential itself says the Bokmål title); any other by the credential's title."""
     source = credential.source.replace(":", "/")
+    found = titles.get(credential.source)
+    name = language_map(found) if found else {"nb-NO": credential.title}
     statement = profile().statement(
         credential.person.uuid,
         "earned",
-        _badge(profile().activity_id("credential", source), credential.title),
+        _badge(profile().activity_id("credential", source), name),
         at=credential.issued_at,
         context=_context(did_for(credential.unit_id)),
         result={"completion": True, "extensions": {ASSERTION: {"@id": f"urn:uuid:{credential.uuid}"}}},
@@ -83,7 +103,10 @@ def imported(_app: Flask, imported: ImportedCredential) -> None:
     statement = profile().statement(
         imported.person.uuid,
         "earned",
-        _badge(profile().activity_id("credential", "imported", str(imported.id)), imported.title),
+        _badge(
+            profile().activity_id("credential", "imported", str(imported.id)),
+            {"nb-NO": imported.title},
+        ),
         at=imported.imported_at,
         context=_context(imported.issuer),
         result={"completion": True, "extensions": {ASSERTION: {"@id": imported.credential_id}}},

@@ -58,7 +58,7 @@ def test_the_patient_safety_framework_holds_the_areas_municipalities_renew(app):
         )
         assert top == [f"PSK-{n}" for n in range(1, 10)]
         assert pressure_ulcers.parent.code == "PSK-5"
-        assert pressure_ulcers.titles == {"nb": "Trykksår", "en": "Pressure ulcers"}
+        assert pressure_ulcers.titles == {"nb": "Trykksår", "nn": "Trykksår", "en": "Pressure ulcers"}
         assert [lv.name for lv in psk.scale.levels] == ["Grunnleggende", "Selvstendig", "Avansert"]
 
 
@@ -287,6 +287,7 @@ def test_the_soft_skills_framework_holds_leading_change_and_new_in_the_job(app):
         ]
         assert by_code["SOFT-3.2"].titles == {
             "nb": "Lede refleksjonsgrupper",
+            "nn": "Leie refleksjonsgrupper",
             "en": "Leading reflection groups",
         }
         assert by_code["SOFT-4"].mappings == []

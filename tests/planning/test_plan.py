@@ -11,6 +11,7 @@ from docx import Document
 
 from lms.extensions import db
 from lms.planning.models import Measure, MeasureStatus, NeedSource, Plan, PlanNeed
+from tests.support.frameworks import require_shipped
 
 
 def this_year() -> int:
@@ -220,3 +221,17 @@ def test_the_menu_leads_a_manager_to_the_plan_and_not_staff(client, make_client,
     staff.sign_in(org.nurse)
     assert 'href="/planning/"' not in staff.get("/").get_data(as_text=True)
     assert staff.get("/planning/").status_code == 403
+
+
+def test_a_nynorsk_manager_reads_the_gaps_in_nynorsk_on_the_plan_and_in_its_export(app, client, org):
+    with app.app_context():
+        require_shipped("PSK-1", org.ward.id)
+    client.sign_in(org.manager)
+    client.submit("/language", {"language": "nn", "next": "/"})
+
+    page = client.get(_plan_url(org.ward.id)).get_data(as_text=True)
+    text = _docx_text(client.get(_plan_url(org.ward.id, f".docx?year={this_year()}")).data)
+
+    assert '<th scope="row">Legemiddelhandtering</th>' in page
+    assert "Legemiddelhandtering" in text and "Legemiddelhåndtering" not in text
+    assert _needs(app, org.ward.id) == [(NeedSource.GAP, "Legemiddelhåndtering", 2)]

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from lms.competence import services as competence
 from lms.competence.models import Competence
 from lms.competence.moodle_csv import CompetenceSpec, FrameworkSpec, ScaleSpec, write
+from lms.extensions import db
+from lms.organisation.models import Unit
 
 
 def import_test_framework(
@@ -35,3 +37,13 @@ def import_test_framework(
     )
     competence.import_framework(write(spec))
     return competence.competences_by_code([f"{code}-1"])[f"{code}-1"]
+
+
+def require_shipped(code: str, unit_id: int) -> Competence:
+    """Load the shipped frameworks and require their competence ``code`` (level 1) of everyone in
+    the unit; committed."""
+    competence.load_shipped()
+    required = competence.competences_by_code([code])[code]
+    competence.add_requirement(required, db.session.get(Unit, unit_id), 1)
+    db.session.commit()
+    return required
