@@ -56,7 +56,8 @@ COLUMNS = MOODLE_COLUMNS + EXTRA_COLUMNS
 TITLE_COLUMNS = {"nn": "Short name (nn)", "en": "Short name (en)"}
 """Each language's short name column but Bokmål's, which is Moodle's ``Short name``."""
 DESCRIPTION_COLUMNS = {"nn": "Description (nn)", "en": "Description (en)"}
-NAMES_A_LANGUAGE = re.compile(r"\([^()]*\)\s*$")
+BRACKETED = re.compile(r"\s*\([^()]*\)\s*$")
+"""A column name's bracketed tail, as Lærevakt's columns name a language: ``Short name (nn)``."""
 PLAIN_TEXT = "2"
 """Moodle's FORMAT_PLAIN."""
 MAX_BYTES = 2 * 1024 * 1024
@@ -138,8 +139,12 @@ def _squeezed(name: str) -> str:
 
 def _header_problems(header: list[str]) -> list[Problem]:
     """Lærevakt's columns named twice, and columns after Moodle's that look like one of them but
-    are not (``Shortname (nn)``, ``Short name (nynorsk)``): each on line 1, naming the column."""
+    are not (``Shortname (nn)``, ``Short name (nynorsk)``): each on line 1, naming the column.
+    Any other column (``Merknad (intern)``) is not Lærevakt's, and is left alone."""
     known = {_squeezed(name) for name in EXTRA_COLUMNS}
+    in_languages = {
+        _squeezed(BRACKETED.sub("", name)) for name in EXTRA_COLUMNS if BRACKETED.search(name)
+    }
     problems: list[Problem] = []
     seen: set[str] = set()
     for number, name in enumerate(header[len(MOODLE_COLUMNS) :], start=len(MOODLE_COLUMNS) + 1):
@@ -150,7 +155,7 @@ def _header_problems(header: list[str]) -> list[Problem]:
                 )
                 problems.append(Problem(1, message))
             seen.add(name)
-        elif _squeezed(name) in known or NAMES_A_LANGUAGE.search(name):
+        elif _squeezed(name) in known or _squeezed(BRACKETED.sub("", name)) in in_languages:
             message = _(
                 "kolonne %(number)s: «%(column)s» er ikke en kolonne Lærevakt kjenner; "
                 "kolonnene etter Moodles heter %(columns)s",

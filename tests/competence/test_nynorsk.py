@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from lms.competence import moodle_csv, services
@@ -153,9 +154,10 @@ def test_a_nynorsk_column_named_twice_or_a_nynorsk_name_too_long_imports_nothing
         assert _counts() == (0, 0)
 
 
-def test_a_column_moodle_and_lærevakt_do_not_know_is_still_ignored(app):
+@pytest.mark.parametrize("column", ["Merknad", "Merknad (intern)"])
+def test_a_column_moodle_and_lærevakt_do_not_know_is_still_ignored(app, column):
     rows = _rows(PSK.read_bytes())
-    noted = _csv([[*row, "fra Excel" if n else "Merknad"] for n, row in enumerate(rows)])
+    noted = _csv([[*row, "fra Excel" if n else column] for n, row in enumerate(rows)])
     with app.app_context():
         framework = services.import_framework(noted)
         assert len(framework.competences) == 16
