@@ -22,13 +22,17 @@ def select_locale() -> str:
     """The person's chosen language, else the ``lang`` cookie, else the browser's, else the default."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = getattr(current_user, "locale", None)
+    return locale_of(getattr(current_user, "locale", None), request.cookies.get("lang"), request.environ)
+
+
+def locale_of(chosen: str | None, cookie: str | None, environ: dict) -> str:
+    """``select_locale``'s choice from the person's ``chosen`` language, the ``lang`` cookie and
+    the request's ``environ``: also for a request answered without Flask's request context."""
     if chosen in LOCALES:
         return chosen
-    cookie = request.cookies.get("lang")
     if cookie in LOCALES:
         return cookie
-    browser = _browser_language(request.environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+    browser = _browser_language(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
     return _LANGUAGE_ALIASES.get(browser, current_app.config["BABEL_DEFAULT_LOCALE"])
 
 

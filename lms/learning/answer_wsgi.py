@@ -1,32 +1,40 @@
-"""The player's answer (``POST /attempts/<id>/answers``) taken ahead of most of Flask.
+"""The player's answer (``POST /attempts/<id>/answers``) taken ahead of Flask and of the ORM.
 
 ``AnswersAheadOfFlask`` is a WSGI middleware in front of ``app.wsgi_app``, as ``bundle_wsgi`` is
-for the bundle. Through Flask an answer cost about 3 ms of CPU in one process, some 40 % of it
-Flask around the view: opening the session, Flask-Limiter, loading the person and their roles, the
-hooks. On SQLite that work also held the write lock, which the request's first statement (loading
-the person) takes up front (``lms.core.transactions``).
+for the bundle. Through Flask an answer cost about 5 ms of CPU in one process, nearly all of it
+the machinery around four SQL statements: Flask's request context and hooks, Flask-Login loading
+the person, the ORM loading the attempt (with its person and version) and the answer, the signal's
+receivers loading them again, the ORM's commit. Here the same answer costs a fraction of that:
 
-Here the person comes from the session check the bundle uses (``lms.learning.ahead``: no database
-while the check is held, so a session ended elsewhere can still store answers to its own attempts
-for up to ``ahead.SESSION_CHECK_SECONDS``), and the view itself, ``views.sync_answer`` with its
-``for_owner`` check, runs in a request context as Flask's dispatch would run it, without the hooks
-that have nothing to do for this request:
+- the person comes from the session check the bundle uses (``lms.learning.ahead``: no database
+  while the check is held, so a session ended elsewhere can still store answers to its own attempts
+  for up to ``ahead.SESSION_CHECK_SECONDS``);
+- CSRF is checked as Flask-WTF's ``protect`` checks it (the ``X-CSRFToken`` header against the
+  session's token, its age, on HTTPS the referrer), the token's signature verified once per
+  process; the route has no rate limit (the app has no default limits) and an access rule that
+  this replaces: the attempt must be the signed-in person's;
+- the attempt, its person and its version are one row of one query; everything that does not
+  write (reading the response, grading it, the ``answered`` statement, the card's HTML) is done
+  before the write lock is taken (``transactions.begin_writing``), and the writes are the
+  answer's insert, the attempt's update and the statement's (``xapi.outbox.record``), committed;
+- the reply is the view's (``views.sync_answer``), with its status, the security headers
+  (``lms.core.headers``) and ``Vary: Cookie`` as Flask adds for a session it read.
 
-- before the view, CSRF is checked as Flask-WTF's ``protect`` checks it in its ``before_request``
-  hook (the ``X-CSRFToken`` header against the session's token, its age, on HTTPS the referrer),
-  the token's signature verified once per process; the route has no rate limit (the app has no
-  default limits) and an access rule, so Flask-Limiter's and the access hooks would do nothing;
-- the signed-in person is the attempt's, loaded with the attempt in one query (only the columns
-  of the person and the version that the answer uses); Flask-Login's ``current_user`` is that
-  person, as its user loader would have made it;
-- after the view, ``app.process_response`` as in Flask: the commit (or roll back), the security
-  headers, the session saved (``Vary: Cookie``).
+The view sends ``signals.card_answered``, whose receivers get the answer as an ORM object. Here
+there is none, so an answer is taken only where every receiver connected to the signal has said
+the lane stands in for it (``stands_in_for``): tracking's receiver, whose statement the lane
+records itself (``tracking.receivers.answered_statement``), and receivers that do nothing for the
+card answered (the practice follow-up, for every card but a practice card). A plugin's receiver
+that has not said so sends every answer through Flask.
 
 Everything unusual goes on to Flask untouched, with the body as it came, and Flask answers as
-before: a body not JSON (``Content-Type``) or of no stated length, no running session or a cookie
-Flask would rewrite (``ahead.SessionCheck``), a refused CSRF token, an attempt that is not there or
-not the signed-in person's, and any error on the way (rolled back first; Flask then does it all
-again and answers as it would, the error included). The route stays in Flask's URL map.
+before: a body not a JSON object (``Content-Type``) or of no stated length, no running session or
+a cookie Flask would rewrite (``ahead.SessionCheck``), a refused CSRF token, an attempt that is not
+there, not the signed-in person's or part of a group run (its statements carry the run), an unknown
+card or a response the card cannot read (Flask words the error in the person's language), a
+receiver the lane does not stand in for, and any error on the way (rolled back first; Flask then
+does it all again and answers as it would, the error included). The route stays in Flask's URL
+map.
 """
 
 from __future__ import annotations
@@ -34,32 +42,59 @@ from __future__ import annotations
 import functools
 import hmac
 import io
+import json
 import re
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g, request, session
-from flask.ctx import RequestContext
+from blinker import ANY
+from flask import Flask
 from flask_wtf.csrf import same_origin
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
+from werkzeug.http import parse_cookie
+from werkzeug.wsgi import get_host
 
-from lms.accounts.sessions import FLASK_LOGIN_KEY
+from lms import signals
+from lms.content import library
+from lms.content.cards.base import Card, ResponseError
 from lms.content.models import ModuleVersion
+from lms.core.headers import security_headers
 from lms.core.kept import kept
+from lms.core.languages import locale_of
+from lms.core.time import stated_moment
 from lms.core.transactions import as_reader
-from lms.extensions import db, login_manager
+from lms.db import utcnow
+from lms.extensions import db
+from lms.groups.models import GroupParticipant
+from lms.learning import services
 from lms.learning.ahead import SessionCheck, SignedIn
 from lms.learning.models import Attempt
+from lms.learning.rendering import card_html
 from lms.organisation.models import Person
+from lms.plugins import card_types
+from lms.tracking import receivers as tracking
+from lms.tracking.receivers import answered_statement, solo_context
+from xapi.outbox import record
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
-ENDPOINT = "learning.sync_answer"
 PATH = re.compile(r"/attempts/(\d+)/answers")
 JSON = "application/json"
 CSRF_SALT = "wtf-csrf-token"
 """Flask-WTF's salt of its CSRF tokens' signature (``generate_csrf``, ``validate_csrf``)."""
+COMPLETED = ({"stored": False, "reason": "completed"}, 200)
+"""The view's reply to an answer to an attempt completed (here, on another tab or phone)."""
+
+_stand_ins: dict[Callable, Callable[[Card], bool]] = {}
+
+
+def stands_in_for(receiver: Callable, cards: Callable[[Card], bool] = lambda _card: True) -> None:
+    """Let the lane take an answer to a card for which ``cards(card)`` holds although ``receiver``
+    listens to ``signals.card_answered``: for such a card the lane does what ``receiver`` would,
+    or ``receiver`` would do nothing."""
+    _stand_ins[receiver] = cards
 
 
 class AnswersAheadOfFlask:
@@ -69,6 +104,7 @@ class AnswersAheadOfFlask:
         self.app = app
         self.wsgi_app = wsgi_app
         self.session_check = session_check
+        self.security_headers = security_headers(app.config)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         attempt_id = _answer_to(environ)
@@ -76,41 +112,33 @@ class AnswersAheadOfFlask:
         if signed_in is None:
             return self.wsgi_app(environ, start_response)
         body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
-        environ["wsgi.input"] = io.BytesIO(body)
-        response = self._answer(environ, signed_in, attempt_id)
+        response = self._answer(environ, body, signed_in, attempt_id)
         if response is None:
             environ["wsgi.input"] = io.BytesIO(body)
             return self.wsgi_app(environ, start_response)
         return response(environ, start_response)
 
-    def _answer(self, environ: dict, signed_in: SignedIn, attempt_id: int):
-        """The view's response, after Flask's after-request hooks; None for Flask to answer."""
-        session = self.app.session_interface.session_class(signed_in.session)
-        context = RequestContext(self.app, environ, session=session)
-        context.push()
-        try:
-            return self._dispatch(signed_in, attempt_id)
-        except Exception:  # Flask does it again, and answers (and logs) as it would
-            db.session.rollback()
+    def _answer(self, environ: dict, body: bytes, signed_in: SignedIn, attempt_id: int):
+        """The view's reply, with the headers Flask's hooks add; None for Flask to answer."""
+        payload = _object(body)
+        if payload is None or not self._csrf_holds(environ, signed_in.session):
             return None
-        finally:
-            context.pop()
+        with self.app.app_context():
+            try:
+                reply = _taken(environ, payload, signed_in.person_id, attempt_id)
+            except Exception:  # Flask does it again, and answers (and logs) as it would
+                db.session.rollback()
+                return None
+            if reply is None:
+                db.session.rollback()
+                return None
+            response = self.app.json.response(reply[0])
+        response.status_code = reply[1]
+        response.headers.extend(self.security_headers)
+        response.vary.add("Cookie")
+        return response
 
-    def _dispatch(self, signed_in: SignedIn, attempt_id: int):
-        if request.endpoint != ENDPOINT or not self._csrf_holds():
-            return None
-        as_reader()  # until the answer is written: services.submit_answer begins writing
-        attempt = db.session.scalar(_attempt_with_person(), {"id": attempt_id})
-        if attempt is None or attempt.person_id != signed_in.person_id:
-            db.session.rollback()
-            return None
-        attempt.person.signed_in_session = signed_in.session[FLASK_LOGIN_KEY]
-        login_manager._update_request_context_with_user(attempt.person)
-        view = self.app.view_functions[ENDPOINT]
-        response = self.app.make_response(view(**request.view_args))
-        return self.app.process_response(response)
-
-    def _csrf_holds(self) -> bool:
+    def _csrf_holds(self, environ: dict, session: dict) -> bool:
         """Flask-WTF's check as its ``before_request`` hook makes it (``CSRFProtect.protect``), the
         token's signature verified once per process (``_signed_token``): its age against
         ``WTF_CSRF_TIME_LIMIT``, its match with the session's token, and on HTTPS the referrer are
@@ -118,10 +146,7 @@ class AnswersAheadOfFlask:
         config = self.app.config
         if not (config["WTF_CSRF_ENABLED"] and config["WTF_CSRF_CHECK_DEFAULT"]):
             return True
-        csrf = self.app.extensions["csrf"]
-        if csrf._is_exempt() or request.method not in config["WTF_CSRF_METHODS"]:
-            return True
-        given = _header_token(config["WTF_CSRF_HEADERS"])
+        given = _header_token(environ, config["WTF_CSRF_HEADERS"])
         stored = session.get(config["WTF_CSRF_FIELD_NAME"])
         if not given or not isinstance(stored, str):
             return False
@@ -136,19 +161,131 @@ class AnswersAheadOfFlask:
             return False
         if not isinstance(token, str) or not hmac.compare_digest(stored, token):
             return False
-        if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
-            referrer = request.referrer
-            if not referrer or not same_origin(referrer, f"https://{request.host}/"):
+        if environ.get("wsgi.url_scheme") == "https" and config["WTF_CSRF_SSL_STRICT"]:
+            referrer = environ.get("HTTP_REFERER")
+            host = get_host(environ, config.get("TRUSTED_HOSTS"))
+            if not referrer or not same_origin(referrer, f"https://{host}/"):
                 return False
-        g.csrf_valid = True
         return True
 
 
-def _header_token(headers: list[str]) -> str | None:
+def _taken(environ: dict, payload: dict, person_id: int, attempt_id: int) -> tuple[dict, int] | None:
+    """The view's reply (``views.sync_answer``) and its status, the answer stored as the view
+    stores it; None for Flask to answer (nothing written)."""
+    as_reader()  # until the answer is written: services.write_answer begins writing
+    attempt = db.session.connection().execute(_attempt_row(), {"id": attempt_id}).first()
+    if attempt is None or attempt.person_id != person_id or attempt.in_group_run:
+        return None
+    if attempt.completed_at is not None:
+        return COMPLETED
+    module = library.load(attempt.module_id, attempt.content_hash)
+    card = module.card(str(payload.get("card_id", "")))
+    if card is None or not _lane_stands_in(card):
+        return None
+    card_type = card_types()[card.type]
+    if not card_type.takes_response:
+        return None
+    try:
+        response = card_type.read_response(card, form_from(payload.get("fields") or {}))
+    except ResponseError:
+        return None
+    client_id = services.valid_client_id(str(payload.get("client_id", "")))
+    answered_at = stated_moment(payload.get("answered_at"), attempt.started_at) or utcnow()
+    score = card_type.grade(card, response).score
+    locale = locale_of(attempt.locale, parse_cookie(environ.get("HTTP_COOKIE")).get("lang"), environ)
+    statement = answered_statement(
+        attempt.person_uuid,
+        module,
+        card,
+        response,
+        score,
+        at=answered_at,
+        context=solo_context(attempt.uuid, attempt.locale, module, parent=True),
+    )
+    html = str(card_html(module, card, locale, response))
+    values = {
+        "attempt_id": attempt_id,
+        "card_id": card.id,
+        "client_id": client_id,
+        "response": response,
+        "score": score,
+        "answered_at": answered_at,
+    }
+    try:
+        answer_id = services.write_answer(values, utcnow())
+    except services.NotAnswerable:  # completed elsewhere since it was read: nothing is kept
+        db.session.rollback()
+        return COMPLETED
+    if answer_id is None:
+        db.session.rollback()
+        stored = services.stored_answer(attempt_id, card.id, client_id)
+        html = str(card_html(module, card, locale, stored.response))
+        return _reply(False, stored.client_id, card, html), 200
+    record(db.session, statement)
+    db.session.commit()
+    return _reply(True, client_id, card, html), 201
+
+
+def _reply(stored: bool, client_id: str, card: Card, html: str) -> dict[str, Any]:
+    return {"stored": stored, "client_id": client_id, "card_id": card.id, "html": html}
+
+
+def _lane_stands_in(card: Card) -> bool:
+    """Whether every receiver of ``signals.card_answered`` has said the lane stands in for it on
+    an answer to ``card`` (``stands_in_for``)."""
+    return all(
+        receiver in _stand_ins and _stand_ins[receiver](card)
+        for receiver in signals.card_answered.receivers_for(ANY)
+    )
+
+
+@functools.cache
+def _attempt_row() -> sa.Select:
+    """The attempt by id with what the answer uses of its person and version, and whether it is
+    a group run's, in one row: built once and bound when it runs."""
+    in_run = sa.exists().where(GroupParticipant.attempt_id == Attempt.id)
+    return (
+        sa.select(
+            Attempt.person_id,
+            Attempt.uuid,
+            Attempt.started_at,
+            Attempt.completed_at,
+            Person.uuid.label("person_uuid"),
+            Person.locale,
+            ModuleVersion.module_id,
+            ModuleVersion.content_hash,
+            in_run.label("in_group_run"),
+        )
+        .join(Person, Person.id == Attempt.person_id)
+        .join(ModuleVersion, ModuleVersion.id == Attempt.version_id)
+        .where(Attempt.id == sa.bindparam("id"), Person.active.is_(True))
+    )
+
+
+def form_from(fields: dict) -> MultiDict:
+    """The player's fields of a response, as the card's form would post them."""
+    items = []
+    for name, value in fields.items():
+        values = value if isinstance(value, list) else [value]
+        items.extend((str(name), str(v)) for v in values)
+    return MultiDict(items)
+
+
+def _object(body: bytes) -> dict | None:
+    """The JSON object of the body; None if it is not one."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _header_token(environ: dict, headers: list[str]) -> str | None:
     """The signed token of the request's first CSRF header that has one, as
     ``CSRFProtect._get_csrf_token`` finds it: a JSON body has no form fields, which it looks in
-    first (and reading the form cost more than the rest of the check)."""
-    return next(filter(None, map(request.headers.get, headers)), None)
+    first."""
+    names = ("HTTP_" + header.upper().replace("-", "_") for header in headers)
+    return next(filter(None, map(environ.get, names)), None)
 
 
 KEPT_TOKENS = 4096
@@ -167,25 +304,6 @@ def _signed_token(secret, given: str) -> tuple[object, int] | tuple[()]:
     return token, int(signed_at.timestamp())
 
 
-@functools.cache
-def _attempt_with_person() -> sa.Select:
-    """The attempt with its person and its version, by id: built once and bound when it runs. Of
-    the person and the version only what the answer uses is loaded: the person's ``active`` too,
-    which Flask-Login's ``is_authenticated`` reads (a column left out is read again, in a query of
-    its own, when asked for; the version's manifest is not parsed for every answer). Rows made into
-    ORM objects by hand cost as much as this, the objects' making."""
-    return (
-        sa.select(Attempt)
-        .options(
-            joinedload(Attempt.person).load_only(Person.uuid, Person.locale, Person.active),
-            joinedload(Attempt.version).load_only(
-                ModuleVersion.module_id, ModuleVersion.version, ModuleVersion.content_hash
-            ),
-        )
-        .where(Attempt.id == sa.bindparam("id"))
-    )
-
-
 def _answer_to(environ: dict) -> int | None:
     """The attempt a JSON POST of an answer (with its length stated) is to; else None."""
     if environ.get("REQUEST_METHOD") != "POST" or not environ.get("CONTENT_LENGTH", "").isdigit():
@@ -197,4 +315,5 @@ def _answer_to(environ: dict) -> int | None:
 
 
 def init_app(app: Flask, session_check: SessionCheck) -> None:
+    stands_in_for(tracking.card_answered)  # the lane records its statement
     app.wsgi_app = AnswersAheadOfFlask(app, app.wsgi_app, session_check)

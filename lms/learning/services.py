@@ -146,7 +146,7 @@ def submit_answer(
     """
     if attempt.completed or not card_types()[card.type].takes_response:
         raise NotAnswerable(card.id)
-    client_id = _valid_client_id(client_id)
+    client_id = valid_client_id(client_id)
     grade = card_types()[card.type].grade(card, response)
     answer = _insert_answer(
         attempt,
@@ -163,32 +163,42 @@ def submit_answer(
 
 
 def _insert_answer(attempt: Attempt, **values: Any) -> Answer | None:
-    """Store the answer with ``values`` and note the attempt updated, in one statement each: the
-    ORM's flush of the same (a unit of work over the attempt's and the answer's mappers) cost
-    more CPU than the rest of storing an answer. The answer comes back as if read from the
-    database; the attempt's answers, if loaded, are read again when next used. None, and nothing
-    written, if an answer to the card or with the client id is stored already: the answer's
-    unique constraints say so in the insert itself (``ON CONFLICT DO NOTHING``), so a new answer,
-    the common case, costs no query to look for a stored one first.
-
-    The writes begin a writing transaction if the request so far only read
-    (``transactions.begin_writing``): the attempt is then noted only if it is still open."""
-    begin_writing()
-    connection = db.session.connection()
-    insert, update = _answer_statements(connection.dialect.name)
+    """Store the answer with ``values`` (``write_answer``). The answer comes back as if read from
+    the database; the attempt's answers, if loaded, are read again when next used. None, and
+    nothing written, if an answer to the card or with the client id is stored already."""
     values = {"attempt_id": attempt.id, **values}
-    answer_id = connection.execute(insert, values).scalar()
+    now = utcnow()
+    answer_id = write_answer(values, now)
     if answer_id is None:
         return None
-    now = utcnow()
-    if connection.execute(update, {"attempt": attempt.id, "now": now}).rowcount != 1:
-        raise NotAnswerable(values["card_id"])
     set_committed_value(attempt, "updated_at", now)
     db.session.expire(attempt, ["answers"])
     answer = Answer(id=answer_id, **values)
     make_transient_to_detached(answer)
     db.session.add(answer)
     return answer
+
+
+def write_answer(values: dict[str, Any], now: datetime) -> int | None:
+    """Insert the answer with ``values`` and note its attempt updated ``now``, in one statement
+    each: the ORM's flush of the same (a unit of work over the attempt's and the answer's mappers)
+    cost more CPU than the rest of storing an answer. Returns the new answer's id; None, and
+    nothing written, if an answer to the card or with the client id is stored already: the
+    answer's unique constraints say so in the insert itself (``ON CONFLICT DO NOTHING``), so a new
+    answer, the common case, costs no query to look for a stored one first.
+
+    The writes begin a writing transaction if the request so far only read
+    (``transactions.begin_writing``): the attempt is then noted only if it is still open, and
+    ``NotAnswerable`` is raised if it is not (the caller rolls the answer's insert back)."""
+    begin_writing()
+    connection = db.session.connection()
+    insert, update = _answer_statements(connection.dialect.name)
+    answer_id = connection.execute(insert, values).scalar()
+    if answer_id is None:
+        return None
+    if connection.execute(update, {"attempt": values["attempt_id"], "now": now}).rowcount != 1:
+        raise NotAnswerable(values["card_id"])
+    return answer_id
 
 
 @functools.cache
@@ -209,8 +219,8 @@ def _answer_statements(dialect: str) -> tuple[sa.Insert, sa.Update]:
 @functools.cache
 def _answers_sent_or_given() -> sa.Select:
     """The answer sent with a client id, and the answer given to a card in an attempt, in one
-    query (built once, bound when it runs): their ids and client ids."""
-    return sa.select(Answer.id, Answer.client_id).where(
+    query (built once, bound when it runs)."""
+    return sa.select(Answer.id, Answer.client_id, Answer.response, Answer.score).where(
         sa.or_(
             Answer.client_id == sa.bindparam("client_id"),
             sa.and_(
@@ -222,18 +232,22 @@ def _answers_sent_or_given() -> sa.Select:
 
 
 def _stored_answer(attempt: Attempt, card: Card, client_id: str) -> Answer:
-    """The answer already sent with ``client_id`` (first), else the attempt's answer to ``card``
-    (one of them is stored: the insert of a new one did nothing)."""
+    return db.session.get(Answer, stored_answer(attempt.id, card.id, client_id).id)
+
+
+def stored_answer(attempt_id: int, card_id: str, client_id: str) -> sa.Row:
+    """The answer already sent with ``client_id`` (first), else the attempt's answer to the card
+    (one of them is stored: the insert of a new one did nothing): its id, client id, response and
+    score."""
     found = (
         db.session.connection()
         .execute(
             _answers_sent_or_given(),
-            {"client_id": client_id, "attempt_id": attempt.id, "card_id": card.id},
+            {"client_id": client_id, "attempt_id": attempt_id, "card_id": card_id},
         )
         .all()
     )
-    stored = next((a for a in found if a.client_id == client_id), None) or found[0]
-    return db.session.get(Answer, stored.id)
+    return next((a for a in found if a.client_id == client_id), None) or found[0]
 
 
 def move_to(attempt: Attempt, module: Module, index: int) -> None:
@@ -298,7 +312,7 @@ def complete(
     return result
 
 
-def _valid_client_id(client_id: str | None) -> str:
+def valid_client_id(client_id: str | None) -> str:
     if client_id:
         try:
             return str(uuid.UUID(client_id))

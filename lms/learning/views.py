@@ -20,7 +20,6 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from werkzeug.datastructures import MultiDict
 
 from lms.access import for_owner, signed_in
 from lms.content import library
@@ -34,6 +33,7 @@ from lms.learning import answer_wsgi, bundle_wsgi, services
 from lms.learning import bundle as bundles
 from lms.learning.ahead import SessionCheck
 from lms.learning.models import Attempt
+from lms.learning.rendering import card_html
 from lms.learning.standing import Standing, standing_of
 from lms.plugins import card_types
 from lms.practice import services as practice
@@ -160,21 +160,9 @@ def bundle(module_id: str, content_hash: str, locale: str, digest: str):
 
 
 def _card_body(module, card, answer, error: str | None) -> Markup:
-    """A card looks the same for everyone who gave the same response (or none): rendered once per
-    language and response (``library``), except with an error to show."""
-    card_type = card_types()[card.type]
-    locale = _locale()
-    response = answer.response if answer is not None else None
-
-    def rendered() -> Markup:
-        grade = card_type.grade(card, response) if answer is not None else None
-        return card_type.render(card, locale=locale, response=response, grade=grade, error=error)
-
-    if error is not None:
-        return rendered()
     if answer is None:
-        return library.rendered_once(module, card, locale, card_type.render)
-    return library.rendered_graded(module, card, locale, response, rendered)
+        return card_html(module, card, _locale(), error=error)
+    return card_html(module, card, _locale(), answer.response, error)
 
 
 def _take_response(attempt: Attempt, module, card):
@@ -286,7 +274,7 @@ def sync_answer(attempt: Attempt):
     card = module.card(str(payload.get("card_id", "")))
     if card is None or not card_types()[card.type].takes_response:
         return jsonify(error=_("Ukjent kort.")), 400
-    form = _form_from(payload.get("fields") or {})
+    form = answer_wsgi.form_from(payload.get("fields") or {})
     try:
         response = card_types()[card.type].read_response(card, form)
     except ResponseError as problem:
@@ -343,11 +331,3 @@ def _offline_texts() -> dict[str, str]:
         "text": _("Denne siden er ikke lagret på telefonen. Prøv igjen når du har nett."),
         "home": _("Til Mine"),
     }
-
-
-def _form_from(fields: dict) -> MultiDict:
-    items = []
-    for name, value in fields.items():
-        values = value if isinstance(value, list) else [value]
-        items.extend((str(name), str(v)) for v in values)
-    return MultiDict(items)

@@ -56,15 +56,21 @@ def _profile(base_url: str) -> Profile:
 
 
 def _context(attempt: Attempt, module: Module, *, parent: bool) -> dict:
-    context = profile().module_context(
-        registration=attempt.uuid,
+    context = solo_context(attempt.uuid, attempt.person.locale, module, parent=parent)
+    return groups.decorate(context, attempt)
+
+
+def solo_context(registration: str, locale: str | None, module: Module, *, parent: bool) -> dict:
+    """The context of a statement about an attempt (``registration``, its UUID) that is not a
+    group run's: the module's version and the person's language (``locale``, else the default)."""
+    return profile().module_context(
+        registration=registration,
         module_id=module.id,
         version=module.version,
         content_hash=module.content_hash,
-        language=attempt.person.locale or current_app.config["BABEL_DEFAULT_LOCALE"],
+        language=locale or current_app.config["BABEL_DEFAULT_LOCALE"],
         parent=parent,
     )
-    return groups.decorate(context, attempt)
 
 
 def _module_activity(module: Module) -> dict:
@@ -92,17 +98,33 @@ def module_initialized(_app: Flask, attempt: Attempt) -> None:
 def card_answered(_app: Flask, answer: Answer, card: Card) -> None:
     attempt = answer.attempt
     module = module_of(attempt)
-    card_type = card_types()[card.type]
-    made = profile()
-    statement = made.statement(
+    statement = answered_statement(
         attempt.person.uuid,
-        "answered",
-        _card_activity(made, module, card),
+        module,
+        card,
+        answer.response,
+        answer.score,
         at=answer.answered_at,
         context=_context(attempt, module, parent=True),
-        result=_answer_result(card, card_type, answer),
     )
     record(db.session, statement)
+
+
+def answered_statement(
+    person_uuid: str, module: Module, card: Card, response, score: float | None, *, at, context: dict
+) -> dict:
+    """The ``answered`` statement of a response to ``card``, graded ``score``, given ``at``: the
+    receiver's, and the player's answer lane's (``lms.learning.answer_wsgi``), which has no ORM
+    objects of the answer to give."""
+    made = profile()
+    return made.statement(
+        person_uuid,
+        "answered",
+        _card_activity(made, module, card),
+        at=at,
+        context=context,
+        result=_answer_result(card, card_types()[card.type], response, score),
+    )
 
 
 KEPT_ACTIVITIES = 4096
@@ -134,16 +156,16 @@ def _card_name(card: Card, module: Module) -> dict[str, str]:
     return {language: name for language, name in names.items() if name} or dict(module.title)
 
 
-def _answer_result(card: Card, card_type, answer: Answer) -> dict:
+def _answer_result(card: Card, card_type, response, score: float | None) -> dict:
     """A reflection is private: the statement says it was written, never what."""
     result: dict = {"completion": True}
     if card_type.interaction_type != "long-fill-in":
-        response = card_type.response_text(card, answer.response)
-        if response is not None:
-            result["response"] = response
-    if answer.score is not None:
-        result["success"] = answer.score >= 1.0
-        result["score"] = scaled_score(answer.score)
+        text = card_type.response_text(card, response)
+        if text is not None:
+            result["response"] = text
+    if score is not None:
+        result["success"] = score >= 1.0
+        result["score"] = scaled_score(score)
     return result
 
 

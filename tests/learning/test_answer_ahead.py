@@ -11,9 +11,12 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from lms import signals
 from lms.extensions import db
 from lms.learning.answer_wsgi import AnswersAheadOfFlask
 from lms.learning.models import Answer, Attempt
+from lms.practice.models import PracticeFollowUp
+from tests.groups.conftest import join, participant_record, run_record, start_run
 from tests.learning.test_bundle_ahead import end_sessions, pass_the_check_window
 from tests.learning.test_player import answers_of, start, token_from
 from xapi.outbox import outbox
@@ -87,11 +90,17 @@ def test_an_answer_is_taken_ahead_of_flask_exactly_as_flask_takes_it(
     assert statement_of(app, nurse_attempt) == statement_of(app, assistant_attempt)
 
 
-def test_an_unknown_card_and_a_completed_attempt_get_the_views_replies(app, client, org, module, ahead):
+def test_an_unknown_card_goes_on_to_flask_which_words_the_error(app, client, org, module, ahead):
     attempt_id, headers = begun(client, org.nurse)
     ahead.clear()
     unknown = send(client, attempt_id, headers, card="finnes-ikke")
     assert unknown.status_code == 400 and unknown.get_json() == {"error": "Ukjent kort."}
+    assert ahead == [f"/attempts/{attempt_id}/answers"] and answers_of(app, attempt_id) == []
+
+
+def test_a_completed_attempt_gets_the_views_reply(app, client, org, module, ahead):
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
     with app.app_context():
         db.session.get(Attempt, attempt_id).completed_at = db.func.now()
         db.session.commit()
@@ -218,3 +227,51 @@ def test_a_card_answered_between_reading_and_writing_keeps_the_first_answer(
     with app.app_context():
         rows = db.session.scalars(sa.select(Answer).where(Answer.attempt_id == attempt_id)).all()
         assert [(a.card_id, a.response) for a in rows] == [("enkelt", ["a"])]
+
+
+def test_a_practice_card_goes_on_to_flask_which_makes_its_follow_up(app, client, org, module, ahead):
+    """The practice follow-up's receiver does something for a practice card, so Flask takes it."""
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    response = send(client, attempt_id, headers, card="prov", fields={"commit": "yes"})
+    assert response.status_code == 201 and ahead == [f"/attempts/{attempt_id}/answers"]
+    with app.app_context():
+        follow_ups = db.session.scalars(sa.select(PracticeFollowUp.card_id)).all()
+    assert follow_ups == ["prov"]
+
+
+def test_a_receiver_the_lane_does_not_stand_in_for_gets_every_answer_through_flask(
+    app, client, org, module, ahead
+):
+    heard: list[tuple[str, float]] = []
+
+    def plugin_receiver(_app, answer, card):
+        heard.append((card.id, answer.score))
+
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    signals.card_answered.connect(plugin_receiver)
+    try:
+        response = send(client, attempt_id, headers)
+    finally:
+        signals.card_answered.disconnect(plugin_receiver)
+    assert response.status_code == 201 and ahead == [f"/attempts/{attempt_id}/answers"]
+    assert heard == [("enkelt", 1.0)]
+
+
+def test_an_attempt_of_a_group_run_goes_on_to_flask_whose_statement_names_the_run(
+    app, client, make_client, org, module, ahead
+):
+    client.sign_in(org.facilitator)
+    run_id = start_run(client, module, org.zone.id)
+    nurse = make_client()
+    nurse.sign_in(org.nurse)
+    participant = participant_record(app, join(nurse, run_record(app, run_id).code))
+    page = nurse.get(f"/groups/me/{participant.id}").get_data(as_text=True)
+    ahead.clear()
+    response = send(nurse, participant.attempt_id, {"X-CSRFToken": token_from(page)})
+    assert response.status_code == 201 and ahead == [f"/attempts/{participant.attempt_id}/answers"]
+    with app.app_context():
+        rows = map(json.loads, db.session.scalars(sa.select(outbox.c.statement)).all())
+        answered = [s for s in rows if s["verb"]["id"].endswith("/answered")]
+    assert [s["context"]["registration"] for s in answered] == [run_record(app, run_id).uuid]
