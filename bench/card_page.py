@@ -44,9 +44,10 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.support.cpu import workers_cpu_seconds  # noqa: E402
 from bench.support.runs import load_average, parse_arguments, spread  # noqa: E402
 from bench.support.serving import bench_config, free_port, wait_for  # noqa: E402
-from bench.support.wrk import Answers, Load, hammer, wrk_executable  # noqa: E402
+from bench.support.wrk import Answers, Load, Run, hammer, wrk_executable  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "modules" / "alle-korttyper"
 MODULE_ID = "alle-korttyper"
@@ -248,22 +249,27 @@ def main() -> None:
                 "Content-Type": "application/json",
             }
 
-            def measure(name: str, run: int, how: Load) -> float:
+            def measure(name: str, run: int, how: Load) -> tuple[float, float]:
+                """Requests per second, and the workers' CPU milliseconds per request."""
+                before = workers_cpu_seconds(server.pid)
+                done = hammered(name, run, how)
+                cpu = 1000 * (workers_cpu_seconds(server.pid) - before) / max(done.matched, 1)
+                return done.requests_per_second, cpu
+
+            def hammered(name: str, run: int, how: Load) -> Run:
                 if name == "bare":
-                    return hammer(f"{base}/bare/", how).requests_per_second
+                    return hammer(f"{base}/bare/", how)
                 if name == "bundle":
-                    signed_in = {"Cookie": learner_cookie}
-                    return hammer(f"{base}{bundle}", how, headers=signed_in).requests_per_second
+                    return hammer(f"{base}{bundle}", how, headers={"Cookie": learner_cookie})
                 if name == "start":
-                    signed_in = {"Cookie": learner_cookie}
                     page = f"{base}/learn/{MODULE_ID}"
-                    return hammer(page, how, headers=signed_in).requests_per_second
+                    return hammer(page, how, headers={"Cookie": learner_cookie})
                 slots = Answers(first_attempt, run * args.answers_per_round, bodies)
                 done = hammer(f"{base}/", how, headers=poster, status=201, answers=slots)
                 if done.matched > args.answers_per_round:
                     raise SystemExit("the POSTs ran out of answers: raise --answers-per-round")
                 posted.append(done.matched)
-                return done.requests_per_second
+                return done
 
             posted: list[int] = []
             chosen = args.only or ("bundle", "answer", "start")
@@ -272,9 +278,12 @@ def main() -> None:
                 measure(name, 0, warmup)
             print(f"after setup and warm-up: {load_average()}", flush=True)
             rates: dict[str, list[float]] = {name: [] for name in names}
+            cpu: dict[str, list[float]] = {name: [] for name in names}
             for run in range(1, runs):
                 for name in names:
-                    rates[name].append(measure(name, run, load))
+                    rate, milliseconds = measure(name, run, load)
+                    rates[name].append(rate)
+                    cpu[name].append(milliseconds)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -287,6 +296,7 @@ def main() -> None:
         f"round{'s' if args.rounds != 1 else ''} interleaved ({', '.join(rates)})"
     )
     print(f"bare Flask endpoint:  {spread(rates['bare'], 'requests/s')}")
+    print(f"    workers' CPU per request: {spread(cpu['bare'], 'ms', digits=3)}")
     labels = {
         "bundle": f"offline bundle GET:   ({bundle})",
         "answer": "answer POST:          (/attempts/<id>/answers, each a new answer)",
@@ -301,6 +311,11 @@ def main() -> None:
         ratios = [mine / bare for mine, bare in zip(rates[name], rates["bare"], strict=True)]
         print(f"{title}{spread(rates[name], 'requests/s')} ({where}")
         print(f"    ratio to bare: {spread(ratios, digits=2)}; goal >= {GOALS[name]}x")
+        cpu_ratios = [bare / mine for mine, bare in zip(cpu[name], cpu["bare"], strict=True)]
+        print(
+            f"    workers' CPU per request: {spread(cpu[name], 'ms', digits=3)}; bare's CPU per "
+            f"request over this one's: {spread(cpu_ratios, digits=2)}"
+        )
     print(
         f"answer POSTs answered 201 Created: {sum(posted)}; answers stored: {stored} (wrk does not "
         "count the answers to the requests still open when a run ends)"

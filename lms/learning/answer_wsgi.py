@@ -49,8 +49,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from blinker import ANY
-from flask import Flask
+from flask import Flask, current_app
 from flask_wtf.csrf import same_origin
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
@@ -176,8 +175,6 @@ def _taken(environ: dict, payload: dict, person_id: int, attempt_id: int) -> tup
     attempt = db.session.connection().execute(_attempt_row(), {"id": attempt_id}).first()
     if attempt is None or attempt.person_id != person_id or attempt.in_group_run:
         return None
-    if attempt.completed_at is not None:
-        return COMPLETED
     module = library.load(attempt.module_id, attempt.content_hash)
     card = module.card(str(payload.get("card_id", "")))
     if card is None or not _lane_stands_in(card):
@@ -189,6 +186,8 @@ def _taken(environ: dict, payload: dict, person_id: int, attempt_id: int) -> tup
         response = card_type.read_response(card, form_from(payload.get("fields") or {}))
     except ResponseError:
         return None
+    if attempt.completed_at is not None:
+        return COMPLETED
     client_id = services.valid_client_id(str(payload.get("client_id", "")))
     answered_at = stated_moment(payload.get("answered_at"), attempt.started_at) or utcnow()
     score = card_type.grade(card, response).score
@@ -235,7 +234,7 @@ def _lane_stands_in(card: Card) -> bool:
     an answer to ``card`` (``stands_in_for``)."""
     return all(
         receiver in _stand_ins and _stand_ins[receiver](card)
-        for receiver in signals.card_answered.receivers_for(ANY)
+        for receiver in signals.card_answered.receivers_for(current_app._get_current_object())
     )
 
 
