@@ -1,10 +1,11 @@
 """The player's answer (``POST /attempts/<id>/answers``) taken ahead of Flask and of the ORM.
 
 ``AnswersAheadOfFlask`` is a WSGI middleware in front of ``app.wsgi_app``, as ``bundle_wsgi`` is
-for the bundle. Through Flask an answer cost about 5 ms of CPU in one process, nearly all of it
-the machinery around four SQL statements: Flask's request context and hooks, Flask-Login loading
-the person, the ORM loading the attempt (with its person and version) and the answer, the signal's
-receivers loading them again, the ORM's commit. Here the same answer costs a fraction of that:
+for the bundle. The view's way, even with Flask's other hooks skipped, spent most of an answer's
+CPU on the machinery around four SQL statements: Flask's request context, the ORM loading the
+attempt with its person and version and making the answer, the signal's receivers reading them
+again, the ORM's flush and commit. Here the answer is those statements and the work they need,
+about a third less CPU in one process, and only the writes hold the write lock:
 
 - the person comes from the session check the bundle uses (``lms.learning.ahead``: no database
   while the check is held, so a session ended elsewhere can still store answers to its own attempts
