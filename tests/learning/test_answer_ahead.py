@@ -15,6 +15,7 @@ from lms import signals
 from lms.extensions import db
 from lms.learning.answer_wsgi import AnswersAheadOfFlask
 from lms.learning.models import Answer, Attempt
+from lms.organisation.models import Person
 from lms.practice.models import PracticeFollowUp
 from tests.groups.conftest import join, participant_record, run_record, start_run
 from tests.learning.test_bundle_ahead import end_sessions, pass_the_check_window
@@ -275,3 +276,14 @@ def test_an_attempt_of_a_group_run_goes_on_to_flask_whose_statement_names_the_ru
         rows = map(json.loads, db.session.scalars(sa.select(outbox.c.statement)).all())
         answered = [s for s in rows if s["verb"]["id"].endswith("/answered")]
     assert [s["context"]["registration"] for s in answered] == [run_record(app, run_id).uuid]
+
+
+def test_the_graded_card_is_in_the_readers_language(app, client, org, module, ahead):
+    with app.app_context():
+        db.session.get(Person, org.nurse.id).locale = "nn"
+        db.session.commit()
+    attempt_id, headers = begun(client, org.nurse)
+    ahead.clear()
+    response = send(client, attempt_id, headers, fields={"response": "a"})
+    assert response.status_code == 201 and ahead == []
+    assert "Ikkje heilt." in response.get_json()["html"]
