@@ -1,8 +1,8 @@
 """Everything the platform says about one person agrees, and is true: a solo module taken through
 the player's pages (passed; failed then passed; left with the ×; answered offline and synced late),
-then read back from every view that speaks of it: home ("I dag"), the done page, /competence/me,
-the manager's unit report, the matrix and its CSV and XLSX exports, and the xAPI statements in the
-outbox."""
+then read back from every view that speaks of it: home ("I dag"), the module's start page, the done
+page, /competence/me, the manager's unit report, the matrix and its CSV and XLSX exports, and the
+xAPI statements in the outbox."""
 
 from __future__ import annotations
 
@@ -115,6 +115,10 @@ def home_text(client) -> str:
     return client.get("/").get_data(as_text=True).split("<main")[1]
 
 
+def start_page(client, module_id: str) -> str:
+    return client.get(f"/learn/{module_id}").get_data(as_text=True).split("<main")[1]
+
+
 def competence_me(client) -> str:
     return client.get("/competence/me").get_data(as_text=True).split("<main")[1]
 
@@ -212,6 +216,7 @@ def test_a_passed_module_is_passed_everywhere(app, org, setting, make_client):
     assert "Du har bestått «Alle korttyper»" in done and "Du fikk 100 % riktig." in done
     assert home_standing(phone, setting) == ("passed", "Bestått")
     assert day in home_text(phone)
+    assert f"Du besto denne modulen {day}." in start_page(phone, setting)
     mine = competence_me(phone)
     assert "Testkompetanse" in mine and "Modul fullført" in mine and day in mine
     assert "Oppfylt" in mine
@@ -250,6 +255,7 @@ def test_a_failed_attempt_is_failed_everywhere_until_the_retry_passes(app, org, 
     assert "Du har ikke bestått «Alle korttyper» denne gangen" in done
     assert "Du fikk 50 % riktig." in done
     assert home_standing(phone, setting) == ("failed", "Fullført, ikke bestått")
+    assert "Du besto" not in start_page(phone, setting)
     mine = competence_me(phone)
     assert "Modul fullført" not in mine and "Mangler" in mine
     row = unit_report_row(manager, org.ward.id)
@@ -273,6 +279,8 @@ def test_a_failed_attempt_is_failed_everywhere_until_the_retry_passes(app, org, 
     assert "Du har bestått" in phone.get(last.headers["Location"]).get_data(as_text=True)
     assert home_standing(phone, setting) == ("passed", "Bestått")
     assert "Ta på nytt" not in home_text(phone)
+    day = local_date_text(app, attempt_of(app, second_id).completed_at)
+    assert f"Du besto denne modulen {day}." in start_page(phone, setting)
     assert "Modul fullført" in competence_me(phone)
     row = unit_report_row(manager, org.ward.id)
     assert row["done"].startswith("1 / ") and row["failed"] == "0"
@@ -400,6 +408,7 @@ def test_a_passed_module_taken_again_is_still_passed_everywhere(app, org, settin
     assert f"{day} · " in completed and "Bestått</span> · du tar den på nytt" in completed
     assert f'href="/attempts/{first_id}/done"' in completed
     assert 'id="unfinished-heading"' not in home
+    assert f"Du besto denne modulen {day}. Du tar den på nytt." in start_page(phone, setting)
     mine = competence_me(phone)
     assert "Modul fullført" in mine and day in mine and "Oppfylt" in mine
     row = unit_report_row(manager, org.ward.id)

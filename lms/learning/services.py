@@ -25,7 +25,7 @@ from lms.core.transactions import begin_writing
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.models import Answer, Attempt
-from lms.learning.standing import Standing, Verdict, solo_verdict, standing_of
+from lms.learning.standing import DONE_OUTCOMES, Standing, Verdict, solo_verdict, standing_of
 from lms.organisation.models import Person
 from lms.plugins import card_types
 
@@ -49,13 +49,32 @@ def open_attempt(person: Person, module_id: str) -> Attempt | None:
     return db.session.scalar(query, {"person_id": person.id, "module_id": module_id})
 
 
-def start_page(person: Person, module_id: str) -> tuple[Module, int | None] | None:
-    """For the module's start page, in one query: the content of the module's current version
-    with the card the person's open attempt is on (``open_attempt``'s, None without one; no attempt
-    loaded); None when the module has no published current version."""
+@dataclass(frozen=True)
+class StartPage:
+    """What a module's start page shows the person."""
+
+    module: Module
+    """The content of the module's current version."""
+    position: int | None
+    """The card the person's open attempt (``open_attempt``'s) is on; None without one."""
+    completed_at: datetime | None
+    """When the person's latest completion of the module ended (passed, or completed when nothing
+    is scored: the one home shows, ``Overview.completed``); None without one."""
+    verdict: Verdict | None
+    """That completion's verdict, ``PASSED`` or ``COMPLETED``; None without one."""
+
+
+def start_page(person: Person, module_id: str) -> StartPage | None:
+    """For the module's start page, in one query (no attempt loaded): the module's current
+    version, the person's open attempt's card and their latest completion; None when the module
+    has no published current version."""
     params = {"person_id": person.id, "module_id": module_id}
     row = db.session.connection().execute(_start_page_query(), params).first()  # columns: no ORM
-    return None if row is None else (library.load(module_id, row.content_hash), row.position)
+    if row is None:
+        return None
+    verdict = None if row.outcome is None else Verdict(row.outcome)
+    module = library.load(module_id, row.content_hash)
+    return StartPage(module, row.position, row.completed_at, verdict)
 
 
 _open_attempt_queries: dict[tuple[int, ...], sa.Select] = {}
@@ -63,15 +82,35 @@ _start_page_queries: dict[int, tuple[sa.Select, sa.Select]] = {}
 KEPT_QUERIES = 16
 
 
+def _latest_completion(column) -> sa.ScalarSelect:
+    """``column`` of the person's latest attempt at the module that gave the completion, as
+    ``overview`` picks it (``person_id`` and ``module_id`` bound when it runs)."""
+    return (
+        sa.select(column)
+        .where(
+            Attempt.person_id == sa.bindparam("person_id"),
+            Attempt.module_id == sa.bindparam("module_id"),
+            Attempt.outcome.in_(DONE_OUTCOMES),
+        )
+        .order_by(Attempt.completed_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def _start_page_query() -> sa.Select:
-    """The current version's content hash with the open attempt's position: built once for each
-    query of the open attempt (``_open_attempt_query``)."""
+    """The current version's content hash with the open attempt's position and the latest
+    completion's time and outcome: built once for each query of the open attempt
+    (``_open_attempt_query``)."""
     position = _open_attempt_query(Attempt.position)
     kept = _start_page_queries.get(id(position))
     if kept is not None and kept[0] is position:
         return kept[1]
     query = content.current_version_query(
-        ModuleVersion.content_hash, position.scalar_subquery().label("position")
+        ModuleVersion.content_hash,
+        position.scalar_subquery().label("position"),
+        _latest_completion(Attempt.completed_at).label("completed_at"),
+        _latest_completion(Attempt.outcome).label("outcome"),
     )
     if len(_start_page_queries) < KEPT_QUERIES:
         _start_page_queries[id(position)] = (position, query)  # keeps ``position``, so its id too

@@ -67,12 +67,13 @@ def _locale() -> str:
 @signed_in
 def module(module_id: str):
     person = current_user._get_current_object()
-    module, position = services.start_page(person, module_id) or abort(404)
+    page = services.start_page(person, module_id) or abort(404)
     return render_template(
         "learning/module.html",
-        module=module,
-        position=position,
-        practice_counts=practice.counts_for_viewer(person, module),
+        page=page,
+        module=page.module,
+        position=page.position,
+        practice_counts=practice.counts_for_viewer(person, page.module),
         choices=practice.CHOICES,
         shown_from=practice.SHOWN_FROM,
     )

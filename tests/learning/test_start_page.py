@@ -1,7 +1,20 @@
 """The module's start page, whose description (title, summary, facts, "Om innholdet") is rendered
-once per language and content and then reused: each reader still gets it in their own language."""
+once per language and content and then reused: each reader still gets it in their own language. It
+says what the person has got from the module as home does: their latest completion and its date."""
 
 from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from flask_babel import format_date
+
+from lms.content.services import current_version
+from lms.db import utcnow
+from lms.extensions import db
+from lms.learning.models import Attempt
+from tests.learning.test_player import start
 
 
 def test_the_start_page_describes_the_module_in_each_readers_language(client, org, fixture_module):
@@ -33,3 +46,99 @@ def test_the_start_page_offers_to_go_on_from_the_first_card_of_an_attempt_just_b
 
     again = client.get(page).get_data(as_text=True)
     assert "Fortsett der du slapp" in again and "Du er på kort 1 av" in again
+
+
+# What the person has got from the module ----------------------------------------------------------
+
+
+def finish(app, person, module_id: str, outcome: str, days_ago: int) -> datetime:
+    """An attempt of ``person``'s at the module that ended ``days_ago`` with ``outcome`` (a
+    ``Verdict`` value); returns when it ended."""
+    with app.app_context():
+        ended = utcnow() - timedelta(days=days_ago)
+        attempt = Attempt(person_id=person.id, module_id=module_id, version=current_version(module_id))
+        attempt.started_at = attempt.updated_at = attempt.completed_at = ended
+        attempt.passed = {"passed": True, "failed": False}.get(outcome)
+        attempt.outcome = outcome
+        db.session.add(attempt)
+        db.session.commit()
+    return ended
+
+
+def day_of(app, moment: datetime) -> str:
+    """The date as home shows a completion's (``format_date``, in Bokmål)."""
+    with app.test_request_context():
+        return format_date(moment)
+
+
+def button(page: str) -> str:
+    return re.search(r'<button type="submit" class="button button-wide">([^<]*)</button>', page)[1]
+
+
+def test_a_passed_module_says_when_its_latest_pass_was_and_offers_to_take_it_again(
+    app, client, org, fixture_module
+):
+    """The latest pass, dated as home dates it, also after a failed attempt since."""
+    finish(app, org.nurse, fixture_module, "passed", days_ago=100)
+    passed = finish(app, org.nurse, fixture_module, "passed", days_ago=40)
+    finish(app, org.nurse, fixture_module, "failed", days_ago=10)
+    client.sign_in(org.nurse)
+
+    page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    assert f"Du besto denne modulen {day_of(app, passed)}." in page
+    assert button(page) == "Ta modulen på nytt"
+    assert "Du tar den på nytt." not in page and "fullførte" not in page
+    home = client.get("/").get_data(as_text=True)
+    assert f"{day_of(app, passed)} · " in home.split('id="done-heading"')[1]
+
+
+def test_a_module_completed_where_nothing_is_scored_says_completed_not_passed(
+    app, client, org, fixture_module
+):
+    completed = finish(app, org.nurse, fixture_module, "completed", days_ago=3)
+    client.sign_in(org.nurse)
+
+    page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    assert f"Du fullførte denne modulen {day_of(app, completed)}." in page
+    assert "besto" not in page and button(page) == "Ta modulen på nytt"
+
+
+def test_a_passed_module_taken_again_says_so_and_goes_on_with_the_open_attempt(
+    app, client, org, fixture_module, count_queries
+):
+    """Read in the page's one query: no query more than without a pass."""
+    passed = finish(app, org.nurse, fixture_module, "passed", days_ago=40)
+    client.sign_in(org.nurse)
+    attempt_id = start(client, fixture_module)
+
+    with count_queries() as counted:
+        page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    assert f"Du besto denne modulen {day_of(app, passed)}. Du tar den på nytt." in page
+    assert button(page) == "Fortsett der du slapp" and "Du er på kort 1 av" in page
+    # the person with their roles; the module with the open attempt and the pass; the savepoint
+    # and its release
+    assert counted.n == 2 + 2
+    again = client.submit(f"/learn/{fixture_module}/start")
+    assert again.headers["Location"].endswith(f"/attempts/{attempt_id}/cards/0")
+
+
+@pytest.mark.parametrize("before", ["nothing", "another_persons_pass", "a_failed_attempt"])
+def test_the_start_page_tells_only_of_the_persons_own_completion(
+    app, client, org, fixture_module, before
+):
+    """Never taken, passed by someone else, or only failed: "Start" and nothing said of a pass,
+    until the person's own pass."""
+    if before == "another_persons_pass":
+        finish(app, org.assistant, fixture_module, "passed", days_ago=20)
+    elif before == "a_failed_attempt":
+        finish(app, org.nurse, fixture_module, "failed", days_ago=20)
+    client.sign_in(org.nurse)
+
+    page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    assert button(page) == "Start"
+    assert "besto" not in page and "fullførte" not in page and "på nytt" not in page
+
+    passed = finish(app, org.nurse, fixture_module, "passed", days_ago=5)
+    page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    assert f"Du besto denne modulen {day_of(app, passed)}." in page
+    assert button(page) == "Ta modulen på nytt"
