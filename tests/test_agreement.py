@@ -2,7 +2,8 @@
 the player's pages (passed; failed then passed; left with the ×; answered offline and synced late),
 then read back from every view that speaks of it: home ("I dag"), the module's start page, the done
 page, /competence/me, the manager's unit report, the matrix and its CSV and XLSX exports, and the
-xAPI statements in the outbox."""
+xAPI statements in the outbox. And a yearly module passed over a year ago: its new round overdue,
+the pass history, everywhere."""
 
 from __future__ import annotations
 
@@ -10,15 +11,18 @@ import io
 import json
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask_babel import format_date
 from openpyxl import load_workbook
 
+from lms.assignments.cycle import add_months
+from lms.assignments.models import Assignment
 from lms.assignments.services import assign_to_unit
 from lms.competence import services as competence
+from lms.competence.models import Evidence
 from lms.core.time import local_today, local_zone
 from lms.extensions import db
 from lms.learning.models import Attempt
@@ -132,6 +136,13 @@ def unit_report_row(manager, unit_id: int) -> dict[str, str]:
     return dict(re.findall(r'<td data-standing="(\w+)"[^>]*>([^<]*)</td>', page))
 
 
+def unit_report_overdue(manager, unit_id: int) -> int:
+    """The completion table's one row: how many are overdue."""
+    page = manager.get(f"/reports/units/{unit_id}").get_data(as_text=True)
+    found = re.search(r'<td data-label="Forfalt">(?:<strong>)?(\d+)', page)
+    return int(found.group(1))
+
+
 def matrix_cell(manager, unit_id: int, name: str) -> tuple[str, str]:
     """The person's TEST-1 cell in the matrix's CSV and XLSX exports."""
     csv_text = manager.get(f"/reports/units/{unit_id}/matrix.csv").data.decode("utf-8-sig")
@@ -187,9 +198,16 @@ def person_uuid(app, person) -> str:
         return db.session.merge(person).uuid
 
 
-def local_date_text(app, moment: datetime) -> str:
+def local_date_text(app, moment: datetime | date) -> str:
     with app.test_request_context():
-        return format_date(moment.astimezone(local_zone()).date())
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(local_zone()).date()
+        return format_date(moment)
+
+
+def local_today_in(app) -> date:
+    with app.app_context():
+        return local_today()
 
 
 def assert_one_statement_per_event(statements: list[dict], registration: str, cards: int) -> None:
@@ -445,3 +463,96 @@ def test_home_puts_a_module_taken_again_first_only_when_it_is_due_again(app, org
     assert f'href="/learn/{setting}"' in step and "frist om" in step
     assert f"Bestått</span> {day} · du tar den på nytt · Kort 1 av 10" in step
     assert "Fortsett der du slapp" in step
+
+
+# A recurring assignment whose new round is overdue ------------------------------------------------
+
+
+@pytest.fixture
+def yearly(app, org, fixture_module):
+    """TEST-1 required of the ward at level 2 for 12 months, and the module assigned to the ward
+    yearly (due in a week, then again 12 months after each completion): the renewal the
+    requirement asks for."""
+    with app.app_context():
+        test_1 = import_test_framework()
+        ward = db.session.get(Unit, org.ward.id)
+        competence.add_requirement(test_1, ward, 2, validity_months=12, renewal_days=60)
+        assign_to_unit(fixture_module, ward, local_today() + timedelta(days=7), recur_months=12)
+        db.session.commit()
+    return fixture_module
+
+
+def as_if_passed_long_ago(app, person, days: int) -> None:
+    """Move the person's attempts and evidence and the assignments' due dates ``days`` back, as if
+    that much time had passed since (evidence is append-only for the application; the test moves
+    it with a statement), then run the nightly competence refresh."""
+    back = timedelta(days=days)
+    with app.app_context():
+        pid = db.session.merge(person).id
+        for attempt in db.session.scalars(sa.select(Attempt).where(Attempt.person_id == pid)):
+            attempt.started_at -= back
+            attempt.completed_at = attempt.completed_at and attempt.completed_at - back
+            attempt.updated_at -= back
+        for assignment in db.session.scalars(sa.select(Assignment)):
+            assignment.due_on -= back
+        evidence = Evidence.__table__
+        rows = db.session.execute(
+            sa.select(evidence.c.id, evidence.c.achieved_at, evidence.c.valid_until).where(
+                evidence.c.person_id == pid
+            )
+        ).all()
+        for row in rows:
+            until = row.valid_until and row.valid_until - back
+            db.session.execute(
+                sa.update(evidence)
+                .where(evidence.c.id == row.id)
+                .values(achieved_at=row.achieved_at - back, valid_until=until)
+            )
+        competence.refresh_expiring()
+        db.session.commit()
+
+
+def test_a_yearly_module_passed_over_a_year_ago_is_overdue_everywhere(app, org, yearly, make_client):
+    """The pass is history: the new round is overdue and not done. Home says so with the date of
+    the last pass, not a "Bestått" that reads as done; the unit report counts the person as not
+    done and overdue; the competence profile has the requirement expired on the day the round
+    fell due."""
+    phone, manager = signed_in(make_client, org)
+    attempt_id = start(phone, yearly)
+    take(phone, attempt_id, RIGHT)
+    as_if_passed_long_ago(app, org.nurse, 400)
+    attempt = attempt_of(app, attempt_id)
+    with app.app_context():
+        passed_on = attempt.completed_at.astimezone(local_zone()).date()
+        due_on = add_months(passed_on, 12)
+    today = local_today_in(app)
+    day = local_date_text(app, attempt.completed_at)
+    assert (today - due_on).days > 0  # the new round fell due a month ago
+
+    home = home_text(phone)
+    step = home.split('id="step-heading"')[1].split("</section>")[0]
+    assert f'href="/learn/{yearly}"' in step
+    assert f"forfalt for {(today - due_on).days} dager siden" in step
+    assert f'<span data-standing="lapsed">sist bestått</span> {day}</span>' in step
+    completed = home.split('id="done-heading"')[1].split("</section>")[0]
+    assert f'{day} · <span data-standing="lapsed">sist bestått</span>' in completed
+    assert home_standing(phone, yearly) == ("lapsed", "sist bestått")  # no "Bestått" anywhere
+    assert f"Du besto denne modulen {day}." in start_page(phone, yearly)  # true, and dated
+    mine = competence_me(phone)
+    assert "Utløpt" in mine and "Oppfylt" not in mine
+    assert f"utløp {local_date_text(app, due_on)}" in mine
+    row = unit_report_row(manager, org.ward.id)
+    assert row["done"].startswith("0 / ") and row["in_progress"] == "0"
+    assert unit_report_overdue(manager, org.ward.id) == int(row["done"].split()[2])  # everyone
+    csv_cell, xlsx_cell = matrix_cell(manager, org.ward.id, org.nurse.name)
+    assert csv_cell.startswith("Utløpt") and xlsx_cell == csv_cell
+
+    start(phone, yearly)  # the new round begun: still overdue, the old pass still history
+    step = home_text(phone).split('id="step-heading"')[1].split("</section>")[0]
+    assert "chip-late" in step and "Fortsett der du slapp" in step
+    assert f"sist bestått</span> {day} · du tar den på nytt · Kort 1 av 10" in step
+    assert home_standing(phone, yearly) == ("lapsed", "sist bestått")
+    row = unit_report_row(manager, org.ward.id)
+    assert row["done"].startswith("0 / ") and row["in_progress"] == "1"
+    statements = statements_of(app, person_uuid(app, org.nurse))
+    assert [verb(s) for s in statements].count("passed") == 1  # the record keeps the one pass

@@ -59,6 +59,16 @@ def next_step(
     )
 
 
+def lapsed(due: list[DueItem], completed: list[Attempt], today: date) -> dict[str, Attempt]:
+    """The completions a recurring assignment's new round has outlived, by module id: the attempt
+    of the module's latest completion (``Overview.completed``) where the module is due again and
+    overdue (``due``, ``due_for``'s). That completion is history: the round is not done
+    (``Cycle.done``, as the managers' report counts it), so home says "sist bestått <date>", not
+    "Bestått". While the new round is open and not yet overdue, the completion still counts."""
+    overdue = {item.module_id for item in due if item.overdue(today)}
+    return {attempt.module_id: attempt for attempt in completed if attempt.module_id in overdue}
+
+
 def due_in_words(due_on: date, today: date) -> str:
     """ "frist om 3 dager", "frist i morgen", "frist i dag", "forfalt for 2 dager siden"."""
     days = (due_on - today).days

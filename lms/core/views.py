@@ -8,7 +8,7 @@ from flask_login import current_user
 from lms.access import acted_on_unit_ids, public, signed_in
 from lms.assignments.services import due_for
 from lms.core.time import local_today, local_zone
-from lms.core.today import due_in_words, next_step, sessions_on
+from lms.core.today import due_in_words, lapsed, next_step, sessions_on
 from lms.extensions import db
 from lms.groups import services as groups
 from lms.introduction import services as introduction
@@ -43,6 +43,7 @@ def home():
         due_in_words=due_in_words,
         standings=mine.standings(),
         retaken=retaken,
+        lapsed=lapsed(due, mine.completed, today),
         covers=mine.covers(),
         in_progress=[a for a in mine.in_progress if a.module_id not in due_ids | first],
         available=[v for v in mine.available if v.module_id not in due_ids],

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from lms.assignments.services import DueItem, assign_to_unit, due_for
 from lms.content.services import current_version
 from lms.core.time import local_today, start_of_local_day
-from lms.core.today import due_in_words, next_step, sessions_on
+from lms.core.today import due_in_words, lapsed, next_step, sessions_on
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning import services as learning
@@ -55,6 +55,15 @@ def test_a_completed_module_taken_again_is_no_step_unless_it_is_due_again():
     assert (step.module_id, step.continues) == ("begun", True)
     step = next_step([due("again", 3)], [attempt("again")], TODAY, retaken)
     assert (step.module_id, step.continues, step.due.due_on) == ("again", True, TODAY + timedelta(3))
+
+
+def test_a_completion_is_history_once_the_round_due_again_is_overdue():
+    """Overdue again: the completion no longer counts ("sist bestått"); due again but not yet
+    overdue, or not due at all, it still does."""
+    completed = [attempt("late"), attempt("soon"), attempt("done")]
+    found = lapsed([due("late", -1), due("soon", 3), due("never", -5)], completed, TODAY)
+    assert found == {"late": completed[0]}
+    assert lapsed([due("late", 0)], completed, TODAY) == {}  # due today: not yet overdue
 
 
 def test_the_sessions_today_are_those_on_the_local_day_earliest_first():
