@@ -51,7 +51,8 @@ delivery_state = sa.Table(
 why, and whether the next post is a one-statement probe of an LRS that failed."""
 
 
-_INSERT = outbox.insert()
+INSERT = outbox.insert()
+"""The insert of an outbox row (``outbox_row``), for a caller that runs it on its own connection."""
 
 
 def record(session: Session, statement: dict[str, Any], now: datetime | None = None) -> None:
@@ -64,23 +65,24 @@ def record_all(session: Session, statements: list[dict[str, Any]], now: datetime
     """``record`` for many statements, validated first and then added in one executemany."""
     if not statements:
         return
-    for statement in statements:
-        validate(statement)
     now = now or utcnow()
-    session.connection().execute(
-        _INSERT,
-        [
-            {
-                "statement_id": statement["id"],
-                "statement": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
-                "status": PENDING,
-                "created_at": now,
-                "due_at": now,
-                "tries": 0,
-            }
-            for statement in statements
-        ],
-    )
+    rows = [outbox_row(statement, now) for statement in statements]
+    session.connection().execute(INSERT, rows)
+
+
+def outbox_row(statement: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """The outbox row of ``statement``, pending from ``now`` (default: now); validated first
+    (raises InvalidStatement)."""
+    validate(statement)
+    now = now or utcnow()
+    return {
+        "statement_id": statement["id"],
+        "statement": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
+        "status": PENDING,
+        "created_at": now,
+        "due_at": now,
+        "tries": 0,
+    }
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ Functions flush; the caller commits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Mapping
@@ -251,3 +252,13 @@ def prune_sessions(now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - Lifetime.configured().longest
     result = db.session.execute(sa.delete(SignInSession).where(SignInSession.created_at < cutoff))
     return result.rowcount or 0
+
+
+@functools.lru_cache(maxsize=1024)
+def browser_identifier(address: str | None, user_agent: str | None) -> str:
+    """Flask-Login's identifier of a browser at ``address`` (the first of a forwarded list) with
+    ``user_agent``: a SHA-512 of the two, worked out once per process for each pair."""
+    if address is not None:
+        address = address.encode("utf-8").split(b",")[0].strip()
+    agent = user_agent.encode("utf-8") if user_agent is not None else None
+    return hashlib.sha512(f"{address}|{agent}".encode()).hexdigest()

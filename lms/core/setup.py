@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 from pathlib import Path
 
 from flask import Flask, abort, current_app, request, session
@@ -16,6 +14,7 @@ from jinja2.runtime import Context
 from sqlalchemy import event
 
 from lms import access
+from lms.accounts import sessions
 from lms.accounts.sessions import signed_in_person
 from lms.config import LANGUAGE_NAMES
 from lms.content.localised import pick
@@ -150,15 +149,7 @@ def _session_identifier() -> str:
     once per process for each address and agent."""
     environ = request.environ
     address = environ.get("HTTP_X_FORWARDED_FOR", request.remote_addr)
-    return _identifier(address, environ.get("HTTP_USER_AGENT"))
-
-
-@functools.lru_cache(maxsize=1024)
-def _identifier(address: str | None, user_agent: str | None) -> str:
-    if address is not None:
-        address = address.encode("utf-8").split(b",")[0].strip()
-    agent = user_agent.encode("utf-8") if user_agent is not None else None
-    return hashlib.sha512(f"{address}|{agent}".encode()).hexdigest()
+    return sessions.browser_identifier(address, environ.get("HTTP_USER_AGENT"))
 
 
 def _load_signed_in_person(cookie_id: str):

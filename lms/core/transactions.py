@@ -66,8 +66,8 @@ def begin_writing() -> None:
     from now on write. Anywhere else (a POST's transaction, a GET's that takes its chances) it does
     nothing.
 
-    For a request that reads a good deal before a short write (the player's answer, ahead of
-    Flask): on SQLite the write lock is then held for the writes only, not for the reads and the
+    For a request that reads a good deal before a short write (``write_in_a_reading_request``):
+    on SQLite the write lock is then held for the writes only, not for the reads and the
     work between. The read transaction ends and the next takes the write lock; the session keeps
     what it loaded. On SQLite that is done on the session's connection, in the same transaction of
     the session (``begin_with_write_lock``): ending the session's transaction and beginning another

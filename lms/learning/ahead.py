@@ -18,15 +18,14 @@ here, so that Flask answers that request and writes the cookie.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
-from werkzeug.datastructures import EnvironHeaders
 from werkzeug.http import parse_cookie
 
 from lms.accounts import sessions
@@ -46,6 +45,8 @@ class SignedIn:
     person_id: int
     session: dict
     """The cookie's session data, as Flask would open it."""
+    cookies: Mapping[str, str]
+    """The request's cookies."""
 
 
 class SessionCheck:
@@ -61,7 +62,8 @@ class SessionCheck:
         self.lock = threading.Lock()
 
     def signed_in(self, environ: dict) -> SignedIn | None:
-        cookie = parse_cookie(environ.get("HTTP_COOKIE")).get(self.cookie_name)
+        cookies = parse_cookie(environ.get("HTTP_COOKIE"))
+        cookie = cookies.get(self.cookie_name)
         if not cookie:
             return None
         data = self._opened(cookie)
@@ -79,7 +81,7 @@ class SessionCheck:
         running = self._running(cookie_id)
         if running is None or not self.lifetime.holds(running.began, seen, now):
             return None
-        return SignedIn(running.person_id, data)
+        return SignedIn(running.person_id, data, cookies)
 
     def _opened(self, cookie: str):
         """The cookie's contents as Flask would open them, else None: verified once per process
@@ -114,11 +116,5 @@ class SessionCheck:
 def browser_identifier(environ: dict) -> str:
     """Flask-Login's identifier of the browser (``flask_login.utils._create_identifier``), from
     the environ: the first forwarded address (else the peer's) and the user agent."""
-    headers = EnvironHeaders(environ)
-    address = headers.get("X-Forwarded-For", environ.get("REMOTE_ADDR"))
-    if address is not None:
-        address = address.encode("utf-8").split(b",")[0].strip()
-    user_agent = headers.get("User-Agent")
-    if user_agent is not None:
-        user_agent = user_agent.encode("utf-8")
-    return hashlib.sha512(f"{address}|{user_agent}".encode()).hexdigest()
+    address = environ.get("HTTP_X_FORWARDED_FOR", environ.get("REMOTE_ADDR"))
+    return sessions.browser_identifier(address, environ.get("HTTP_USER_AGENT"))

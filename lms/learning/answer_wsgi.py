@@ -4,8 +4,9 @@
 for the bundle. The view's way, even with Flask's other hooks skipped, spent most of an answer's
 CPU on the machinery around four SQL statements: Flask's request context, the ORM loading the
 attempt with its person and version and making the answer, the signal's receivers reading them
-again, the ORM's flush and commit. Here the answer is those statements and the work they need,
-about a third less CPU in one process, and only the writes hold the write lock:
+again, the ORM's flush and commit. Here the answer is those statements and the work they need, run
+on the database driver's connection (``lms.core.driver``: no ORM session, no Core execution
+machinery), and only the writes hold the write lock:
 
 - the person comes from the session check the bundle uses (``lms.learning.ahead``: no database
   while the check is held, so a session ended elsewhere can still store answers to its own attempts
@@ -15,11 +16,13 @@ about a third less CPU in one process, and only the writes hold the write lock:
   process; the route has no rate limit (the app has no default limits) and an access rule that
   this replaces: the attempt must be the signed-in person's;
 - the attempt, its person and its version are one row of one query; everything that does not
-  write (reading the response, grading it, the ``answered`` statement, the card's HTML) is done
-  before the write lock is taken (``transactions.begin_writing``), and the writes are the
-  answer's insert, the attempt's update and the statement's (``xapi.outbox.record``), committed;
-- the reply is the view's (``views.sync_answer``), with its status, the security headers
-  (``lms.core.headers``) and ``Vary: Cookie`` as Flask adds for a session it read.
+  write (reading the response, grading it, the ``answered`` statement and its validation, the
+  card's HTML) is done before the write lock is taken (``DriverWork.begin_writing``), and the
+  writes are the answer's insert and the attempt's update (``services.write_answer``, as in Flask)
+  and the statement's (``xapi.outbox.outbox_row``), committed;
+- the reply is the view's (``views.sync_answer``) as Flask's JSON provider writes it, with its
+  status, the security headers (``lms.core.headers``) and ``Vary: Cookie`` as Flask adds for a
+  session it read.
 
 The view sends ``signals.card_answered``, whose receivers get the answer as an ORM object. Here
 there is none, so an answer is taken only where every receiver connected to the signal has said
@@ -54,20 +57,19 @@ from flask import Flask, current_app
 from flask_wtf.csrf import same_origin
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
-from werkzeug.http import parse_cookie
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wsgi import get_host
 
 from lms import signals
 from lms.content import library
 from lms.content.cards.base import Card, ResponseError
 from lms.content.models import ModuleVersion
+from lms.core.driver import DriverWork, driver_work
 from lms.core.headers import security_headers
 from lms.core.kept import kept
 from lms.core.languages import locale_of
 from lms.core.time import stated_moment
-from lms.core.transactions import as_reader
 from lms.db import utcnow
-from lms.extensions import db
 from lms.groups.models import GroupParticipant
 from lms.learning import services
 from lms.learning.ahead import SessionCheck, SignedIn
@@ -77,7 +79,8 @@ from lms.organisation.models import Person
 from lms.plugins import card_types
 from lms.tracking import receivers as tracking
 from lms.tracking.receivers import answered_statement, solo_context
-from xapi.outbox import record
+from xapi.outbox import INSERT as OUTBOX_INSERT
+from xapi.outbox import outbox_row
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 PATH = re.compile(r"/attempts/(\d+)/answers")
@@ -112,31 +115,41 @@ class AnswersAheadOfFlask:
         if signed_in is None:
             return self.wsgi_app(environ, start_response)
         body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
-        response = self._answer(environ, body, signed_in, attempt_id)
-        if response is None:
+        reply = self._answer(environ, body, signed_in, attempt_id)
+        if reply is None:
             environ["wsgi.input"] = io.BytesIO(body)
             return self.wsgi_app(environ, start_response)
-        return response(environ, start_response)
+        return self._respond(*reply, start_response)
 
     def _answer(self, environ: dict, body: bytes, signed_in: SignedIn, attempt_id: int):
-        """The view's reply, with the headers Flask's hooks add; None for Flask to answer."""
+        """The view's reply and status; None for Flask to answer."""
         payload = _object(body)
         if payload is None or not self._csrf_holds(environ, signed_in.session):
             return None
         with self.app.app_context():
             try:
-                reply = _taken(environ, payload, signed_in.person_id, attempt_id)
-            except Exception:  # Flask does it again, and answers (and logs) as it would
-                db.session.rollback()
+                return _taken(environ, payload, signed_in, attempt_id)
+            except Exception:  # rolled back: Flask does it again, and answers (and logs) as it would
                 return None
-            if reply is None:
-                db.session.rollback()
-                return None
-            response = self.app.json.response(reply[0])
-        response.status_code = reply[1]
-        response.headers.extend(self.security_headers)
-        response.vary.add("Cookie")
-        return response
+
+    def _respond(self, reply: dict, status: int, start_response: Callable) -> list[bytes]:
+        """``reply`` as Flask's JSON response (``app.json.response``) with the headers Flask's
+        hooks add (the security headers, ``Vary: Cookie``), written out here: the response object
+        and its headers' machinery cost a tenth of an answer."""
+        provider = self.app.json
+        if (provider.compact is None and self.app.debug) or provider.compact is False:
+            text = provider.dumps(reply, indent=2)
+        else:
+            text = provider.dumps(reply, separators=(",", ":"))
+        body = f"{text}\n".encode()
+        headers = [
+            ("Content-Type", provider.mimetype),
+            ("Content-Length", str(len(body))),
+            *self.security_headers,
+            ("Vary", "Cookie"),
+        ]
+        start_response(f"{status} {HTTP_STATUS_CODES[status].upper()}", headers)
+        return [body]
 
     def _csrf_holds(self, environ: dict, session: dict) -> bool:
         """Flask-WTF's check as its ``before_request`` hook makes it (``CSRFProtect.protect``), the
@@ -169,12 +182,22 @@ class AnswersAheadOfFlask:
         return True
 
 
-def _taken(environ: dict, payload: dict, person_id: int, attempt_id: int) -> tuple[dict, int] | None:
+def _taken(
+    environ: dict, payload: dict, signed_in: SignedIn, attempt_id: int
+) -> tuple[dict, int] | None:
     """The view's reply (``views.sync_answer``) and its status, the answer stored as the view
     stores it; None for Flask to answer (nothing written)."""
-    as_reader()  # until the answer is written: services.write_answer begins writing
-    attempt = db.session.connection().execute(_attempt_row(), {"id": attempt_id}).first()
-    if attempt is None or attempt.person_id != person_id or attempt.in_group_run:
+    with driver_work() as work:
+        return _take(work, environ, payload, signed_in, attempt_id)
+
+
+def _take(
+    work: DriverWork, environ: dict, payload: dict, signed_in: SignedIn, attempt_id: int
+) -> tuple[dict, int] | None:
+    """``_taken`` on the driver's connection: the reads, then everything that does not write,
+    then the writes behind the write lock."""
+    attempt = work.first(_attempt_row(), {"id": attempt_id})
+    if attempt is None or attempt.person_id != signed_in.person_id or attempt.in_group_run:
         return None
     module = library.load(attempt.module_id, attempt.content_hash)
     card = module.card(str(payload.get("card_id", "")))
@@ -192,7 +215,7 @@ def _taken(environ: dict, payload: dict, person_id: int, attempt_id: int) -> tup
     client_id = services.valid_client_id(str(payload.get("client_id", "")))
     answered_at = stated_moment(payload.get("answered_at"), attempt.started_at) or utcnow()
     score = card_type.grade(card, response).score
-    locale = locale_of(attempt.locale, parse_cookie(environ.get("HTTP_COOKIE")).get("lang"), environ)
+    locale = locale_of(attempt.locale, signed_in.cookies.get("lang"), environ)
     statement = answered_statement(
         attempt.person_uuid,
         module,
@@ -202,6 +225,7 @@ def _taken(environ: dict, payload: dict, person_id: int, attempt_id: int) -> tup
         at=answered_at,
         context=solo_context(attempt.uuid, attempt.locale, module, parent=True),
     )
+    row = outbox_row(statement)  # validated before the write lock is taken
     html = str(card_html(module, card, locale, response))
     values = {
         "attempt_id": attempt_id,
@@ -212,17 +236,17 @@ def _taken(environ: dict, payload: dict, person_id: int, attempt_id: int) -> tup
         "answered_at": answered_at,
     }
     try:
-        answer_id = services.write_answer(values, utcnow())
+        answer_id = services.write_answer(values, utcnow(), on=work)
     except services.NotAnswerable:  # completed elsewhere since it was read: nothing is kept
-        db.session.rollback()
+        work.roll_back()
         return COMPLETED
     if answer_id is None:
-        db.session.rollback()
-        stored = services.stored_answer(attempt_id, card.id, client_id)
+        work.roll_back()
+        stored = services.stored_answer(attempt_id, card.id, client_id, on=work)
         html = str(card_html(module, card, locale, stored.response))
         return _reply(False, stored.client_id, card, html), 200
-    record(db.session, statement)
-    db.session.commit()
+    work.run(OUTBOX_INSERT, row)
+    work.commit()
     return _reply(True, client_id, card, html), 201
 
 

@@ -21,7 +21,7 @@ from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.content.models import ModuleVersion
 from lms.content.package import Module
-from lms.core.transactions import begin_writing
+from lms.core.driver import OnSession, Statements
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.models import Answer, Attempt
@@ -218,7 +218,7 @@ def _insert_answer(attempt: Attempt, **values: Any) -> Answer | None:
     return answer
 
 
-def write_answer(values: dict[str, Any], now: datetime) -> int | None:
+def write_answer(values: dict[str, Any], now: datetime, on: Statements | None = None) -> int | None:
     """Insert the answer with ``values`` and note its attempt updated ``now``, in one statement
     each: the ORM's flush of the same (a unit of work over the attempt's and the answer's mappers)
     cost more CPU than the rest of storing an answer. Returns the new answer's id; None, and
@@ -226,18 +226,20 @@ def write_answer(values: dict[str, Any], now: datetime) -> int | None:
     answer's unique constraints say so in the insert itself (``ON CONFLICT DO NOTHING``), so a new
     answer, the common case, costs no query to look for a stored one first.
 
-    The writes begin a writing transaction if the request so far only read
-    (``transactions.begin_writing``): the attempt is then noted only if it is still open, and
-    ``NotAnswerable`` is raised if it is not (the caller rolls the answer's insert back)."""
-    begin_writing()
-    connection = db.session.connection()
-    insert, update = _answer_statements(connection.dialect.name)
-    answer_id = connection.execute(insert, values).scalar()
-    if answer_id is None:
+    The statements run ``on`` the session (the default) or the driver's connection of the answer
+    taken ahead of Flask (``lms.core.driver``). The writes begin a writing transaction if the
+    request so far only read (``Statements.begin_writing``): the attempt is then noted only if it
+    is still open, and ``NotAnswerable`` is raised if it is not (the caller rolls the answer's
+    insert back)."""
+    on = on or OnSession()
+    on.begin_writing()
+    insert, update = _answer_statements(on.dialect.name)
+    inserted = on.first(insert, values)
+    if inserted is None:
         return None
-    if connection.execute(update, {"attempt": values["attempt_id"], "now": now}).rowcount != 1:
+    if on.count(update, {"attempt": values["attempt_id"], "now": now}) != 1:
         raise NotAnswerable(values["card_id"])
-    return answer_id
+    return inserted.id
 
 
 @functools.cache
@@ -274,17 +276,13 @@ def _stored_answer(attempt: Attempt, card: Card, client_id: str) -> Answer:
     return db.session.get(Answer, stored_answer(attempt.id, card.id, client_id).id)
 
 
-def stored_answer(attempt_id: int, card_id: str, client_id: str) -> sa.Row:
+def stored_answer(attempt_id: int, card_id: str, client_id: str, on: Statements | None = None) -> tuple:
     """The answer already sent with ``client_id`` (first), else the attempt's answer to the card
     (one of them is stored: the insert of a new one did nothing): its id, client id, response and
-    score."""
-    found = (
-        db.session.connection()
-        .execute(
-            _answers_sent_or_given(),
-            {"client_id": client_id, "attempt_id": attempt_id, "card_id": card_id},
-        )
-        .all()
+    score (``on`` as in ``write_answer``)."""
+    found = (on or OnSession()).all(
+        _answers_sent_or_given(),
+        {"client_id": client_id, "attempt_id": attempt_id, "card_id": card_id},
     )
     return next((a for a in found if a.client_id == client_id), None) or found[0]
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from lms.core.driver import DriverWork, OnSession
 from lms.extensions import db
-from lms.learning import services
 
 
 @pytest.fixture
@@ -45,20 +45,22 @@ def flask_answered(app: Flask, monkeypatch) -> Callable[[type], list[str]]:
 @pytest.fixture
 def meanwhile(app: Flask, monkeypatch) -> Callable[[Any], None]:
     """Let another request write a statement (and commit) after an answer was read and before it
-    is written (``transactions.begin_writing``, as the answer's insert begins): an attempt
-    completed, or the card answered, on another tab or phone in between. The tests' requests
+    is written (``Statements.begin_writing``, as the answer's insert begins, in Flask or ahead):
+    an attempt completed, or the card answered, on another tab or phone in between. The tests' requests
     share one connection, so a rollback of the answering request takes that write with it."""
 
     def write_before_the_answer(statement) -> None:
-        begin_writing = services.begin_writing
+        originals = {kind: kind.begin_writing for kind in (OnSession, DriverWork)}
 
-        def write_then_begin():
+        def write_then_begin(self):
             with app.app_context():
                 db.session.execute(statement)
                 db.session.commit()
-            monkeypatch.setattr(services, "begin_writing", begin_writing)
-            begin_writing()
+            for kind, begin_writing in originals.items():
+                monkeypatch.setattr(kind, "begin_writing", begin_writing)
+            self.begin_writing()
 
-        monkeypatch.setattr(services, "begin_writing", write_then_begin)
+        for kind in originals:
+            monkeypatch.setattr(kind, "begin_writing", write_then_begin)
 
     return write_before_the_answer
