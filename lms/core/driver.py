@@ -54,9 +54,7 @@ class Prepared:
             (name, bind.effective_value, _bind_processor(bind, dialect)) for name, bind in binds
         ]
         self.dialect = dialect
-        self.columns = getattr(statement, "selected_columns", None) or getattr(
-            statement, "_returning", ()
-        )
+        self.columns = list(statement.exported_columns)  # selected, or returned
         self.row_type = namedtuple("Row", [column.key for column in self.columns], rename=True)
         self.results: list[Callable | None] | None = None  # from the first result's description
 
