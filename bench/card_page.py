@@ -186,7 +186,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (DESIGN.md §6)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument(
-        "--answers-per-round", type=int, default=6000, help="answers prepared for each POST run"
+        "--answers-per-round", type=int, default=15000, help="answers prepared for each POST run"
     )
     parser.add_argument("--database-url", help="a PostgreSQL database to fill (it is emptied)")
     parser.add_argument(
