@@ -164,11 +164,13 @@ class DriverWork:
         in the bind's own transaction."""
         if self.nested:
             self.cursor.execute(f"SAVEPOINT {SAVEPOINT}")
-        elif self.dialect.name == "sqlite":
+            self.writing = True
+            return
+        self.writing = True  # from here on, the work's end lets the gate go, even if BEGIN fails
+        if self.dialect.name == "sqlite":
             if self.gate is not None:
                 self.gate.enter(self.connection.dbapi_connection)
             self.cursor.execute("BEGIN IMMEDIATE")
-        self.writing = True
 
     def commit(self) -> None:
         if self.nested:
@@ -197,13 +199,17 @@ class DriverWork:
         prepared = _prepared.get((self.dialect, key))
         if prepared is None:
             keys = list(values) if isinstance(statement, sa.Insert) else None
-            prepared = _prepared[(self.dialect, key)] = Prepared(statement, self.dialect, keys)
+            prepared = Prepared(statement, self.dialect, keys)
+            if len(_prepared) < KEPT_STATEMENTS:
+                _prepared[(self.dialect, key)] = prepared
         return prepared
 
 
+KEPT_STATEMENTS = 64
 _prepared: dict[tuple, Prepared] = {}
-"""The statements prepared so far, by dialect, statement and an insert's columns: the statements
-are module-level constants, built once."""
+"""The statements prepared so far, by dialect, statement and an insert's columns. The statements
+are meant to be module-level constants, built once; past ``KEPT_STATEMENTS`` a statement is
+compiled each time it runs rather than kept."""
 
 
 @contextmanager

@@ -5,6 +5,7 @@ work not committed is rolled back, the gate let go."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from datetime import UTC, datetime
 
@@ -91,6 +92,18 @@ def test_work_that_fails_after_writing_is_rolled_back_and_the_gate_let_go(file_a
             again.run(sa.insert(notes), {"written_at": WRITTEN_AT, "score": 1.0})
             again.commit()
     assert [row[3] for row in written(file_app)] == [1.0]
+
+
+def test_a_write_lock_that_cannot_be_taken_lets_the_gate_go(file_app):
+    with file_app.app_context():
+        with (
+            pytest.raises(sqlite3.OperationalError, match="within a transaction"),
+            driver_work() as work,
+        ):
+            work.cursor.execute("BEGIN")  # BEGIN IMMEDIATE now fails: a transaction is open
+            work.begin_writing()
+        assert not file_is_locked(work.gate.path)
+        assert work.gate.holders == set()
 
 
 def statement() -> dict:
