@@ -39,7 +39,9 @@ def committed_and_reminded(live_server) -> str:
         learning.submit_answer(attempt, card, True, answered_at=utcnow() - timedelta(days=3))
         db.session.commit()
         [(planned, _item)] = reminders.upcoming(person)
-        assert sending.tick(planned.send_at, [person]).sent == [planned.key]
+        sent = sending.tick(planned.send_at, [person]).sent
+        # Beside it, on a Monday morning, the managers' weekly digests other tests made due.
+        assert [key for key in sent if not key.startswith("digest:")] == [planned.key]
         db.session.commit()
         db.session.remove()
     return email
