@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -45,6 +46,7 @@ from lms.groups import services as groups
 from lms.introduction import services as introduction
 from lms.introduction.models import DueRule, ItemKind
 from lms.learning import services as learning
+from lms.learning.models import Answer
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_unit, grant_role
 from lms.planning import surveys
@@ -558,6 +560,32 @@ def test_what_is_ones_own_is_found_by_no_one_else(app, make_client, route):
         response = ask(make_client(), person, route, url)
         assert response.status_code == 404, f"{route.method} {url} ({route.access_rule}) by {who}"
     assert_let_in(ask(make_client(), target, route, url), f"{route.method} {url} by its owner")
+
+
+def test_an_answer_sent_as_the_player_sends_it_is_stored_for_no_one_else(app, make_client):
+    """The answers route as the player posts it (JSON, the token in ``X-CSRFToken``), which the
+    lane ahead of Flask takes for the attempt's owner (``learning.answer_wsgi``): everyone in
+    ``OTHERS`` gets the 404 a form post gets, and nothing is stored; the owner's answer is."""
+    route = next(r for r in owner_routes() if r.endpoint == "learning.sync_answer")
+    url, target, others = world_with_others(app, route, OWNED)
+    attempt_id = int(re.search(r"/attempts/(\d+)/", url)[1])
+
+    def send(person: Person):
+        client = make_client()
+        token = sign_in(client, person)
+        body = {"card_id": "enkelt", "fields": {"response": "b"}, "client_id": str(uuid.uuid4())}
+        return client.post(url, json=body, headers={"X-CSRFToken": token})
+
+    for who, person in others.items():
+        assert send(person).status_code == 404, f"POST {url} as JSON by {who}"
+    assert stored_answers(app, attempt_id) == []
+    assert send(target).status_code == 201
+    assert stored_answers(app, attempt_id) == ["enkelt"]
+
+
+def stored_answers(app, attempt_id: int) -> list[str]:
+    with app.app_context():
+        return db.session.scalars(sa.select(Answer.card_id).where(Answer.attempt_id == attempt_id)).all()
 
 
 # Signed in, checked inside: ``signed_in`` routes that take an id -----------------------------------
