@@ -17,6 +17,7 @@ import lms.models  # noqa: F401
 from lms import create_app
 from lms.accounts import services as accounts_services
 from lms.accounts.services import set_password
+from lms.core.driver import DriverWork
 from lms.extensions import db, limiter
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_person, create_unit, grant_role
@@ -167,7 +168,9 @@ def fixture_module(app: Flask) -> str:
 
 @pytest.fixture
 def count_queries(app: Flask):
-    """``with count_queries() as counted: ...`` then ``counted.n`` is the number of statements run."""
+    """``with count_queries() as counted: ...`` then ``counted.n`` is the number of statements run:
+    through SQLAlchemy, and on the driver's connection (``lms.core.driver``), which SQLAlchemy's
+    events do not see."""
     from contextlib import contextmanager
 
     @contextmanager
@@ -177,12 +180,19 @@ def count_queries(app: Flask):
         def count(*_args):
             counter.n += 1
 
+        def execute_counted(work, statement, values):
+            count()
+            return execute(work, statement, values)
+
         with app.app_context():
             engine = db.engine
+        execute = DriverWork._execute
         sa.event.listen(engine, "before_cursor_execute", count)
+        DriverWork._execute = execute_counted
         try:
             yield counter
         finally:
+            DriverWork._execute = execute
             sa.event.remove(engine, "before_cursor_execute", count)
 
     return counting

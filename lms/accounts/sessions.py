@@ -31,6 +31,7 @@ from sqlalchemy.orm.util import identity_key
 
 from lms import signals
 from lms.accounts.models import SignInSession
+from lms.core.driver import driver_work
 from lms.core.time import local_today
 from lms.db import utcnow
 from lms.extensions import db
@@ -137,7 +138,7 @@ def _person_of_session() -> tuple[sa.Select, tuple[str, ...]]:
     return query, names
 
 
-def _person_from(row: sa.Row) -> Person:
+def _person_from(row: tuple) -> Person:
     """The person of the query's ``row`` in the request's session, as if the ORM had loaded them:
     the one already there (an object in the session is never read twice), else one made from the
     row's columns and added as loaded (``make_transient_to_detached``: nothing to write; the roles
@@ -173,7 +174,8 @@ def signed_in_person(cookie_id: str) -> SignedIn | None:
         return None
     session_id, secret = parsed
     query, names = _person_of_session()
-    rows = db.session.connection().execute(query, {"session_id": session_id}).all()
+    with driver_work() as work:
+        rows = work.all(query, {"session_id": session_id})
     if not rows:
         return None
     person = _person_from(rows[0])

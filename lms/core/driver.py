@@ -1,7 +1,10 @@
 """Statements run on the database driver's own connection, for a request whose CPU was mostly
 SQLAlchemy's machinery around a handful of statements: the player's answer, taken ahead of Flask
-(``lms.learning.answer_wsgi``). Measured there, the ORM session's transaction (begin, the write
-lock, commit, close) and Core's execution of each statement cost more than the rest of the answer.
+(``lms.learning.answer_wsgi``), the signed-in person's query of every page
+(``lms.accounts.sessions.signed_in_person``) and the module start page's
+(``lms.learning.services.start_page``). Measured there, the ORM session's transaction (begin, the
+write lock, commit, close) and Core's execution of each statement cost more than the rest of the
+answer, and about a fifth of the start page's CPU.
 
 The statements are still SQLAlchemy's: a Core construct is compiled once for the dialect
 (``Prepared``), and its parameters and columns go through the processors of their SQLAlchemy types,
@@ -139,15 +142,15 @@ class DriverWork:
         self.cursor = connection.cursor()
         self.gate = None if nested else connection.info.get(WRITE_GATE)
         self.writing = False
+        self.sql: str | None = None
+        """The statement run last, for its error."""
 
     def all(self, statement: sa.Executable, values: Mapping[str, Any]) -> list[tuple]:
-        prepared = self._prepared(statement, values)
-        self.cursor.execute(prepared.sql, prepared.parameters(values))
+        prepared = self._execute(statement, values)
         return prepared.rows(self.cursor, self.cursor.fetchall())
 
     def first(self, statement: sa.Executable, values: Mapping[str, Any]) -> tuple | None:
-        prepared = self._prepared(statement, values)
-        self.cursor.execute(prepared.sql, prepared.parameters(values))
+        prepared = self._execute(statement, values)
         raw = self.cursor.fetchone()
         return None if raw is None else prepared.rows(self.cursor, [raw])[0]
 
@@ -156,8 +159,7 @@ class DriverWork:
         return self.cursor.rowcount
 
     def run(self, statement: sa.Executable, values: Mapping[str, Any]) -> None:
-        prepared = self._prepared(statement, values)
-        self.cursor.execute(prepared.sql, prepared.parameters(values))
+        self._execute(statement, values)
 
     def begin_writing(self) -> None:
         """Before the first write: the write lock on SQLite (behind the write gate), or a savepoint
@@ -194,6 +196,14 @@ class DriverWork:
             self.gate.leave(self.connection.dbapi_connection)
         self.writing = False
 
+    def _execute(self, statement: sa.Executable, values: Mapping[str, Any]) -> Prepared:
+        """Runs the statement: the one way every statement of the work goes (the tests' query
+        counts wrap it, as SQLAlchemy's ``before_cursor_execute`` event does not see it)."""
+        prepared = self._prepared(statement, values)
+        self.sql = prepared.sql
+        self.cursor.execute(prepared.sql, prepared.parameters(values))
+        return prepared
+
     def _prepared(self, statement: sa.Executable, values: Mapping[str, Any]) -> Prepared:
         key = (statement, tuple(values) if isinstance(statement, sa.Insert) else None)
         prepared = _prepared.get((self.dialect, key))
@@ -215,23 +225,44 @@ compiled each time it runs rather than kept."""
 @contextmanager
 def driver_work() -> Iterator[DriverWork]:
     """A ``DriverWork`` on a connection of the session's bind (see the module's docstring). Work
-    the block did not commit is rolled back."""
+    the block did not commit is rolled back. The driver's errors come out as SQLAlchemy's
+    (``_sqlalchemy_errors``)."""
     bind = db.session.session_factory.kw.get("bind") or db.engine  # making no session
-    if isinstance(bind, sa.Connection):
-        work = DriverWork(bind.connection, bind.dialect, nested=True)
-        try:
-            yield work
-        finally:
-            if work.writing:
-                work.roll_back()
-        return
-    connection = bind.raw_connection()
-    work = DriverWork(connection, bind.dialect, nested=False)
+    nested = isinstance(bind, sa.Connection)
+    with _sqlalchemy_errors(bind.dialect):
+        connection = bind.connection if nested else bind.raw_connection()
+    work = DriverWork(connection, bind.dialect, nested)
     try:
-        yield work
+        with _sqlalchemy_errors(bind.dialect, work):
+            try:
+                yield work
+            finally:
+                if work.writing:
+                    work.roll_back()
     finally:
-        try:
-            if work.writing:
-                work.roll_back()
-        finally:
+        if not nested:
             connection.close()  # back to the pool, which rolls back a transaction still open
+
+
+@contextmanager
+def _sqlalchemy_errors(dialect: sa.Dialect, work: DriverWork | None = None) -> Iterator[None]:
+    """The driver's errors raised as a session raises them (``sa.exc.DBAPIError``, of the kind
+    the driver's error is), so that they are handled alike: a database out of reach answers 503
+    (``xapi.db.database_unavailable``). A connection the error says is lost is invalidated, so that
+    the pool does not hand it out again."""
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as error:
+        lost = work is not None and dialect.is_disconnect(
+            error, work.connection.dbapi_connection, work.cursor
+        )
+        if lost and not work.nested:
+            work.connection.invalidate(error)
+        raise sa.exc.DBAPIError.instance(
+            work.sql if work is not None else None,
+            None,
+            error,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from error

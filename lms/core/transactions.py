@@ -128,10 +128,11 @@ def short_transaction() -> Iterator[Session]:
 
 def wrote_nothing(session: Session) -> bool:
     """Whether ``session``'s transaction is known to have nothing to commit: no object new,
-    changed or deleted in the session, and on SQLite no row inserted, updated or deleted on its
-    connection since the transaction began (the connection's ``total_changes`` as it was then,
-    noted by ``_note_changes_at_begin``), be it through the ORM's flushes or a statement of its
-    own. Never known on another database (PostgreSQL): False.
+    changed or deleted in the session, and either no connection begun in the transaction (the
+    request's reads went elsewhere, ``lms.core.driver``) or, on SQLite, no row inserted, updated or
+    deleted on its connection since the transaction began (the connection's ``total_changes`` as it
+    was then, noted by ``_note_changes_at_begin``), be it through the ORM's flushes or a statement
+    of its own. Not known on another database (PostgreSQL) once a connection has begun: False.
 
     For the end of a request that only read (``lms.core.setup``): its transaction then ends
     without the commit, rolled back when the session is removed, which for a transaction that
@@ -143,7 +144,7 @@ def wrote_nothing(session: Session) -> bool:
         return True
     noted = session.info.get(_CHANGES_AT_BEGIN)
     if noted is None or noted[0] is not transaction:
-        return False
+        return True  # no connection begun in it: nothing went to the database
     return all(
         changes is not None and connection.total_changes == changes for connection, changes in noted[1]
     )

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import aliased, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import signals
@@ -21,7 +21,7 @@ from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.content.models import ModuleVersion
 from lms.content.package import Module
-from lms.core.driver import OnSession, Statements
+from lms.core.driver import OnSession, Statements, driver_work
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.models import Answer, Attempt
@@ -68,8 +68,8 @@ def start_page(person: Person, module_id: str) -> StartPage | None:
     """For the module's start page, in one query (no attempt loaded): the module's current
     version, the person's open attempt's card and their latest completion; None when the module
     has no published current version."""
-    params = {"person_id": person.id, "module_id": module_id}
-    row = db.session.connection().execute(_start_page_query(), params).first()  # columns: no ORM
+    with driver_work() as work:
+        row = work.first(_start_page_query(), {"person_id": person.id, "module_id": module_id})
     if row is None:
         return None
     verdict = None if row.outcome is None else Verdict(row.outcome)
@@ -82,36 +82,32 @@ _start_page_queries: dict[int, tuple[sa.Select, sa.Select]] = {}
 KEPT_QUERIES = 16
 
 
-def _latest_completion(column) -> sa.ScalarSelect:
-    """``column`` of the person's latest attempt at the module that gave the completion, as
-    ``overview`` picks it (``person_id`` and ``module_id`` bound when it runs)."""
-    return (
-        sa.select(column)
+def _start_page_query() -> sa.Select:
+    """The current version's content hash with the open attempt's position and the latest
+    completion's time and outcome (the attempt ``overview`` picks, found by its id and joined once):
+    built once for each query of the open attempt (``_open_attempt_query``)."""
+    position = _open_attempt_query(Attempt.position)
+    kept = _start_page_queries.get(id(position))
+    if kept is not None and kept[0] is position:
+        return kept[1]
+    completion = aliased(Attempt, name="completion")
+    latest_completion = (
+        sa.select(Attempt.id)
         .where(
             Attempt.person_id == sa.bindparam("person_id"),
             Attempt.module_id == sa.bindparam("module_id"),
-            Attempt.outcome.in_(DONE_OUTCOMES),
+            sa.or_(*(Attempt.outcome == outcome for outcome in DONE_OUTCOMES)),
         )
         .order_by(Attempt.completed_at.desc())
         .limit(1)
         .scalar_subquery()
     )
-
-
-def _start_page_query() -> sa.Select:
-    """The current version's content hash with the open attempt's position and the latest
-    completion's time and outcome: built once for each query of the open attempt
-    (``_open_attempt_query``)."""
-    position = _open_attempt_query(Attempt.position)
-    kept = _start_page_queries.get(id(position))
-    if kept is not None and kept[0] is position:
-        return kept[1]
     query = content.current_version_query(
         ModuleVersion.content_hash,
         position.scalar_subquery().label("position"),
-        _latest_completion(Attempt.completed_at).label("completed_at"),
-        _latest_completion(Attempt.outcome).label("outcome"),
-    )
+        completion.completed_at.label("completed_at"),
+        completion.outcome.label("outcome"),
+    ).outerjoin(completion, completion.id == latest_completion)
     if len(_start_page_queries) < KEPT_QUERIES:
         _start_page_queries[id(position)] = (position, query)  # keeps ``position``, so its id too
     return query

@@ -71,8 +71,6 @@ def module(module_id: str):
     return render_template(
         "learning/module.html",
         page=page,
-        module=page.module,
-        position=page.position,
         practice_counts=practice.counts_for_viewer(person, page.module),
         choices=practice.CHOICES,
         shown_from=practice.SHOWN_FROM,

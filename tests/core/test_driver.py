@@ -5,7 +5,6 @@ work not committed is rolled back, the gate let go."""
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from datetime import UTC, datetime
 
@@ -97,13 +96,25 @@ def test_work_that_fails_after_writing_is_rolled_back_and_the_gate_let_go(file_a
 def test_a_write_lock_that_cannot_be_taken_lets_the_gate_go(file_app):
     with file_app.app_context():
         with (
-            pytest.raises(sqlite3.OperationalError, match="within a transaction"),
+            pytest.raises(sa.exc.OperationalError, match="within a transaction"),
             driver_work() as work,
         ):
             work.cursor.execute("BEGIN")  # BEGIN IMMEDIATE now fails: a transaction is open
             work.begin_writing()
         assert not file_is_locked(work.gate.path)
         assert work.gate.holders == set()
+
+
+def test_the_drivers_errors_come_out_as_sqlalchemys_with_the_statement(file_app):
+    """As from a session, so that they are handled alike (a database out of reach answers 503:
+    ``tests/core/test_odd_input.py``)."""
+    missing = sa.table("driver_nowhere", sa.column("id"))
+    with file_app.app_context(), pytest.raises(sa.exc.DBAPIError) as raised, driver_work() as work:
+        work.all(sa.select(missing.c.id), {})
+    assert "driver_nowhere" in raised.value.statement
+    assert not raised.value.connection_invalidated
+    with file_app.app_context(), driver_work() as work:  # the connection still serves
+        assert work.first(sa.select(sa.literal(1)), {}) == (1,)
 
 
 def statement() -> dict:
