@@ -537,7 +537,10 @@ def test_a_yearly_module_passed_over_a_year_ago_is_overdue_everywhere(app, org, 
     completed = home.split('id="done-heading"')[1].split("</section>")[0]
     assert f'{day} · <span data-standing="lapsed">sist bestått</span>' in completed
     assert home_standing(phone, yearly) == ("lapsed", "sist bestått")  # no "Bestått" anywhere
-    assert f"Du besto denne modulen {day}." in start_page(phone, yearly)  # true, and dated
+    overdue = f"forfalt for {(today - due_on).days} dager siden"
+    assert f"Du besto denne modulen {day}. <span data-round>Ny runde: {overdue}.</span>" in (
+        start_page(phone, yearly)
+    )  # true, dated, and the round due as home says it
     mine = competence_me(phone)
     assert "Utløpt" in mine and "Oppfylt" not in mine
     assert f"utløp {local_date_text(app, due_on)}" in mine

@@ -86,8 +86,9 @@ class DueItem:
         return self.due_on < today
 
 
-def assignments_for(person: Person) -> list[Assignment]:
-    """Every assignment reaching ``person``: on them, or on a unit (or above one) they hold a role in."""
+def assignments_for(person: Person, module_id: str | None = None) -> list[Assignment]:
+    """Every assignment reaching ``person``: on them, or on a unit (or above one) they hold a role
+    in; only those of ``module_id`` when given."""
     held = (
         sa.select(RoleAssignment.unit_id, RoleAssignment.role)
         .where(RoleAssignment.person_id == person.id)
@@ -113,6 +114,8 @@ def assignments_for(person: Person) -> list[Assignment]:
         .where(sa.or_(Assignment.person_id == person.id, reaches_through_unit))
         .options(selectinload(Assignment.module).selectinload(LearningModule.current_version))
     )
+    if module_id is not None:
+        query = query.where(Assignment.module_id == module_id)
     return list(db.session.scalars(query))
 
 
@@ -183,6 +186,18 @@ def open_assignments(
         if known is None or state.due_on < known[1].due_on:
             earliest[assignment.module_id] = (assignment, state)
     return earliest
+
+
+def open_round(person: Person, module_id: str, last_done: date, today: date) -> Cycle | None:
+    """The round of ``module_id`` open for the person now (the one due soonest), given the local
+    date of their latest completion of it, as ``due_for`` finds it; None when none is: a one-off
+    done for good, a recurring one not yet opened again, or no assignment of it at all."""
+    starts = {person.id: person.start_date} if person.start_date else {}
+    done = {(person.id, module_id): last_done}
+    found = open_assignments(person.id, assignments_for(person, module_id), done, starts, today).get(
+        module_id
+    )
+    return None if found is None else found[1]
 
 
 def due_for(person: Person, today: date | None = None) -> list[DueItem]:

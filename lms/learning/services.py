@@ -96,6 +96,7 @@ def _start_page_query() -> sa.Select:
         .where(
             Attempt.person_id == sa.bindparam("person_id"),
             Attempt.module_id == sa.bindparam("module_id"),
+            # each outcome compared, not a list bound to IN: the driver prepares no IN list
             sa.or_(*(Attempt.outcome == outcome for outcome in DONE_OUTCOMES)),
         )
         .order_by(Attempt.completed_at.desc())

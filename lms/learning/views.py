@@ -22,12 +22,14 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lms.access import for_owner, signed_in
+from lms.assignments import services as assignments
 from lms.content import library
 from lms.content import services as content
 from lms.content.cards.base import ResponseError
 from lms.core.cookies import KeptCookieSessionInterface
 from lms.core.languages import select_locale
-from lms.core.time import stated_moment
+from lms.core.time import local_today, local_zone, stated_moment
+from lms.core.today import due_in_words
 from lms.extensions import db
 from lms.learning import answer_wsgi, bundle_wsgi, services
 from lms.learning import bundle as bundles
@@ -35,6 +37,7 @@ from lms.learning.ahead import SessionCheck
 from lms.learning.models import Attempt
 from lms.learning.rendering import card_html
 from lms.learning.standing import Standing, standing_of
+from lms.organisation.models import Person
 from lms.plugins import card_types
 from lms.practice import services as practice
 
@@ -71,10 +74,24 @@ def module(module_id: str):
     return render_template(
         "learning/module.html",
         page=page,
+        new_round=_new_round(person, page),
         practice_counts=practice.counts_for_viewer(person, page.module),
         choices=practice.CHOICES,
         shown_from=practice.SHOWN_FROM,
     )
+
+
+def _new_round(person: Person, page: services.StartPage) -> str | None:
+    """When the person has completed the module and a recurring assignment's new round of it is
+    open, its due date in home's words ("frist om 12 dager", "forfalt for 3 dager siden"), so that
+    the start page says what home says; else None. Asked only after a completion: a round opens
+    again only after one."""
+    if page.completed_at is None:
+        return None
+    today = local_today()
+    last_done = page.completed_at.astimezone(local_zone()).date()
+    round_open = assignments.open_round(person, page.module.id, last_done, today)
+    return None if round_open is None else due_in_words(round_open.due_on, today)
 
 
 @bp.route("/learn/<module_id>/start", methods=["POST"])

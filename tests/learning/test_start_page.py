@@ -10,10 +10,14 @@ from datetime import datetime, timedelta
 import pytest
 from flask_babel import format_date
 
+from lms.assignments.cycle import add_months
+from lms.assignments.services import assign_to_unit
 from lms.content.services import current_version
+from lms.core.time import local_today, local_zone
 from lms.db import utcnow
 from lms.extensions import db
 from lms.learning.models import Attempt
+from lms.organisation.models import Unit
 from tests.learning.test_player import start
 
 
@@ -106,7 +110,8 @@ def test_a_module_completed_where_nothing_is_scored_says_completed_not_passed(
 def test_a_passed_module_taken_again_says_so_and_goes_on_with_the_open_attempt(
     app, client, org, fixture_module, count_queries
 ):
-    """Read in the page's one query: no query more than without a pass."""
+    """Read in the page's one query, and the person's assignments of the module: a round of it
+    may be open again."""
     passed = finish(app, org.nurse, fixture_module, "passed", days_ago=40)
     client.sign_in(org.nurse)
     attempt_id = start(client, fixture_module)
@@ -115,8 +120,9 @@ def test_a_passed_module_taken_again_says_so_and_goes_on_with_the_open_attempt(
         page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
     assert f"Du besto denne modulen {day_of(app, passed)}. Du tar den på nytt." in page
     assert button(page) == "Fortsett der du slapp" and "Du er på kort 1 av" in page
-    # the person with their roles; the module with the open attempt and the pass
-    assert counted.n == 2
+    # the person with their roles; the module with the open attempt and the pass; the person's
+    # assignments of the module (none), in the session's transaction: its savepoint and release
+    assert counted.n == 2 + 1 + 2
     again = client.submit(f"/learn/{fixture_module}/start")
     assert again.headers["Location"].endswith(f"/attempts/{attempt_id}/cards/0")
 
@@ -141,3 +147,40 @@ def test_the_start_page_tells_only_of_the_persons_own_completion(
     page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
     assert f"Du besto denne modulen {day_of(app, passed)}." in page
     assert button(page) == "Ta modulen på nytt"
+
+
+# A round open again ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("recur_months", "passed_days_ago", "said"),
+    [
+        (12, 40, None),  # the pass covers this year's round: the next one not yet open
+        (12, 340, "Ny runde: frist om {days} dager."),  # open a month before it falls due
+        (12, 400, "Ny runde: forfalt for {days} dager siden."),
+        (None, 400, None),  # given once: done for good
+    ],
+)
+def test_a_new_round_open_is_said_with_its_due_date_in_homes_words(
+    app, client, org, fixture_module, recur_months, passed_days_ago, said
+):
+    with app.app_context():
+        ward = db.session.get(Unit, org.ward.id)
+        long_ago = local_today() - timedelta(days=600)
+        assign_to_unit(fixture_module, ward, long_ago, recur_months=recur_months)
+        db.session.commit()
+    passed = finish(app, org.nurse, fixture_module, "passed", days_ago=passed_days_ago)
+    client.sign_in(org.nurse)
+
+    page = client.get(f"/learn/{fixture_module}").get_data(as_text=True)
+    standing = re.search(r'<p data-standing="passed">(.*?)</p>', page, re.S)[1]
+    if said is None:
+        assert standing == f"Du besto denne modulen {day_of(app, passed)}."
+        return
+    with app.app_context():
+        due_on = add_months(passed.astimezone(local_zone()).date(), recur_months)
+        days = abs((due_on - local_today()).days)
+    words = said.format(days=days)
+    assert standing == (f"Du besto denne modulen {day_of(app, passed)}. <span data-round>{words}</span>")
+    home = client.get("/").get_data(as_text=True)
+    assert words.removeprefix("Ny runde: ").removesuffix(".") in home  # the same words
