@@ -133,7 +133,10 @@ def competence_me(client) -> str:
 def unit_report_row(manager, unit_id: int) -> dict[str, str]:
     """The completion table's one row: each standing's cell text."""
     page = manager.get(f"/reports/units/{unit_id}").get_data(as_text=True)
-    return dict(re.findall(r'<td data-standing="(\w+)"[^>]*>([^<]*)</td>', page))
+    cells = re.findall(r'<td data-standing="(\w+)"[^>]*>(.*?)</td>', page)
+    return {
+        standing: re.sub(r"<br>", " · ", re.sub(r"<(?!br>)[^>]+>", "", text)) for standing, text in cells
+    }
 
 
 def unit_report_overdue(manager, unit_id: int) -> int:
@@ -546,6 +549,7 @@ def test_a_yearly_module_passed_over_a_year_ago_is_overdue_everywhere(app, org, 
     assert f"utløp {local_date_text(app, due_on)}" in mine
     row = unit_report_row(manager, org.ward.id)
     assert row["done"].startswith("0 / ") and row["in_progress"] == "0"
+    assert row["done"].endswith(" · 1 fullførte forrige runde")  # the pass, not "never taken"
     assert unit_report_overdue(manager, org.ward.id) == int(row["done"].split()[2])  # everyone
     csv_cell, xlsx_cell = matrix_cell(manager, org.ward.id, org.nurse.name)
     assert csv_cell.startswith("Utløpt") and xlsx_cell == csv_cell

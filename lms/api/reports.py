@@ -48,6 +48,9 @@ class AssignmentCompletionOut(BaseModel):
     in_progress: int
     not_started: int
     overdue: int
+    done_before: int = Field(
+        description="Of those not done: how many did an earlier round of a recurring assignment."
+    )
     total: int
 
 
@@ -129,6 +132,7 @@ def unit_completion(external_id: str, query: CompletionQuery) -> Completion:
                 in_progress=item.in_progress,
                 not_started=item.not_started,
                 overdue=item.overdue,
+                done_before=item.done_before,
                 total=item.total,
             )
             for item in found

@@ -45,6 +45,9 @@ class AssignmentCompletion:
     in_progress: int = 0
     not_started: int = 0
     overdue: int = 0
+    done_before: int = 0
+    """Of those not done: how many did an earlier round of a recurring assignment (their
+    completion outlived by the new round), so that "Ikke startet" does not read as never taken."""
 
     @property
     def total(self) -> int:
@@ -103,6 +106,7 @@ def completion(unit_ids: Iterable[int], today: date) -> list[AssignmentCompletio
         if state.done(today):
             item.done += 1
             continue
+        item.done_before += state.last_done is not None
         began, outcome = latest.get((pid, item.assignment.module_id), (None, None))
         since_done = began is not None and (state.last_done is None or began > state.last_done)
         standing = standing_of(since_done, outcome)

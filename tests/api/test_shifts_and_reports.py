@@ -137,6 +137,7 @@ def test_assignments_are_made_and_read_and_completion_is_reported(
     [item] = completion["assignments"]
     # Staff in the area's units: Nils (ward) and Aisha (zone); nobody has started.
     assert (item["total"], item["done"], item["not_started"], item["overdue"]) == (2, 0, 2, 2)
+    assert item["done_before"] == 0  # nobody did an earlier round: it is not recurring
     ward = client.get("/api/v1/units/WARD/completion", headers=headers).json["assignments"]
     assert ward[0]["total"] == 1
 

@@ -84,8 +84,10 @@ def test_the_managers_report_shows_someone_overdue_on_their_second_cycle(
         yearly_id, once_id = yearly.id, once.id
 
         rows = {r.assignment.id: r for r in reports.completion({org.ward.id}, today)}
-        assert (rows[yearly_id].done, rows[yearly_id].not_started, rows[yearly_id].overdue) == (1, 1, 1)
-        assert (rows[once_id].done, rows[once_id].overdue) == (2, 0)
+        yearly_row, once_row = rows[yearly_id], rows[once_id]
+        assert (yearly_row.done, yearly_row.not_started, yearly_row.overdue) == (1, 1, 1)
+        assert yearly_row.done_before == 1, "the nurse did last year's round"
+        assert (once_row.done, once_row.overdue, once_row.done_before) == (2, 0, 0)
         (item,) = due_for(nurse, today=today)
         assert item.overdue(today), "Mine shows the nurse overdue again"
         assert due_for(manager, today=today) == []
@@ -94,3 +96,4 @@ def test_the_managers_report_shows_someone_overdue_on_their_second_cycle(
     page = client.get(f"/reports/units/{org.ward.id}").get_data(as_text=True)
     assert "gjentas hver 12. måned" in page
     assert "<strong>1</strong>" in page
+    assert page.count("1 fullførte forrige runde") == 1  # the yearly assignment's row only
