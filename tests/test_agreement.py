@@ -537,13 +537,14 @@ def test_a_yearly_module_passed_over_a_year_ago_is_overdue_everywhere(app, org, 
     assert f'href="/learn/{yearly}"' in step
     assert f"forfalt for {(today - due_on).days} dager siden" in step
     assert f'<span data-standing="lapsed">sist bestått</span> {day}</span>' in step
+    assert '<span class="button button-wide">Ta modulen på nytt</span>' in step  # as the start page
     completed = home.split('id="done-heading"')[1].split("</section>")[0]
     assert f'{day} · <span data-standing="lapsed">sist bestått</span>' in completed
     assert home_standing(phone, yearly) == ("lapsed", "sist bestått")  # no "Bestått" anywhere
     overdue = f"forfalt for {(today - due_on).days} dager siden"
-    assert f"Du besto denne modulen {day}. <span data-round>Ny runde: {overdue}.</span>" in (
-        start_page(phone, yearly)
-    )  # true, dated, and the round due as home says it
+    page = start_page(phone, yearly)
+    assert f"Du besto denne modulen {day}. <span data-round>Ny runde: {overdue}.</span>" in page
+    assert ">Ta modulen på nytt</button>" in page  # true, dated, the round due as home says it
     mine = competence_me(phone)
     assert "Utløpt" in mine and "Oppfylt" not in mine
     assert f"utløp {local_date_text(app, due_on)}" in mine
