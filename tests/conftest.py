@@ -11,14 +11,14 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import Flask
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 import lms.models  # noqa: F401
 from lms import create_app
 from lms.accounts import services as accounts_services
 from lms.accounts.services import set_password
 from lms.core.driver import DriverWork
-from lms.extensions import db, limiter
+from lms.extensions import JoinsWaiting, db, limiter
 from lms.organisation.models import Person, Role, Unit, UnitKind
 from lms.organisation.services import create_person, create_unit, grant_role
 from lms.testing import FormClient, app_config
@@ -49,6 +49,11 @@ def app(tmp_path_factory) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+class BoundSession(JoinsWaiting, Session):
+    """The tests' session class: SQLAlchemy's, bound to the test's connection (Flask-SQLAlchemy's
+    picks the app's engine), taking up waiting objects as the app's does."""
+
+
 @pytest.fixture(autouse=True)
 def transaction(app: Flask) -> Iterator[None]:
     """Run the test in a transaction that is rolled back; the app's commits become savepoints.
@@ -61,7 +66,10 @@ def transaction(app: Flask) -> Iterator[None]:
     outer = connection.begin()
     original = db.session
     factory = sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        class_=BoundSession,
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
     )
     db.session = scoped_session(factory, scopefunc=_app_ctx_id)
     limiter.reset()

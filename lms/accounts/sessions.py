@@ -34,7 +34,7 @@ from lms.accounts.models import SignInSession
 from lms.core.driver import driver_work
 from lms.core.time import local_today
 from lms.db import utcnow
-from lms.extensions import db
+from lms.extensions import db, join_the_session
 from lms.organisation.models import Person, Role, RoleAssignment
 
 SEEN_KEY = "seen"
@@ -142,16 +142,18 @@ def _person_from(row: tuple) -> Person:
     """The person of the query's ``row`` in the request's session, as if the ORM had loaded them:
     the one already there (an object in the session is never read twice), else one made from the
     row's columns and added as loaded (``make_transient_to_detached``: nothing to write; the roles
-    and other relationships load when first used). Loading the same row through the ORM's query
-    cost the request more CPU than running the query."""
+    and other relationships load when first used), to the session when the request makes it
+    (``join_the_session``). Loading the same row through the ORM's query cost the request more CPU
+    than running the query."""
     values = dict(zip((key for key, _column in _PERSON_COLUMNS), row, strict=False))
-    found = db.session.identity_map.get(identity_key(Person, values["id"]))
-    if found is not None:
-        return found
+    if db.session.registry.has():
+        found = db.session.identity_map.get(identity_key(Person, values["id"]))
+        if found is not None:
+            return found
     person = Person.__mapper__.class_manager.new_instance()
     instance_dict(person).update(values)
     make_transient_to_detached(person)
-    db.session.add(person)
+    join_the_session(person)
     return person
 
 

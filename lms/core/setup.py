@@ -27,7 +27,7 @@ from lms.core.languages import select_locale
 from lms.core.time import day_and_time
 from lms.core.transactions import begin_with_write_lock, may_write, wrote_nothing
 from lms.core.urls import IdConverter
-from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate, waiting_changed
 from lms.organisation.models import Role
 from xapi import bounded_json
 
@@ -243,10 +243,11 @@ def _refuse_unguarded_endpoints() -> None:
 def _commit_or_roll_back(response):
     """One commit per request: services flush, this commits what a successful request changed.
     A request that never touched the database (a group run's poll, a static file) has nothing to
-    commit and gets no session made for it here; one that is known to have written nothing
+    commit and gets no session made for it here, unless it changed an object waiting for the
+    session (``waiting_changed``: the signed-in person); one that is known to have written nothing
     (``wrote_nothing``: only read, on SQLite) is not committed either: removing the session at the
     end of the request ends its transaction, as it ends a failed request's."""
-    if not db.session.registry.has():
+    if not db.session.registry.has() and not waiting_changed():
         return response
     if response.status_code >= 400:
         db.session.rollback()
