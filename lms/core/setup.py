@@ -84,19 +84,21 @@ SQLITE_FILE_PRAGMAS = (
     "journal_mode=WAL",
     "synchronous=NORMAL",
     "cache_size=-32768",
-    "mmap_size=2147418112",
+    "mmap_size=0",
     "wal_autocheckpoint=10000",
     "journal_size_limit=67108864",
 )
 """For a database file: WAL so jobs and requests mix, and a commit that waits for no disk flush
 (``synchronous=NORMAL``, SQLite's advice for WAL: the database cannot be corrupted, and only the
 last commits before a power cut, not a crash of the process, may be lost; the write-ahead log is
-flushed to disk at each checkpoint); reads through a memory map of up to 2 GiB
-(SQLite's usual limit): a connection drops its own page cache whenever another one has written, so
-with several workers the index pages a growing store writes to stay at hand only in the map, which
-all connections share; a 32 MiB page cache per connection for the pages of one transaction; and the
-write-ahead log copied back every 10,000 pages (not SQLite's 1,000), so a page written by many
-commits in a row is copied once, then truncated to 64 MiB."""
+flushed to disk at each checkpoint); no memory map of the file: a connection drops its page cache
+whenever another one has written, and a mapped file is then unmapped whole and mapped again, which
+under answers coming in from several threads cost each request a tear-down of the process's page
+tables and the page faults after it (``bench/card_page.py``: the answer POST's CPU 0.85 ms with a
+2 GiB map, 0.70 ms without; the built-in LRS took 40,000 statements as fast either way); a 32 MiB
+page cache per connection for the pages of one transaction; and the write-ahead log copied back
+every 10,000 pages (not SQLite's 1,000), so a page written by many commits in a row is copied once,
+then truncated to 64 MiB."""
 
 
 def _tune_database(app: Flask) -> None:
