@@ -186,7 +186,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (DESIGN.md §6)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument(
-        "--answers-per-round", type=int, default=15000, help="answers prepared for each POST run"
+        "--answers-per-round",
+        type=int,
+        default=30000,
+        help="answers prepared for each POST run: at least what one run posts (6,000/s covers "
+        "twice this machine's rate), or the POSTs past them are answered 404",
     )
     parser.add_argument("--database-url", help="a PostgreSQL database to fill (it is emptied)")
     parser.add_argument(
@@ -197,7 +201,7 @@ def main() -> None:
     )
     args = parse_arguments(
         parser,
-        smoke={"seconds": 1, "rounds": 1, "warmup": 0, "answers_per_round": 2000},
+        smoke={"seconds": 1, "rounds": 1, "warmup": 0, "answers_per_round": 6000},
     )
     wrk_executable()
 
