@@ -28,6 +28,7 @@ from lms.competence.models import (
     highest_level,
 )
 from lms.competence.profile import EvidenceFact, Profile, RequirementFact, compute_profile
+from lms.core.time import start_of_local_day
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
@@ -357,15 +358,9 @@ def register_certificate(
         EvidenceKind.CERTIFICATE,
         asserted_by=by,
         source=name,
-        achieved_at=_start_of(achieved_on),
-        valid_until=_start_of(valid_until) if valid_until else None,
+        achieved_at=start_of_local_day(achieved_on),
+        valid_until=start_of_local_day(valid_until) if valid_until else None,
     )
-
-
-def _start_of(day: date) -> datetime:
-    from datetime import UTC
-
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def evidence_trail(person: Person) -> list[Evidence]:

@@ -12,13 +12,14 @@ Functions flush; the caller commits.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from lms.competence import services as competence
 from lms.competence.models import Competence, EvidenceKind
+from lms.core.time import start_of_local_day
 from lms.extensions import db
 from lms.organisation.models import Person
 from lms.planning.models import Qualification, QualificationKind
@@ -83,16 +84,12 @@ def record_qualification(
         qualification_competences()[kind],
         DOCUMENTED,
         EvidenceKind.QUALIFICATION,
-        achieved_at=_start_of(achieved_on or checked_on),
+        achieved_at=start_of_local_day(achieved_on or checked_on),
         asserted_by=checked_by,
         source=f"qualification:{qualification.id}",
         note=title,
     )
     return qualification
-
-
-def _start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def check_again(qualification: Qualification, by: Person, on: date) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,13 +17,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms.content.localised import pick
-from lms.core.time import day_and_month
+from lms.core.time import day_and_month, local_zone, start_of_local_day
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
 from lms.organisation.services import unit_ids_below
 from lms.reminders import channels
 from lms.reminders.models import Reminder
-from lms.reminders.services import open_items_for, zone
+from lms.reminders.services import open_items_for
 
 DIGEST_HOUR = 7
 """The digest goes out on Monday from this local hour."""
@@ -78,7 +78,7 @@ def _expiring_competence(people: Sequence[Person], today: date, locale: str) -> 
     names = {p.id: p.name for p in people}
     if not names:
         return []
-    soon = datetime.combine(today + timedelta(days=30), datetime.min.time(), tzinfo=UTC)
+    soon = start_of_local_day(today + timedelta(days=30))
     rows = db.session.execute(
         sa.select(RequirementStatus.person_id, RequirementStatus.valid_until, Competence.titles)
         .join(Competence, Competence.id == RequirementStatus.competence_id)
@@ -90,7 +90,7 @@ def _expiring_competence(people: Sequence[Person], today: date, locale: str) -> 
         )
     )
     return [
-        DigestLine(names[person_id], pick(titles, locale), valid_until.astimezone(zone()).date())
+        DigestLine(names[person_id], pick(titles, locale), valid_until.astimezone(local_zone()).date())
         for person_id, valid_until, titles in rows
     ]
 
@@ -99,7 +99,7 @@ def due(now: datetime) -> Iterator[tuple[Person, str, channels.Message]]:
     """The digests to send at ``now``: on Monday from 07:00 local time, for each manager with
     something to report and no digest claimed yet this week, the manager, the reminder's key and
     the message."""
-    local = now.astimezone(zone())
+    local = now.astimezone(local_zone())
     if local.weekday() != 0 or local.hour < DIGEST_HOUR:
         return
     today = local.date()

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from lms.assignments.models import Assignment
 from lms.assignments.services import completed_on, open_assignments, start_dates
 from lms.content.models import LearningModule
-from lms.core.time import local_today
+from lms.core.time import local_today, local_zone, start_of_local_day
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment, Unit
@@ -43,10 +42,6 @@ LOOK_BACK = timedelta(days=56)
 INTERRUPTED_AFTER = timedelta(minutes=10)
 REQUIRED_KINDS = ("assignment", "introduction", "practice")
 """Kinds of reminder that go in learning windows (inside paid time), also when snoozed."""
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 # What the planner is fed -------------------------------------------------------------------------
@@ -114,7 +109,7 @@ def assignment_items_for(
         for module_id, (a, state) in open_assignments(person.id, reaching, done, starts, today).items():
             manifest = a.module.current_version.manifest
             ref = f"a:{person.id}:{module_id}:{state.due_on.isoformat()}"
-            opens = _start_of_day(state.opens_on) if state.opens_on else a.created_at
+            opens = start_of_local_day(state.opens_on) if state.opens_on else a.created_at
             items.append(
                 OpenItem(
                     item=planner.Item(ref=ref, opens=opens, due=state.due_on),
@@ -133,11 +128,6 @@ def _reaches(a: Assignment, person_id: int, units: set[int], reach: set[tuple[in
     if a.person_id is not None:
         return a.person_id == person_id
     return a.unit_id in units and (a.role is None or (a.unit_id, a.role) in reach)
-
-
-def _start_of_day(day: date) -> datetime:
-    """Midnight at the start of ``day`` in the installation's zone, in UTC."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=zone()).astimezone(UTC)
 
 
 def preferences_of(person_id: int) -> ReminderPreference:
@@ -160,7 +150,7 @@ def default_preferences(person_id: int) -> ReminderPreference:
 
 def planner_preferences(stored: ReminderPreference) -> planner.Preferences:
     return planner.Preferences(
-        zone=zone(),
+        zone=local_zone(),
         quiet_start=stored.quiet_start,
         quiet_end=stored.quiet_end,
         night_ok=bool(stored.night_ok),

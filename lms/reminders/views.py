@@ -23,6 +23,7 @@ from flask_login import current_user
 from lms.access import for_owner, for_unit, signed_in
 from lms.audit.services import record_by_user
 from lms.core.errors import INVALID
+from lms.core.time import local_zone
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Role, Unit
@@ -62,7 +63,7 @@ def index():
             .order_by(Reminder.snoozed_until)
         ).all(),
         stage_label=_stage_label,
-        zone=services.zone(),
+        zone=local_zone(),
     )
 
 
@@ -76,7 +77,7 @@ def snooze(reminder: Reminder):
         flash(
             _(
                 "Du får påminnelsen igjen %(when)s.",
-                when=at.astimezone(services.zone()).strftime("%d.%m. %H:%M"),
+                when=at.astimezone(local_zone()).strftime("%d.%m. %H:%M"),
             ),
             "success",
         )

@@ -7,12 +7,12 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from lms.core.time import local_zone
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, RoleAssignment
@@ -32,10 +32,6 @@ class ShiftError(ValueError):
     def __init__(self, problems: Sequence[Problem]):
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = list(problems)
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 # Codes -----------------------------------------------------------------------------------------
@@ -74,7 +70,7 @@ def unit_ids_of(person_id: int) -> list[int]:
 
 def add_shift(person: Person, day: date, start: time, end: time, code: str | None = None) -> Shift:
     """A shift given in local times; refused if the time does not exist or it overlaps another."""
-    times = importer.shift_times(day, start, end, zone())
+    times = importer.shift_times(day, start, end, local_zone())
     if times is None:
         raise ShiftError([Problem(_("Klokkeslettet finnes ikke den dagen (sommertid)."))])
     starts, ends = times
@@ -88,7 +84,7 @@ def add_shift(person: Person, day: date, start: time, end: time, code: str | Non
     if clash is not None:
         raise ShiftError([Problem(_("Vakten overlapper en vakt du allerede har."))])
     codes = codes_for(unit_ids_of(person.id))
-    kind = (codes.get(code.upper()) if code else None) or shift_kind(starts, ends, zone())
+    kind = (codes.get(code.upper()) if code else None) or shift_kind(starts, ends, local_zone())
     shift = Shift(
         person_id=person.id,
         starts_at=starts,
@@ -149,7 +145,7 @@ def import_csv(unit_id: int, data: bytes) -> ImportResult:
     first; if any is bad, nothing changes and ``ShiftError`` names each bad line. For each person in
     the file, their shifts starting on the days the file covers for them are replaced."""
     units = unit_ids_below([unit_id])
-    found = importer.read_csv(data, people_in_units(units), codes_for(units), zone())
+    found = importer.read_csv(data, people_in_units(units), codes_for(units), local_zone())
     if found and isinstance(found[0], Problem):
         raise ShiftError(found)
     return _replace(found, ShiftSource.CSV)
@@ -161,7 +157,7 @@ def _replace(rows: Sequence[ShiftRow], source: ShiftSource, feed_id: int | None 
         first, last = spans.get(row.person_id, (row.start, row.start))
         spans[row.person_id] = (min(first, row.start), max(last, row.start))
     replaced = 0
-    local = zone()
+    local = local_zone()
     for person_id, (first, last) in spans.items():
         start_day = first.astimezone(local).date()
         end_day = last.astimezone(local).date() + timedelta(days=1)
@@ -272,7 +268,7 @@ def replace_period(
             person_id=person.id,
             starts_at=starts,
             ends_at=ends,
-            kind=(codes.get(code) if code else None) or shift_kind(starts, ends, zone()),
+            kind=(codes.get(code) if code else None) or shift_kind(starts, ends, local_zone()),
             code=code,
             source=ShiftSource.API,
         )
@@ -329,7 +325,7 @@ def sync_feed(
         def person_for(emails: list[str]) -> int | None:
             return next((people[e] for e in emails if e in people), None)
 
-    found = importer.read_ics(data, person_for, codes_for(units), zone())
+    found = importer.read_ics(data, person_for, codes_for(units), local_zone())
     if found and isinstance(found[0], Problem):
         feed.last_error = "; ".join(str(p) for p in found[:5])
         db.session.flush()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from lms.competence import services as competence
 from lms.competence.models import State
+from lms.core.time import local_zone
 from lms.extensions import db
 from lms.organisation.models import Person, Unit
 from lms.organisation.services import unit_ids_below
@@ -158,5 +159,5 @@ def test_a_qualification_is_evidence_of_its_own_kind_at_the_documented_level(app
             f"qualification:{found.id}",
             "Helsearbeiderfaget",
         )
-        assert evidence.achieved_at.date() == date(2015, 6, 15)
+        assert evidence.achieved_at.astimezone(local_zone()).date() == date(2015, 6, 15)
         assert evidence.competence.code == "FK-FAG"
