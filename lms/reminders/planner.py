@@ -302,7 +302,10 @@ class Calendar:
         zone = preferences.zone
         low, high = _ts(start) - 3 * 86400, _ts(end)
         timed = sorted((_ts(s.start), _ts(s.end), s.kind) for s in shifts)
-        near = [t for t in timed if t[1] > low and t[0] < high]
+        # A shift up to a day after ``end`` still decides the rest before it: whether the last gap
+        # is a quick return, or the sleep between two nights of a run.
+        after = max(int(policy.min_rest.total_seconds()), 86400)
+        near = [t for t in timed if t[1] > low and t[0] < high + after]
         first_day, last_day = _day_range(start, end, zone)
         quiet = list(_quiet(first_day, last_day, zone, preferences.quiet_start, preferences.quiet_end))
         if preferences.night_ok:

@@ -147,6 +147,23 @@ def test_nothing_in_a_quick_return_gap():
     assert broken_rules([first], shifts, PREFS, POLICY, now=now, required=False) == []
 
 
+@pytest.mark.parametrize(
+    ("week", "hours"),
+    [
+        # Night Monday to Tuesday 07:30, evening Tuesday from 15:00: a quick return of 7.5 hours;
+        # the plan looks as far as 14:31, before the evening shift.
+        ("NE-----", 7),
+        # Nights Monday and Tuesday: the day between is sleep; the plan looks as far as 19:31.
+        ("NN-----", 12),
+    ],
+)
+def test_the_rest_before_a_shift_past_the_horizon_is_kept_free(week, hours):
+    shifts = rota(date(2026, 5, 4), [week])
+    now = local(date(2026, 5, 5), time(7, 31))
+    item = Item("s:1:session", opens=now, required=False)
+    assert planner.plan(now, shifts, PREFS, POLICY, [item], horizon=timedelta(hours=hours)) == []
+
+
 def test_nothing_in_the_rest_after_a_run_of_nights():
     # Nights Monday, Tuesday, Wednesday; the last ends Thursday 07:30: nothing before Thursday 14:00.
     shifts = rota(date(2026, 5, 4), ["NNN----"])
