@@ -268,10 +268,11 @@ def main() -> None:
                 if name == "start":
                     page = f"{base}/learn/{MODULE_ID}"
                     return hammer(page, how, headers={"Cookie": learner_cookie})
-                slots = Answers(first_attempt, run * args.answers_per_round, bodies)
+                ran_out = "the POSTs ran out of prepared answers: raise --answers-per-round"
+                slots = Answers(first_attempt, run * args.answers_per_round, bodies, ran_out)
                 done = hammer(f"{base}/", how, headers=poster, status=201, answers=slots)
                 if done.matched > args.answers_per_round:
-                    raise SystemExit("the POSTs ran out of answers: raise --answers-per-round")
+                    raise SystemExit(ran_out)
                 posted.append(done.matched)
                 return done
 

@@ -33,11 +33,13 @@ class Load:
 @dataclass(frozen=True)
 class Answers:
     """POSTs that each store a new answer (see ``wrk.lua``): attempts ``first_attempt`` onwards,
-    slots ``first_slot`` onwards, one JSON body per card with ``CLIENT_ID`` for the client id."""
+    slots ``first_slot`` onwards, one JSON body per card with ``CLIENT_ID`` for the client id.
+    Past the attempts prepared, the answers are 404: ``running_out`` says what to do then."""
 
     first_attempt: int
     first_slot: int
     bodies: tuple[str, ...]
+    running_out: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,10 @@ def hammer(
         raise SystemExit(f"wrk failed on {url}:\n{finished.stdout}{finished.stderr}")
     matched, other, seen = int(statuses[1]), int(statuses[2]), statuses[3]
     if other:
-        raise SystemExit(f"{url}: {other} of {matched + other} responses had HTTP {seen}, not {status}")
+        ran_out = f": {answers.running_out}" if answers is not None and seen == "404" else ""
+        raise SystemExit(
+            f"{url}: {other} of {matched + other} responses had HTTP {seen}, not {status}{ran_out}"
+        )
     errors = SOCKET_ERRORS.search(finished.stdout)
     if errors:
         raise SystemExit(f"{url}: {errors[0].strip()}")

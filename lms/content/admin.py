@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -32,6 +31,7 @@ from lms.content.models import LearningModule, ModuleVersion, VersionStatus
 from lms.content.problems import InvalidPackage
 from lms.content.upload import display_name, install_zip
 from lms.core.errors import INVALID, render_error
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.models import Person, Role, RoleAssignment
 
@@ -177,7 +177,7 @@ def _render_index(form: UploadForm):
         attempts=attempts,
         status_labels=STATUS_LABELS,
         review_labels=REVIEW_LABELS,
-        today=date.today(),
+        today=local_today(),
     )
 
 
@@ -238,7 +238,7 @@ def _render_version(version: ModuleVersion, owner_form: OwnerForm):
         type_labels=CARD_TYPE_LABELS,
         owner_form=owner_form,
         review_labels=REVIEW_LABELS,
-        today=date.today(),
+        today=local_today(),
     )
 
 

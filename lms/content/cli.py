@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -16,6 +15,7 @@ from lms.content import library, services, upload
 from lms.content.models import LearningModule, ModuleVersion
 from lms.content.package import MANIFEST, Module
 from lms.content.problems import InvalidPackage, Problem
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.plugins import package_folders
 
@@ -80,7 +80,7 @@ def validate_command(paths: tuple[Path, ...], strict: bool, today) -> None:
     a .zip file. Exits with 1 when any package has a problem. A package whose review date has
     passed, or that claims a level of a competence higher than a module can prove for it (by the
     shipped frameworks' evidence levels), gets a warning, and with --strict counts as a problem."""
-    day = today.date() if today else date.today()
+    day = today.date() if today else local_today()
     caps = module_caps()
     bad = 0
     for path in paths:

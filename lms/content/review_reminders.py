@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from lms.access import is_top_admin
 from lms.content.governance import REVIEW_NOTICE, ReviewStatus, review_status
 from lms.content.models import LearningModule, ModuleVersion, ReviewReminder, VersionStatus
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.mail import queue_mail
 from lms.organisation.models import Person
@@ -26,7 +27,7 @@ from lms.organisation.models import Person
 
 def send_review_reminders(today: date | None = None) -> int:
     """Queue the review reminders due ``today`` (the real date by default); returns how many."""
-    today = today or date.today()
+    today = today or local_today()
     due = db.session.execute(
         sa.select(ModuleVersion, Person)
         .join(LearningModule, LearningModule.current_version_id == ModuleVersion.id)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Blueprint, abort, render_template, send_from_directory
 
@@ -9,6 +8,7 @@ from lms.access import signed_in
 from lms.content import library, services
 from lms.content.governance import REVIEW_LABELS, licence_url
 from lms.content.package import MODULE_ID
+from lms.core.time import local_today
 
 bp = Blueprint("content", __name__)
 bp.add_app_template_global(licence_url)
@@ -28,7 +28,7 @@ def modules():
     return render_template(
         "content/library.html",
         versions=services.published_versions(),
-        today=date.today(),
+        today=local_today(),
         review_labels=REVIEW_LABELS,
     )
 

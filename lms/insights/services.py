@@ -33,7 +33,7 @@ from lms.content import services as content
 from lms.content.cards.base import Card
 from lms.content.models import LearningModule, ModuleVersion
 from lms.content.package import Module
-from lms.db import utcnow
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.insights.models import COMMENT_MAX_CHARACTERS, ModuleRating
 from lms.learning.models import Answer, Attempt
@@ -372,7 +372,7 @@ def rate(attempt: Attempt, thumbs_up: bool, comment: str | None) -> bool:
             municipality_id=min(municipalities) if municipalities else None,
             thumbs_up=thumbs_up,
             comment=clean_comment(comment),
-            rated_month=utcnow().date().replace(day=1),
+            rated_month=local_today().replace(day=1),
         )
     )
     db.session.flush()

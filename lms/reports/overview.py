@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lms.competence.models import Competence, CompetenceCell, State
+from lms.core.time import local_today
 from lms.db import utcnow
 from lms.extensions import db
 from lms.organisation.models import Person, RoleAssignment, Unit
@@ -243,7 +244,7 @@ def _first_of_month(day: date, back: int = 0) -> date:
 def trend(unit: Unit, now_figures: Figures, now: datetime) -> list[Month]:
     """The last ``MONTHS`` months, oldest first, as the nightly job counted them; this month is
     the figures as they are now. One query."""
-    today = now.date()
+    today = local_today(now)
     first = _first_of_month(today, MONTHS - 1)
     rows = db.session.execute(
         sa.select(
@@ -267,7 +268,7 @@ def record_month(now: datetime | None = None) -> int:
     figures, replacing what an earlier night this month counted. The nightly job; one query to
     count, one to clear, one to write. Returns the rows written."""
     now = now or utcnow()
-    month = _first_of_month(now.date())
+    month = _first_of_month(local_today(now))
     branches = _members(_subtrees(None)).distinct().subquery("branches")
     counted: dict[tuple[int, int], list[int]] = {}
     for row in _counted(branches, now):

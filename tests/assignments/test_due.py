@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 from lms.assignments.services import assign_to_person, assign_to_unit, due_for
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.learning.models import Attempt
 from lms.organisation.models import Role
@@ -55,7 +56,7 @@ def test_the_earliest_due_date_counts_and_a_completed_module_is_no_longer_due(ap
 def test_mine_shows_the_due_date_and_marks_overdue(app, client, org, fixture_module):
     with app.app_context():
         ward = db.session.merge(org.ward)
-        assign_to_unit(fixture_module, ward, date.today() - timedelta(days=3))
+        assign_to_unit(fixture_module, ward, local_today() - timedelta(days=3))
         db.session.commit()
     client.sign_in(org.nurse)
     page = client.get("/").get_data(as_text=True)

@@ -5,13 +5,14 @@ sends a needs survey that a member of staff answers. Each page passes axe at 390
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from docx import Document
 from playwright.sync_api import Page, expect
 
 from lms.competence import services as competence
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.models import Role, Unit, UnitKind
 from lms.organisation.services import create_unit
@@ -36,6 +37,7 @@ def unit(live_server):
         competence.add_requirement(import_test_framework("PLAN"), made, 1)
         db.session.commit()
         found = {"unit_id": made.id, "manager": manager.email, "nurse": nurse.email}
+        found["today"] = local_today()
         db.session.remove()
     return found
 
@@ -49,7 +51,7 @@ def _docx_text(data: bytes) -> str:
 def test_the_manager_plans_a_measure_marks_it_done_and_exports_the_plan(page: Page, unit):
     sign_in(page, unit["manager"])
     page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Kompetanseplan").click()
-    year = date.today().year
+    year = unit["today"].year
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Kompetanseplan {year}: Sone Plan")
     gap = page.locator('tr[data-need="Testkompetanse"]')
     expect(gap).to_contain_text("Gapanalyse")
@@ -59,7 +61,7 @@ def test_the_manager_plans_a_measure_marks_it_done_and_exports_the_plan(page: Pa
     page.get_by_role("textbox", name="Tiltak").fill(MEASURE)
     page.get_by_label("Type").select_option(label="Eksternt kurs")
     page.get_by_label("Ansvarlig").select_option(label="Siri Sykepleier")
-    page.get_by_label("Frist").fill((date.today() + timedelta(days=60)).isoformat())
+    page.get_by_label("Frist").fill((unit["today"] + timedelta(days=60)).isoformat())
     page.get_by_role("button", name="Legg til tiltaket").click()
     expect(page.get_by_text("Tiltaket er lagt til.")).to_be_visible()
     measure = page.locator(f'[data-measure="{MEASURE}"]')
@@ -88,7 +90,7 @@ def test_a_survey_sent_by_the_manager_is_answered_on_the_phone(make_context, uni
     assert_accessible(manager)
     manager.get_by_label("Tittel").fill("Digitale verktøy i sonen")
     manager.get_by_label("Systemer dere bruker i arbeidet").fill("Gerica\nMedisinrom")
-    manager.get_by_label("Svarfrist").fill((date.today() + timedelta(days=14)).isoformat())
+    manager.get_by_label("Svarfrist").fill((unit["today"] + timedelta(days=14)).isoformat())
     manager.get_by_role("button", name="Send kartleggingen").click()
     expect(manager.get_by_text("Kartleggingen er sendt til Sone Plan.")).to_be_visible()
     assert_accessible(manager)

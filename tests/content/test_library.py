@@ -6,7 +6,7 @@ Review dates are set relative to today, so nothing here depends on the calendar.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from lms.content import services
 from lms.content.models import ModuleVersion
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.organisation.models import Person
 from tests.content.packages import EVERY_CARD, copy_package
@@ -23,7 +24,8 @@ def install_copy(app, tmp_path: Path, module_id: str, review_in_days: int, **rep
     """A published copy of the fixture package whose review date is ``review_in_days`` away."""
     folder = copy_package(EVERY_CARD, tmp_path / module_id, module_id=module_id)
     manifest = folder / "module.yaml"
-    review_date = date.today() + timedelta(days=review_in_days)
+    with app.app_context():
+        review_date = local_today() + timedelta(days=review_in_days)
     text = manifest.read_text(encoding="utf-8").replace("2027-12-01", review_date.isoformat())
     text = text.replace("nb: Alle korttyper", f"nb: Modul {module_id}")
     for old, new in replace.items():

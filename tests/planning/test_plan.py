@@ -9,13 +9,15 @@ from datetime import date
 import sqlalchemy as sa
 from docx import Document
 
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.planning.models import Measure, MeasureStatus, NeedSource, Plan, PlanNeed
 from tests.support.frameworks import require_shipped
 
 
-def this_year() -> int:
-    return date.today().year
+def this_year(app) -> int:
+    with app.app_context():
+        return local_today().year
 
 
 def _plan_url(unit_id: int, tail: str = "") -> str:
@@ -31,7 +33,7 @@ def _needs(app, unit_id: int) -> list[PlanNeed]:
 def test_the_plan_opens_with_the_gaps_filled_in(app, client, org, gap):
     client.sign_in(org.manager)
     page = client.get(_plan_url(org.ward.id)).get_data(as_text=True)
-    assert f"Kompetanseplan {this_year()}" in page
+    assert f"Kompetanseplan {this_year(app)}" in page
     assert 'data-need="Testkompetanse"' in page
     # The manager and the nurse of the ward both miss the requirement.
     assert _needs(app, org.ward.id) == [(NeedSource.GAP, "Testkompetanse", 2)]
@@ -61,7 +63,7 @@ def _add_measure(client, org, year: int, title: str):
 
 def test_a_measure_gets_an_owner_a_date_and_moves_to_done(app, client, org, gap):
     client.sign_in(org.manager)
-    year = this_year()
+    year = this_year(app)
     added = _add_measure(client, org, year, "Kurs i legemiddelhåndtering")
     assert added.status_code == 302
     with app.app_context():
@@ -110,7 +112,7 @@ def test_a_measure_of_another_units_plan_cannot_be_moved_from_this_one(app, clie
 
 def test_a_status_change_without_a_known_status_says_so_and_changes_nothing(app, client, org):
     client.sign_in(org.manager)
-    year = this_year()
+    year = this_year(app)
     assert _add_measure(client, org, year, "Tiltak").status_code == 302
     with app.app_context():
         measure_id = db.session.scalar(sa.select(Measure.id))
@@ -160,7 +162,7 @@ def _docx_text(data: bytes) -> str:
 
 def test_the_export_is_a_word_document_with_the_needs_and_measures(app, client, org, gap):
     client.sign_in(org.manager)
-    year = this_year()
+    year = this_year(app)
     client.submit(
         _plan_url(org.ward.id, "/measures"),
         data={
@@ -184,7 +186,7 @@ def test_the_export_is_a_word_document_with_the_needs_and_measures(app, client, 
 
 def test_the_area_plan_gathers_the_plans_of_its_units(app, client, org, gap):
     client.sign_in(org.admin)
-    year = this_year()
+    year = this_year(app)
     client.submit(
         _plan_url(org.ward.id, "/measures"),
         data={
@@ -230,7 +232,7 @@ def test_a_nynorsk_manager_reads_the_gaps_in_nynorsk_on_the_plan_and_in_its_expo
     client.submit("/language", {"language": "nn", "next": "/"})
 
     page = client.get(_plan_url(org.ward.id)).get_data(as_text=True)
-    text = _docx_text(client.get(_plan_url(org.ward.id, f".docx?year={this_year()}")).data)
+    text = _docx_text(client.get(_plan_url(org.ward.id, f".docx?year={this_year(app)}")).data)
 
     assert '<th scope="row">Legemiddelhandtering</th>' in page
     assert "Legemiddelhandtering" in text and "Legemiddelhåndtering" not in text

@@ -4,7 +4,7 @@ a person's status; fixed query counts; who may see what."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -120,16 +120,16 @@ def test_the_matrix_runs_the_same_queries_for_few_and_many_people(app, org, requ
         db.session.commit()
     with count_queries() as few, app.app_context():
         small = reports.matrix({org.ward.id})
-        reports.completion({org.ward.id}, date.today())
-        reports.weekly_completions({org.ward.id}, date.today())
+        reports.completion({org.ward.id}, local_today())
+        reports.weekly_completions({org.ward.id}, local_today())
     with app.app_context():
         people = _staff(db.session.get(Unit, org.ward.id), 30, start=100)
         competence.refresh([p.id for p in people])
         db.session.commit()
     with count_queries() as many, app.app_context():
         large = reports.matrix({org.ward.id})
-        reports.completion({org.ward.id}, date.today())
-        reports.weekly_completions({org.ward.id}, date.today())
+        reports.completion({org.ward.id}, local_today())
+        reports.weekly_completions({org.ward.id}, local_today())
     assert len(large.rows) == len(small.rows) + 30
     assert many.n == few.n
 
@@ -140,7 +140,7 @@ def test_the_dashboard_and_matrix_pages_do_not_grow_with_the_number_of_people(
     client.sign_in(org.manager)
     with app.app_context():
         assign_to_unit(
-            fixture_module, db.session.get(Unit, org.ward.id), date.today() + timedelta(days=7)
+            fixture_module, db.session.get(Unit, org.ward.id), local_today() + timedelta(days=7)
         )
         competence.refresh([p.id for p in _staff(db.session.get(Unit, org.ward.id), 3)])
         db.session.commit()
@@ -343,8 +343,8 @@ def test_a_requirement_added_on_the_page_assigns_the_modules_that_give_it(
         competence.load_shipped()
         security_id = _codes("DHK-5")[0].id
         db.session.commit()
+        due = (local_today() + timedelta(days=30)).isoformat()
     client.sign_in(org.manager)
-    due = (date.today() + timedelta(days=30)).isoformat()
     response = client.submit(
         f"/reports/units/{org.ward.id}/requirements",
         {

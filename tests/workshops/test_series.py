@@ -3,6 +3,7 @@ an 80 % series, two do not; statements for attendance, completion and correction
 
 from __future__ import annotations
 
+from lms.core.time import local_today
 from lms.extensions import db
 from lms.workshops import actions, attendance, evaluations, pages, participants
 from lms.workshops.models import WorkshopParticipant
@@ -133,7 +134,6 @@ def test_only_participants_can_be_ticked_in(app, org, client, group):
 
 
 def test_the_demo_series_is_running_with_two_sessions_held(app, org):
-    from datetime import date
 
     from lms.organisation.models import Role
     from lms.workshops.demo import TITLE, add_workshop_history
@@ -142,7 +142,7 @@ def test_the_demo_series_is_running_with_two_sessions_held(app, org):
     with app.app_context():
         zone = db.session.merge(org.zone)
         staff = [add_person(f"Demo {n}", f"demo{n}@testvik.no", zone, Role.STAFF) for n in range(6)]
-        add_workshop_history(zone, staff, date.today())
+        add_workshop_history(zone, staff, local_today())
         db.session.commit()
         (series,) = pages.series_in_units([zone.id])
         assert series.title == TITLE
