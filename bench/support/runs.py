@@ -56,6 +56,8 @@ def command_line(parser: argparse.ArgumentParser, args: argparse.Namespace) -> s
             words += [flag] if value else []
         elif value is None:
             continue
+        elif isinstance(action, argparse._AppendAction):
+            words += [word for item in value for word in (flag, str(item))]
         elif isinstance(value, list | tuple):
             words += [flag, *map(str, value)]
         else:

@@ -26,7 +26,8 @@ from lms.organisation.models import Person
 
 
 def send_review_reminders(today: date | None = None) -> int:
-    """Queue the review reminders due ``today`` (the real date by default); returns how many."""
+    """Queue the review reminders due ``today`` (today in the installation's zone by default); returns
+    how many."""
     today = today or local_today()
     due = db.session.execute(
         sa.select(ModuleVersion, Person)
