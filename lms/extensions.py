@@ -1,5 +1,7 @@
 """The Flask extensions: created here, bound to the app in ``create_app``."""
 
+from typing import TypeVar
+
 import flask_limiter
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import current_app, g, has_app_context, request
@@ -13,6 +15,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import inspect
 
 from lms.db import Base
+
+T = TypeVar("T")
 
 
 class Limiter(flask_limiter.Limiter):
@@ -68,6 +72,15 @@ def join_the_session(instance: object) -> None:
         db.session.add(instance)
     else:
         g.setdefault(_WAITING, []).append(instance)
+
+
+def in_the_session(instance: T) -> T:
+    """``instance`` in the app context's session, which is made now if need be. A person read
+    without the ORM (the signed-in one, ``join_the_session``) loads a relationship such as
+    ``roles`` only there: handing them to code that may use one (e.g. the receivers of a signal,
+    whichever runs first), put them in the session first."""
+    db.session.add(instance)
+    return instance
 
 
 def waiting_changed() -> bool:

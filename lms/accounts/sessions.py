@@ -141,9 +141,10 @@ def _person_of_session() -> tuple[sa.Select, tuple[str, ...]]:
 def _person_from(row: tuple) -> Person:
     """The person of the query's ``row`` in the request's session, as if the ORM had loaded them:
     the one already there (an object in the session is never read twice), else one made from the
-    row's columns and added as loaded (``make_transient_to_detached``: nothing to write; the roles
-    and other relationships load when first used), to the session when the request makes it
-    (``join_the_session``). Loading the same row through the ORM's query cost the request more CPU
+    row's columns and added as loaded (``make_transient_to_detached``: nothing to write), to the
+    session when the request makes it (``join_the_session``). Its roles load when first used in
+    the session, not before: code that may be a request's first read puts the person there first
+    (``in_the_session``). Loading the same row through the ORM's query cost the request more CPU
     than running the query."""
     values = dict(zip((key for key, _column in _PERSON_COLUMNS), row, strict=False))
     if db.session.registry.has():

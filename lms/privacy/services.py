@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from lms.accounts.sessions import sign_out_everywhere
 from lms.audit.services import record
 from lms.db import utcnow
-from lms.extensions import db
+from lms.extensions import db, in_the_session
 from lms.organisation.models import Person
 from lms.privacy.sections import Erasure, Section
 from lms.signals import person_erasing, personal_data_requested, values_from_signal
@@ -23,7 +23,9 @@ from lms.signals import person_erasing, personal_data_requested, values_from_sig
 
 def sections(person: Person) -> list[Section]:
     """What every feature package holds about ``person``, in page order."""
-    answers = personal_data_requested.send(current_app._get_current_object(), person=person)
+    answers = personal_data_requested.send(
+        current_app._get_current_object(), person=in_the_session(person)
+    )
     found = [section for returned in values_from_signal(answers) for section in returned]
     return sorted(found, key=lambda s: (s.order, s.key))
 

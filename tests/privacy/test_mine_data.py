@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from blinker import ANY
+
 from lms.extensions import db
 from lms.organisation.models import Person
 from lms.privacy.sections import Section
@@ -112,3 +114,18 @@ def test_a_new_feature_adds_its_section_and_its_erasure_through_the_signals(app,
     finally:
         personal_data_requested.disconnect(section)
         person_erasing.disconnect(erase)
+
+
+def test_the_page_answers_whichever_feature_answers_first(org, busy_nurse, client, monkeypatch):
+    """A feature's answer may be the request's first read (the signed-in person is read without the
+    ORM session, which is made when first used): the organisation's reads the person's roles."""
+    client.sign_in(org.nurse)
+    receivers = list(personal_data_requested.receivers_for(ANY))
+    failed = []
+    for first in receivers:
+        order = [first, *(r for r in receivers if r is not first)]
+        monkeypatch.setattr(personal_data_requested, "receivers_for", lambda _sender, o=order: iter(o))
+        page = client.get("/account/data")
+        if page.status_code != 200 or "Roller" not in page.get_data(as_text=True):
+            failed.append(f"{first.__module__}: {page.status_code}")
+    assert len(receivers) > 15 and not failed
