@@ -2,7 +2,8 @@
 
 Plugins and feature packages connect to these blinker signals; the sender is always the Flask app.
 Receivers run inside the request or job that fired the signal, in its transaction: they may add to
-the session but must not commit.
+the session but must not commit. They run in the order they connected (those for every sender
+before those for one app), the same in every process.
 """
 
 from __future__ import annotations
