@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import Flask
 from flask_sqlalchemy.session import _app_ctx_id
+from hypothesis import settings
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 import lms.models  # noqa: F401
@@ -25,6 +27,12 @@ from lms.testing import FormClient, app_config
 from tests.support.databases import main_database_url
 
 PASSWORD = "riktig-passord-123"
+
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    # CI tries the same examples on every run, so that what it reports can be rerun (CI=true);
+    # elsewhere each run tries new ones.
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session", autouse=True)
