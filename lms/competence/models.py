@@ -26,8 +26,9 @@ class Scale(db.Model):
         back_populates="scale", order_by="ScaleLevel.value", cascade="all, delete-orphan"
     )
 
-    def label(self, value: int | None) -> str:
-        return next((level.name for level in self.levels if level.value == value), "")
+    def label(self, value: int | None) -> dict[str, str]:
+        """The level's names by language (``{}`` for a value the scale does not have)."""
+        return next((level.names for level in self.levels if level.value == value), {})
 
 
 class ScaleLevel(db.Model):
@@ -38,7 +39,9 @@ class ScaleLevel(db.Model):
     scale_id: Mapped[int] = mapped_column(sa.ForeignKey("competence_scales.id", ondelete="CASCADE"))
     value: Mapped[int]
     """The level's place on the scale, from 1."""
-    name: Mapped[str] = mapped_column(sa.String(100))
+    names: Mapped[dict[str, str]] = mapped_column(sa.JSON)
+    """The level's name by language, as ``titles`` are (``{"nb": "Grunnleggende", "nn": ...}``):
+    Bokmål always, each other language when given."""
     proficient: Mapped[bool] = mapped_column(default=False)
 
     scale: Mapped[Scale] = relationship(back_populates="levels")

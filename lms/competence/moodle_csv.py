@@ -4,9 +4,11 @@ line, and writing. Pure: bytes in, a framework or problems out; nothing here tou
 The file has one header line, one line for the framework (``Is framework`` = 1, with the scale) and
 one line per competence, parents before children. Moodle reads the first 14 columns by position and
 ignores the rest, so Lærevakt adds its own after them: the English and the Nynorsk short name and
-description, the external mappings (URIs separated by spaces: DigComp 2.2, ESCO) and the evidence
-levels: the highest level each kind of evidence can prove, as ``module=1 sign_off=3``, on the
-framework's line for all its competences and on a competence's line where it says otherwise.
+description; the scale's level names in English and in Nynorsk, on the framework's line, separated
+by commas like Moodle's Bokmål ``Scale values`` and as many; the external mappings (URIs separated
+by spaces: DigComp 2.2, ESCO) and the evidence levels: the highest level each kind of evidence can
+prove, as ``module=1 sign_off=3``, on the framework's line for all its competences and on a
+competence's line where it says otherwise.
 Lærevakt finds its columns by name, and each may be left out (a text not given falls back to
 Bokmål); a column after Moodle's whose name looks like one of them or names a language (``Short name
 (nynorsk)``) is refused rather than ignored, so that a misspelt header does not lose a translation
@@ -49,6 +51,8 @@ EXTRA_COLUMNS = (
     "Description (en)",
     "Short name (nn)",
     "Description (nn)",
+    "Scale values (en)",
+    "Scale values (nn)",
     "Mappings",
     "Evidence levels",
 )
@@ -56,6 +60,9 @@ COLUMNS = MOODLE_COLUMNS + EXTRA_COLUMNS
 TITLE_COLUMNS = {"nn": "Short name (nn)", "en": "Short name (en)"}
 """Each language's short name column but Bokmål's, which is Moodle's ``Short name``."""
 DESCRIPTION_COLUMNS = {"nn": "Description (nn)", "en": "Description (en)"}
+SCALE_COLUMNS = {"nn": "Scale values (nn)", "en": "Scale values (en)"}
+"""Each language's level names but Bokmål's, which are Moodle's ``Scale values``: on the framework's
+line, separated by commas, one for each level."""
 BRACKETED = re.compile(r"\s*\([^()]*\)\s*$")
 """A column name's bracketed tail, as Lærevakt's columns name a language: ``Short name (nn)``."""
 PLAIN_TEXT = "2"
@@ -63,6 +70,7 @@ PLAIN_TEXT = "2"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_CODE = 100
 MAX_NAME = 200
+MAX_LEVEL_NAME = 100
 
 
 @dataclass(frozen=True)
@@ -78,8 +86,8 @@ class Problem:
 
 @dataclass
 class ScaleSpec:
-    levels: list[tuple[str, bool]]
-    """(name, proficient) from level 1 up."""
+    levels: list[tuple[dict[str, str], bool]]
+    """(names by language, proficient) from level 1 up; Bokmål always named."""
 
 
 @dataclass
@@ -232,7 +240,7 @@ def parse(data: bytes) -> FrameworkSpec | list[Problem]:
                 message = _("filen har mer enn én rammeverkslinje (Is framework = 1)")
                 problems.append(Problem(line, message))
                 continue
-            scale = _scale(scale_values, scale_config, line, problems)
+            scale = _scale(scale_values, scale_config, line, problems, extra)
             framework = FrameworkSpec(
                 idnumber=code,
                 shortname=shortname,
@@ -332,16 +340,48 @@ def _written_levels(levels: dict[str, int]) -> str:
     return " ".join(f"{kind}={level}" for kind, level in levels.items())
 
 
+def _written_names(scale: ScaleSpec, language: str) -> str:
+    """The levels' names in ``language``, separated by commas; empty when a level has none."""
+    names = [names.get(language, "") for names, _proficient in scale.levels]
+    return ",".join(names) if all(names) else ""
+
+
 def _too_long(column: str, most: int) -> str:
     return _("«%(column)s» er lengre enn %(most)s tegn", column=column, most=most)
 
 
-def _scale(values: str, config: str, line: int, problems: list[Problem]) -> ScaleSpec | None:
-    names = [v.strip() for v in values.split(",") if v.strip()]
+def _level_names(values: str) -> list[str]:
+    return [v.strip() for v in values.split(",") if v.strip()]
+
+
+def _scale(
+    values: str, config: str, line: int, problems: list[Problem], cell: Callable[[str], str]
+) -> ScaleSpec | None:
+    """The scale on the framework's line: Bokmål level names from ``Scale values``, the others from
+    ``SCALE_COLUMNS`` when given (``cell`` reads a column of the line), each with as many names."""
+    names = _level_names(values)
     if len(names) < 2:
         message = _("«Scale values» skal ha minst to nivåer, skilt med komma")
         problems.append(Problem(line, message))
         return None
+    texts = [{"nb": name} for name in names]
+    for language, column in {"nb": "Scale values", **SCALE_COLUMNS}.items():
+        translated = names if language == "nb" else _level_names(cell(column))
+        if any(len(name) > MAX_LEVEL_NAME for name in translated):
+            problems.append(Problem(line, _too_long(column, MAX_LEVEL_NAME)))
+        if language == "nb" or not translated:
+            continue
+        if len(translated) != len(names):
+            message = _(
+                "«%(column)s» har %(given)s nivåer, men «Scale values» har %(levels)s",
+                column=column,
+                given=len(translated),
+                levels=len(names),
+            )
+            problems.append(Problem(line, message))
+            continue
+        for text, name in zip(texts, translated, strict=True):
+            text[language] = name
     try:
         parsed = json.loads(config)
         entries = parsed[1:]
@@ -363,7 +403,7 @@ def _scale(values: str, config: str, line: int, problems: list[Problem]) -> Scal
     if any(i < 1 or i > len(names) for i in proficient):
         message = _("«Scale configuration» viser til et nivå som ikke finnes")
         problems.append(Problem(line, message))
-    return ScaleSpec([(name, index in proficient) for index, name in enumerate(names, start=1)])
+    return ScaleSpec([(text, index in proficient) for index, text in enumerate(texts, start=1)])
 
 
 def scale_configuration(scale: ScaleSpec) -> str:
@@ -393,7 +433,7 @@ def write(framework: FrameworkSpec) -> bytes:
             framework.shortname,
             framework.descriptions.get("nb", ""),
             PLAIN_TEXT,
-            ",".join(name for name, _p in framework.scale.levels),
+            _written_names(framework.scale, "nb"),
             scale_configuration(framework.scale),
             "",
             "",
@@ -406,6 +446,8 @@ def write(framework: FrameworkSpec) -> bytes:
             framework.descriptions.get("en", ""),
             framework.titles.get("nn", ""),
             framework.descriptions.get("nn", ""),
+            _written_names(framework.scale, "en"),
+            _written_names(framework.scale, "nn"),
             "",
             _written_levels(framework.evidence_levels),
         ]
@@ -431,6 +473,8 @@ def write(framework: FrameworkSpec) -> bytes:
                 c.descriptions.get("en", ""),
                 c.titles.get("nn", ""),
                 c.descriptions.get("nn", ""),
+                "",
+                "",
                 " ".join(c.mappings),
                 _written_levels(c.evidence_levels),
             ]

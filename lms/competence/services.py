@@ -80,16 +80,10 @@ def import_framework(data: bytes) -> Framework | list[moodle_csv.Problem]:
 
 def _apply(spec: moodle_csv.FrameworkSpec) -> Framework:
     framework = db.session.scalar(sa.select(Framework).filter_by(idnumber=spec.idnumber))
-    levels = [
-        ScaleLevel(value=i, name=name, proficient=p) for i, (name, p) in enumerate(spec.scale.levels, 1)
-    ]
     if framework is None:
-        framework = Framework(idnumber=spec.idnumber, scale=Scale(name=spec.shortname, levels=levels))
+        framework = Framework(idnumber=spec.idnumber, scale=Scale(name=spec.shortname))
         db.session.add(framework)
-    else:
-        stored = [(lv.name, lv.proficient) for lv in framework.scale.levels]
-        if stored != spec.scale.levels:
-            framework.scale.levels = levels
+    _apply_scale(framework.scale, spec.scale)
     framework.shortname = spec.shortname
     framework.titles = spec.titles
     framework.descriptions = spec.descriptions
@@ -116,6 +110,21 @@ def _apply(spec: moodle_csv.FrameworkSpec) -> Framework:
     return framework
 
 
+def _apply_scale(scale: Scale, spec: moodle_csv.ScaleSpec) -> None:
+    """Make ``scale``'s levels those of ``spec``, changing the levels it has in place: replacing
+    them would insert a level before deleting the one with its value, which the unique
+    (scale, value) refuses."""
+    levels = scale.levels
+    for value, (names, proficient) in enumerate(spec.levels, 1):
+        if value > len(levels):
+            levels.append(ScaleLevel(value=value, names=names, proficient=proficient))
+            continue
+        level = levels[value - 1]
+        if (level.names, level.proficient) != (names, proficient):
+            level.names, level.proficient = names, proficient
+    del levels[len(spec.levels) :]
+
+
 def _stated_levels(framework: Framework) -> tuple:
     """What the framework and its competences state about evidence levels, to see a change (after
     which everyone's requirement status is recomputed)."""
@@ -130,7 +139,7 @@ def framework_spec(framework: Framework) -> moodle_csv.FrameworkSpec:
         shortname=framework.shortname,
         titles=dict(framework.titles),
         descriptions=dict(framework.descriptions),
-        scale=moodle_csv.ScaleSpec([(lv.name, lv.proficient) for lv in framework.scale.levels]),
+        scale=moodle_csv.ScaleSpec([(dict(lv.names), lv.proficient) for lv in framework.scale.levels]),
         taxonomy=framework.taxonomy,
         evidence_levels=dict(framework.evidence_levels or {}),
         competences=[

@@ -21,9 +21,9 @@ from lms.competence.models import (
     EvidenceKind,
     Requirement,
     RequirementStatus,
-    ScaleLevel,
     State,
 )
+from lms.content.localised import PRIMARY, pick
 from lms.credentials import document, keys, services, statuslist, workload
 from lms.credentials.models import Credential, CredentialKind, CredentialPreference, LearnerNaming
 from lms.credentials.securing import signer
@@ -283,12 +283,10 @@ def issue_for_met_requirements(person_ids: list[int] | None) -> list[Credential]
 
 
 def level_name(competence: Competence, value: int) -> str:
-    level = db.session.scalar(
-        sa.select(ScaleLevel).where(
-            ScaleLevel.scale_id == competence.framework.scale_id, ScaleLevel.value == value
-        )
-    )
-    return f"{level.name} ({value})" if level else str(value)
+    """The level as a credential states it, in Bokmål like the rest of the signed document:
+    «Selvstendig (2)», or the number alone for a level the scale does not have."""
+    name = pick(competence.framework.scale.label(value), PRIMARY)
+    return f"{name} ({value})" if name else str(value)
 
 
 def achievement_url(code: str) -> str:

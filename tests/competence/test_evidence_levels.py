@@ -125,7 +125,7 @@ def _with_levels(framework_levels: str, competence_levels: str) -> bytes:
         "Niv",
         {"nb": "Niv"},
         {"nb": ""},
-        moodle_csv.ScaleSpec([("En", False), ("To", True)]),
+        moodle_csv.ScaleSpec([({"nb": "En"}, False), ({"nb": "To"}, True)]),
         "",
         [moodle_csv.CompetenceSpec("NIV-1", "", {"nb": "Noe"}, {"nb": ""}, [])],
     )

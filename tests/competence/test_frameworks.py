@@ -59,7 +59,11 @@ def test_the_patient_safety_framework_holds_the_areas_municipalities_renew(app):
         assert top == [f"PSK-{n}" for n in range(1, 10)]
         assert pressure_ulcers.parent.code == "PSK-5"
         assert pressure_ulcers.titles == {"nb": "Trykksår", "nn": "Trykksår", "en": "Pressure ulcers"}
-        assert [lv.name for lv in psk.scale.levels] == ["Grunnleggende", "Selvstendig", "Avansert"]
+        assert [lv.names for lv in psk.scale.levels] == [
+            {"nb": "Grunnleggende", "nn": "Grunnleggjande", "en": "Basic"},
+            {"nb": "Selvstendig", "nn": "Sjølvstendig", "en": "Independent"},
+            {"nb": "Avansert", "nn": "Avansert", "en": "Advanced"},
+        ]
 
 
 def test_loading_the_shipped_frameworks_twice_changes_nothing(app):
@@ -248,7 +252,7 @@ def test_texts_that_would_start_a_formula_are_quoted_in_the_export_and_read_back
         "+Rammeverk",
         {"nb": "+Rammeverk", "en": "@Framework"},
         {"nb": "- punkt", "en": "=1+1"},
-        moodle_csv.ScaleSpec([("Grunnleggende", False), ("Selvstendig", True)]),
+        moodle_csv.ScaleSpec([({"nb": "Grunnleggende"}, False), ({"nb": "Selvstendig"}, True)]),
         "",
         [
             moodle_csv.CompetenceSpec(

@@ -16,8 +16,6 @@ from lms.competence.models import (
     EvidenceKind,
     Requirement,
     RequirementStatus,
-    Scale,
-    ScaleLevel,
     State,
 )
 from lms.core.setup import MIGRATIONS_FOLDER
@@ -31,14 +29,19 @@ BEFORE = "7b3e5d9c1a24"
 
 
 def _framework_with_one_competence(session: Session) -> int:
-    scale = Scale(name="Tre", levels=[ScaleLevel(value=n, name=str(n)) for n in (1, 2, 3)])
-    session.add(scale)
-    session.flush()
+    session.execute(sa.text("INSERT INTO competence_scales (id, name) VALUES (1, 'Tre')"))
+    for n in (1, 2, 3):
+        session.execute(
+            sa.text(
+                "INSERT INTO competence_scale_levels (scale_id, value, name, proficient)"
+                " VALUES (1, :n, :name, :proficient)"
+            ).bindparams(n=n, name=str(n), proficient=n > 1)
+        )
     session.execute(
         sa.text(
             "INSERT INTO competence_frameworks (id, idnumber, shortname, titles, descriptions,"
-            " scale_id, taxonomy, created_at) VALUES (1, 'F', 'F', '{}', '{}', :scale, '', :now)"
-        ).bindparams(scale=scale.id, now=NOW)
+            " scale_id, taxonomy, created_at) VALUES (1, 'F', 'F', '{}', '{}', 1, '', :now)"
+        ).bindparams(now=NOW)
     )
     session.execute(
         sa.text(

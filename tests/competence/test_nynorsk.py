@@ -70,7 +70,7 @@ def test_nynorsk_survives_export_and_import_and_a_language_left_out_stays_out(ap
         "Rammeverk",
         {"nb": "Rammeverk", "nn": "Rammeverk på nynorsk"},
         {"nb": "Om det", "nn": "Om det på nynorsk", "en": "About it"},
-        moodle_csv.ScaleSpec([("En", False), ("To", True)]),
+        moodle_csv.ScaleSpec([({"nb": "En"}, False), ({"nb": "To"}, True)]),
         "",
         [
             moodle_csv.CompetenceSpec(
@@ -146,7 +146,7 @@ def test_a_nynorsk_column_named_twice_or_a_nynorsk_name_too_long_imports_nothing
     too_long = _csv(rows)
     with app.app_context():
         assert [str(p) for p in services.import_framework(twice)] == [
-            "linje 1: kolonne 21: «Short name (nn)» står to ganger"
+            "linje 1: kolonne 23: «Short name (nn)» står to ganger"
         ]
         assert [str(p) for p in services.import_framework(too_long)] == [
             "linje 4: «Short name (nn)» er lengre enn 200 tegn"

@@ -30,7 +30,7 @@ def import_test_framework(
         code.title(),
         {"nb": code.title()},
         {"nb": ""},
-        ScaleSpec([(name, n > 0) for n, name in enumerate(levels)]),
+        ScaleSpec([({"nb": name}, n > 0) for n, name in enumerate(levels)]),
         "",
         [CompetenceSpec(f"{code}-1", "", {"nb": "Testkompetanse"}, {"nb": ""}, [])],
         evidence_levels=dict(evidence_levels),
