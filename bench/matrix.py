@@ -60,7 +60,9 @@ def framework_csv(n: int) -> bytes:
         "Benk",
         {"nb": "Benk"},
         {"nb": ""},
-        ScaleSpec([("Grunnleggende", False), ("Selvstendig", True), ("Avansert", True)]),
+        ScaleSpec(
+            [({"nb": "Grunnleggende"}, False), ({"nb": "Selvstendig"}, True), ({"nb": "Avansert"}, True)]
+        ),
         "",
         [
             CompetenceSpec(f"B-{i:02}", "", {"nb": f"Kompetanse {i:02}"}, {"nb": ""}, [])
