@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, abort, current_app, request, session
+from flask import Flask, abort, current_app, g, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
@@ -205,13 +205,21 @@ def _csrf_token() -> str:
     """The templates' ``csrf_token()``: Flask-WTF's, signed once per process for each session's
     token where tokens never expire (``WTF_CSRF_TIME_LIMIT`` None, as configured). The signature
     holds when it was made, which then nothing checks, so a token signed on an earlier page is
-    as good as a new one; signing it again cost every page with a form more than the form."""
+    as good as a new one; signing it again cost every page with a form more than the form.
+    A page holds one token: one a form of the view signed already (Flask-WTF keeps it in ``g``)
+    is the one kept from then on; else the kept one is what a form made later uses."""
     config = current_app.config
-    raw = session.get(config["WTF_CSRF_FIELD_NAME"])
+    field = config["WTF_CSRF_FIELD_NAME"]
+    raw = session.get(field)
     if raw is None or config["WTF_CSRF_TIME_LIMIT"] is not None:
         return generate_csrf()
     key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw)
-    return kept(_signed_form_tokens, key, generate_csrf, KEPT_FORM_TOKENS)
+    signed_here = g.get(field)
+    if signed_here is not None and _signed_form_tokens.get(key) != signed_here:
+        _signed_form_tokens.pop(key, None)
+    token = kept(_signed_form_tokens, key, lambda: signed_here or generate_csrf(), KEPT_FORM_TOKENS)
+    setattr(g, field, token)
+    return token
 
 
 def _current_locale() -> str:

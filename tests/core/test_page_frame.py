@@ -131,7 +131,7 @@ def test_a_session_s_form_token_is_signed_once_and_still_accepted(make_client, o
     here, elsewhere = make_client(), make_client()
     here.sign_in(org.nurse)
     elsewhere.sign_in(org.nurse)
-    first = form_tokens(here.get("/account").get_data(as_text=True))
+    first = form_tokens(here.get("/").get_data(as_text=True))
     assert len(first) == 1
     later = time.time() + 5  # a token signed now would differ: the signature holds the time
     monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
@@ -141,6 +141,18 @@ def test_a_session_s_form_token_is_signed_once_and_still_accepted(make_client, o
     answer = here.post("/language", data={"csrf_token": token, "language": "en", "next": "/"})
     assert answer.status_code == 302
     assert here.post("/language", data={"language": "nb", "next": "/"}).status_code == 400
+
+
+def test_a_page_whose_form_signed_a_token_shows_that_one_and_so_do_later_pages(client, org, monkeypatch):
+    """A form made by the view signs its token (Flask-WTF) before the page's footer asks for one:
+    the page holds one token, not the form's and an older one kept from an earlier page."""
+    client.sign_in(org.nurse)
+    earlier = form_tokens(client.get("/").get_data(as_text=True))
+    later = time.time() + 5
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    with_form = form_tokens(client.get("/account").get_data(as_text=True))
+    assert len(with_form) == 1 and with_form != earlier
+    assert form_tokens(client.get("/").get_data(as_text=True)) == with_form
 
 
 def test_form_tokens_that_expire_are_signed_for_each_page(client, org, app, monkeypatch):
